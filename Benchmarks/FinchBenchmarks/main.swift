@@ -1,0 +1,2 @@
+import FinchTensor
+@main struct Bench { static func main() {} }

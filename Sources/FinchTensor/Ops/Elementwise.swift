@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Tensor {
+    @inline(__always)
+    func binary(
+        _ other: Tensor, _ name: String, _ f: (Float, Float) -> Float,
+        backward: @escaping (_ g: Tensor, _ a: Tensor, _ b: Tensor) -> (Tensor?, Tensor?)
+    ) -> Tensor {
+        guard let outShape = Shape.broadcast(shape, other.shape) else {
+            preconditionFailure("\(name): shapes \(shape) and \(other.shape) do not broadcast")
+        }
+        let out = BroadcastKernel.apply(self, other, outShape: outShape, f)
+        let a = self.detached(), b = other.detached()
+        let sa = shape, sb = other.shape
+        return out.recorded(name, [self, other]) { g in
+            let (ga, gb) = backward(g, a, b)
+            return [ga?.sum(toShape: sa), gb?.sum(toShape: sb)]
+        }
+    }
+
+    @inline(__always)
+    func unary(_ name: String, _ f: (Float) -> Float, backward: @escaping (_ g: Tensor, _ x: Tensor, _ y: Tensor) -> Tensor) -> Tensor {
+        let p = storage.pointer
+        let n = count
+        let out = Tensor(shape: shape) { o in
+            let po = o.baseAddress!
+            Parallel.forRanges(n, cost: 4) { r in for i in r { po[i] = f(p[i]) } }
+        }
+        let x = detached(), y = out.detached()
+        return out.recorded(name, [self]) { g in [backward(g, x, y)] }
+    }
+
+    /// Elementwise map without autodiff.
+    public func map(_ f: (Float) -> Float) -> Tensor {
+        let p = storage.pointer
+        return Tensor(shape: shape) { o in for i in 0..<o.count { o[i] = f(p[i]) } }
+    }
+
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        a.binary(b, "add", +) { g, _, _ in (g, g) }
+    }
+    public static func - (a: Tensor, b: Tensor) -> Tensor {
+        a.binary(b, "sub", -) { g, _, _ in (g, -g) }
+    }
+    public static func * (a: Tensor, b: Tensor) -> Tensor {
+        a.binary(b, "mul", *) { g, a, b in (g * b, g * a) }
+    }
+    public static func / (a: Tensor, b: Tensor) -> Tensor {
+        a.binary(b, "div", /) { g, a, b in (g / b, -(g * a) / (b * b)) }
+    }
+    public static prefix func - (a: Tensor) -> Tensor {
+        a.unary("neg", { -$0 }) { g, _, _ in -g }
+    }
+    public static func + (a: Tensor, s: Float) -> Tensor { a.unary("addScalar", { $0 + s }) { g, _, _ in g } }
+    public static func + (s: Float, a: Tensor) -> Tensor { a + s }
+    public static func - (a: Tensor, s: Float) -> Tensor { a + (-s) }
+    public static func - (s: Float, a: Tensor) -> Tensor { a.unary("rsubScalar", { s - $0 }) { g, _, _ in -g } }
+    public static func * (a: Tensor, s: Float) -> Tensor { a.unary("mulScalar", { $0 * s }) { g, _, _ in g * s } }
+    public static func * (s: Float, a: Tensor) -> Tensor { a * s }
+    public static func / (a: Tensor, s: Float) -> Tensor { a * (1 / s) }
+
+    /// Elementwise maximum of two tensors (gradient to the larger; ties to `self`).
+    public func maximum(_ other: Tensor) -> Tensor {
+        binary(other, "maximum", { Swift.max($0, $1) }) { g, a, b in
+            let m = a.greaterEqual(b)
+            return (g * m, g * (1 - m))
+        }
+    }
+
+    /// Raises to a constant power.
+    public func pow(_ e: Float) -> Tensor {
+        unary("pow", { powf($0, e) }) { g, x, _ in g * x.map { e * powf($0, e - 1) } }
+    }
+    /// Square.
+    public func squared() -> Tensor { self * self }
+    /// e^x.
+    public func exp() -> Tensor { unary("exp", { expf($0) }) { g, _, y in g * y } }
+    /// Natural logarithm.
+    public func log() -> Tensor { unary("log", { logf($0) }) { g, x, _ in g / x } }
+    /// Square root.
+    public func sqrt() -> Tensor { unary("sqrt", { sqrtf($0) }) { g, _, y in g / (2 * y) } }
+    /// Hyperbolic tangent.
+    public func tanh() -> Tensor { unary("tanh", { tanhf($0) }) { g, _, y in g * (1 - y * y) } }
+    /// Error function.
+    public func erf() -> Tensor {
+        unary("erf", { erff($0) }) { g, x, _ in g * x.map { 1.1283791670955126 * expf(-$0 * $0) } }
+    }
+    /// Logistic sigmoid.
+    public func sigmoid() -> Tensor {
+        unary("sigmoid", { 1 / (1 + expf(-$0)) }) { g, _, y in g * y * (1 - y) }
+    }
+    /// Absolute value.
+    public func abs() -> Tensor { unary("abs", { Swift.abs($0) }) { g, x, _ in g * x.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) } } }
+    /// Clamps to [low, high]; gradient passes where the input was inside.
+    public func clamped(min low: Float, max high: Float) -> Tensor {
+        unary("clamp", { Swift.min(Swift.max($0, low), high) }) { g, x, _ in
+            g * x.map { $0 >= low && $0 <= high ? 1 : 0 }
+        }
+    }
+}

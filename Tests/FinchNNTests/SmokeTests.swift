@@ -1,0 +1,2 @@
+import Testing
+@Test func nnSmoke() { #expect(1 == 1) }
