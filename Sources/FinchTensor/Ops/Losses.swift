@@ -29,6 +29,8 @@ extension Tensor {
         let loss = Tensor(scalar: norm > 0 ? Float(total / norm) : 0)
         let denom = Float(norm)
         return loss.recorded("crossEntropy", [self]) { g in
+            let lp = logp.storage.pointer
+            let wp = classWeights?.storage.pointer
             let scale = denom > 0 ? g.item / denom : 0
             return [Tensor(shape: [rows, classes]) { o in
                 let po = o.baseAddress!
@@ -84,6 +86,7 @@ extension Tensor {
         }
         let loss = Tensor(scalar: Float(total / Double(Swift.max(n, 1))))
         return loss.recorded("bceWithLogits", [self]) { g in
+            let xp = x.storage.pointer, yp = y.storage.pointer, pwp = pw?.storage.pointer
             let scale = g.item / Float(Swift.max(n, 1))
             return [Tensor(shape: x.shape) { o in
                 for i in 0..<n {
