@@ -1,3 +1,5 @@
+import CFinchKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,11 +14,21 @@ extension Tensor {
 
     /// GELU in the exact erf form BERT uses: x · Φ(x) = ½x(1 + erf(x/√2)).
     public func gelu() -> Tensor {
-        unary("gelu", { 0.5 * $0 * (1 + erff($0 * 0.70710678118654752)) }) { g, x, _ in
+        let p = storage.pointer, n = count
+        let out = Tensor(shape: shape) { o in
+            let po = o.baseAddress!
+            Parallel.forRanges(n, cost: 8) { r in finch_gelu(p + r.lowerBound, po + r.lowerBound, r.count) }
+        }
+        let x = detached()
+        return out.recorded("gelu", [self]) { g in
             // d/dx = Φ(x) + x φ(x)
-            g * x.map { v in
-                0.5 * (1 + erff(v * 0.70710678118654752)) + v * 0.39894228040143268 * expf(-0.5 * v * v)
-            }
+            let gp = g.storage.pointer, xp = x.storage.pointer
+            return [Tensor(shape: x.shape) { o in
+                let po = o.baseAddress!
+                Parallel.forRanges(n, cost: 8) { r in
+                    finch_gelu_backward(gp + r.lowerBound, xp + r.lowerBound, po + r.lowerBound, r.count)
+                }
+            }]
         }
     }
 

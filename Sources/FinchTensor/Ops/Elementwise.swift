@@ -1,3 +1,5 @@
+import CFinchKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -78,7 +80,15 @@ extension Tensor {
     /// Square.
     public func squared() -> Tensor { self * self }
     /// e^x.
-    public func exp() -> Tensor { unary("exp", { expf($0) }) { g, _, y in g * y } }
+    public func exp() -> Tensor {
+        let p = storage.pointer, n = count
+        let out = Tensor(shape: shape) { o in
+            let po = o.baseAddress!
+            Parallel.forRanges(n, cost: 4) { r in finch_exp(p + r.lowerBound, po + r.lowerBound, r.count) }
+        }
+        let y = out.detached()
+        return out.recorded("exp", [self]) { g in [g * y] }
+    }
     /// Natural logarithm.
     public func log() -> Tensor { unary("log", { logf($0) }) { g, x, _ in g / x } }
     /// Square root.

@@ -1,0 +1,76 @@
+"""PyTorch side of the foundation benchmarks (same shapes, same output format as FinchBenchmarks).
+
+Run by Benchmarks/run_foundation.sh; prints `name<TAB>seconds<TAB>extra` lines.
+"""
+import statistics
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(2)
+
+
+def median_seconds(fn, repeats, warmup=2):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def report(name, seconds, extra=""):
+    print(f"{name}\t{seconds:.6f}\t{extra}", flush=True)
+
+
+def row_ops():
+    g = torch.Generator().manual_seed(2)
+    for shape in [(32 * 128, 384), (32 * 12 * 128, 128)]:
+        tag = "x".join(map(str, shape))
+        n = shape[1]
+        x = torch.randn(*shape, generator=g)
+        r = torch.randn(*shape, generator=g)
+        w = torch.randn(n, generator=g)
+        b = torch.randn(n, generator=g)
+        ops = {
+            "softmax": lambda x, w, b: torch.softmax(x, -1),
+            "layernorm": lambda x, w, b: torch.nn.functional.layer_norm(x, (n,), w, b, eps=1e-12),
+            "gelu": lambda x, w, b: torch.nn.functional.gelu(x),
+        }
+        for name, f in ops.items():
+            def fwd():
+                with torch.no_grad():
+                    f(x, w, b)
+            report(f"{name}.{tag}.forward", median_seconds(fwd, 9))
+
+            def fb():
+                xl = x.detach().requires_grad_(True)
+                wl = w.detach().requires_grad_(True)
+                bl = b.detach().requires_grad_(True)
+                f(xl, wl, bl).backward(r)
+            report(f"{name}.{tag}.forward_backward", median_seconds(fb, 9))
+
+
+def mlp():
+    torch.manual_seed(3)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512),
+                                torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    x = torch.randn(128, 784)
+    y = torch.arange(128) % 10
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    report("mlp.784-512-512-10.b128.train_step", median_seconds(step, 21, warmup=3))
+
+
+which = set(sys.argv[1:]) or {"ops", "mlp"}
+if "ops" in which:
+    row_ops()
+if "mlp" in which:
+    mlp()
