@@ -84,6 +84,14 @@ import Testing
         }
     }
 
+    @Test func fusedLinear() {
+        let x = Self.random([3, 5, 7], seed: 30), w = Self.random([4, 7], seed: 31), b = Self.random([4], seed: 32)
+        #expect(TestSupport.gradientCheck([x, w, b]) { Self.weighted($0[0].linear(weight: $0[1], bias: $0[2])) } < Self.tolerance)
+        #expect(TestSupport.gradientCheck([x, w]) { Self.weighted($0[0].linear(weight: $0[1], bias: nil)) } < Self.tolerance)
+        let reference = x.matmul(w, transposeB: true) + b
+        #expect(TestSupport.maxAbsDifference(x.linear(weight: w, bias: b), reference) < 1e-5)
+    }
+
     @Test func movement() {
         let x = Self.random([13, 7, 5], seed: 12)
         #expect(TestSupport.gradientCheck([x]) { Self.weighted($0[0].permuted([2, 0, 1])) } < Self.tolerance)

@@ -31,7 +31,6 @@ public final class Linear: Module {
 
     /// Applies the layer to `x` [..., in].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = x.matmul(weight.value, transposeB: true)
-        return bias.map { y + $0.value } ?? y
+        x.linear(weight: weight.value, bias: bias?.value)
     }
 }
