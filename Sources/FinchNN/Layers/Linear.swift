@@ -3,13 +3,25 @@ import FinchTensor
 /// y = x·Wᵀ + b, as `torch.nn.Linear`. `weight` is [out, in] (the checkpoint
 /// layout), `bias` [out]. Input [..., in] → output [..., out]; the transpose is
 /// handed to BLAS, never copied.
+///
+/// A LoRA adapter can be attached (`attachLoRA`): the layer then computes
+/// x·Wᵀ + b + s·(drop(x)·Aᵀ)·Bᵀ with s = alpha / rank, and its adapter
+/// matrices appear under the PEFT names `lora_A.weight` [rank, in] and
+/// `lora_B.weight` [out, rank].
 public final class Linear: Module {
     public let weight: Parameter
     public let bias: Parameter?
     public var isTraining = true
+    /// The attached low-rank adapter, if any.
+    public private(set) var lora: LoRAAdapter?
 
     public var ownParameters: [(name: String, parameter: Parameter)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+
+    public var children: [(name: String, module: any Module)] {
+        guard let lora else { return [] }
+        return [("lora_A", lora.down), ("lora_B", lora.up)]
     }
 
     /// Initialized as PyTorch does: U(−1/√in, 1/√in) for weight and bias.
@@ -31,6 +43,26 @@ public final class Linear: Module {
 
     /// Applies the layer to `x` [..., in].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        x.linear(weight: weight.value, bias: bias?.value)
+        let y = x.linear(weight: weight.value, bias: bias?.value)
+        guard let lora else { return y }
+        return y + lora(x, training: isTraining)
+    }
+
+    /// Attaches a LoRA adapter (A ~ Kaiming-uniform as PEFT, B = 0, so the
+    /// layer's output is unchanged until training moves B) and freezes the
+    /// base weight and bias.
+    public func attachLoRA(rank: Int, alpha: Float, dropout: Float = 0, rng: inout FinchRNG) {
+        lora = LoRAAdapter(inFeatures: inFeatures, outFeatures: outFeatures, rank: rank, alpha: alpha, dropout: dropout, rng: &rng)
+        weight.isTrainable = false
+        bias?.isTrainable = false
+    }
+
+    /// Folds the adapter into the weight (W += s·B·A) and removes it, leaving a
+    /// plain layer whose outputs equal the adapted one's (in eval mode).
+    public func mergeLoRA() {
+        guard let lora else { return }
+        let delta = lora.up.weight.value.matmul(lora.down.weight.value) * lora.scale  // [out, in]
+        weight.assign(withoutGradient { weight.value.detached() + delta })
+        self.lora = nil
     }
 }

@@ -1,2 +1,0 @@
-import Testing
-@Test func nnSmoke() { #expect(1 == 1) }
