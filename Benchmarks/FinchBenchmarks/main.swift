@@ -70,6 +70,8 @@ func benchRowOps() {
             ("softmax", { x, _, _ in x.softmax() }),
             ("layernorm", { x, w, b in x.layerNorm(weight: w, bias: b, eps: 1e-12) }),
             ("gelu", { x, _, _ in x.gelu() }),
+            ("add_bias", { x, _, b in x + b }),
+            ("mul", { x, _, _ in x * x }),
         ]
         for (name, f) in ops {
             let fwd = medianSeconds(repeats: 9) { _ = withoutGradient { f(x, w, b) } }

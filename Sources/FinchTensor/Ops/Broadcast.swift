@@ -1,19 +1,49 @@
+/// A binary elementwise operation known at compile time, so the kernel loops
+/// specialize and vectorize (a closure called per element would not).
+protocol BinaryOperation {
+    static func apply(_ a: Float, _ b: Float) -> Float
+}
+
+enum AddOperation: BinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b } }
+enum SubtractOperation: BinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b } }
+enum MultiplyOperation: BinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b } }
+enum DivideOperation: BinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b } }
+
 /// Broadcasting kernels shared by the binary elementwise ops.
 enum BroadcastKernel {
+    /// `apply` for a closure; for rare ops where speed does not matter.
+    static func apply(_ a: Tensor, _ b: Tensor, outShape: [Int], _ f: (Float, Float) -> Float) -> Tensor {
+        let out = Tensor.zeros(outShape)
+        let rank = outShape.count
+        let sa = broadcastStrides(a.shape, rank: rank, outShape: outShape)
+        let sb = broadcastStrides(b.shape, rank: rank, outShape: outShape)
+        let pa = a.storage.pointer, pb = b.storage.pointer, po = out.storage.pointer
+        for i in 0..<out.count {
+            var rem = i, offA = 0, offB = 0
+            var d = rank - 1
+            while d >= 0 {
+                let c = rem % outShape[d]
+                rem /= outShape[d]
+                offA += c * sa[d]
+                offB += c * sb[d]
+                d -= 1
+            }
+            po[i] = f(pa[offA], pb[offB])
+        }
+        return out
+    }
+
     /// Applies `f` over `out` = broadcast(a, b). The innermost dimension is a
     /// contiguous loop; outer dimensions walk with per-operand strides (0 where
     /// an operand is broadcast).
-    @inline(__always)
-    static func apply(
-        _ a: Tensor, _ b: Tensor, outShape: [Int], _ f: (Float, Float) -> Float
-    ) -> Tensor {
+    static func apply<Op: BinaryOperation>(_ a: Tensor, _ b: Tensor, outShape: [Int], _: Op.Type) -> Tensor {
         let n = Shape.count(outShape)
         let pa = a.storage.pointer, pb = b.storage.pointer
         if a.shape == b.shape {
             return Tensor(shape: outShape) { out in
                 let po = out.baseAddress!
                 Parallel.forRanges(n) { r in
-                    for i in r { po[i] = f(pa[i], pb[i]) }
+                    for i in r { po[i] = Op.apply(pa[i], pb[i]) }
                 }
             }
         }
@@ -21,14 +51,14 @@ enum BroadcastKernel {
             let s = pb[0]
             return Tensor(shape: outShape) { out in
                 let po = out.baseAddress!
-                Parallel.forRanges(n) { r in for i in r { po[i] = f(pa[i], s) } }
+                Parallel.forRanges(n) { r in for i in r { po[i] = Op.apply(pa[i], s) } }
             }
         }
         if a.count == 1 {
             let s = pa[0]
             return Tensor(shape: outShape) { out in
                 let po = out.baseAddress!
-                Parallel.forRanges(n) { r in for i in r { po[i] = f(s, pb[i]) } }
+                Parallel.forRanges(n) { r in for i in r { po[i] = Op.apply(s, pb[i]) } }
             }
         }
         let rank = outShape.count
@@ -54,16 +84,16 @@ enum BroadcastKernel {
                     let o = po + row * inner
                     let xa = pa + offA, xb = pb + offB
                     if ia == 1 && ib == 1 {
-                        for j in 0..<inner { o[j] = f(xa[j], xb[j]) }
+                        for j in 0..<inner { o[j] = Op.apply(xa[j], xb[j]) }
                     } else if ia == 1 {
                         let v = xb[0]
-                        for j in 0..<inner { o[j] = f(xa[j], v) }
+                        for j in 0..<inner { o[j] = Op.apply(xa[j], v) }
                     } else if ib == 1 {
                         let v = xa[0]
-                        for j in 0..<inner { o[j] = f(v, xb[j]) }
+                        for j in 0..<inner { o[j] = Op.apply(v, xb[j]) }
                     } else {
                         let u = xa[0], v = xb[0]
-                        for j in 0..<inner { o[j] = f(u, v) }
+                        for j in 0..<inner { o[j] = Op.apply(u, v) }
                     }
                 }
             }

@@ -7,19 +7,19 @@ import Darwin
 #endif
 
 extension Tensor {
-    @inline(__always)
-    func binary(
-        _ other: Tensor, _ name: String, _ f: (Float, Float) -> Float,
-        backward: @escaping (_ g: Tensor, _ a: Tensor, _ b: Tensor) -> (Tensor?, Tensor?)
+    func binary<Op: BinaryOperation>(
+        _ other: Tensor, _ name: String, _ op: Op.Type,
+        backward: @escaping (_ g: Tensor, _ a: Tensor, _ b: Tensor, _ need: (Bool, Bool)) -> (Tensor?, Tensor?)
     ) -> Tensor {
         guard let outShape = Shape.broadcast(shape, other.shape) else {
             preconditionFailure("\(name): shapes \(shape) and \(other.shape) do not broadcast")
         }
-        let out = BroadcastKernel.apply(self, other, outShape: outShape, f)
+        let out = BroadcastKernel.apply(self, other, outShape: outShape, op)
         let a = self.detached(), b = other.detached()
         let sa = shape, sb = other.shape
+        let need = (node != nil, other.node != nil)
         return out.recorded(name, [self, other]) { g in
-            let (ga, gb) = backward(g, a, b)
+            let (ga, gb) = backward(g, a, b, need)
             return [ga?.sum(toShape: sa), gb?.sum(toShape: sb)]
         }
     }
@@ -43,31 +43,29 @@ extension Tensor {
     }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        a.binary(b, "add", +) { g, _, _ in (g, g) }
+        a.binary(b, "add", AddOperation.self) { g, _, _, _ in (g, g) }
     }
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        a.binary(b, "sub", -) { g, _, _ in (g, -g) }
+        a.binary(b, "sub", SubtractOperation.self) { g, _, _, n in (g, n.1 ? -g : nil) }
     }
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        a.binary(b, "mul", *) { g, a, b in (g * b, g * a) }
+        a.binary(b, "mul", MultiplyOperation.self) { g, a, b, n in (n.0 ? g * b : nil, n.1 ? g * a : nil) }
     }
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        a.binary(b, "div", /) { g, a, b in (g / b, -(g * a) / (b * b)) }
+        a.binary(b, "div", DivideOperation.self) { g, a, b, n in (n.0 ? g / b : nil, n.1 ? -(g * a) / (b * b) : nil) }
     }
-    public static prefix func - (a: Tensor) -> Tensor {
-        a.unary("neg", { -$0 }) { g, _, _ in -g }
-    }
-    public static func + (a: Tensor, s: Float) -> Tensor { a.unary("addScalar", { $0 + s }) { g, _, _ in g } }
+    public static prefix func - (a: Tensor) -> Tensor { Tensor(scalar: 0) - a }
+    public static func + (a: Tensor, s: Float) -> Tensor { a + Tensor(scalar: s) }
     public static func + (s: Float, a: Tensor) -> Tensor { a + s }
     public static func - (a: Tensor, s: Float) -> Tensor { a + (-s) }
-    public static func - (s: Float, a: Tensor) -> Tensor { a.unary("rsubScalar", { s - $0 }) { g, _, _ in -g } }
-    public static func * (a: Tensor, s: Float) -> Tensor { a.unary("mulScalar", { $0 * s }) { g, _, _ in g * s } }
+    public static func - (s: Float, a: Tensor) -> Tensor { Tensor(scalar: s) - a }
+    public static func * (a: Tensor, s: Float) -> Tensor { a * Tensor(scalar: s) }
     public static func * (s: Float, a: Tensor) -> Tensor { a * s }
     public static func / (a: Tensor, s: Float) -> Tensor { a * (1 / s) }
 
     /// Elementwise maximum of two tensors (gradient to the larger; ties to `self`).
     public func maximum(_ other: Tensor) -> Tensor {
-        binary(other, "maximum", { Swift.max($0, $1) }) { g, a, b in
+        binary(other, "maximum", MaximumOperation.self) { g, a, b, _ in
             let m = a.greaterEqual(b)
             return (g * m, g * (1 - m))
         }
@@ -112,3 +110,5 @@ extension Tensor {
         }
     }
 }
+
+enum MaximumOperation: BinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) } }
