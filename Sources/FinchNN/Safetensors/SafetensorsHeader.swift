@@ -121,6 +121,8 @@ struct SafetensorsHeader {
             return keys.isEmpty ? "top level" : keys.joined(separator: ".")
         }
         switch error {
+        case let .dataCorrupted(context) where !context.codingPath.isEmpty:
+            return "at \(path(context)): \(context.debugDescription)"
         case let .dataCorrupted(context):
             let underlying = context.underlyingError.map { ": \($0)" } ?? ""
             return "not valid JSON (\(context.debugDescription)\(underlying))"
@@ -160,6 +162,31 @@ private struct RawEntry: Decodable {
     enum CodingKeys: String, CodingKey {
         case dtype, shape
         case dataOffsets = "data_offsets"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dtype = try container.decode(String.self, forKey: .dtype)
+        shape = try Self.integers(container, .shape)
+        dataOffsets = try Self.integers(container, .dataOffsets)
+    }
+
+    /// An array of integers; a number that is not one (8.5, 1e30) is reported
+    /// at its key rather than as unreadable JSON.
+    private static func integers(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [Int] {
+        do {
+            return try container.decode([Int].self, forKey: key)
+        } catch {
+            // Foundation reports such a number as unreadable JSON without a path.
+            let numbers: [Double]
+            do {
+                numbers = try container.decode([Double].self, forKey: key)
+            } catch _ {
+                throw error
+            }
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container, debugDescription: "expected integers, got \(numbers)")
+        }
     }
 }
 
