@@ -44,9 +44,9 @@ let package = Package(
         ),
         .testTarget(
             name: "FinchNNTests",
-            dependencies: ["FinchNN", "FinchTestSupport"],
-            resources: []
+            dependencies: ["FinchNN", "FinchTestSupport"]
         ),
+        .testTarget(name: "FinchCLITests", dependencies: ["finch"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -90,4 +90,4 @@ let args = CommandLine.arguments.dropFirst()
 let which = Set(args.isEmpty ? ["matmul", "ops", "mlp"] : Array(args))
 if which.contains("matmul") { benchMatmul(threads: [1, 2]) }
 if which.contains("ops") { benchRowOps() }
-// mlp: see MLP.swift
+if which.contains("mlp") { benchMLP() }

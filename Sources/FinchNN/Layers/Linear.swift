@@ -21,7 +21,7 @@ public final class Linear: Module {
 
     public var children: [(name: String, module: any Module)] {
         guard let lora else { return [] }
-        return [("lora_A", lora.down), ("lora_B", lora.up)]
+        return [("lora_A", lora.down), ("lora_B", lora.up), ("lora_dropout", lora.dropout)]
     }
 
     /// Initialized as PyTorch does: U(−1/√in, 1/√in) for weight and bias.
