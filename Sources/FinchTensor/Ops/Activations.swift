@@ -9,7 +9,20 @@ import Darwin
 extension Tensor {
     /// max(x, 0).
     public func relu() -> Tensor {
-        unary("relu", { $0 > 0 ? $0 : 0 }) { g, x, _ in g * x.map { $0 > 0 ? 1 : 0 } }
+        let p = storage.pointer, n = count
+        let out = Tensor(shape: shape) { o in
+            let po = o.baseAddress!
+            Parallel.forRanges(n) { r in for i in r { po[i] = Swift.max(p[i], 0) } }
+        }
+        let y = out.detached()
+        return out.recorded("relu", [self]) { g in
+            // The output is positive exactly where the input was.
+            let gp = g.storage.pointer, yp = y.storage.pointer
+            return [Tensor(shape: y.shape) { o in
+                let po = o.baseAddress!
+                Parallel.forRanges(n) { r in for i in r { po[i] = yp[i] > 0 ? gp[i] : 0 } }
+            }]
+        }
     }
 
     /// GELU in the exact erf form BERT uses: x · Φ(x) = ½x(1 + erf(x/√2)).
