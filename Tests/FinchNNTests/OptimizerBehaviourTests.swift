@@ -83,6 +83,22 @@ struct OptimizerBehaviourTests {
         #expect(layer.bias!.value.scalars == [0, -1])
     }
 
+    @Test func stateFilesWithoutOptimizerMetadataAreRejected() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let plain = dir.file("weights.safetensors")
+        try Safetensors.write(["w.exp_avg": Tensor([1])], to: plain)
+        #expect(throws: OptimizerError.invalidStateFile(file: plain.path, reason: "no 'finch.optimizer' entry in the metadata")) {
+            try OptimizerState(contentsOf: plain)
+        }
+        let badStep = dir.file("bad-step.safetensors")
+        try Safetensors.write(["w.exp_avg": Tensor([1])], metadata: ["finch.optimizer": "AdamW", "step:w": "three"], to: badStep)
+        #expect(throws: OptimizerError.invalidStateFile(
+            file: badStep.path, reason: "step count 'three' of step:w is not a non-negative integer")) {
+            try OptimizerState(contentsOf: badStep)
+        }
+    }
+
     @Test func learningRateIsSetPerStep() throws {
         let p = Parameter(Tensor([0]))
         let optimizer = try SGD(parameters: [("p", p)], configuration: .init(learningRate: 1))
