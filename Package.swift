@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Finch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "finch", targets: ["finch"]),
         .library(name: "FinchTensor", targets: ["FinchTensor"]),
@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "CFinchKernels"),
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
+        .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
         .executableTarget(
             name: "finch",
@@ -46,6 +47,7 @@ let package = Package(
             name: "FinchNNTests",
             dependencies: ["FinchNN", "FinchTestSupport"]
         ),
+        .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchTestSupport"]),
         .testTarget(name: "FinchCLITests", dependencies: ["finch"]),
     ],
     swiftLanguageModes: [.v6]

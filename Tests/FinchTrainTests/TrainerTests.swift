@@ -1,0 +1,171 @@
+import FinchNN
+import FinchTensor
+import FinchTestSupport
+import Foundation
+import Testing
+
+@testable import FinchTrain
+
+/// A small classifier over 6-D points with dropout, enough to exercise every
+/// part of the Trainer (batches, schedule, clipping, checkpoints, resume).
+final class PointClassifier: Module {
+    var isTraining = true
+    let hidden: Linear, output: Linear, dropout: Dropout
+    init(seed: UInt64) {
+        var rng = FinchRNG(seed: seed)
+        hidden = Linear(inFeatures: 6, outFeatures: 16, rng: &rng)
+        output = Linear(inFeatures: 16, outFeatures: 3, rng: &rng)
+        dropout = Dropout(probability: 0.2, rng: &rng)
+    }
+    var children: [(name: String, module: any Module)] { [("hidden", hidden), ("dropout", dropout), ("classifier", output)] }
+    func callAsFunction(_ x: Tensor) -> Tensor { output(dropout(hidden(x).gelu())) }
+}
+
+struct Point { var features: [Float]; var label: Int }
+
+final class PointTask: TrainingTask {
+    let net: PointClassifier
+    var model: any Module { net }
+    var wordEmbeddingKey: String? { nil }
+    var constantMetric: Double? = nil
+    init(seed: UInt64) { net = PointClassifier(seed: seed) }
+
+    func length(of example: Point) -> Int { Int(example.features[0] * 10) & 7 }
+    func loss(on batch: [Point]) throws -> Tensor {
+        let x = Tensor(shape: [batch.count, 6], values: batch.flatMap(\.features))
+        return net(x).crossEntropy(targets: batch.map(\.label))
+    }
+    func evaluate(_ examples: [Point]) throws -> Evaluation {
+        let x = Tensor(shape: [examples.count, 6], values: examples.flatMap(\.features))
+        let logits = net(x)
+        let predicted = logits.argmax(axis: 1)
+        let accuracy = Double(zip(predicted, examples).filter { $0 == $1.label }.count) / Double(examples.count)
+        let loss = Double(logits.crossEntropy(targets: examples.map(\.label)).item)
+        return Evaluation(metrics: ["accuracy": constantMetric ?? accuracy, "loss": loss], report: "accuracy \(accuracy)")
+    }
+    func saveModel(to directory: URL) throws {
+        try Safetensors.write(net.stateDict(), to: directory.appendingPathComponent("model.safetensors"))
+    }
+}
+
+func makePoints(_ n: Int, seed: UInt64) -> [Point] {
+    var rng = FinchRNG(seed: seed)
+    return (0..<n).map { i in
+        let label = i % 3
+        let features = (0..<6).map { d in rng.nextNormal() * 0.5 + (d % 3 == label ? 1.5 : 0) }
+        return Point(features: features, label: label)
+    }
+}
+
+func temporaryDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("finch-trainer-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite struct TrainerTests {
+    static func configuration() -> TrainingConfiguration {
+        var c = TrainingConfiguration()
+        c.epochs = 4
+        c.batchSize = 8
+        c.learningRate = 5e-2
+        c.warmupRatio = 0.1
+        c.weightDecay = 0.01
+        c.loggingSteps = 5
+        c.metricForBestModel = "accuracy"
+        c.greaterIsBetter = true
+        return c
+    }
+
+    @Test func trainsEvaluatesAndExports() throws {
+        let task = PointTask(seed: 1)
+        let out = temporaryDirectory()
+        let trainer = try Trainer(task: task, configuration: Self.configuration(), train: makePoints(120, seed: 2),
+                                  dev: makePoints(30, seed: 3), outputDirectory: out)
+        var steps: [StepProgress] = []
+        var evaluations: [[String: Double]] = []
+        let summary = try trainer.run { event in
+            if case .step(let p) = event { steps.append(p) }
+            if case .evaluated(_, _, let m, _) = event { evaluations.append(m) }
+        }
+        #expect(summary.steps == 4 * 15)
+        #expect(steps.count == 60)
+        #expect(steps[0].learningRate == 0)  // first warmup step runs at 0, as Hugging Face
+        #expect(steps[5].learningRate > steps[3].learningRate)
+        #expect(steps.last!.learningRate < steps[10].learningRate)
+        #expect(evaluations.count == 4)
+        #expect((summary.bestMetric ?? 0) > 0.9)
+        #expect(evaluations.last!["loss"]! < evaluations.first!["loss"]! + 0.2)
+        for file in ["model.safetensors", "metrics.jsonl", "checkpoint/trainer_state.json", "best/model.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
+        }
+        let lines = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 12 + 4)  // a train line every 5 steps, an eval line per epoch
+    }
+
+    @Test func resumeAfterInterruptionMatchesUninterruptedRun() throws {
+        let train = makePoints(100, seed: 4), dev = makePoints(20, seed: 5)
+        var c = Self.configuration()
+        c.gradientAccumulationSteps = 2
+        c.evaluation = .steps(6)
+
+        let straight = PointTask(seed: 7)
+        _ = try Trainer(task: straight, configuration: c, train: train, dev: dev, outputDirectory: temporaryDirectory()).run()
+
+        let out = temporaryDirectory()
+        let stop = StopSignal()
+        let first = PointTask(seed: 7)
+        let partial = try Trainer(task: first, configuration: c, train: train, dev: dev, outputDirectory: out)
+            .run(stop: stop) { event in if case .step(let p) = event, p.step == 9 { stop.requestStop() } }
+        #expect(partial.interrupted && partial.steps == 9)
+
+        // A new process: fresh model with other initial weights, state from disk.
+        let resumed = PointTask(seed: 99)
+        let summary = try Trainer(task: resumed, configuration: c, train: train, dev: dev, outputDirectory: out).run(resume: true)
+        #expect(summary.steps == straight.net.hidden.weight.value.count * 0 + 4 * 7)
+        for ((name, a), (_, b)) in zip(straight.net.namedParameters(), resumed.net.namedParameters()) {
+            #expect(a.value.scalars == b.value.scalars, "\(name) differs after resume")
+        }
+    }
+
+    @Test func earlyStoppingHonoursPatience() throws {
+        let task = PointTask(seed: 1)
+        task.constantMetric = 0.5  // never improves after the first evaluation
+        var c = Self.configuration()
+        c.epochs = 10
+        c.earlyStoppingPatience = 2
+        let summary = try Trainer(task: task, configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
+                                  outputDirectory: temporaryDirectory()).run()
+        #expect(summary.stoppedEarly)
+        #expect(summary.steps == 3 * 5)  // best at epoch 1, two more without improvement
+    }
+
+    @Test func badSettingsAreNamed() throws {
+        var c = Self.configuration()
+        c.batchSize = 0
+        #expect(throws: TrainingError.invalidConfiguration(field: "batch-size", reason: "must be at least 1")) {
+            _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(5, seed: 1), dev: [], outputDirectory: temporaryDirectory())
+        }
+        #expect(throws: TrainingError.emptyTrainingSet) {
+            _ = try Trainer(task: PointTask(seed: 1), configuration: Self.configuration(), train: [], dev: [], outputDirectory: temporaryDirectory())
+        }
+        var m = Self.configuration()
+        m.metricForBestModel = "f2"
+        #expect(throws: TrainingError.unknownMetric("f2", available: ["accuracy", "loss"])) {
+            _ = try Trainer(task: PointTask(seed: 1), configuration: m, train: makePoints(10, seed: 1), dev: makePoints(5, seed: 2),
+                            outputDirectory: temporaryDirectory()).run()
+        }
+    }
+
+    @Test func epochPlanIsDeterministicAndBucketed() {
+        let lengths = (0..<100).map { ($0 * 37) % 50 }
+        let a = EpochPlan.batches(lengths: lengths, batchSize: 8, seed: 3, epoch: 1, bucketing: true)
+        let b = EpochPlan.batches(lengths: lengths, batchSize: 8, seed: 3, epoch: 1, bucketing: true)
+        #expect(a == b)
+        #expect(a != EpochPlan.batches(lengths: lengths, batchSize: 8, seed: 3, epoch: 2, bucketing: true))
+        #expect(a.flatMap { $0 }.sorted() == Array(0..<100))
+        // Bucketed batches have a small length spread.
+        let spread = a.map { batch in batch.map { lengths[$0] }.max()! - batch.map { lengths[$0] }.min()! }
+        #expect(spread.reduce(0, +) / spread.count <= 6)
+    }
+}
