@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "finch", targets: ["finch"]),
         .library(name: "FinchTensor", targets: ["FinchTensor"]),
         .library(name: "FinchNN", targets: ["FinchNN"]),
+        .library(name: "FinchTransformers", targets: ["FinchTransformers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -26,6 +27,7 @@ let package = Package(
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
+        .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS"]),
         .executableTarget(
             name: "finch",
             dependencies: [
@@ -41,6 +43,10 @@ let package = Package(
         .testTarget(
             name: "FinchTensorTests",
             dependencies: ["FinchTensor", "FinchTestSupport"]
+        ),
+        .testTarget(
+            name: "FinchTransformersTests",
+            dependencies: ["FinchTransformers", "FinchTestSupport"]
         ),
         .testTarget(
             name: "FinchNNTests",
