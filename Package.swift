@@ -27,7 +27,10 @@ let package = Package(
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
-        .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS"]),
+        // Row kernels of the BERT inference path (layer norm, GELU, softmax),
+        // vectorised per CPU through function-level target attributes.
+        .target(name: "CFinchBertKernels"),
+        .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS", "CFinchBertKernels"]),
         .executableTarget(
             name: "finch",
             dependencies: [

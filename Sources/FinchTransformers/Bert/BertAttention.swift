@@ -12,9 +12,9 @@ public final class BertAttention: Module {
     public var children: [(name: String, module: any Module)] { [("self", selfAttention), ("output", output)] }
 
     /// New sub-blocks.
-    public init(config: BertConfig, rng: inout FinchRNG) {
-        selfAttention = BertSelfAttention(config: config, rng: &rng)
-        output = BertSelfOutput(config: config, rng: &rng)
+    public init(config: BertConfig, initializer: inout BertInitializer) {
+        selfAttention = BertSelfAttention(config: config, initializer: &initializer)
+        output = BertSelfOutput(config: config, initializer: &initializer)
     }
 
     /// [B, S, H] → [B, S, H].

@@ -11,9 +11,9 @@ public final class BertEncoder: Module {
     }
 
     /// `num_hidden_layers` new blocks.
-    public init(config: BertConfig, rng: inout FinchRNG) {
+    public init(config: BertConfig, initializer: inout BertInitializer) {
         var layers: [BertLayer] = []
-        for _ in 0..<config.numHiddenLayers { layers.append(BertLayer(config: config, rng: &rng)) }
+        for _ in 0..<config.numHiddenLayers { layers.append(BertLayer(config: config, initializer: &initializer)) }
         layer = layers
     }
 

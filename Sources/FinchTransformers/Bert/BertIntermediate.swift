@@ -11,8 +11,8 @@ public final class BertIntermediate: Module {
     public var children: [(name: String, module: any Module)] { [("dense", dense)] }
 
     /// New weights drawn N(0, initializer_range²), zero bias.
-    public init(config: BertConfig, rng: inout FinchRNG) {
-        dense = BertInit.linear(config.hiddenSize, config.intermediateSize, config: config, rng: &rng)
+    public init(config: BertConfig, initializer: inout BertInitializer) {
+        dense = initializer.linear(config.hiddenSize, config.intermediateSize)
         activation = config.hiddenAct
     }
 
@@ -31,5 +31,13 @@ extension BertActivation {
         case .relu: return x.relu()
         case .silu, .swish: return x * x.sigmoid()
         }
+    }
+}
+
+extension BertIntermediate {
+    /// Inference: `y` [rows, intermediate] = act(dense(x)).
+    func infer(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+        dense.infer(x, rows: rows, into: y)
+        activation.applyInPlace(y, count: rows * dense.outFeatures)
     }
 }

@@ -14,15 +14,31 @@ public final class BertLayer: Module {
     }
 
     /// New block.
-    public init(config: BertConfig, rng: inout FinchRNG) {
-        attention = BertAttention(config: config, rng: &rng)
-        intermediate = BertIntermediate(config: config, rng: &rng)
-        output = BertOutput(config: config, rng: &rng)
+    public init(config: BertConfig, initializer: inout BertInitializer) {
+        attention = BertAttention(config: config, initializer: &initializer)
+        intermediate = BertIntermediate(config: config, initializer: &initializer)
+        output = BertOutput(config: config, initializer: &initializer)
     }
 
     /// [B, S, H] → [B, S, H].
     public func callAsFunction(_ hiddenStates: Tensor, maskBias: Tensor?) -> Tensor {
         let attentionOutput = attention(hiddenStates, maskBias: maskBias)
         return output(intermediate(attentionOutput), attentionOutput)
+    }
+}
+
+extension BertLayer {
+    /// Inference: updates the hidden states `x` [B·S, H] in place.
+    func infer(_ x: UnsafeMutablePointer<Float>, batch: Int, sequence: Int, maskBias: UnsafePointer<Float>?,
+               workspace: BertWorkspace) {
+        let rows = batch * sequence, h = attention.output.dense.outFeatures
+        let context = workspace.buffer(.context, count: rows * h)
+        let scratch = workspace.buffer(.residual, count: rows * h)
+        attention.selfAttention.infer(x, batch: batch, sequence: sequence, maskBias: maskBias,
+                                      workspace: workspace, into: context)
+        attention.output.infer(context, residual: x, rows: rows, scratch: scratch)
+        let inter = workspace.buffer(.intermediate, count: rows * intermediate.dense.outFeatures)
+        intermediate.infer(x, rows: rows, into: inter)
+        output.infer(inter, residual: x, rows: rows, scratch: scratch)
     }
 }

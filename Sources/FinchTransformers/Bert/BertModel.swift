@@ -35,12 +35,20 @@ public final class BertModel: Module {
     /// A freshly initialized model (Hugging Face's initialization: weights
     /// N(0, initializer_range²), zero biases, unit layer norms), in eval mode.
     /// Throws when the configuration is one Finch does not implement.
-    public init(config: BertConfig, addPoolingLayer: Bool = true, rng: inout FinchRNG) throws(BertConfigError) {
+    public convenience init(config: BertConfig, addPoolingLayer: Bool = true, rng: inout FinchRNG) throws(BertConfigError) {
+        try self.init(config: config, addPoolingLayer: addPoolingLayer, initialization: .random, rng: &rng)
+    }
+
+    /// Builds the modules; `.zeros` skips the random draws when weights are
+    /// about to be loaded.
+    init(config: BertConfig, addPoolingLayer: Bool, initialization: BertInitializer.Mode, rng: inout FinchRNG) throws(BertConfigError) {
         try config.validate()
         self.config = config
-        embeddings = BertEmbeddings(config: config, rng: &rng)
-        encoder = BertEncoder(config: config, rng: &rng)
-        pooler = addPoolingLayer ? BertPooler(config: config, rng: &rng) : nil
+        var initializer = BertInitializer(config: config, mode: initialization, rng: rng.split())
+        embeddings = BertEmbeddings(config: config, initializer: &initializer)
+        encoder = BertEncoder(config: config, initializer: &initializer)
+        pooler = addPoolingLayer ? BertPooler(config: config, initializer: &initializer) : nil
+        rng = initializer.rng
         eval()
     }
 

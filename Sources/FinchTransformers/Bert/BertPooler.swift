@@ -1,3 +1,4 @@
+import CFinchBertKernels
 import FinchNN
 import FinchTensor
 
@@ -9,8 +10,8 @@ public final class BertPooler: Module {
     public var children: [(name: String, module: any Module)] { [("dense", dense)] }
 
     /// New weights drawn N(0, initializer_range²), zero bias.
-    public init(config: BertConfig, rng: inout FinchRNG) {
-        dense = BertInit.linear(config.hiddenSize, config.hiddenSize, config: config, rng: &rng)
+    public init(config: BertConfig, initializer: inout BertInitializer) {
+        dense = initializer.linear(config.hiddenSize, config.hiddenSize)
     }
 
     /// `hiddenStates` [B, S, H] → [B, H].
@@ -21,11 +22,14 @@ public final class BertPooler: Module {
     }
 }
 
-/// Hugging Face's `_init_weights` for new BERT weights.
-enum BertInit {
-    /// A Linear in → out with weight N(0, initializer_range²) and zero bias.
-    static func linear(_ inFeatures: Int, _ outFeatures: Int, config: BertConfig, rng: inout FinchRNG) -> Linear {
-        Linear(weight: .randomNormal([outFeatures, inFeatures], std: Float(config.initializerRange), rng: &rng),
-               bias: .zeros([outFeatures]))
+extension BertPooler {
+    /// Inference: tanh(dense(x[b, 0])) for each row of the batch into `y` [B, H].
+    func infer(_ x: UnsafePointer<Float>, batch: Int, sequence: Int, workspace: BertWorkspace,
+               into y: UnsafeMutablePointer<Float>) {
+        let h = dense.inFeatures
+        let first = workspace.buffer(.context, count: batch * h)
+        for b in 0..<batch { (first + b * h).update(from: x + b * sequence * h, count: h) }
+        dense.infer(first, rows: batch, into: y)
+        fbk_tanh(y, batch * dense.outFeatures)
     }
 }

@@ -16,12 +16,12 @@ public final class BertSelfAttention: Module {
     public var children: [(name: String, module: any Module)] { [("query", query), ("key", key), ("value", value), ("dropout", dropout)] }
 
     /// New projections drawn N(0, initializer_range²) with zero biases.
-    public init(config: BertConfig, rng: inout FinchRNG) {
+    public init(config: BertConfig, initializer: inout BertInitializer) {
         let h = config.hiddenSize
-        query = BertInit.linear(h, h, config: config, rng: &rng)
-        key = BertInit.linear(h, h, config: config, rng: &rng)
-        value = BertInit.linear(h, h, config: config, rng: &rng)
-        dropout = Dropout(probability: Float(config.attentionProbsDropoutProb), rng: &rng)
+        query = initializer.linear(h, h)
+        key = initializer.linear(h, h)
+        value = initializer.linear(h, h)
+        dropout = initializer.dropout(Float(config.attentionProbsDropoutProb))
         numAttentionHeads = config.numAttentionHeads
         attentionHeadSize = config.attentionHeadSize
     }
@@ -40,5 +40,25 @@ public final class BertSelfAttention: Module {
         let probs = dropout(scores.softmax(axis: -1))
         let context = probs.matmul(valueLayer)  // [B, nh, S, d]
         return context.permuted([0, 2, 1, 3]).reshaped([b, s, nh * d])
+    }
+}
+
+extension BertSelfAttention {
+    /// Inference: Q, K, V projections of `x` [B·S, H] into the workspace,
+    /// then for every (batch row, head) pair two GEMMs straight on the
+    /// strided head slices (leading dimension H, no permute copies):
+    /// scores = Q_h K_hᵀ / √d [S, S], softmax with the row's mask bias, and
+    /// context_h = P V_h written into its columns of `context` [B·S, H].
+    func infer(_ x: UnsafePointer<Float>, batch: Int, sequence s: Int, maskBias: UnsafePointer<Float>?,
+               workspace: BertWorkspace, into context: UnsafeMutablePointer<Float>) {
+        let nh = numAttentionHeads, d = attentionHeadSize, h = nh * d, tokens = batch * s
+        let q = workspace.buffer(.query, count: tokens * h)
+        let k = workspace.buffer(.key, count: tokens * h)
+        let v = workspace.buffer(.value, count: tokens * h)
+        query.infer(x, rows: tokens, into: q)
+        key.infer(x, rows: tokens, into: k)
+        value.infer(x, rows: tokens, into: v)
+        AttentionKernel.run(q: q, k: k, v: v, context: context, batch: batch, sequence: s, heads: nh,
+                            headSize: d, maskBias: maskBias)
     }
 }

@@ -13,14 +13,23 @@ public final class BertSelfOutput: Module {
     public var children: [(name: String, module: any Module)] { [("dense", dense), ("LayerNorm", layerNorm), ("dropout", dropout)] }
 
     /// New weights drawn N(0, initializer_range²), zero bias, unit layer norm.
-    public init(config: BertConfig, rng: inout FinchRNG) {
-        dense = BertInit.linear(config.hiddenSize, config.hiddenSize, config: config, rng: &rng)
+    public init(config: BertConfig, initializer: inout BertInitializer) {
+        dense = initializer.linear(config.hiddenSize, config.hiddenSize)
         layerNorm = LayerNorm(dimension: config.hiddenSize, eps: Float(config.layerNormEps))
-        dropout = Dropout(probability: Float(config.hiddenDropoutProb), rng: &rng)
+        dropout = initializer.dropout(Float(config.hiddenDropoutProb))
     }
 
     /// `hiddenStates` (attention context) and `inputTensor` (the residual), both [B, S, H].
     public func callAsFunction(_ hiddenStates: Tensor, _ inputTensor: Tensor) -> Tensor {
         layerNorm(dropout(dense(hiddenStates)) + inputTensor)
+    }
+}
+
+extension BertSelfOutput {
+    /// Inference: `residual` ← LayerNorm(dense(context) + residual), rows [B·S, H].
+    func infer(_ context: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>, rows: Int,
+               scratch: UnsafeMutablePointer<Float>) {
+        dense.infer(context, rows: rows, into: scratch, residual: residual)
+        layerNorm.infer(scratch, rows: rows, into: residual)
     }
 }
