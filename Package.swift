@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "finch", targets: ["finch"]),
         .library(name: "FinchTensor", targets: ["FinchTensor"]),
         .library(name: "FinchNN", targets: ["FinchNN"]),
+        .library(name: "FinchTransformers", targets: ["FinchTransformers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -27,6 +28,10 @@ let package = Package(
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
         .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
+        // Row kernels of the BERT inference path (layer norm, GELU, softmax),
+        // vectorised per CPU through function-level target attributes.
+        .target(name: "CFinchBertKernels"),
+        .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS", "CFinchBertKernels"]),
         .executableTarget(
             name: "finch",
             dependencies: [
@@ -42,6 +47,10 @@ let package = Package(
         .testTarget(
             name: "FinchTensorTests",
             dependencies: ["FinchTensor", "FinchTestSupport"]
+        ),
+        .testTarget(
+            name: "FinchTransformersTests",
+            dependencies: ["FinchTransformers", "FinchTestSupport"]
         ),
         .testTarget(
             name: "FinchNNTests",

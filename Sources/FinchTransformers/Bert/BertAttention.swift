@@ -1,0 +1,24 @@
+import FinchNN
+import FinchTensor
+
+/// Self-attention followed by its output block (`BertAttention`).
+/// Keys: `self` (BertSelfAttention), `output` (BertSelfOutput).
+public final class BertAttention: Module {
+    /// The reference calls this child `self`.
+    public let selfAttention: BertSelfAttention
+    public let output: BertSelfOutput
+    public var isTraining = false
+
+    public var children: [(name: String, module: any Module)] { [("self", selfAttention), ("output", output)] }
+
+    /// New sub-blocks.
+    public init(config: BertConfig, initializer: inout BertInitializer) {
+        selfAttention = BertSelfAttention(config: config, initializer: &initializer)
+        output = BertSelfOutput(config: config, initializer: &initializer)
+    }
+
+    /// [B, S, H] → [B, S, H].
+    public func callAsFunction(_ hiddenStates: Tensor, maskBias: Tensor?) -> Tensor {
+        output(selfAttention(hiddenStates, maskBias: maskBias), hiddenStates)
+    }
+}

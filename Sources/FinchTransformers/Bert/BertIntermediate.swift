@@ -1,0 +1,43 @@
+import FinchNN
+import FinchTensor
+
+/// First half of the feed-forward block (`BertIntermediate`): act(dense(x)).
+/// Keys: `dense` (H → intermediate).
+public final class BertIntermediate: Module {
+    public let dense: Linear
+    public let activation: BertActivation
+    public var isTraining = false
+
+    public var children: [(name: String, module: any Module)] { [("dense", dense)] }
+
+    /// New weights drawn N(0, initializer_range²), zero bias.
+    public init(config: BertConfig, initializer: inout BertInitializer) {
+        dense = initializer.linear(config.hiddenSize, config.intermediateSize)
+        activation = config.hiddenAct
+    }
+
+    /// [B, S, H] → [B, S, intermediate].
+    public func callAsFunction(_ hiddenStates: Tensor) -> Tensor {
+        activation.apply(dense(hiddenStates))
+    }
+}
+
+extension BertActivation {
+    /// The activation as a differentiable tensor op.
+    public func apply(_ x: Tensor) -> Tensor {
+        switch self {
+        case .gelu: return x.gelu()
+        case .geluNew, .geluPytorchTanh, .geluFast: return x.geluTanh()
+        case .relu: return x.relu()
+        case .silu, .swish: return x * x.sigmoid()
+        }
+    }
+}
+
+extension BertIntermediate {
+    /// Inference: `y` [rows, intermediate] = act(dense(x)).
+    func infer(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+        dense.infer(x, rows: rows, into: y)
+        activation.applyInPlace(y, count: rows * dense.outFeatures)
+    }
+}
