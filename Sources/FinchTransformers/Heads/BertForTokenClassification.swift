@@ -1,0 +1,74 @@
+import FinchNN
+import FinchTensor
+import Foundation
+
+/// BERT with a per-token head, as Hugging Face's `BertForTokenClassification`:
+/// last hidden states → dropout → `classifier` → logits [B, S, labels].
+/// Keys: `bert.*` (no pooler), `classifier.weight`, `classifier.bias`.
+public final class BertForTokenClassification: Module {
+    public let bert: BertModel
+    public let dropout: Dropout
+    public let classifier: Linear
+    /// Tag names in id order (`id2label`).
+    public let labels: [String]
+    public var isTraining = false
+
+    public var children: [(name: String, module: any Module)] {
+        [("bert", bert), ("dropout", dropout), ("classifier", classifier)]
+    }
+
+    public init(bert: BertModel, labels: [String], classifier: Linear? = nil, rng: inout FinchRNG) throws {
+        guard !labels.isEmpty else { throw TaskHeadError.noLabels }
+        if let d = Dictionary(grouping: labels, by: { $0 }).first(where: { $0.value.count > 1 }) { throw TaskHeadError.duplicateLabel(d.key) }
+        self.bert = bert
+        self.labels = labels
+        let p = bert.config.classifierDropout ?? bert.config.hiddenDropoutProb
+        dropout = Dropout(probability: Float(p), rng: &rng)
+        self.classifier = classifier
+            ?? TaskHeadCheckpoint.newClassifier(hidden: bert.config.hiddenSize, labels: labels.count, config: bert.config, rng: &rng)
+    }
+
+    /// Loads a plain encoder (new head for `labels`) or a fine-tuned tagger.
+    /// The pooler, which this head does not use, is dropped as Hugging Face does.
+    public convenience init(contentsOf directory: URL, labels: [String]? = nil, rng: inout FinchRNG) throws {
+        let (loaded, head, stored) = try TaskHeadCheckpoint.load(directory, headKeys: ["classifier.weight", "classifier.bias"])
+        let bert = try loaded.withoutPooler()
+        let wanted = labels ?? stored ?? []
+        var classifier: Linear? = nil
+        if let head, let w = head["classifier.weight"], w.shape == [wanted.count, bert.config.hiddenSize], labels == nil || labels == stored {
+            classifier = Linear(weight: w, bias: head["classifier.bias"])
+        }
+        try self.init(bert: bert, labels: wanted, classifier: classifier, rng: &rng)
+    }
+
+    /// Logits [B, S, labels]; records for autodiff when training.
+    public func logits(_ input: BertInput) throws -> Tensor {
+        classifier(dropout(try bert(input).lastHiddenState))
+    }
+
+    /// Logits through the fast inference path.
+    public func inferenceLogits(_ input: BertInput, workspace: BertWorkspace? = nil) throws -> Tensor {
+        let hidden = try bert.inference(input, workspace: workspace).lastHiddenState
+        return withoutGradient { classifier(hidden) }
+    }
+
+    /// Saves `config.json` and `model.safetensors` (`bert.` prefix).
+    public func save(to directory: URL) throws {
+        let config = TaskHeadCheckpoint.config(bert.config, architecture: "BertForTokenClassification", labels: labels)
+        var state: [String: Tensor] = [:]
+        for (k, v) in stateDict() where !k.contains("lora_") { state[k] = v }
+        try Checkpoint.save(config: config, state: state, to: directory)
+    }
+}
+
+extension BertModel {
+    /// The same encoder (sharing its parameters) without the pooler.
+    func withoutPooler() throws -> BertModel {
+        guard pooler != nil else { return self }
+        var rng = FinchRNG(seed: 0)
+        let copy = try BertModel(config: config, addPoolingLayer: false, initialization: .zeros, rng: &rng)
+        let state = stateDict().filter { !$0.key.hasPrefix("pooler.") }
+        try copy.loadStateDict(state)
+        return copy
+    }
+}

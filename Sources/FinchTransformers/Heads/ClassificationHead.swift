@@ -1,0 +1,68 @@
+import FinchNN
+import FinchTensor
+import Foundation
+
+/// Whether a sequence classifier picks one label (softmax) or any subset
+/// (independent sigmoids), as Hugging Face's `problem_type`.
+public enum ProblemType: String, Codable, Sendable {
+    case singleLabelClassification = "single_label_classification"
+    case multiLabelClassification = "multi_label_classification"
+}
+
+/// Shared by the BERT task heads: loading a base or fine-tuned checkpoint,
+/// label maps in `config.json`, saving under the `bert.` prefix.
+enum TaskHeadCheckpoint {
+    /// Labels stored in a config's `id2label`, in id order; nil when absent or
+    /// only the default `LABEL_0…` names.
+    static func labels(in config: BertConfig) -> [String]? {
+        guard let map = config.id2label, !map.isEmpty else { return nil }
+        let sorted = map.compactMap { k, v in Int(k).map { ($0, v) } }.sorted { $0.0 < $1.0 }
+        guard sorted.map(\.0) == Array(0..<sorted.count) else { return nil }
+        let names = sorted.map(\.1)
+        if names == (0..<names.count).map({ "LABEL_\($0)" }) { return nil }
+        return names
+    }
+
+    /// A classifier layer as Hugging Face initializes it: N(0, range²) weights, zero bias.
+    static func newClassifier(hidden: Int, labels: Int, config: BertConfig, rng: inout FinchRNG) -> Linear {
+        let w = Tensor.randomNormal([labels, hidden], std: Float(config.initializerRange), rng: &rng)
+        return Linear(weight: w, bias: Tensor.zeros([labels]))
+    }
+
+    /// `config` with the head's architecture and label maps set.
+    static func config(_ base: BertConfig, architecture: String, labels: [String]) -> BertConfig {
+        var c = base
+        c.architectures = [architecture]
+        c.id2label = Dictionary(uniqueKeysWithValues: labels.enumerated().map { (String($0.offset), $0.element) })
+        c.label2id = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($0.element, $0.offset) })
+        return c
+    }
+
+    /// Loads a directory for a head: the encoder (bare keys or `bert.`), and the
+    /// head's own tensors when the checkpoint has them with the same labels.
+    /// Returns the encoder, the stored head tensors (nil when a new head is
+    /// needed) and the labels found in the config.
+    static func load(_ directory: URL, headKeys: [String]) throws -> (BertModel, [String: Tensor]?, [String]?) {
+        let config = try Checkpoint.readConfig(BertConfig.self, from: directory)
+        let file = try Checkpoint.openWeights(in: directory)
+        let bert = try BertModel(contentsOf: directory, options: .bert(ignoringKeyPrefixes: ["classifier.", "cls.", "qa_outputs."]))
+        var head: [String: Tensor] = [:]
+        for key in headKeys where file.names.contains(key) { head[key] = try file.tensor(named: key) }
+        return (bert, head.count == headKeys.count ? head : nil, labels(in: config))
+    }
+}
+
+/// Head problems a user can cause.
+public enum TaskHeadError: Error, CustomStringConvertible, Equatable {
+    case noLabels
+    case duplicateLabel(String)
+    case missingPooler(path: String)
+
+    public var description: String {
+        switch self {
+        case .noLabels: return "a classifier needs at least one label"
+        case .duplicateLabel(let l): return "label \(l) appears twice"
+        case .missingPooler(let p): return "\(p): the checkpoint has no pooler, which sequence classification needs"
+        }
+    }
+}
