@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "finch", targets: ["finch"]),
         .library(name: "FinchTensor", targets: ["FinchTensor"]),
         .library(name: "FinchNN", targets: ["FinchNN"]),
+        .library(name: "FinchTrain", targets: ["FinchTrain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -26,6 +27,7 @@ let package = Package(
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
+        .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN"]),
         .executableTarget(
             name: "finch",
             dependencies: [
@@ -46,6 +48,10 @@ let package = Package(
             name: "FinchNNTests",
             dependencies: ["FinchNN", "FinchTestSupport"],
             resources: []
+        ),
+        .testTarget(
+            name: "FinchTrainTests",
+            dependencies: ["FinchTrain", "FinchTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
