@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FinchTensor", targets: ["FinchTensor"]),
         .library(name: "FinchNN", targets: ["FinchNN"]),
         .library(name: "FinchTransformers", targets: ["FinchTransformers"]),
+        .library(name: "FinchTrain", targets: ["FinchTrain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -26,12 +27,12 @@ let package = Package(
         .target(name: "CFinchKernels"),
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
-        .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
         // Row kernels of the BERT inference path (layer norm, GELU, softmax),
         // vectorised per CPU through function-level target attributes.
         .target(name: "CFinchBertKernels"),
         .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS", "CFinchBertKernels"]),
+        .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchTransformers"]),
         .executableTarget(
             name: "finch",
             dependencies: [
