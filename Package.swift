@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "finch", targets: ["finch"]),
         .library(name: "FinchTensor", targets: ["FinchTensor"]),
         .library(name: "FinchNN", targets: ["FinchNN"]),
+        .library(name: "FinchText", targets: ["FinchText"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -26,10 +27,12 @@ let package = Package(
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
+        // Tokenizers: Foundation only, no tensor code.
+        .target(name: "FinchText"),
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchTensor", "FinchNN",
+                "FinchTensor", "FinchNN", "FinchText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +44,10 @@ let package = Package(
         .testTarget(
             name: "FinchTensorTests",
             dependencies: ["FinchTensor", "FinchTestSupport"]
+        ),
+        .testTarget(
+            name: "FinchTextTests",
+            dependencies: ["FinchText"]
         ),
         .testTarget(
             name: "FinchNNTests",
