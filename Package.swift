@@ -1,6 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Layers (see DESIGN.md): each target imports only targets above it in this list.
+// CFinchBLAS, CFinchKernels → FinchTensor → FinchNN → FinchText → FinchTransformers
+// → FinchTrain → FinchRecommend → finch.
 let package = Package(
     name: "Finch",
     platforms: [.macOS(.v15)],
@@ -8,6 +11,7 @@ let package = Package(
         .executable(name: "finch", targets: ["finch"]),
         .library(name: "FinchTensor", targets: ["FinchTensor"]),
         .library(name: "FinchNN", targets: ["FinchNN"]),
+        .library(name: "FinchText", targets: ["FinchText"]),
         .library(name: "FinchTransformers", targets: ["FinchTransformers"]),
         .library(name: "FinchTrain", targets: ["FinchTrain"]),
     ],
@@ -16,7 +20,7 @@ let package = Package(
     ],
     targets: [
         // System BLAS. On Linux OpenBLAS through pkg-config; on macOS the seam is
-        // the `FINCH_ACCELERATE` branch of shim.h.
+        // the Accelerate branch of shim.h.
         .systemLibrary(
             name: "CFinchBLAS",
             pkgConfig: "openblas",
@@ -25,18 +29,20 @@ let package = Package(
         // Hand-written kernels that need wide FMA: per-function target
         // attributes plus a runtime CPU check, so no unsafe flags are needed.
         .target(name: "CFinchKernels"),
-        .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
-        .target(name: "FinchNN", dependencies: ["FinchTensor"]),
-        .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
         // Row kernels of the BERT inference path (layer norm, GELU, softmax),
         // vectorised per CPU through function-level target attributes.
         .target(name: "CFinchBertKernels"),
+        .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
+        .target(name: "FinchNN", dependencies: ["FinchTensor"]),
+        // Tokenizers: Foundation only, no tensor code.
+        .target(name: "FinchText"),
         .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS", "CFinchBertKernels"]),
-        .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchTransformers"]),
+        .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
+        .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchTensor", "FinchNN",
+                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,18 +51,9 @@ let package = Package(
             dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS"],
             path: "Benchmarks/FinchBenchmarks"
         ),
-        .testTarget(
-            name: "FinchTensorTests",
-            dependencies: ["FinchTensor", "FinchTestSupport"]
-        ),
-        .testTarget(
-            name: "FinchTransformersTests",
-            dependencies: ["FinchTransformers", "FinchTestSupport"]
-        ),
-        .testTarget(
-            name: "FinchNNTests",
-            dependencies: ["FinchNN", "FinchTestSupport"]
-        ),
+        .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
+        .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
+        .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport"]),
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchTestSupport"]),
         .testTarget(name: "FinchCLITests", dependencies: ["finch"]),
     ],

@@ -1,0 +1,145 @@
+"""Generate FinchText's character tables from Hugging Face `tokenizers`.
+
+How to run (from the repository root):
+
+    /tmp/ref/bin/python Scripts/make_unicode_tables.py
+
+Writes `Sources/FinchText/Unicode/CharacterTables.generated.swift`.
+
+Why: the BERT normalizer and pre-tokenizer in `tokenizers` classify characters
+with the `unicode_categories` Rust crate, whose tables are from an old Unicode
+version (U+2E43..U+2E4F, U+0890, U+13430.., many newer non-spacing marks are
+classified differently from current Unicode). Swift's own Unicode properties
+follow a newer version, so to give the same token ids bit for bit we record
+what `tokenizers` actually does, code point by code point, by running its
+normalizer and pre-tokenizer on every scalar value:
+
+- removed:     dropped by `clean_text` (NUL, U+FFFD, categories Cc/Cf/Co/Cs
+               minus tab/newline/return, as the crate defines them)
+- whitespace:  Rust `char::is_whitespace` (clean_text turns these into ' ';
+               the BERT pre-tokenizer splits on them)
+- punctuation: isolated by the BERT pre-tokenizer (ASCII punctuation or the
+               crate's P* categories)
+- strip:       `strip_accents` applied to the scalar alone: canonical
+               decomposition, then non-spacing marks removed (Hangul
+               syllables are left out: FinchText decomposes them by the
+               Unicode algorithm, which this script checks)
+- lower:       `lowercase` applied to the scalar alone (Rust `to_lowercase`)
+
+The only input is the installed `tokenizers` package; its version is written
+into the generated file.
+"""
+
+import os
+import sys
+
+import tokenizers
+from tokenizers import normalizers, pre_tokenizers
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "Sources", "FinchText", "Unicode", "CharacterTables.generated.swift")
+
+
+def hangul_decomposition(cp):
+    s = cp - 0xAC00
+    lead, vowel, trail = 0x1100 + s // 588, 0x1161 + (s % 588) // 28, 0x11A7 + s % 28
+    return [lead, vowel] + ([trail] if trail != 0x11A7 else [])
+
+
+def ranges(code_points):
+    """Sorted code points -> flat [lo, hi, lo, hi, ...] inclusive ranges."""
+    out = []
+    for cp in sorted(code_points):
+        if out and out[-1] == cp - 1:
+            out[-1] = cp
+        else:
+            out += [cp, cp]
+    return out
+
+
+def swift_array(name, values, doc):
+    lines = [f"    /// {doc}", f"    static let {name}: [UInt32] = ["]
+    for i in range(0, len(values), 8):
+        lines.append("        " + ", ".join(f"0x{v:X}" for v in values[i:i + 8]) + ",")
+    lines.append("    ]")
+    return "\n".join(lines)
+
+
+def swift_map(name, mapping, doc):
+    # "KEY:V V;KEY:;..." in hex, keys ascending; an empty value removes the scalar.
+    parts = [f"{k:X}:" + " ".join(f"{v:X}" for v in mapping[k]) for k in sorted(mapping)]
+    body = ";".join(parts)
+    chunks = [body[i:i + 100] for i in range(0, len(body), 100)]
+    # A multi-line literal with escaped line ends: one string, no `+` chains
+    # for the type checker.
+    lines = [f"    /// {doc}", f'    static let {name}: String = """']
+    lines += [f"        {c}" + ("\\" if j < len(chunks) - 1 else "") for j, c in enumerate(chunks)]
+    lines.append('        """')
+    return "\n".join(lines)
+
+
+def main():
+    clean = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=False, strip_accents=False, lowercase=False)
+    strip = normalizers.BertNormalizer(clean_text=False, handle_chinese_chars=False, strip_accents=True, lowercase=False)
+    lower = normalizers.BertNormalizer(clean_text=False, handle_chinese_chars=False, strip_accents=False, lowercase=True)
+    pre = pre_tokenizers.BertPreTokenizer()
+
+    removed, whitespace, punctuation = [], [], []
+    strip_map, lower_map = {}, {}
+    for cp in range(0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue  # surrogates cannot occur in a Swift String
+        c = chr(cp)
+        if clean.normalize_str(c) == "":
+            removed.append(cp)
+        r = strip.normalize_str(c)
+        if r != c:
+            if 0xAC00 <= cp <= 0xD7A3:
+                assert [ord(x) for x in r] == hangul_decomposition(cp), hex(cp)
+            else:
+                strip_map[cp] = [ord(x) for x in r]
+        r = lower.normalize_str(c)
+        if r != c:
+            lower_map[cp] = [ord(x) for x in r]
+        splits = [s for s, _ in pre.pre_tokenize_str("a" + c + "b")]
+        if splits == ["a", "b"]:
+            whitespace.append(cp)
+        elif splits == ["a", c, "b"]:
+            punctuation.append(cp)
+        else:
+            assert splits == ["a" + c + "b"], (hex(cp), splits)
+
+    # clean_text maps exactly the kept whitespace to ' ' (checked, not assumed).
+    for cp in whitespace:
+        expected = "" if cp in removed else " "
+        assert clean.normalize_str(chr(cp)) == expected, hex(cp)
+
+    header = f"""// Generated by Scripts/make_unicode_tables.py from tokenizers {tokenizers.__version__}.
+// Do not edit by hand: rerun the script. See the script's docstring for what
+// each table records and why Finch does not use Swift's own Unicode tables here.
+
+/// Character classes and mappings exactly as Hugging Face `tokenizers`
+/// applies them in its BERT normalizer and pre-tokenizer.
+enum CharacterTables {{
+"""
+    body = "\n\n".join([
+        swift_array("removedRanges", ranges(removed),
+                    "Inclusive [lo, hi] ranges of scalars that `clean_text` removes."),
+        swift_array("whitespace", whitespace,
+                    "Scalars that are whitespace for `clean_text` and the BERT pre-tokenizer."),
+        swift_array("punctuationRanges", ranges(punctuation),
+                    "Inclusive [lo, hi] ranges of scalars the BERT pre-tokenizer isolates."),
+        swift_map("accentStripping", strip_map,
+                  "`strip_accents` per scalar (hex `KEY:VALUES;`), Hangul syllables excluded."),
+        swift_map("lowercasing", lower_map,
+                  "`lowercase` per scalar (hex `KEY:VALUES;`)."),
+    ])
+    with open(OUT + ".tmp", "w") as f:
+        f.write(header + body + "\n}\n")
+    os.replace(OUT + ".tmp", OUT)
+    print(f"wrote {OUT}: removed {len(removed)}, whitespace {len(whitespace)}, "
+          f"punctuation {len(punctuation)}, strip {len(strip_map)}, lower {len(lower_map)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
