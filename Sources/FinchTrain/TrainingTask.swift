@@ -8,10 +8,13 @@ public struct Evaluation: Sendable {
     public var metrics: [String: Double]
     /// The report as people know it (scikit-learn or seqeval layout).
     public var report: String
+    /// The results as one JSON object (`finch evaluate --json`).
+    public var json: String
 
-    public init(metrics: [String: Double], report: String) {
+    public init(metrics: [String: Double], report: String, json: String = "{}") {
         self.metrics = metrics
         self.report = report
+        self.json = json
     }
 }
 

@@ -1,0 +1,174 @@
+import FinchNN
+import FinchTensor
+import FinchText
+import FinchTransformers
+import Foundation
+
+/// Everything `finch train classify|ner` asks for, as one value.
+public struct FineTuningRequest: Sendable {
+    public var modelDirectory: URL
+    public var trainFile: URL
+    public var devFile: URL?
+    public var outputDirectory: URL
+    public var training = TrainingConfiguration()
+    public var maxLength = 128
+    public var columns = ClassificationColumns()
+    /// "auto" (balanced), explicit weights per label ("pos=2,neg=1"), or nil.
+    public var classWeights: String?
+    public var lora: LoRAConfiguration?
+    public var mergeLoRA = false
+    public var freezeEmbeddings = false
+    public var freezeLayers = 0
+    /// NER: word-boundary rule; nil chooses automatically.
+    public var wordBoundary: WordBoundary?
+    public var resume = false
+    /// Fraction held out when there is no dev file.
+    public var holdOut = 0.1
+
+    public init(modelDirectory: URL, trainFile: URL, outputDirectory: URL) {
+        self.modelDirectory = modelDirectory
+        self.trainFile = trainFile
+        self.outputDirectory = outputDirectory
+    }
+}
+
+/// What a fine-tuning run reports besides its events.
+public struct FineTuningResult: Sendable {
+    public var summary: TrainingSummary
+    /// Set when the dev set was held out of the training file.
+    public var heldOut: Int?
+    public var trainExamples: Int
+    public var labels: [String]
+    /// Notes for the user (automatic choices made).
+    public var notes: [String]
+}
+
+/// The fine-tuning recipes behind the CLI.
+public enum FineTuning {
+    /// Fine-tunes a sequence classifier.
+    public static func classify(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
+                                events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
+        let reader = ClassificationReader(columns: r.columns)
+        var train = try reader.read(r.trainFile)
+        var dev: [ClassificationExample]
+        var heldOut: Int? = nil
+        if let devFile = r.devFile {
+            dev = try reader.read(devFile)
+        } else {
+            let split = try HoldOutSplit(train, fraction: r.holdOut, seed: r.training.seed, file: r.trainFile.lastPathComponent)
+            train = split.train
+            dev = split.dev
+            heldOut = dev.count
+        }
+        let labels = LabelSet(examples: train)
+        try labels.validate(dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
+        let task = try TextClassificationTask(modelDirectory: r.modelDirectory, labels: labels.labels, maxLength: r.maxLength, seed: r.training.seed)
+        task.metadata.textColumn = r.columns.text
+        task.metadata.textPairColumn = r.columns.textPair
+        task.metadata.labelColumn = r.columns.label
+        let encodedTrain = try task.encode(train, file: r.trainFile.lastPathComponent)
+        let encodedDev = try task.encode(dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
+        if let spec = r.classWeights {
+            if spec == "auto" {
+                task.setBalancedClassWeights(from: encodedTrain)
+            } else {
+                task.classWeights = try parseClassWeights(spec, labels: labels)
+            }
+        }
+        let config = r.training
+        try prepare(task.classifier, request: r, headPrefix: "classifier.", lora: &task.loraConfiguration)
+        let trainer = try Trainer(task: task, configuration: config, train: encodedTrain, dev: encodedDev, outputDirectory: r.outputDirectory)
+        let summary = try trainer.run(resume: r.resume, stop: stop, events: events)
+        if !summary.interrupted { try finishLoRA(task.classifier, merge: r.mergeLoRA, task: task, lora: &task.loraConfiguration, out: r.outputDirectory) }
+        return FineTuningResult(summary: summary, heldOut: heldOut, trainExamples: train.count, labels: labels.labels, notes: [])
+    }
+
+    /// Fine-tunes a token classifier (NER).
+    public static func tag(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
+                           events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
+        let reader = CoNLLReader()
+        var train = try reader.read(r.trainFile)
+        var dev: [TaggedSentence]
+        var heldOut: Int? = nil
+        if let devFile = r.devFile {
+            dev = try reader.read(devFile)
+        } else {
+            let split = try HoldOutSplit(train, fraction: r.holdOut, seed: r.training.seed, file: r.trainFile.lastPathComponent)
+            train = split.train
+            dev = split.dev
+            heldOut = dev.count
+        }
+        let labels = LabelSet(sentences: train)
+        try labels.validate(dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
+        let tokenizer = try Tokenizer.load(directory: r.modelDirectory)
+        var notes: [String] = []
+        let noSpaces = TokenClassificationTask.wantsBoundaryDropped(train, tokenizer: tokenizer)
+        let boundary = r.wordBoundary ?? (noSpaces ? .drop : .keep)
+        if r.wordBoundary == nil && noSpaces {
+            notes.append("words are written without spaces and the tokenizer marks word starts: no boundary piece per word (--word-boundary drop)")
+        }
+        let task = try TokenClassificationTask(modelDirectory: r.modelDirectory, labels: labels.labels, maxLength: r.maxLength,
+                                               boundary: boundary, splitting: noSpaces ? .characters : .whitespace, seed: r.training.seed)
+        let encodedTrain = try task.encode(train, file: r.trainFile.lastPathComponent)
+        let encodedDev = try task.encode(dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
+        if let spec = r.classWeights {
+            if spec == "auto" {
+                var counts = [Int](repeating: 0, count: labels.count)
+                for e in encodedTrain { for l in e.labels where l >= 0 { counts[l] += 1 } }
+                let n = Float(counts.reduce(0, +)), c = Float(labels.count)
+                task.classWeights = Tensor(counts.map { $0 > 0 ? n / (c * Float($0)) : 1 })
+            } else {
+                task.classWeights = try parseClassWeights(spec, labels: labels)
+            }
+        }
+        var config = r.training
+        if config.metricForBestModel == "accuracy" { config.metricForBestModel = "f1" }
+        try prepare(task.tagger, request: r, headPrefix: "classifier.", lora: &task.loraConfiguration)
+        let trainer = try Trainer(task: task, configuration: config, train: encodedTrain, dev: encodedDev, outputDirectory: r.outputDirectory)
+        let summary = try trainer.run(resume: r.resume, stop: stop, events: events)
+        if !summary.interrupted { try finishLoRA(task.tagger, merge: r.mergeLoRA, task: task, lora: &task.loraConfiguration, out: r.outputDirectory) }
+        return FineTuningResult(summary: summary, heldOut: heldOut, trainExamples: train.count, labels: labels.labels, notes: notes)
+    }
+
+    /// Freezing and LoRA before training. The task head always trains.
+    static func prepare(_ model: any Module, request r: FineTuningRequest, headPrefix: String, lora: inout LoRAConfiguration?) throws {
+        if r.freezeEmbeddings { model.freeze(["bert.embeddings."]) }
+        if r.freezeLayers > 0 {
+            model.freeze(["bert.embeddings."] + (0..<r.freezeLayers).map { "bert.encoder.layer.\($0)." })
+        }
+        if let config = r.lora {
+            var rng = FinchRNG(seed: r.training.seed &+ 17)
+            try model.applyLoRA(config, rng: &rng)
+            model.freeze([headPrefix], frozen: false)
+            lora = config
+        }
+    }
+
+    /// After training with LoRA: merge into the exported model when asked.
+    static func finishLoRA(_ model: any Module, merge: Bool, task: some TrainingTask, lora: inout LoRAConfiguration?, out: URL) throws {
+        guard merge, lora != nil else { return }
+        model.mergeLoRA()
+        lora = nil
+        let fm = FileManager.default
+        for name in [LoRAFiles.weights, LoRAFiles.config] where fm.fileExists(atPath: out.appendingPathComponent(name).path) {
+            try fm.removeItem(at: out.appendingPathComponent(name))
+        }
+        try task.saveModel(to: out)
+    }
+
+    /// "pos=2,neg=0.5" → weights in label order (unlisted labels 1).
+    static func parseClassWeights(_ spec: String, labels: LabelSet) throws -> Tensor {
+        var w = [Float](repeating: 1, count: labels.count)
+        for part in spec.split(separator: ",") {
+            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let value = Float(kv[1]), value >= 0 else {
+                throw TrainingError.invalidConfiguration(field: "class-weights", reason: "expected auto or LABEL=WEIGHT,…, got '\(part)'")
+            }
+            guard let id = labels.id(of: kv[0]) else {
+                throw TrainingError.invalidConfiguration(field: "class-weights", reason: "unknown label '\(kv[0])'; labels are \(labels.labels.joined(separator: ", "))")
+            }
+            w[id] = value
+        }
+        return Tensor(w)
+    }
+}

@@ -1,0 +1,133 @@
+import FinchNN
+import FinchTensor
+import FinchText
+import FinchTransformers
+import Foundation
+
+/// A tokenized classification example.
+public struct EncodedClassificationExample: Sendable {
+    public var ids: [Int]
+    public var typeIDs: [Int]
+    /// Label id (−1 when unknown, for prediction).
+    public var label: Int
+    public var line: Int
+}
+
+/// Fine-tuning a `BertForSequenceClassification` on labelled texts (sentiment,
+/// topic, intent). Single-label, softmax cross-entropy with optional class weights.
+public final class TextClassificationTask: TrainingTask {
+    public let classifier: BertForSequenceClassification
+    public let tokenizer: Tokenizer
+    public let labels: LabelSet
+    public let maxLength: Int
+    /// Per-class loss weights [labels]; nil for plain cross-entropy.
+    public var classWeights: Tensor?
+    /// Where the tokenizer files come from (copied next to saved models).
+    public let tokenizerDirectory: URL
+    public var metadata: TaskMetadata
+    public var evaluationBatchSize = 64
+    /// Set when LoRA adapters were attached; saved next to the model unless merged.
+    public var loraConfiguration: LoRAConfiguration?
+
+    public var model: any Module { classifier }
+    public var wordEmbeddingKey: String? { "bert.embeddings.word_embeddings.weight" }
+
+    public init(classifier: BertForSequenceClassification, tokenizer: Tokenizer, tokenizerDirectory: URL, maxLength: Int) {
+        self.classifier = classifier
+        self.tokenizer = tokenizer
+        self.labels = LabelSet(orderedLabels: classifier.labels)
+        self.maxLength = maxLength
+        self.tokenizerDirectory = tokenizerDirectory
+        metadata = TaskMetadata(task: .classification, maxLength: maxLength)
+    }
+
+    /// Loads a model directory (base encoder or fine-tuned classifier) and its tokenizer.
+    public convenience init(modelDirectory: URL, labels: [String]?, maxLength: Int?, seed: UInt64) throws {
+        var rng = FinchRNG(seed: seed)
+        let classifier = try BertForSequenceClassification(contentsOf: modelDirectory, labels: labels, rng: &rng)
+        let tokenizer = try Tokenizer.load(directory: modelDirectory)
+        let stored = try TaskMetadata.readIfPresent(in: modelDirectory)
+        let length = Swift.min(maxLength ?? stored?.maxLength ?? 512, classifier.bert.config.maxPositionEmbeddings)
+        self.init(classifier: classifier, tokenizer: tokenizer, tokenizerDirectory: modelDirectory, maxLength: length)
+    }
+
+    /// Tokenizes examples (truncating to `maxLength`); labels must be known.
+    public func encode(_ examples: [ClassificationExample], file: String) throws -> [EncodedClassificationExample] {
+        let ids = try labels.ids(for: examples, file: file)
+        let encodings = try tokenizer.encode(batch: examples.map { ($0.text, $0.textPair) },
+                                             truncation: Truncation(maxLength: maxLength))
+        return zip(zip(encodings, examples), ids).map { pair, label in
+            EncodedClassificationExample(ids: pair.0.ids, typeIDs: pair.0.typeIDs, label: label, line: pair.1.line)
+        }
+    }
+
+    /// Encodes texts for prediction (no labels).
+    public func encode(texts: [(String, String?)]) throws -> [EncodedClassificationExample] {
+        try tokenizer.encode(batch: texts.map { (text: $0.0, pair: $0.1) }, truncation: Truncation(maxLength: maxLength))
+            .map { EncodedClassificationExample(ids: $0.ids, typeIDs: $0.typeIDs, label: -1, line: 0) }
+    }
+
+    /// Sets class weights from training label counts: n / (classes · count),
+    /// scikit-learn's "balanced" weights (a class never seen gets weight 1).
+    public func setBalancedClassWeights(from examples: [EncodedClassificationExample]) {
+        var counts = [Int](repeating: 0, count: labels.count)
+        for e in examples { counts[e.label] += 1 }
+        let n = Float(examples.count), c = Float(labels.count)
+        classWeights = Tensor(counts.map { $0 > 0 ? n / (c * Float($0)) : 1 })
+    }
+
+    public func length(of example: EncodedClassificationExample) -> Int { example.ids.count }
+
+    func input(_ batch: [EncodedClassificationExample]) -> BertInput {
+        BertInput(padding: batch.map(\.ids), tokenTypeIDs: batch.map(\.typeIDs), padTokenID: tokenizer.padID)
+    }
+
+    public func loss(on batch: [EncodedClassificationExample]) throws -> Tensor {
+        try classifier.logits(input(batch)).crossEntropy(targets: batch.map(\.label), classWeights: classWeights)
+    }
+
+    /// Class probabilities [N, labels] in input order, batched by length.
+    public func probabilities(_ examples: [EncodedClassificationExample]) throws -> Tensor {
+        let order = examples.indices.sorted { examples[$0].ids.count > examples[$1].ids.count }
+        let c = labels.count
+        var out = [Float](repeating: 0, count: examples.count * c)
+        let workspace = BertWorkspace()
+        var start = 0
+        while start < order.count {
+            let idx = Array(order[start..<Swift.min(start + evaluationBatchSize, order.count)])
+            let probs = try logits(forInference: input(idx.map { examples[$0] }), workspace: workspace).softmax()
+            let p = probs.scalars
+            for (row, i) in idx.enumerated() { for j in 0..<c { out[i * c + j] = p[row * c + j] } }
+            start += evaluationBatchSize
+        }
+        return Tensor(shape: [examples.count, c], values: out)
+    }
+
+    public func evaluate(_ examples: [EncodedClassificationExample]) throws -> Evaluation {
+        let probs = try probabilities(examples)
+        let predicted = probs.argmax(axis: 1)
+        let p = probs.scalars, c = labels.count
+        var loss = 0.0
+        for (i, e) in examples.enumerated() { loss -= Foundation.log(Double(Swift.max(p[i * c + e.label], 1e-12))) }
+        let report = ClassificationReport(truth: examples.map { labels.label(for: $0.label) },
+                                          predicted: predicted.map { labels.label(for: $0) }, labels: labels.labels)
+        let e = report.evaluation
+        return Evaluation(metrics: ["accuracy": e.accuracy, "macro_f1": e.macroF1, "weighted_f1": e.weightedF1,
+                                    "loss": loss / Double(Swift.max(examples.count, 1))],
+                          report: report.text(), json: try e.jsonString())
+    }
+
+    /// Logits without autodiff: the fast inference path, or the module path
+    /// when unmerged LoRA adapters are attached (the fast path reads base weights only).
+    func logits(forInference input: BertInput, workspace: BertWorkspace) throws -> Tensor {
+        if loraConfiguration != nil { return try withoutGradient { try classifier.logits(input) } }
+        return try classifier.inferenceLogits(input, workspace: workspace)
+    }
+
+    public func saveModel(to directory: URL) throws {
+        try classifier.save(to: directory)
+        try LoRAFiles.save(classifier, configuration: loraConfiguration, to: directory)
+        try TokenizerFiles.copy(from: tokenizerDirectory, to: directory)
+        try metadata.write(to: directory)
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import FinchTrain
+import Foundation
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fine-tune a pretrained transformer for a task.",
+        subcommands: [TrainClassify.self, TrainNER.self])
+}
+
+struct TrainClassify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Fine-tune a text classifier (sentiment, topic, intent).",
+        discussion: """
+            Reads CSV, TSV or JSONL with a text column and a label column (labels are strings). \
+            Writes a checkpoint in Hugging Face layout to --out, a classification report on stdout, \
+            metrics.jsonl and training_curves.svg. Interrupt with Ctrl-C and continue with --resume.
+            """)
+
+    @OptionGroup var options: TrainingOptions
+    @Option(name: .customLong("text-column"), help: "Column with the text.") var textColumn = "text"
+    @Option(name: .customLong("text-pair-column"), help: "Column with a second text (pairs: NLI, question/answer).") var textPairColumn: String?
+    @Option(name: .customLong("label-column"), help: "Column with the label.") var labelColumn = "label"
+
+    func run() throws {
+        var request = options.request(defaultMetric: "accuracy")
+        request.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
+        try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.classify(r, stop: stop, events: events) }
+    }
+}
+
+struct TrainNER: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ner",
+        abstract: "Fine-tune a named-entity tagger.",
+        discussion: """
+            Reads CoNLL/BIO: one `token<TAB>tag` per line, a blank line between sentences (IOB2 or IOB1). \
+            Labels go on each word's first piece. For text written without spaces (Chinese, one character \
+            per line) with a SentencePiece tokenizer, words get no boundary piece of their own; \
+            --word-boundary forces either behaviour. The report uses seqeval's entity-level rules.
+            """)
+
+    @OptionGroup var options: TrainingOptions
+    @Option(name: .customLong("word-boundary"), help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.") var wordBoundary: String?
+
+    func validate() throws {
+        if let w = wordBoundary, WordBoundary(rawValue: w) == nil { throw ValidationError("--word-boundary must be keep or drop") }
+    }
+
+    func run() throws {
+        var request = options.request(defaultMetric: "f1")
+        request.wordBoundary = wordBoundary.flatMap(WordBoundary.init(rawValue:))
+        try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.tag(r, stop: stop, events: events) }
+    }
+}

@@ -1,0 +1,66 @@
+import Dispatch
+import FinchTrain
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Renders a fine-tuning run: progress bar on stderr, reports on stdout; Ctrl-C
+/// asks the run to stop at the next step and write a resumable checkpoint.
+enum TrainingRun {
+    static func execute(
+        request: FineTuningRequest,
+        _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
+    ) throws {
+        let stop = StopSignal()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            ProgressBar.write("\nstopping after this step; resume with --resume\n")
+            stop.requestStop()
+        }
+        source.resume()
+        defer { source.cancel() }
+
+        var bar: ProgressBar?
+        var lastReport: String?
+        let result = try body(request, stop) { event in
+            switch event {
+            case let .started(total, start, examples, epochs):
+                ProgressBar.write("training on \(examples) examples, \(epochs) epochs, \(total) steps\(start > 0 ? ", resuming at step \(start)" : "")\n")
+                bar = ProgressBar(total: total, label: "train")
+            case .step(let p):
+                let details = String(format: "loss %.4f lr %.2e %.2f it/s", p.loss, p.learningRate, p.stepsPerSecond)
+                bar?.update(p.step, details: details, secondsRemaining: p.secondsRemaining)
+            case let .evaluated(step, epoch, metrics, isBest):
+                let text = metrics.keys.sorted().map { String(format: "%@ %.4f", $0, metrics[$0]!) }.joined(separator: ", ")
+                bar?.message(String(format: "step %d (epoch %.2f): %@%@", step, epoch, text, isBest ? " (best)" : ""))
+            case .checkpointSaved: break
+            case let .earlyStopped(step, best):
+                bar?.message(String(format: "early stopping at step %d (best %.4f)", step, best))
+            case .interrupted(let step):
+                bar?.message("interrupted at step \(step); checkpoint saved")
+            case .finished:
+                bar?.finish()
+            }
+        }
+        _ = lastReport
+        if let held = result.heldOut {
+            print("no --dev file: held out \(held) examples (10 %, seed \(request.training.seed)) of \(request.trainFile.lastPathComponent) for evaluation")
+        }
+        for note in result.notes { print("note: \(note)") }
+        if result.summary.interrupted {
+            print("interrupted after \(result.summary.steps) steps; continue with --resume")
+            lastReport = nil
+            return
+        }
+        if let e = result.summary.lastEvaluation {
+            print("\nevaluation after the last epoch:\n")
+            print(e.report)
+        }
+        if let best = result.summary.bestMetric, let step = result.summary.bestStep {
+            print(String(format: "best %@ %.4f at step %d; model written to %@", request.training.metricForBestModel, best, step, request.outputDirectory.path))
+        }
+    }
+}
