@@ -27,7 +27,10 @@ enum JSONValue: Decodable, Equatable {
         do {
             self = .integer(try container.decode(Int64.self))
             return
-        } catch DecodingError.typeMismatch {} catch DecodingError.dataCorrupted {}
+        } catch {
+            // Foundation throws a non-DecodingError for 0.5 or 1e30; either way
+            // it is not an Int64, and the Double probe below decides.
+        }
         do {
             self = .number(try container.decode(Double.self))
             return

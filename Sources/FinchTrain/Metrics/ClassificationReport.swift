@@ -11,6 +11,8 @@
 /// pairwise order so even the last bit matches. The `accuracy` row is the
 /// micro-averaged F1, which is accuracy when the report covers every label
 /// seen; with `labels` leaving some out it is printed as `micro avg`.
+/// Even scikit-learn's quirk is kept: when no example is right, supports
+/// print as floats (`2.0`).
 public struct ClassificationReport: Sendable {
     /// The report's labels in row order: `labels` as given, or the sorted
     /// union of true and predicted labels (code-point order, like NumPy's
@@ -32,6 +34,9 @@ public struct ClassificationReport: Sendable {
     public let accuracy: Double
     /// Number of examples.
     public let count: Int
+    /// scikit-learn quirk: when no example is predicted correctly its
+    /// confusion counts are floats, so supports print as `2.0`.
+    let supportPrintsAsFloat: Bool
 
     /// Scores `predicted` against `truth` (same length, at least one).
     ///
@@ -67,6 +72,7 @@ public struct ClassificationReport: Sendable {
         self.microIsAccuracy = labels == nil || present.isSubset(of: rows)
         self.accuracy = Double(correct) / Double(truth.count)
         self.count = truth.count
+        self.supportPrintsAsFloat = correct == 0
     }
 
     /// Scores of `label`, or nil when it is not a row.
@@ -88,7 +94,7 @@ public struct ClassificationReport: Sendable {
     ///
     /// - Parameter digits: decimals of the scores (scikit-learn's `digits`).
     public func text(digits: Int = 2) -> String {
-        let layout = ReportLayout(names: labels, digits: digits)
+        let layout = ReportLayout(names: labels, digits: digits, supportPrintsAsFloat: supportPrintsAsFloat)
         var out = layout.header() + "\n\n"
         for (label, s) in zip(labels, scores) { out += layout.row(label, s) + "\n" }
         out += "\n"
@@ -116,13 +122,18 @@ public struct ClassificationReport: Sendable {
 struct ReportLayout {
     let width: Int
     let digits: Int
+    let supportPrintsAsFloat: Bool
 
-    init(names: [String], digits: Int) {
+    init(names: [String], digits: Int, supportPrintsAsFloat: Bool = false) {
         precondition(digits >= 0, "digits must not be negative")
         let longest = names.map(\.unicodeScalars.count).max() ?? 0
         width = max(longest, "weighted avg".count, digits)
         self.digits = digits
+        self.supportPrintsAsFloat = supportPrintsAsFloat
     }
+
+    /// `str(support)`: an int, or a float such as `2.0`.
+    func support(_ n: Int) -> String { supportPrintsAsFloat ? "\(n).0" : String(n) }
 
     /// `"{:>{width}s} " + " {:>9}" * 4` with the four headers.
     func header() -> String {
@@ -135,13 +146,13 @@ struct ReportLayout {
         PythonFormat.right(name, width) + " "
             + [s.precision, s.recall, s.f1].map { " " + PythonFormat.right(PythonFormat.fixed($0, digits: digits), 9) }
             .joined()
-            + " " + PythonFormat.right(String(s.support), 9)
+            + " " + PythonFormat.right(support(s.support), 9)
     }
 
     /// scikit-learn's accuracy row: two blank columns, then F1 and support.
     func accuracyRow(_ name: String, f1: Double, support: Int) -> String {
         PythonFormat.right(name, width) + " " + " " + PythonFormat.right("", 9) + " " + PythonFormat.right("", 9)
             + " " + PythonFormat.right(PythonFormat.fixed(f1, digits: digits), 9)
-            + " " + PythonFormat.right(String(support), 9)
+            + " " + PythonFormat.right(self.support(support), 9)
     }
 }
