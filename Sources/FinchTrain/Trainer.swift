@@ -62,7 +62,7 @@ public final class Trainer<Task: TrainingTask> {
         case .linear: schedule = .linearWithWarmup(warmupSteps: warmup, trainingSteps: totalSteps)
         case .cosine: schedule = .cosineWithWarmup(warmupSteps: warmup, trainingSteps: totalSteps)
         }
-        let log = try MetricsLog(url: outputDirectory.appendingPathComponent("metrics.jsonl"), append: resume)
+        let log = MetricsLog(url: outputDirectory.appendingPathComponent("metrics.jsonl"))
 
         var state = TrainerState(configuration: c, trainExamples: train.count)
         if resume && CheckpointStore.exists(at: checkpointDirectory) {
@@ -71,6 +71,9 @@ public final class Trainer<Task: TrainingTask> {
                 throw TrainingError.checkpointMismatch("the checkpoint in \(checkpointDirectory.path) was made with other settings or data")
             }
             for (name, d) in model.dropoutModules() { if let r = state.dropoutStreams[name] { d.rng = r } }
+            try log.truncate(afterStep: state.globalStep)
+        } else {
+            try log.reset()
         }
         events(.started(totalSteps: totalSteps, startStep: state.globalStep, examples: train.count, epochs: c.epochs))
         let lengths = train.map { task.length(of: $0) }
@@ -104,7 +107,8 @@ public final class Trainer<Task: TrainingTask> {
                 state.evaluationsWithoutImprovement += 1
             }
             let epoch = Double(state.globalStep) / Double(Swift.max(stepsPerEpoch, 1))
-            try log.append(["type": "eval", "step": state.globalStep, "epoch": epoch], metrics: result.metrics)
+            try log.append(MetricsRecord(kind: .eval, step: state.globalStep, epoch: epoch, values: result.metrics))
+            try writeCurves(log)
             events(.evaluated(step: state.globalStep, epoch: epoch, metrics: result.metrics, isBest: improved))
             if let patience = c.earlyStoppingPatience, state.evaluationsWithoutImprovement >= patience { stoppedEarly = true }
         }
@@ -148,10 +152,9 @@ public final class Trainer<Task: TrainingTask> {
                     secondsRemaining: Double(totalSteps - state.globalStep) / Swift.max(rate, 1e-9))
                 events(.step(progress))
                 if state.globalStep % c.loggingSteps == 0 {
-                    var fields: [String: Any] = ["type": "train", "step": state.globalStep, "epoch": progress.epoch,
-                                                 "loss": state.lossSum / Double(state.lossCount), "learning_rate": optimizer.learningRate]
-                    if let norm { fields["grad_norm"] = norm }
-                    try log.append(fields, metrics: [:])
+                    var values = ["loss": state.lossSum / Double(state.lossCount), "learning_rate": optimizer.learningRate]
+                    if let norm { values["grad_norm"] = norm }
+                    try log.append(MetricsRecord(kind: .train, step: state.globalStep, epoch: progress.epoch, values: values))
                     state.lossSum = 0
                     state.lossCount = 0
                 }
@@ -179,6 +182,7 @@ public final class Trainer<Task: TrainingTask> {
         }
         if case .steps(let n) = c.evaluation, state.globalStep % n != 0 { try evaluate() }
         try saveCheckpoint()
+        try writeCurves(log)
         if stoppedEarly, let best = state.bestMetric { events(.earlyStopped(step: state.globalStep, bestMetric: best)) }
         // The exported model is the best one when there was a dev set.
         if FileManager.default.fileExists(atPath: bestDirectory.path), state.bestStep != nil {
@@ -189,6 +193,12 @@ public final class Trainer<Task: TrainingTask> {
         events(.finished(step: state.globalStep))
         return TrainingSummary(steps: state.globalStep, bestMetric: state.bestMetric, bestStep: state.bestStep,
                                lastEvaluation: lastEvaluation, stoppedEarly: stoppedEarly, interrupted: false)
+    }
+
+    /// Redraws `training_curves.svg` from the log: training loss and the dev metric.
+    func writeCurves(_ log: MetricsLog) throws {
+        let curves = TrainingCurves(records: try log.read(), metric: configuration.metricForBestModel)
+        try curves.write(to: outputDirectory.appendingPathComponent("training_curves.svg"))
     }
 
     /// Loads the weights saved in `best/` back into the model.

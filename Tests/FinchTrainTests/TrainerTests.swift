@@ -96,7 +96,7 @@ func temporaryDirectory() -> URL {
         #expect(evaluations.count == 4)
         #expect((summary.bestMetric ?? 0) > 0.9)
         #expect(evaluations.last!["loss"]! < evaluations.first!["loss"]! + 0.2)
-        for file in ["model.safetensors", "metrics.jsonl", "checkpoint/trainer_state.json", "best/model.safetensors"] {
+        for file in ["model.safetensors", "metrics.jsonl", "training_curves.svg", "checkpoint/trainer_state.json", "best/model.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
         }
         let lines = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
