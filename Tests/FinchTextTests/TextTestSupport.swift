@@ -122,6 +122,19 @@ struct TokenizerFixture {
     var cases: [TokenizerCase]
     var batches: [PaddingCase]
 
+    /// `synthetic.jsonl`: cases tagged with the tokenizer file they use.
+    static func loadSynthetic() throws -> [(tokenizer: String, case: TokenizerCase)] {
+        let text = try String(contentsOf: TextTestSupport.fixtureURL("tokenizers/synthetic.jsonl"), encoding: .utf8)
+        struct Tag: Decodable { var tokenizer: String? }
+        var result: [(tokenizer: String, case: TokenizerCase)] = []
+        for line in text.split(separator: "\n") {
+            let data = Data(line.utf8)
+            guard let name = try JSONDecoder().decode(Tag.self, from: data).tokenizer else { continue }
+            result.append((name, try JSONDecoder().decode(TokenizerCase.self, from: data)))
+        }
+        return result
+    }
+
     static func load(_ name: String) throws -> TokenizerFixture {
         let text = try String(contentsOf: TextTestSupport.fixtureURL("tokenizers/\(name)"), encoding: .utf8)
         var fixture = TokenizerFixture(meta: [:], cases: [], batches: [])
