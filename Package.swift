@@ -53,6 +53,7 @@ let package = Package(
         ),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
         .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
+        .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
         .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport"]),
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchTestSupport"]),
         .testTarget(name: "FinchCLITests", dependencies: ["finch"]),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turning the typed `tokenizer.json` components into pipeline stages.
 extension Tokenizer {
     static func normalizer(_ json: NormalizerJSON, path: String) throws -> Normalizer {
@@ -55,9 +57,13 @@ extension Tokenizer {
         case .whitespaceSplit:
             return .whitespaceSplit
         case .punctuation(let behavior):
-            let name = behavior ?? "isolated"
-            let capitalized = name.prefix(1).uppercased() + name.dropFirst()
-            guard let parsed = SplitDelimiterBehavior(rawValue: capitalized) else {
+            // Files spell it "MergedWithNext"; the Python API "merged_with_next".
+            let name = behavior ?? "Isolated"
+            let key = name.replacingOccurrences(of: "_", with: "").lowercased()
+            let behaviors: [SplitDelimiterBehavior] = [
+                .removed, .isolated, .mergedWithPrevious, .mergedWithNext, .contiguous,
+            ]
+            guard let parsed = behaviors.first(where: { $0.rawValue.lowercased() == key }) else {
                 throw TokenizerError.invalidConfiguration(
                     field: "pre_tokenizer.behavior", reason: "unknown behavior `\(name)`")
             }
