@@ -58,18 +58,18 @@ public struct SentenceTransformersFolder: Equatable, Sendable {
         guard let first = entries.first, first.kind == "Transformer" else {
             throw .unsupportedModule(path: modulesURL.path, type: entries.first?.type ?? "(no modules)")
         }
-        var pooling: PoolingConfig?
+        var poolingEntry: ModuleEntry?
         var normalizes = false
         for entry in entries.dropFirst() {
             switch entry.kind {
-            case "Pooling" where pooling == nil && !normalizes:
-                pooling = try Checkpoint.readJSON(
-                    PoolingConfig.self, at: root.appendingPathComponent(entry.path).appendingPathComponent("config.json"))
-            case "Normalize" where !normalizes:
-                normalizes = true
-            default:
-                throw .unsupportedModule(path: modulesURL.path, type: entry.type)
+            case "Pooling" where poolingEntry == nil && !normalizes: poolingEntry = entry
+            case "Normalize" where !normalizes: normalizes = true
+            default: throw .unsupportedModule(path: modulesURL.path, type: entry.type)
             }
+        }
+        let pooling = try poolingEntry.map { (entry) throws(CheckpointError) in
+            try Checkpoint.readJSON(
+                PoolingConfig.self, at: root.appendingPathComponent(entry.path).appendingPathComponent("config.json"))
         }
         transformerDirectory = first.path.isEmpty ? root : root.appendingPathComponent(first.path)
         self.pooling = pooling
