@@ -173,7 +173,7 @@ INSTANTIATE(silu, (float *x, long count), (x, count))
 INSTANTIATE(tanh, (float *x, long count), (x, count))
 INSTANTIATE(softmax_rows, (float *s, long rows, long n, const float *bias), (s, rows, n, bias))
 
-int fbk_variant(void) {
+static int fbk_detect(void) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     static int cached = -1;
     if (cached < 0) {
@@ -190,6 +190,18 @@ int fbk_variant(void) {
 #else
     return 0;
 #endif
+}
+
+static int fbk_forced = -1;
+
+int fbk_variant(void) {
+    int detected = fbk_detect();
+    return fbk_forced >= 0 && fbk_forced < detected ? fbk_forced : detected;
+}
+
+int fbk_force_variant(int variant) {
+    fbk_forced = variant;
+    return fbk_variant();
 }
 
 #if defined(__x86_64__)

@@ -64,14 +64,39 @@ public enum Checkpoint {
             state[name] = try file.tensor(named: name)
         }
         let target: any Module = prefix.isEmpty ? module : MountedModule(prefix: prefix, module: module)
+        if !unusable.isEmpty {
+            // Non-float tensors no parameter can take: report them with whatever else does not fit.
+            var missing: [String] = [], unexpected = unusable, misshapen: [String] = []
+            if case let .mismatch(m, u, s)? = Self.mismatch(state, target, options) {
+                missing = m
+                unexpected += u
+                misshapen = s
+            }
+            throw CheckpointError.stateDict(
+                path: file.url.path, .mismatch(missing: missing, unexpected: unexpected.sorted(), misshapen: misshapen))
+        }
         do {
             try target.loadStateDict(state, ignoring: options.ignoredKeys)
-            if !unusable.isEmpty { throw StateDictError.mismatch(missing: [], unexpected: unusable, misshapen: []) }
-        } catch let StateDictError.mismatch(missing, unexpected, misshapen) {
-            throw CheckpointError.stateDict(
-                path: file.url.path,
-                StateDictError.mismatch(missing: missing, unexpected: (unexpected + unusable).sorted(), misshapen: misshapen))
+        } catch let error as StateDictError {
+            throw CheckpointError.stateDict(path: file.url.path, error)
         }
+    }
+
+    /// The mismatch strict loading would report, without loading anything.
+    private static func mismatch(_ state: [String: Tensor], _ module: any Module, _ options: CheckpointLoadOptions) -> StateDictError? {
+        let params = module.namedParameters()
+        let known = Set(params.map(\.name))
+        var missing: [String] = [], misshapen: [String] = []
+        for (name, p) in params {
+            if let t = state[name] {
+                if t.shape != p.shape { misshapen.append("\(name): checkpoint \(t.shape) vs model \(p.shape)") }
+            } else if !options.ignoredKeys.contains(name) {
+                missing.append(name)
+            }
+        }
+        let unexpected = state.keys.filter { !known.contains($0) }.sorted()
+        if missing.isEmpty && unexpected.isEmpty && misshapen.isEmpty { return nil }
+        return .mismatch(missing: missing, unexpected: unexpected, misshapen: misshapen)
     }
 
     /// Writes `config` as `config.json` (pretty, sorted keys, as Hugging Face

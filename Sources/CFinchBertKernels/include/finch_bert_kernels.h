@@ -29,4 +29,7 @@ void fbk_softmax_rows(float *s, long rows, long n, const float *bias);
 
 /// Which variant runs: 2 AVX-512, 1 AVX2+FMA, 0 portable.
 int fbk_variant(void);
+/// Tests only: runs `variant` (capped at what the CPU supports) from now on;
+/// -1 returns to automatic choice. Returns the variant now in force.
+int fbk_force_variant(int variant);
 #endif
