@@ -79,7 +79,10 @@ public enum FineTuning {
         try prepare(task.classifier, request: r, headPrefix: "classifier.", lora: &task.loraConfiguration)
         let trainer = try Trainer(task: task, configuration: config, train: encodedTrain, dev: encodedDev, outputDirectory: r.outputDirectory)
         let summary = try trainer.run(resume: r.resume, stop: stop, events: events)
-        if !summary.interrupted { try finishLoRA(task.classifier, merge: r.mergeLoRA, task: task, lora: &task.loraConfiguration, out: r.outputDirectory) }
+        if !summary.interrupted && r.mergeLoRA && task.loraConfiguration != nil {
+            task.loraConfiguration = nil
+            try exportMerged(task.classifier, task: task, out: r.outputDirectory)
+        }
         return FineTuningResult(summary: summary, heldOut: heldOut, trainExamples: train.count, labels: labels.labels, notes: [])
     }
 
@@ -126,7 +129,10 @@ public enum FineTuning {
         try prepare(task.tagger, request: r, headPrefix: "classifier.", lora: &task.loraConfiguration)
         let trainer = try Trainer(task: task, configuration: config, train: encodedTrain, dev: encodedDev, outputDirectory: r.outputDirectory)
         let summary = try trainer.run(resume: r.resume, stop: stop, events: events)
-        if !summary.interrupted { try finishLoRA(task.tagger, merge: r.mergeLoRA, task: task, lora: &task.loraConfiguration, out: r.outputDirectory) }
+        if !summary.interrupted && r.mergeLoRA && task.loraConfiguration != nil {
+            task.loraConfiguration = nil
+            try exportMerged(task.tagger, task: task, out: r.outputDirectory)
+        }
         return FineTuningResult(summary: summary, heldOut: heldOut, trainExamples: train.count, labels: labels.labels, notes: notes)
     }
 
@@ -144,11 +150,10 @@ public enum FineTuning {
         }
     }
 
-    /// After training with LoRA: merge into the exported model when asked.
-    static func finishLoRA(_ model: any Module, merge: Bool, task: some TrainingTask, lora: inout LoRAConfiguration?, out: URL) throws {
-        guard merge, lora != nil else { return }
+    /// After training with LoRA and `--merge`: folds the adapters into the
+    /// weights and exports a plain checkpoint (no adapter files).
+    static func exportMerged(_ model: any Module, task: some TrainingTask, out: URL) throws {
         model.mergeLoRA()
-        lora = nil
         let fm = FileManager.default
         for name in [LoRAFiles.weights, LoRAFiles.config] where fm.fileExists(atPath: out.appendingPathComponent(name).path) {
             try fm.removeItem(at: out.appendingPathComponent(name))
