@@ -48,7 +48,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "FinchBenchmarks",
-            dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS"],
+            dependencies: ["FinchTensor", "FinchNN", "FinchTransformers", "CFinchBLAS"],
             path: "Benchmarks/FinchBenchmarks"
         ),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),

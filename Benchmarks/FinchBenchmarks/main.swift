@@ -91,3 +91,4 @@ let which = Set(args.isEmpty ? ["matmul", "ops", "mlp"] : Array(args))
 if which.contains("matmul") { benchMatmul(threads: [1, 2]) }
 if which.contains("ops") { benchRowOps() }
 if which.contains("mlp") { benchMLP() }
+if which.contains("train-step") { benchTrainStep() }

@@ -20,7 +20,7 @@ extension Tensor {
         let need = (node != nil, other.node != nil)
         return out.recorded(name, [self, other]) { g in
             let (ga, gb) = backward(g, a, b, need)
-            return [ga?.sum(toShape: sa), gb?.sum(toShape: sb)]
+            return [need.0 ? ga?.sum(toShape: sa) : nil, need.1 ? gb?.sum(toShape: sb) : nil]
         }
     }
 
