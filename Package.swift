@@ -40,6 +40,11 @@ let package = Package(
             dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS"],
             path: "Benchmarks/FinchBenchmarks"
         ),
+        .executableTarget(
+            name: "FinchTrainBenchmarks",
+            dependencies: ["FinchTrain"],
+            path: "Benchmarks/FinchTrainBenchmarks"
+        ),
         .testTarget(
             name: "FinchTensorTests",
             dependencies: ["FinchTensor", "FinchTestSupport"]

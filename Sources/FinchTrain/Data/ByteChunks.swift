@@ -50,18 +50,25 @@ enum ByteChunks {
     }
 }
 
+/// Receives the lines of a `LineSplitter`.
+protocol LineSink {
+    /// Handles line `number` (1-based), without its line break.
+    mutating func line(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) throws
+}
+
 /// Splits chunks of bytes into lines, carrying a partial line from one chunk
 /// to the next. A line ends at LF, CRLF or a lone CR; the terminator is not
 /// part of the line. Line numbers start at 1.
+///
+/// Lines go to a `LineSink` passed `inout` (statically dispatched, no
+/// dynamic exclusivity checks per line) or to a closure.
 struct LineSplitter {
     private var pending: [UInt8] = []
     private var lastWasCR = false
     private(set) var lineNumber = 0
 
-    /// Calls `body(line, number)` for every line completed inside `chunk`.
-    mutating func consume(
-        _ chunk: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void
-    ) throws {
+    /// Hands every line completed inside `chunk` to `sink`.
+    mutating func consume<Sink: LineSink>(_ chunk: UnsafeBufferPointer<UInt8>, into sink: inout Sink) throws {
         guard let base = chunk.baseAddress else { return }
         let n = chunk.count
         var start = 0
@@ -77,10 +84,11 @@ struct LineSplitter {
                 lineNumber += 1
                 let piece = UnsafeBufferPointer(start: base + start, count: i - start)
                 if pending.isEmpty {
-                    try body(piece, lineNumber)
+                    try sink.line(piece, number: lineNumber)
                 } else {
                     pending.append(contentsOf: piece)
-                    try pending.withUnsafeBufferPointer { try body($0, lineNumber) }
+                    let number = lineNumber
+                    try pending.withUnsafeBufferPointer { try sink.line($0, number: number) }
                     pending.removeAll(keepingCapacity: true)
                 }
                 if b == 0x0D {
@@ -98,18 +106,85 @@ struct LineSplitter {
     }
 
     /// Delivers the last line when the input does not end with a line break.
-    mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    mutating func finish<Sink: LineSink>(into sink: inout Sink) throws {
         guard !pending.isEmpty else { return }
         lineNumber += 1
-        try pending.withUnsafeBufferPointer { try body($0, lineNumber) }
+        let number = lineNumber
+        try pending.withUnsafeBufferPointer { try sink.line($0, number: number) }
         pending.removeAll()
+    }
+
+    /// Calls `body(line, number)` for every line completed inside `chunk`.
+    mutating func consume(
+        _ chunk: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void
+    ) throws {
+        try withoutActuallyEscaping(body) { body in
+            var sink = ClosureSink(body: body)
+            try consume(chunk, into: &sink)
+        }
+    }
+
+    /// Calls `body` with the last line when the input does not end with a line break.
+    mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+        try withoutActuallyEscaping(body) { body in
+            var sink = ClosureSink(body: body)
+            try finish(into: &sink)
+        }
+    }
+
+    private struct ClosureSink: LineSink {
+        let body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void
+        func line(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) throws { try body(bytes, number) }
     }
 }
 
 /// Decodes bytes that must be UTF-8; nil when they are not.
+///
+/// Validates with `isValidUTF8` and then builds the string with
+/// `String(decoding:as:)`, which on a buffer pointer takes the standard
+/// library's fast path (`String(validating:as:)` goes through generic
+/// metadata look-ups that cost more than the decoding on short fields).
 @inline(__always)
 func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-    String(validating: bytes, as: UTF8.self)
+    isValidUTF8(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+}
+
+/// Whether `bytes` are well-formed UTF-8 (Unicode 15, table 3-7): no
+/// overlong forms, no surrogates, nothing above U+10FFFF, no truncated
+/// sequences.
+func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let p = bytes.baseAddress else { return true }
+    let n = bytes.count
+    var i = 0
+    while i < n {
+        let b0 = p[i]
+        if b0 < 0x80 {
+            i += 1
+            continue
+        }
+        @inline(__always) func continuation(_ k: Int) -> Bool { i + k < n && p[i + k] & 0xC0 == 0x80 }
+        if b0 >= 0xC2 && b0 <= 0xDF {
+            guard continuation(1) else { return false }
+            i += 2
+        } else if b0 >= 0xE0 && b0 <= 0xEF {
+            guard i + 1 < n else { return false }
+            let b1 = p[i + 1]
+            let low: UInt8 = b0 == 0xE0 ? 0xA0 : 0x80
+            let high: UInt8 = b0 == 0xED ? 0x9F : 0xBF
+            guard b1 >= low && b1 <= high, continuation(2) else { return false }
+            i += 3
+        } else if b0 >= 0xF0 && b0 <= 0xF4 {
+            guard i + 1 < n else { return false }
+            let b1 = p[i + 1]
+            let low: UInt8 = b0 == 0xF0 ? 0x90 : 0x80
+            let high: UInt8 = b0 == 0xF4 ? 0x8F : 0xBF
+            guard b1 >= low && b1 <= high, continuation(2), continuation(3) else { return false }
+            i += 4
+        } else {
+            return false
+        }
+    }
+    return true
 }
 
 /// True for the bytes of ASCII space, tab, CR, LF, FF and VT.
