@@ -51,6 +51,7 @@ let package = Package(
             dependencies: ["FinchTensor", "FinchNN", "FinchTransformers", "CFinchBLAS"],
             path: "Benchmarks/FinchBenchmarks"
         ),
+        .executableTarget(name: "FinchTrainBenchmarks", dependencies: ["FinchTrain"], path: "Benchmarks/FinchTrainBenchmarks"),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
         .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
         .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),

@@ -45,7 +45,7 @@ def write(name, payload):
     path = os.path.join(FIXTURES, "metrics", name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".tmp", "w") as f:
-        json.dump(payload, f, ensure_ascii=False, indent=1, allow_nan=False)
+        json.dump(payload, f, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         f.write("\n")
     os.replace(path + ".tmp", path)
     print(f"wrote {path} ({os.path.getsize(path)} bytes)")
@@ -122,7 +122,7 @@ truth = [str(x) for x in rng.choice(["0", "1", "2", "10"], size=60)]
 cls.append(class_case("numeric_strings", truth, noisy(truth, ["0", "1", "2", "10"], 0.3), digits=3))
 cls.append(class_case("digits0", truth, noisy(truth, ["0", "1", "2", "10"], 0.3), digits=0))
 # Many labels: NumPy's pairwise summation (8-way blocks, halving above 128) decides the last bit.
-for n_labels, n in [(9, 200), (23, 500), (150, 3000)]:
+for n_labels, n in [(9, 200), (23, 500), (150, 1200)]:
     names = [f"c{i:03d}" for i in range(n_labels)]
     weights = rng.random(n_labels) ** 3
     truth = [str(x) for x in rng.choice(names, size=n, p=weights / weights.sum())]

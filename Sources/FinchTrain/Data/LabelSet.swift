@@ -108,7 +108,10 @@ public struct LabelSet: Equatable, Hashable, Sendable, Codable {
         return labels.sorted(by: precedesInCodePointOrder)
     }
 
+    /// Same labels in the same order.
     public static func == (a: LabelSet, b: LabelSet) -> Bool { a.labels == b.labels }
+
+    /// Hashes the labels in order.
     public func hash(into hasher: inout Hasher) { hasher.combine(labels) }
 
     private enum CodingKeys: String, CodingKey { case labels }

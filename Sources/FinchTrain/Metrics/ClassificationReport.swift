@@ -50,7 +50,9 @@ public struct ClassificationReport: Sendable {
         let present = Set(truth).union(predicted)
         let rows = labels ?? present.sorted(by: precedesInCodePointOrder)
         var index: [String: Int] = [:]
-        for (i, label) in rows.enumerated() { index[label] = i }
+        for (i, label) in rows.enumerated() {
+            precondition(index.updateValue(i, forKey: label) == nil, "label '\(label)' is listed twice")
+        }
         var tp = [Int](repeating: 0, count: rows.count)
         var predictedCount = tp, actual = tp
         var correct = 0

@@ -47,6 +47,8 @@ public struct MetricsRecord: Equatable, Sendable {
 
     static let reserved: Set<String> = ["kind", "step", "epoch"]
 
+    /// Equal kind, step, epoch and values, a NaN value equal to NaN (a
+    /// record read back equals the one written).
     public static func == (a: MetricsRecord, b: MetricsRecord) -> Bool {
         a.kind == b.kind && a.step == b.step && a.epoch == b.epoch && a.values.count == b.values.count
             && a.values.allSatisfy { key, value in b.values[key].map { same(value, $0) } ?? false }

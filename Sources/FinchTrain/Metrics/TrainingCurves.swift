@@ -135,6 +135,8 @@ public struct TrainingCurves: Sendable {
 
         // Legend, top left inside the frame.
         out += "<g class=\"legend\">\n"
+        let longest = series.map(\.name.unicodeScalars.count).max() ?? 0
+        out += "<rect x=\"\(f(plot.left + 4))\" y=\"\(f(plot.top + 4))\" width=\"\(f(Double(longest) * 7.5 + 44))\" height=\"\(f(Double(series.count) * 16 + 6))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n"
         var y = plot.top + 16
         for s in series {
             out += "<line x1=\"\(f(plot.left + 10))\" y1=\"\(f(y - 4))\" x2=\"\(f(plot.left + 34))\" y2=\"\(f(y - 4))\" stroke=\"\(escape(s.color))\" stroke-width=\"2\"/>\n"
