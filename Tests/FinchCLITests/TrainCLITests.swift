@@ -20,7 +20,7 @@ import Testing
             "--epochs", "10", "--batch-size", "8", "--lr", "1e-2", "--max-length", "16",
         ])
         #expect(status == 0, "\(stderr)")
-        #expect(stdout.contains("held out 5 examples"))
+        #expect(stdout.contains("dev: 5 examples (10 % of"), "\(stdout)")
         #expect(stdout.contains("weighted avg"))
         #expect(stderr.contains("train"))
         for file in ["config.json", "model.safetensors", "vocab.txt", "finch_task.json", "metrics.jsonl", "training_curves.svg"] {

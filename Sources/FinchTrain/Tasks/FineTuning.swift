@@ -35,8 +35,8 @@ public struct FineTuningRequest: Sendable {
 /// What a fine-tuning run reports besides its events.
 public struct FineTuningResult: Sendable {
     public var summary: TrainingSummary
-    /// Set when the dev set was held out of the training file.
-    public var heldOut: Int?
+    /// Where the development examples came from.
+    public var development: DevelopmentSource
     public var trainExamples: Int
     public var labels: [String]
     /// Notes for the user (automatic choices made).
@@ -48,20 +48,10 @@ public enum FineTuning {
     /// Fine-tunes a sequence classifier.
     public static func classify(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
                                 events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
-        let reader = ClassificationReader(columns: r.columns)
-        var train = try reader.read(r.trainFile)
-        var dev: [ClassificationExample]
-        var heldOut: Int? = nil
-        if let devFile = r.devFile {
-            dev = try reader.read(devFile)
-        } else {
-            let split = try HoldOutSplit(train, fraction: r.holdOut, seed: r.training.seed, file: r.trainFile.lastPathComponent)
-            train = split.train
-            dev = split.dev
-            heldOut = dev.count
-        }
-        let labels = LabelSet(examples: train)
-        try labels.validate(dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
+        let data = try TaskData<ClassificationExample>.load(
+            train: r.trainFile, dev: r.devFile, reader: ClassificationReader(columns: r.columns), seed: r.training.seed,
+            holdOutFraction: r.holdOut)
+        let (train, dev, labels) = (data.train, data.dev, data.labels)
         let task = try TextClassificationTask(modelDirectory: r.modelDirectory, labels: labels.labels, maxLength: r.maxLength, seed: r.training.seed)
         task.metadata.textColumn = r.columns.text
         task.metadata.textPairColumn = r.columns.textPair
@@ -83,26 +73,14 @@ public enum FineTuning {
             task.loraConfiguration = nil
             try exportMerged(task.classifier, task: task, out: r.outputDirectory)
         }
-        return FineTuningResult(summary: summary, heldOut: heldOut, trainExamples: train.count, labels: labels.labels, notes: [])
+        return FineTuningResult(summary: summary, development: data.devSource, trainExamples: train.count, labels: labels.labels, notes: [])
     }
 
     /// Fine-tunes a token classifier (NER).
     public static func tag(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
                            events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
-        let reader = CoNLLReader()
-        var train = try reader.read(r.trainFile)
-        var dev: [TaggedSentence]
-        var heldOut: Int? = nil
-        if let devFile = r.devFile {
-            dev = try reader.read(devFile)
-        } else {
-            let split = try HoldOutSplit(train, fraction: r.holdOut, seed: r.training.seed, file: r.trainFile.lastPathComponent)
-            train = split.train
-            dev = split.dev
-            heldOut = dev.count
-        }
-        let labels = LabelSet(sentences: train)
-        try labels.validate(dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
+        let data = try TaskData<TaggedSentence>.load(train: r.trainFile, dev: r.devFile, seed: r.training.seed, holdOutFraction: r.holdOut)
+        let (train, dev, labels) = (data.train, data.dev, data.labels)
         let tokenizer = try Tokenizer.load(directory: r.modelDirectory)
         var notes: [String] = []
         let noSpaces = TokenClassificationTask.wantsBoundaryDropped(train, tokenizer: tokenizer)
@@ -133,7 +111,7 @@ public enum FineTuning {
             task.loraConfiguration = nil
             try exportMerged(task.tagger, task: task, out: r.outputDirectory)
         }
-        return FineTuningResult(summary: summary, heldOut: heldOut, trainExamples: train.count, labels: labels.labels, notes: notes)
+        return FineTuningResult(summary: summary, development: data.devSource, trainExamples: train.count, labels: labels.labels, notes: notes)
     }
 
     /// Freezing and LoRA before training. The task head always trains.

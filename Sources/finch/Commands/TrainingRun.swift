@@ -24,7 +24,6 @@ enum TrainingRun {
         defer { source.cancel() }
 
         var bar: ProgressBar?
-        var lastReport: String?
         let result = try body(request, stop) { event in
             switch event {
             case let .started(total, start, examples, epochs):
@@ -45,14 +44,10 @@ enum TrainingRun {
                 bar?.finish()
             }
         }
-        _ = lastReport
-        if let held = result.heldOut {
-            print("no --dev file: held out \(held) examples (10 %, seed \(request.training.seed)) of \(request.trainFile.lastPathComponent) for evaluation")
-        }
+        print(result.development.summary)
         for note in result.notes { print("note: \(note)") }
         if result.summary.interrupted {
             print("interrupted after \(result.summary.steps) steps; continue with --resume")
-            lastReport = nil
             return
         }
         if let e = result.summary.lastEvaluation {
