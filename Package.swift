@@ -41,6 +41,11 @@ let package = Package(
             dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS"],
             path: "Benchmarks/FinchBenchmarks"
         ),
+        .executableTarget(
+            name: "FinchTextBenchmarks",
+            dependencies: ["FinchText"],
+            path: "Benchmarks/FinchTextBenchmarks"
+        ),
         .testTarget(
             name: "FinchTensorTests",
             dependencies: ["FinchTensor", "FinchTestSupport"]
