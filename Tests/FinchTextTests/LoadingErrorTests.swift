@@ -67,6 +67,16 @@ import Testing
         #expect(error == .missingToken(token: "[UNK]", role: "WordPiece unk_token"))
     }
 
+    @Test func outOfRangeVocabularyIDs() throws {
+        for id in ["-1", "99999999999"] {
+            let error = try Self.loadError([
+                "tokenizer.json": #"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "a": \#(id)}}}"#
+            ])
+            guard case .invalidConfiguration(let field, _) = error else { throw MissingResource("wrong error \(error)") }
+            #expect(field == "model.vocab")
+        }
+    }
+
     @Test func badPrecompiledCharsMap() throws {
         for charsMap in ["%%% not base64", "AAAA", "/////w=="] {
             let error = try Self.loadError([
