@@ -22,7 +22,7 @@ Writes
 Each file starts with a `{"meta": ...}` line (package versions, seed, the
 tokenizer files' SHA-256), then one JSON object per case:
 
-    {"text": ..., "pair": ... (optional), "max_length": N (optional),
+    {"text": ..., "pair": ... (optional), "max_length": N (optional), "side": "left" (optional),
      "ids": [...], "tokens": [...], "type_ids": [...], "offsets": [s0, e0, s1, e1, ...],
      "words": [...], "special": [...]}
 
@@ -185,6 +185,9 @@ TRUNCATION_CASES = [
     ("a b c d e f g h i j k l m n o p", "q r s t u v w x y z", 3),
     ("Supercalifragilistic expialidocious", "antidisestablishmentarianism forever", 8),
     ("", "one two three four five six", 5),
+    ("one two three four five", None, 4, "left"),
+    ("one two three four five six seven", "a b c d e f g h", 9, "left"),
+    ("我爱北京天安门，天安门上太阳升。", "unaffected short", 9, "left"),
 ]
 
 PADDING_CASES = [
@@ -201,20 +204,22 @@ def tokenizer_from_file(path):
     return tok
 
 
-def encode(tok, text, pair=None, max_length=None):
+def encode(tok, text, pair=None, max_length=None, side="right"):
     if max_length is not None:
-        tok.enable_truncation(max_length=max_length, strategy="longest_first")
+        tok.enable_truncation(max_length=max_length, strategy="longest_first", direction=side)
     enc = tok.encode(text, pair) if pair is not None else tok.encode(text)
     tok.no_truncation()
     return enc
 
 
-def record(enc, text, pair=None, max_length=None):
+def record(enc, text, pair=None, max_length=None, side="right"):
     r = {"text": text}
     if pair is not None:
         r["pair"] = pair
     if max_length is not None:
         r["max_length"] = max_length
+    if side != "right":
+        r["side"] = side
     r["ids"] = enc.ids
     r["tokens"] = enc.tokens
     r["type_ids"] = enc.type_ids
@@ -228,6 +233,7 @@ def transformers_output(hf, rec):
     kwargs = {"return_offsets_mapping": True, "return_special_tokens_mask": True}
     if "max_length" in rec:
         kwargs.update(truncation="longest_first", max_length=rec["max_length"])
+    hf.truncation_side = rec.get("side", "right")
     out = hf(rec["text"], rec.get("pair"), **kwargs)
     offsets = [x for span in out["offset_mapping"] for x in span]
     return (out["input_ids"], out.get("token_type_ids", [0] * len(out["input_ids"])), offsets,
@@ -263,13 +269,14 @@ def build(name, model_dir, hf_checks, texts, pairs):
         records.append(record(encode(tok, text), text))
     for a, b in pairs:
         records.append(record(encode(tok, a, b), a, b))
-    for text, pair, max_length in TRUNCATION_CASES:
+    for text, pair, max_length, *rest in TRUNCATION_CASES:
+        side = rest[0] if rest else "right"
         if max_length < tok.num_special_tokens_to_add(pair is not None):
             # tokenizers subtracts the special tokens from max_length in unsigned
             # arithmetic: a smaller max_length wraps around and truncates nothing.
             # Finch empties the texts instead (tested in Swift, not here).
             continue
-        records.append(record(encode(tok, text, pair, max_length), text, pair, max_length))
+        records.append(record(encode(tok, text, pair, max_length, side), text, pair, max_length, side))
     disagreements = {}
     for label, hf, strict in hf_checks:
         counts = {"ids": 0, "offsets": 0, "examples": []}

@@ -17,6 +17,7 @@ public struct TextSpan: Hashable, Sendable, CustomStringConvertible {
     /// The empty span of special and padding tokens.
     public static let none = TextSpan(start: 0, end: 0)
 
+    /// `(start, end)`.
     public var description: String { "(\(start), \(end))" }
 }
 
@@ -138,5 +139,8 @@ public struct PaddingToken: Hashable, Sendable {
 
 /// Which end padding goes to.
 public enum PaddingSide: String, Sendable, Codable {
-    case left, right
+    /// Padding before the tokens.
+    case left
+    /// Padding after the tokens (the default).
+    case right
 }

@@ -74,7 +74,10 @@ public struct Truncation: Hashable, Sendable {
 
 /// Which end truncation removes tokens from.
 public enum TruncationSide: String, Hashable, Sendable, Codable {
-    case left, right
+    /// Remove tokens from the start (keep the end).
+    case left
+    /// Remove tokens from the end (the default).
+    case right
 }
 
 /// Padding of a batch to a common length.

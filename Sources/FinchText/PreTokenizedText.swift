@@ -92,7 +92,6 @@ struct PreTokenizedText {
         for split in splits {
             if split.addedTokenID >= 0 {
                 output.append(text(of: split), addedTokenID: split.addedTokenID)
-                output.splits[output.splits.count - 1].originalStart = split.originalStart
             } else {
                 rewrite(text(of: split), &output)
             }

@@ -38,6 +38,8 @@ public struct TokenizerConfig: Decodable, Sendable {
     /// An empty configuration (all defaults).
     public init() {}
 
+    /// Decodes `tokenizer_config.json` / `special_tokens_map.json`; tokens may
+    /// be strings or `{"content": ...}` objects.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         doLowerCase = try c.decodeIfPresent(Bool.self, forKey: .doLowerCase)

@@ -18,6 +18,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     /// A line of tokenizer input could not be used (1-based line number).
     case invalidInputLine(line: Int, reason: String)
 
+    /// A one-line message naming the file, line or field.
     public var description: String {
         switch self {
         case .noTokenizerFiles(let directory):

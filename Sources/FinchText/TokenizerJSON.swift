@@ -27,6 +27,7 @@ public struct TokenizerJSON: Decodable, Sendable {
         case postProcessor = "post_processor"
     }
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         version = try c.decodeIfPresent(String.self, forKey: .version)
@@ -41,12 +42,19 @@ public struct TokenizerJSON: Decodable, Sendable {
 
 /// One entry of `added_tokens`.
 public struct AddedTokenJSON: Decodable, Sendable {
+    /// The token's id.
     public var id: Int
+    /// The text matched.
     public var content: String
+    /// `single_word`: match only outside words.
     public var singleWord: Bool
+    /// `lstrip`: absorb whitespace on the left.
     public var lstrip: Bool
+    /// `rstrip`: absorb whitespace on the right.
     public var rstrip: Bool
+    /// `normalized`: match in normalized text (default: not special).
     public var normalized: Bool
+    /// `special`: a special token.
     public var special: Bool
 
     enum CodingKeys: String, CodingKey {
@@ -54,6 +62,7 @@ public struct AddedTokenJSON: Decodable, Sendable {
         case singleWord = "single_word"
     }
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)
@@ -69,8 +78,11 @@ public struct AddedTokenJSON: Decodable, Sendable {
 
 /// The stored `padding` block.
 public struct PaddingJSON: Decodable, Sendable {
+    /// `pad_id`.
     public var padID: Int?
+    /// `pad_type_id`.
     public var padTypeID: Int?
+    /// `pad_token`.
     public var padToken: String?
 
     enum CodingKeys: String, CodingKey {
@@ -82,7 +94,9 @@ public struct PaddingJSON: Decodable, Sendable {
 
 /// A `{"String": ...}` or `{"Regex": ...}` pattern.
 public enum PatternJSON: Decodable, Sendable {
+    /// A literal string.
     case string(String)
+    /// A regular expression (Oniguruma syntax in `tokenizers`).
     case regex(String)
 
     enum CodingKeys: String, CodingKey {
@@ -90,6 +104,7 @@ public enum PatternJSON: Decodable, Sendable {
         case regex = "Regex"
     }
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let s = try c.decodeIfPresent(String.self, forKey: .string) {
@@ -121,15 +136,24 @@ extension KeyedDecodingContainer where Key == ComponentKeys {
 
 /// A `normalizer` object.
 public indirect enum NormalizerJSON: Decodable, Sendable {
+    /// `BertNormalizer`.
     case bert(cleanText: Bool, handleChineseChars: Bool, stripAccents: Bool?, lowercase: Bool)
+    /// `Precompiled`, with the base64 `precompiled_charsmap`.
     case precompiled(charsMap: String?)
+    /// `Replace`.
     case replace(pattern: PatternJSON, content: String)
+    /// `Lowercase`.
     case lowercase
+    /// `Strip`.
     case strip(left: Bool, right: Bool)
+    /// `Prepend`.
     case prepend(String)
+    /// `Sequence`.
     case sequence([NormalizerJSON])
+    /// Any other `type` (loading it fails with the name).
     case unsupported(type: String)
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ComponentKeys.self)
         let type = try c.value(String.self, "type")
@@ -162,13 +186,20 @@ public indirect enum NormalizerJSON: Decodable, Sendable {
 
 /// A `pre_tokenizer` object.
 public indirect enum PreTokenizerJSON: Decodable, Sendable {
+    /// `BertPreTokenizer`.
     case bert
+    /// `Metaspace` (older files have `add_prefix_space` instead of `prepend_scheme`).
     case metaspace(replacement: String, prependScheme: String?, addPrefixSpace: Bool?, split: Bool?)
+    /// `WhitespaceSplit`.
     case whitespaceSplit
+    /// `Punctuation`.
     case punctuation(behavior: String?)
+    /// `Sequence`.
     case sequence([PreTokenizerJSON])
+    /// Any other `type` (loading it fails with the name).
     case unsupported(type: String)
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ComponentKeys.self)
         let type = try c.value(String.self, "type")
@@ -195,7 +226,9 @@ public indirect enum PreTokenizerJSON: Decodable, Sendable {
 
 /// One element of a `TemplateProcessing` template.
 public enum TemplatePieceJSON: Decodable, Sendable {
+    /// `{"Sequence": {"id": "A" | "B", "type_id": n}}`.
     case sequence(id: String, typeID: Int)
+    /// `{"SpecialToken": {"id": "[CLS]", "type_id": n}}`.
     case specialToken(id: String, typeID: Int)
 
     enum CodingKeys: String, CodingKey {
@@ -212,6 +245,7 @@ public enum TemplatePieceJSON: Decodable, Sendable {
         }
     }
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let body = try c.decodeIfPresent(Body.self, forKey: .sequence) {
@@ -225,16 +259,22 @@ public enum TemplatePieceJSON: Decodable, Sendable {
 
 /// An entry of `TemplateProcessing`'s `special_tokens`.
 public struct TemplateSpecialTokenJSON: Decodable, Sendable {
+    /// The name used in the templates.
     public var id: String
+    /// The ids it adds.
     public var ids: [Int]
+    /// The token strings it adds.
     public var tokens: [String]
 }
 
 /// A `[token, id]` pair as `BertProcessing` and `RobertaProcessing` store them.
 public struct TokenIDPairJSON: Decodable, Sendable {
+    /// The token string.
     public var token: String
+    /// Its id.
     public var id: Int
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         var c = try decoder.unkeyedContainer()
         token = try c.decode(String.self)
@@ -244,12 +284,17 @@ public struct TokenIDPairJSON: Decodable, Sendable {
 
 /// A `post_processor` object.
 public enum PostProcessorJSON: Decodable, Sendable {
+    /// `TemplateProcessing`.
     case template(
         single: [TemplatePieceJSON], pair: [TemplatePieceJSON], specialTokens: [String: TemplateSpecialTokenJSON])
+    /// `BertProcessing`.
     case bert(sep: TokenIDPairJSON, cls: TokenIDPairJSON)
+    /// `RobertaProcessing` (supported with `trim_offsets: false` only).
     case roberta(sep: TokenIDPairJSON, cls: TokenIDPairJSON, trimOffsets: Bool)
+    /// Any other `type` (loading it fails with the name).
     case unsupported(type: String)
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ComponentKeys.self)
         let type = try c.value(String.self, "type")
@@ -273,9 +318,12 @@ public enum PostProcessorJSON: Decodable, Sendable {
 
 /// A `[piece, score]` entry of a Unigram vocabulary.
 public struct UnigramPieceJSON: Decodable, Sendable {
+    /// The piece.
     public var piece: String
+    /// Its log probability.
     public var score: Double
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         var c = try decoder.unkeyedContainer()
         piece = try c.decode(String.self)
@@ -285,10 +333,14 @@ public struct UnigramPieceJSON: Decodable, Sendable {
 
 /// The `model` object.
 public enum ModelJSON: Decodable, Sendable {
+    /// `WordPiece` (defaults: `[UNK]`, `##`, 100).
     case wordPiece(vocab: [String: Int], unkToken: String, continuingSubwordPrefix: String, maxInputCharsPerWord: Int)
+    /// `Unigram`.
     case unigram(vocab: [UnigramPieceJSON], unkID: Int?, byteFallback: Bool)
+    /// Any other `type` (BPE, WordLevel): loading it fails with the name.
     case unsupported(type: String)
 
+    /// Decodes the JSON form described above.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ComponentKeys.self)
         // Old files omit "type": BPE has `merges`, WordPiece `unk_token`, Unigram only `vocab`.

@@ -23,7 +23,7 @@ import Testing
     static func check(_ tokenizer: Tokenizer, cases: [TokenizerCase], label name: String) throws {
         var failures = 0
         for c in cases {
-            let truncation = c.maxLength.map { Truncation(maxLength: $0) }
+            let truncation = c.maxLength.map { Truncation(maxLength: $0, side: c.side ?? .right) }
             let encoding = tokenizer.encode(c.text, pair: c.pair, truncation: truncation)
             let offsets = encoding.offsets.flatMap { [$0.start, $0.end] }
             let same =

@@ -66,6 +66,7 @@ struct TokenizerCase: Decodable {
     var text: String
     var pair: String?
     var maxLength: Int?
+    var side: TruncationSide?
     var ids: [Int]
     var tokens: [String]
     var typeIDs: [Int]
@@ -74,7 +75,7 @@ struct TokenizerCase: Decodable {
     var special: [Int]
 
     enum CodingKeys: String, CodingKey {
-        case text, pair, ids, tokens, offsets, words, special
+        case text, pair, ids, tokens, offsets, words, special, side
         case maxLength = "max_length"
         case typeIDs = "type_ids"
     }

@@ -39,6 +39,11 @@ public struct WordPieceModel: Sendable {
         self.maxInputCharactersPerWord = maxInputCharactersPerWord
         self.unknownID = unknownID
         let maxID = vocabulary.values.max() ?? -1
+        // Ids index a table: reject negative or absurdly sparse ones instead of trapping.
+        if let bad = vocabulary.first(where: { $0.value < 0 || $0.value >= 16 * vocabulary.count + 1024 }) {
+            throw TokenizerError.invalidConfiguration(
+                field: "model.vocab", reason: "id \(bad.value) of `\(bad.key)` is outside 0..<\(16 * vocabulary.count + 1024)")
+        }
         var tokensByID = [String](repeating: "", count: maxID + 1)
         var keys: [[UInt32]] = []
         var ids: [Int] = []
@@ -49,7 +54,7 @@ public struct WordPieceModel: Sendable {
         let prefix = Array(continuingSubwordPrefix.unicodeScalars.map(\.value))
         // Sorted by id so that the trie's "later key wins" never depends on hash order.
         for (token, id) in vocabulary.sorted(by: { $0.value < $1.value }) {
-            if id >= 0 { tokensByID[id] = token }
+            tokensByID[id] = token
             let scalars = token.unicodeScalars.map(\.value)
             keys.append(scalars)
             ids.append(id)
