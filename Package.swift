@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "finch", targets: ["finch"]),
         .library(name: "FinchTensor", targets: ["FinchTensor"]),
         .library(name: "FinchNN", targets: ["FinchNN"]),
+        .library(name: "FinchRecommend", targets: ["FinchRecommend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -25,11 +26,12 @@ let package = Package(
         .target(name: "CFinchKernels"),
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
+        .target(name: "FinchRecommend", dependencies: ["FinchTensor", "CFinchBLAS"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchTensor", "FinchNN",
+                "FinchTensor", "FinchNN", "FinchRecommend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +43,15 @@ let package = Package(
         .testTarget(
             name: "FinchTensorTests",
             dependencies: ["FinchTensor", "FinchTestSupport"]
+        ),
+        .testTarget(
+            name: "FinchRecommendTests",
+            dependencies: ["FinchRecommend", "FinchTestSupport"]
+        ),
+        .executableTarget(
+            name: "RecommendBenchmarks",
+            dependencies: ["FinchRecommend", "FinchTensor"],
+            path: "Benchmarks/RecommendBenchmarks"
         ),
         .testTarget(
             name: "FinchNNTests",
