@@ -25,6 +25,8 @@ public enum RecommendError: Error, Equatable, Sendable, CustomStringConvertible 
     case corruptModel(reason: String)
     /// A split or evaluation that cannot be made from this data.
     case invalidSplit(reason: String)
+    /// A cold-start item id that already has ratings.
+    case itemAlreadyRated(String)
     /// A content feature vector of the wrong length.
     case featureDimensionMismatch(item: String, expected: Int, actual: Int)
 
@@ -56,6 +58,8 @@ public enum RecommendError: Error, Equatable, Sendable, CustomStringConvertible 
             return "corrupt model: \(reason)"
         case .invalidSplit(let reason):
             return "cannot split the data: \(reason)"
+        case .itemAlreadyRated(let id):
+            return "item '\(id)' already has ratings; fold its ratings in instead of adding it from content"
         case .featureDimensionMismatch(let item, let expected, let actual):
             return "item '\(item)': feature vector has \(actual) values, expected \(expected)"
         }

@@ -154,13 +154,20 @@ extension Recommender {
     /// The algorithm of this instance.
     public var algorithm: Algorithm { Self.algorithm }
 
-    /// The top `count` items for a known `user` by `scoreItems`, best first,
-    /// leaving out the items the user already rated when `excludeSeen`.
-    public func recommend(user: Int, count: Int, excludeSeen: Bool = true) -> [ScoredItem] {
+    /// The top `count` items for a known `user` by `scoreItems`, best first.
+    /// Items without training ratings are left out unless listed in
+    /// `unratedAllowed` (cold-start items); so are the user's rated items when
+    /// `excludeSeen`.
+    public func recommend(
+        user: Int, count: Int, excludeSeen: Bool = true, unratedAllowed: Set<Int> = []
+    ) -> [ScoredItem] {
         let data = trainingData
         guard data.itemCount > 0, count > 0 else { return [] }
         return withScratch(data.itemCount) { scores in
             scoreItems(forUser: user, into: scores)
+            data.byItem.offsets.withUnsafeBufferPointer { o in
+                for i in 0..<data.itemCount where o[i + 1] == o[i] && !unratedAllowed.contains(i) { scores[i] = -.infinity }
+            }
             if excludeSeen, user >= 0, user < data.userCount {
                 for n in data.byUser.range(ofRow: user) { scores[Int(data.byUser.indices[n])] = -.infinity }
             }
@@ -168,13 +175,17 @@ extension Recommender {
         }
     }
 
-    /// The `count` items most similar to a known `item`, itself excluded.
-    public func similarItems(to item: Int, count: Int) -> [ScoredItem] {
+    /// The `count` items most similar to a known `item`, itself excluded, as
+    /// are items without training ratings unless listed in `unratedAllowed`.
+    public func similarItems(to item: Int, count: Int, unratedAllowed: Set<Int> = []) -> [ScoredItem] {
         let data = trainingData
         guard data.itemCount > 0, count > 0 else { return [] }
         return withScratch(data.itemCount) { sims in
             itemSimilarities(toItem: item, into: sims)
-            sims[item] = -.infinity
+            data.byItem.offsets.withUnsafeBufferPointer { o in
+                for i in 0..<data.itemCount where o[i + 1] == o[i] && !unratedAllowed.contains(i) { sims[i] = -.infinity }
+            }
+            if item >= 0, item < sims.count { sims[item] = -.infinity }
             return TopK.largest(UnsafeBufferPointer(sims), count: count)
         }
     }

@@ -55,13 +55,13 @@ public struct BPRRecommender: Recommender {
     /// The hyperparameters.
     public var configuration = BPRConfiguration()
     /// The fitted interactions.
-    public private(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
+    public internal(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
     /// p, users × factors.
-    public private(set) var userFactors: [Float] = []
+    public internal(set) var userFactors: [Float] = []
     /// q, items × factors.
-    public private(set) var itemFactors: [Float] = []
+    public internal(set) var itemFactors: [Float] = []
     /// b_i.
-    public private(set) var itemBias: [Float] = []
+    public internal(set) var itemBias: [Float] = []
 
     /// A model with `parameters` over the `implicit` defaults.
     public init(parameters: [String: String] = [:]) throws {

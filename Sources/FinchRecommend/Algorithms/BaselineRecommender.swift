@@ -10,13 +10,13 @@ public struct BaselineRecommender: Recommender {
     /// The bias options.
     public var options = BaselineOptions()
     /// The fitted ratings.
-    public private(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
+    public internal(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
     /// μ, the training mean.
-    public private(set) var globalMean: Float = 0
+    public internal(set) var globalMean: Float = 0
     /// b_u per user.
-    public private(set) var userBias: [Float] = []
+    public internal(set) var userBias: [Float] = []
     /// b_i per item.
-    public private(set) var itemBias: [Float] = []
+    public internal(set) var itemBias: [Float] = []
 
     /// A model with `parameters` over Surprise's defaults.
     public init(parameters: [String: String] = [:]) throws {
@@ -107,11 +107,11 @@ public struct PopularRecommender: Recommender {
     public static let parameterNames: [String] = []
 
     /// The fitted ratings.
-    public private(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
+    public internal(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
     /// Ratings per item.
-    public private(set) var itemCounts: [Float] = []
+    public internal(set) var itemCounts: [Float] = []
     /// Mean rating per item (0 for items without ratings).
-    public private(set) var itemMeans: [Float] = []
+    public internal(set) var itemMeans: [Float] = []
 
     /// A model; `popular` has no hyperparameters.
     public init(parameters: [String: String] = [:]) throws {

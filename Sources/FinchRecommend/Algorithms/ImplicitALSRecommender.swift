@@ -70,11 +70,11 @@ public struct ImplicitALSRecommender: Recommender {
     /// The hyperparameters.
     public var configuration = ImplicitALSConfiguration()
     /// The fitted interactions.
-    public private(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
+    public internal(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
     /// x, users × factors.
-    public private(set) var userFactors: [Float] = []
+    public internal(set) var userFactors: [Float] = []
     /// y, items × factors.
-    public private(set) var itemFactors: [Float] = []
+    public internal(set) var itemFactors: [Float] = []
 
     /// A model with `parameters` over the `implicit` defaults.
     public init(parameters: [String: String] = [:]) throws {

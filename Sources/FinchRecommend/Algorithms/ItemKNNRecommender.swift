@@ -75,15 +75,15 @@ public struct ItemKNNRecommender: Recommender {
     /// The hyperparameters.
     public var configuration = ItemKNNConfiguration()
     /// The fitted ratings.
-    public private(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
+    public internal(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
     /// μ.
-    public private(set) var globalMean: Float = 0
+    public internal(set) var globalMean: Float = 0
     /// b_u.
-    public private(set) var userBias: [Float] = []
+    public internal(set) var userBias: [Float] = []
     /// b_i.
-    public private(set) var itemBias: [Float] = []
+    public internal(set) var itemBias: [Float] = []
     /// sim, items × items row-major, symmetric, 1 on the diagonal.
-    public private(set) var similarities: [Float] = []
+    public internal(set) var similarities: [Float] = []
 
     /// A model with `parameters` over Surprise's defaults.
     public init(parameters: [String: String] = [:]) throws {

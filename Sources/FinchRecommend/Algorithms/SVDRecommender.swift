@@ -95,17 +95,17 @@ public struct SVDRecommender: Recommender {
     /// The hyperparameters.
     public var configuration = SVDConfiguration()
     /// The fitted ratings.
-    public private(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
+    public internal(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
     /// μ (0 when unbiased).
-    public private(set) var globalMean: Float = 0
+    public internal(set) var globalMean: Float = 0
     /// b_u.
-    public private(set) var userBias: [Float] = []
+    public internal(set) var userBias: [Float] = []
     /// b_i.
-    public private(set) var itemBias: [Float] = []
+    public internal(set) var itemBias: [Float] = []
     /// p, row-major users × factors.
-    public private(set) var userFactors: [Float] = []
+    public internal(set) var userFactors: [Float] = []
     /// q, row-major items × factors.
-    public private(set) var itemFactors: [Float] = []
+    public internal(set) var itemFactors: [Float] = []
     /// Test hook: factors to start from instead of the random draw.
     var initialFactors: (user: [Float], item: [Float])? = nil
 

@@ -90,19 +90,19 @@ public struct SVDppRecommender: Recommender {
     /// The hyperparameters.
     public var configuration = SVDppConfiguration()
     /// The fitted ratings.
-    public private(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
+    public internal(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
     /// μ.
-    public private(set) var globalMean: Float = 0
+    public internal(set) var globalMean: Float = 0
     /// b_u.
-    public private(set) var userBias: [Float] = []
+    public internal(set) var userBias: [Float] = []
     /// b_i.
-    public private(set) var itemBias: [Float] = []
+    public internal(set) var itemBias: [Float] = []
     /// p, users × factors.
-    public private(set) var userFactors: [Float] = []
+    public internal(set) var userFactors: [Float] = []
     /// q, items × factors.
-    public private(set) var itemFactors: [Float] = []
+    public internal(set) var itemFactors: [Float] = []
     /// y (implicit item factors), items × factors.
-    public private(set) var implicitFactors: [Float] = []
+    public internal(set) var implicitFactors: [Float] = []
     /// Cache: |I_u|^(−½) Σ y_j per user (users × factors).
     private var userImplicit: [Float] = []
     /// Test hook: (p, q, y) to start from instead of the random draw.
