@@ -34,12 +34,15 @@ enum TestData {
         return (dataset, heldOut)
     }
 
-    /// A low-rank explicit dataset: r = clip(3 + 1.2·u·v + noise) rounded, each
-    /// user rating `perUser` random items, seeded.
+    /// A low-rank explicit dataset with biases:
+    /// r = clip(round(3 + b_u + b_i + 1.2·u·v/√rank + noise)), each user rating
+    /// `perUser` random items, seeded; timestamps are random.
     static func lowRank(users: Int, items: Int, perUser: Int, rank: Int = 3, seed: UInt64 = 1) -> RatingDataset {
         var rng = SplitMix(seed)
         let u = (0..<(users * rank)).map { _ in rng.normal() }
         let v = (0..<(items * rank)).map { _ in rng.normal() }
+        let bu = (0..<users).map { _ in 0.6 * rng.normal() }
+        let bi = (0..<items).map { _ in 0.6 * rng.normal() }
         var ratings: [(user: String, item: String, value: Float)] = []
         var times: [Double] = []
         for a in 0..<users {
@@ -48,7 +51,7 @@ enum TestData {
             for b in chosen.sorted() {
                 var dot: Float = 0
                 for f in 0..<rank { dot += u[a * rank + f] * v[b * rank + f] }
-                let r = min(5, max(1, (3 + 1.2 * dot / Float(rank).squareRoot() + 0.3 * rng.normal()).rounded()))
+                let r = min(5, max(1, (3 + bu[a] + bi[b] + 1.2 * dot / Float(rank).squareRoot() + 0.3 * rng.normal()).rounded()))
                 ratings.append(("u\(a)", "i\(b)", r))
                 times.append(Double(rng.next() % 1_000_000))
             }
