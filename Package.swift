@@ -48,6 +48,7 @@ let package = Package(
             name: "FinchRecommendTests",
             dependencies: ["FinchRecommend", "FinchTestSupport"]
         ),
+        .testTarget(name: "FinchRecommendCLITests", dependencies: ["finch"]),
         .executableTarget(
             name: "RecommendBenchmarks",
             dependencies: ["FinchRecommend", "FinchTensor"],
