@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FinchText", targets: ["FinchText"]),
         .library(name: "FinchTransformers", targets: ["FinchTransformers"]),
         .library(name: "FinchTrain", targets: ["FinchTrain"]),
+        .library(name: "FinchRecommend", targets: ["FinchRecommend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -38,11 +39,12 @@ let package = Package(
         .target(name: "FinchText"),
         .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS", "CFinchBertKernels"]),
         .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
+        .target(name: "FinchRecommend", dependencies: ["FinchTensor", "CFinchBLAS"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain",
+                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,12 +55,15 @@ let package = Package(
         ),
         .executableTarget(name: "FinchTrainBenchmarks", dependencies: ["FinchTrain"], path: "Benchmarks/FinchTrainBenchmarks"),
         .executableTarget(name: "FinchTextBenchmarks", dependencies: ["FinchText"], path: "Benchmarks/FinchTextBenchmarks"),
+        .executableTarget(name: "RecommendBenchmarks", dependencies: ["FinchRecommend", "FinchTensor"], path: "Benchmarks/RecommendBenchmarks"),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
         .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
         .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
         .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport"]),
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchTestSupport"]),
+        .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchTestSupport"]),
         .testTarget(name: "FinchCLITests", dependencies: ["finch"]),
+        .testTarget(name: "FinchRecommendCLITests", dependencies: ["finch"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Reference numbers for FinchRecommend's parity tests, from scikit-surprise.
+
+Writes Tests/Fixtures/recommend/tiny_ratings.csv (a small synthetic explicit
+dataset with latent structure: 30 users x 18 items) and
+Tests/Fixtures/recommend/surprise_reference.json with Surprise's predictions
+for BaselineOnly (ALS and SGD), SVD (init std 0, and seeded), SVDpp (seeded)
+and item-based KNNBaseline (pearson_baseline with the defaults, a small-k
+variant, cosine, pearson), the pearson_baseline similarity matrix, and the
+initial factors Surprise drew for the seeded runs (numpy RandomState, as
+`surprise.utils.get_rng(int)` creates it; checked here against a 0-epoch
+fit), so Swift starts from the same point. Every model is fitted on the
+whole file (build_full_trainset), so inner ids and the SGD visiting order
+follow the file, which Finch reproduces.
+
+Run:  /tmp/ref/bin/python Scripts/make_recommend_fixtures.py
+"""
+import json
+import os
+import platform
+
+import numpy as np
+import surprise
+from surprise import SVD, BaselineOnly, Dataset, KNNBaseline, Reader, SVDpp
+
+SEED = 20240611
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "recommend")
+
+
+def make_ratings():
+    rng = np.random.RandomState(SEED)
+    n_users, n_items, dim = 30, 18, 3
+    u = rng.normal(0, 1, (n_users, dim))
+    v = rng.normal(0, 1, (n_items, dim))
+    rows = []
+    for a in range(n_users):
+        items = rng.choice(n_items, size=rng.randint(3, 11), replace=False)
+        for b in items:
+            r = 3 + 0.8 * u[a] @ v[b] + rng.normal(0, 0.5)
+            rows.append((f"u{a}", f"i{b}", int(min(5, max(1, round(r)))), int(1_000_000 + rng.randint(0, 100000))))
+    order = rng.permutation(len(rows))
+    return [rows[k] for k in order]
+
+
+def rounded(values):
+    """Floats kept to 10 significant digits (the tests compare to 1e-4)."""
+    return [float(f"{v:.10g}") for v in values]
+
+
+def predictions(algo, pairs):
+    est, impossible = [], []
+    for n, (uid, iid) in enumerate(pairs):
+        p = algo.predict(uid, iid)
+        est.append(float(p.est))
+        if p.details.get("was_impossible", False):
+            impossible.append(n)
+    return {"est": rounded(est), "impossible": impossible}
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    rows = make_ratings()
+    path = os.path.join(OUT, "tiny_ratings.csv")
+    with open(path, "w") as f:
+        f.write("userId,itemId,rating,timestamp\n")
+        for r in rows:
+            f.write(f"{r[0]},{r[1]},{r[2]},{r[3]}\n")
+
+    reader = Reader(line_format="user item rating timestamp", sep=",", skip_lines=1, rating_scale=(1, 5))
+    trainset = Dataset.load_from_file(path, reader=reader).build_full_trainset()
+    users = [trainset.to_raw_uid(u) for u in range(trainset.n_users)]
+    items = [trainset.to_raw_iid(i) for i in range(trainset.n_items)]
+    pairs = [(u, i) for u in users for i in items] + [("u_new", items[0]), (users[0], "i_new"), ("u_new", "i_new")]
+
+    result = {"meta": {
+        "script": "Scripts/make_recommend_fixtures.py", "seed": str(SEED), "surprise": surprise.__version__,
+        "numpy": np.__version__, "python": platform.python_version()},
+        "users": users, "items": items, "pairs": [list(p) for p in pairs], "global_mean": trainset.global_mean,
+        "models": {}}
+
+    def add(name, algo, params):
+        algo.fit(trainset)
+        result["models"][name] = {"params": params, **predictions(algo, pairs)}
+        return algo
+
+    add("baseline_als", BaselineOnly(bsl_options={"method": "als"}, verbose=False), {"method": "als"})
+    add("baseline_sgd", BaselineOnly(bsl_options={"method": "sgd"}, verbose=False), {"method": "sgd"})
+    add("svd_std0", SVD(n_factors=5, init_std_dev=0), {"factors": "5", "init_std": "0"})
+    add("svd_biasonly_sgd", SVD(n_factors=3, init_std_dev=0, lr_pu=0, lr_qi=0), {"factors": "3", "init_std": "0"})
+
+    # Seeded SVD: record the initial factors and check them against a 0-epoch fit.
+    k, seed = 5, 42
+    r = np.random.RandomState(seed)
+    pu0 = r.normal(0, 0.1, (trainset.n_users, k))
+    qi0 = r.normal(0, 0.1, (trainset.n_items, k))
+    check = SVD(n_factors=k, n_epochs=0, random_state=seed).fit(trainset)
+    assert np.array_equal(check.pu, pu0) and np.array_equal(check.qi, qi0)
+    add("svd_seeded", SVD(n_factors=k, random_state=seed), {"factors": str(k)})
+    result["models"]["svd_seeded"]["initial"] = {"user": rounded(pu0.ravel()), "item": rounded(qi0.ravel())}
+
+    k, seed = 4, 3
+    r = np.random.RandomState(seed)
+    pu0 = r.normal(0, 0.1, (trainset.n_users, k))
+    qi0 = r.normal(0, 0.1, (trainset.n_items, k))
+    yj0 = r.normal(0, 0.1, (trainset.n_items, k))
+    check = SVDpp(n_factors=k, n_epochs=0, random_state=seed).fit(trainset)
+    assert np.array_equal(check.pu, pu0) and np.array_equal(check.qi, qi0) and np.array_equal(check.yj, yj0)
+    add("svdpp_seeded", SVDpp(n_factors=k, random_state=seed), {"factors": str(k)})
+    result["models"]["svdpp_seeded"]["initial"] = {
+        "user": rounded(pu0.ravel()), "item": rounded(qi0.ravel()), "implicit": rounded(yj0.ravel())}
+
+    knn = add("knn_pearson_baseline", KNNBaseline(sim_options={"name": "pearson_baseline", "user_based": False}, verbose=False), {})
+    result["models"]["knn_pearson_baseline"]["similarities"] = rounded(np.asarray(knn.sim).ravel())
+    add("knn_small_k", KNNBaseline(k=3, min_k=2, sim_options={"name": "pearson_baseline", "user_based": False, "shrinkage": 10}, verbose=False),
+        {"k": "3", "min_k": "2", "shrinkage": "10"})
+    add("knn_cosine", KNNBaseline(sim_options={"name": "cosine", "user_based": False}, verbose=False), {"similarity": "cosine"})
+    add("knn_pearson", KNNBaseline(sim_options={"name": "pearson", "user_based": False}, verbose=False), {"similarity": "pearson"})
+
+    with open(os.path.join(OUT, "surprise_reference.json"), "w") as f:
+        json.dump(result, f, indent=None, separators=(",", ":"))
+    print("wrote", len(rows), "ratings and", len(result["models"]), "models")
+
+
+if __name__ == "__main__":
+    main()

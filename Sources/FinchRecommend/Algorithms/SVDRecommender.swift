@@ -1,0 +1,317 @@
+import FinchTensor
+
+/// Hyperparameters of `svd`, with Surprise's `SVD` defaults.
+public struct SVDConfiguration: Sendable, Equatable {
+    /// Latent factors (`n_factors`, 100).
+    public var factors = 100
+    /// Passes over the ratings (`n_epochs`, 20).
+    public var epochs = 20
+    /// Learning rate of all parameters (`lr_all`, 0.005).
+    public var lr: Float = 0.005
+    /// Regularization of all parameters (`reg_all`, 0.02).
+    public var reg: Float = 0.02
+    /// Mean of the factor initialization (0).
+    public var initMean: Float = 0
+    /// Standard deviation of the factor initialization (0.1).
+    public var initStd: Float = 0.1
+    /// Use μ and the biases (true); false is plain MF r̂ = p·q.
+    public var biased = true
+    /// Per-parameter learning rates overriding `lr` (nil: use `lr`).
+    public var lrBu: Float?, lrBi: Float?, lrPu: Float?, lrQi: Float?
+    /// Per-parameter regularization overriding `reg` (nil: use `reg`).
+    public var regBu: Float?, regBi: Float?, regPu: Float?, regQi: Float?
+    /// Seed of the initialization (Finch's default 0; Surprise's is unseeded).
+    public var seed: UInt64 = 0
+
+    /// Surprise's defaults.
+    public init() {}
+
+    static let names = [
+        "factors", "epochs", "lr", "reg", "init_mean", "init_std", "biased", "lr_bu", "lr_bi", "lr_pu", "lr_qi",
+        "reg_bu", "reg_bi", "reg_pu", "reg_qi", "seed",
+    ]
+
+    init(_ algorithm: Algorithm, _ parameters: [String: String]) throws {
+        var r = try HyperparameterReader(algorithm, parameters)
+        factors = try r.int("factors", default: factors, minimum: 1)
+        epochs = try r.int("epochs", default: epochs)
+        lr = try r.float("lr", default: lr)
+        reg = try r.float("reg", default: reg)
+        initMean = try r.float("init_mean", default: initMean, minimum: nil)
+        initStd = try r.float("init_std", default: initStd)
+        biased = try r.bool("biased", default: biased)
+        lrBu = try r.optionalFloat("lr_bu")
+        lrBi = try r.optionalFloat("lr_bi")
+        lrPu = try r.optionalFloat("lr_pu")
+        lrQi = try r.optionalFloat("lr_qi")
+        regBu = try r.optionalFloat("reg_bu")
+        regBi = try r.optionalFloat("reg_bi")
+        regPu = try r.optionalFloat("reg_pu")
+        regQi = try r.optionalFloat("reg_qi")
+        seed = try r.seed()
+        try r.finish()
+    }
+
+    var parameters: [String: String] {
+        [
+            "factors": String(factors), "epochs": String(epochs), "lr": parameterText(lr), "reg": parameterText(reg),
+            "init_mean": parameterText(initMean), "init_std": parameterText(initStd), "biased": String(biased),
+            "lr_bu": parameterText(lrBu), "lr_bi": parameterText(lrBi), "lr_pu": parameterText(lrPu),
+            "lr_qi": parameterText(lrQi), "reg_bu": parameterText(regBu), "reg_bi": parameterText(regBi),
+            "reg_pu": parameterText(regPu), "reg_qi": parameterText(regQi), "seed": String(seed),
+        ]
+    }
+
+    /// The four learning rates and four regularizations in effect.
+    var rates: SGDRates {
+        SGDRates(
+            lrBu: lrBu ?? lr, lrBi: lrBi ?? lr, lrPu: lrPu ?? lr, lrQi: lrQi ?? lr,
+            regBu: regBu ?? reg, regBi: regBi ?? reg, regPu: regPu ?? reg, regQi: regQi ?? reg)
+    }
+}
+
+/// Learning rates and regularizations of one SGD model.
+struct SGDRates {
+    var lrBu, lrBi, lrPu, lrQi: Float
+    var regBu, regBi, regPu, regQi: Float
+}
+
+/// Biased matrix factorization trained by SGD, Surprise's `SVD`:
+///
+///     r̂ᵤᵢ = μ + b_u + b_i + q_iᵀp_u
+///     for each epoch, for each rating in user-major file order (no shuffling):
+///         e = r − r̂;  b_u += γ(e − λb_u);  b_i += γ(e − λb_i)
+///         p_u += γ(e·q_i − λp_u);  q_i += γ(e·p_u − λq_i)   (old values on the right)
+///
+/// p and q start from N(init_mean, init_std²) (users drawn first, then items).
+/// For an unknown user or item the terms that need it are dropped (Surprise's
+/// `estimate`); unbiased with an unknown side is impossible (nil).
+public struct SVDRecommender: Recommender {
+    /// `.svd`.
+    public static let algorithm = Algorithm.svd
+    /// See `SVDConfiguration`.
+    public static let parameterNames = SVDConfiguration.names
+
+    /// The hyperparameters.
+    public var configuration = SVDConfiguration()
+    /// The fitted ratings.
+    public internal(set) var trainingData = RatingMatrix.empty(userCount: 0, itemCount: 0)
+    /// μ (0 when unbiased).
+    public internal(set) var globalMean: Float = 0
+    /// b_u.
+    public internal(set) var userBias: [Float] = []
+    /// b_i.
+    public internal(set) var itemBias: [Float] = []
+    /// p, row-major users × factors.
+    public internal(set) var userFactors: [Float] = []
+    /// q, row-major items × factors.
+    public internal(set) var itemFactors: [Float] = []
+    /// Test hook: factors to start from instead of the random draw.
+    var initialFactors: (user: [Float], item: [Float])? = nil
+
+    /// A model with `parameters` over Surprise's defaults.
+    public init(parameters: [String: String] = [:]) throws {
+        configuration = try SVDConfiguration(.svd, parameters)
+    }
+
+    /// Every hyperparameter.
+    public var parameters: [String: String] { configuration.parameters }
+
+    /// Trains by SGD; the observer hears after every epoch.
+    public mutating func fit(_ data: RatingMatrix, observer: TrainingObserver?) throws {
+        guard data.ratingCount > 0 else { throw RecommendError.emptyTrainingSet }
+        let c = configuration
+        let k = c.factors
+        trainingData = data
+        globalMean = c.biased ? data.globalMean : 0
+        var rng = FinchRNG(seed: c.seed)
+        if let initial = initialFactors {
+            precondition(initial.user.count == data.userCount * k && initial.item.count == data.itemCount * k)
+            userFactors = initial.user
+            itemFactors = initial.item
+        } else {
+            userFactors = FactorSupport.normal(rows: data.userCount, width: k, mean: c.initMean, std: c.initStd, rng: &rng)
+            itemFactors = FactorSupport.normal(rows: data.itemCount, width: k, mean: c.initMean, std: c.initStd, rng: &rng)
+        }
+        userBias = [Float](repeating: 0, count: data.userCount)
+        itemBias = [Float](repeating: 0, count: data.itemCount)
+        let clock = ContinuousClock.now
+        let rates = c.rates
+        let mu = globalMean
+        let biased = c.biased
+        for epoch in 0..<c.epochs {
+            userFactors.withUnsafeMutableBufferPointer { P in
+                itemFactors.withUnsafeMutableBufferPointer { Q in
+                    userBias.withUnsafeMutableBufferPointer { BU in
+                        itemBias.withUnsafeMutableBufferPointer { BI in
+                            data.byUser.withBuffers { ur in
+                                Self.epoch(
+                                    ur, userCount: data.userCount, k: k, mu: mu, biased: biased, rates: rates,
+                                    P: P.baseAddress!, Q: Q.baseAddress!, BU: BU, BI: BI)
+                            }
+                        }
+                    }
+                }
+            }
+            let progress = TrainingProgress(stage: "epoch", step: epoch + 1, stepCount: c.epochs, elapsedSeconds: clock.secondsSince)
+            if observer?(progress) == .stop { break }
+        }
+    }
+
+    /// One SGD pass over all ratings in user-major order.
+    @inline(__always)
+    static func epoch(
+        _ ur: SparseRowBuffers, userCount: Int, k: Int, mu: Float, biased: Bool, rates: SGDRates,
+        P: UnsafeMutablePointer<Float>, Q: UnsafeMutablePointer<Float>,
+        BU: UnsafeMutableBufferPointer<Float>, BI: UnsafeMutableBufferPointer<Float>
+    ) {
+        for u in 0..<userCount {
+            let start = ur.offsets[u], end = ur.offsets[u + 1]
+            if start == end { continue }
+            let p = P + u * k
+            var bu = BU[u]
+            for n in start..<end {
+                let i = Int(ur.indices[n])
+                let q = Q + i * k
+                let err = ur.values[n] - (mu + bu + BI[i] + Kernels.dot(p, q, k))
+                if biased {
+                    bu += rates.lrBu * (err - rates.regBu * bu)
+                    BI[i] += rates.lrBi * (err - rates.regBi * BI[i])
+                }
+                Kernels.sgdPair(p, q, k, err: err, lrP: rates.lrPu, regP: rates.regPu, lrQ: rates.lrQi, regQ: rates.regQi)
+            }
+            BU[u] = bu
+        }
+    }
+
+    /// Surprise's `SVD.estimate`.
+    public func estimate(user: Int, item: Int) -> Float? {
+        let ku = trainingData.knowsUser(user), ki = trainingData.knowsItem(item)
+        let k = configuration.factors
+        let dot: Float? =
+            (ku && ki)
+            ? userFactors.withUnsafeBufferPointer { p in
+                itemFactors.withUnsafeBufferPointer { q in Kernels.dot(p.baseAddress! + user * k, q.baseAddress! + item * k, k) }
+            } : nil
+        guard configuration.biased else { return dot }
+        var e = globalMean
+        if ku { e += userBias[user] }
+        if ki { e += itemBias[item] }
+        return e + (dot ?? 0)
+    }
+
+    /// μ + b_u + b_i + q_iᵀp_u for every item (one sgemv).
+    public func scoreItems(forUser user: Int, into scores: UnsafeMutableBufferPointer<Float>) {
+        let k = configuration.factors
+        userFactors.withUnsafeBufferPointer { p in
+            FactorSupport.scores(itemFactors: itemFactors, width: k, vector: p.baseAddress! + user * k, into: scores)
+        }
+        guard configuration.biased else { return }
+        let base = globalMean + userBias[user]
+        itemBias.withUnsafeBufferPointer { bi in
+            for i in 0..<scores.count { scores[i] += base + bi[i] }
+        }
+    }
+
+    /// Cosine between item factor vectors.
+    public func itemSimilarities(toItem item: Int, into similarities: UnsafeMutableBufferPointer<Float>) {
+        FactorSupport.cosineSimilarities(itemFactors: itemFactors, width: configuration.factors, item: item, into: similarities)
+    }
+
+    /// The user's items whose factors align most with `item`'s.
+    public func contributions(user: Int, item: Int) -> [Contribution] {
+        FactorSupport.contributions(itemFactors: itemFactors, width: configuration.factors, data: trainingData, user: user, item: item)
+    }
+
+    /// Fold-in by SGD on one side: each listed user's b_u and p_u restart from
+    /// the initialization and take `epochs` passes over their ratings with item
+    /// parameters fixed (ratings of items the model did not know are skipped);
+    /// then each listed item likewise against all users. This is the update a
+    /// full retrain would give that row if the other side did not move.
+    public mutating func foldIn(_ data: RatingMatrix, users: [Int], items: [Int]) throws {
+        let old = trainingData
+        let c = configuration
+        let k = c.factors
+        FactorSupport.grow(&userFactors, width: k, to: data.userCount, mean: c.initMean, std: c.initStd, seed: c.seed, side: 1)
+        FactorSupport.grow(&itemFactors, width: k, to: data.itemCount, mean: c.initMean, std: c.initStd, seed: c.seed, side: 2)
+        userBias.resize(to: data.userCount)
+        itemBias.resize(to: data.itemCount)
+        trainingData = data
+        let rates = c.rates
+        for u in users {
+            FoldInSGD.solveRow(
+                rows: data.byUser, row: u, own: &userFactors, ownBias: &userBias, other: itemFactors, otherBias: itemBias,
+                otherKnown: old.knowsItem, k: k, mu: globalMean, biased: c.biased, epochs: c.epochs,
+                lr: (rates.lrBu, rates.lrPu), reg: (rates.regBu, rates.regPu),
+                initialize: { FactorSupport.rowRNG(seed: c.seed, side: 3, row: $0) }, initMean: c.initMean, initStd: c.initStd)
+        }
+        let userSet = Set(users)
+        for i in items {
+            FoldInSGD.solveRow(
+                rows: data.byItem, row: i, own: &itemFactors, ownBias: &itemBias, other: userFactors, otherBias: userBias,
+                otherKnown: { old.knowsUser($0) || userSet.contains($0) }, k: k, mu: globalMean, biased: c.biased,
+                epochs: c.epochs, lr: (rates.lrBi, rates.lrQi), reg: (rates.regBi, rates.regQi),
+                initialize: { FactorSupport.rowRNG(seed: c.seed, side: 4, row: $0) }, initMean: c.initMean, initStd: c.initStd)
+        }
+    }
+
+    /// `global_mean`, `user_bias`, `item_bias`, `user_factors`, `item_factors`.
+    public func exportArrays() -> [String: ArchivedArray] {
+        [
+            "global_mean": .float([globalMean]), "user_bias": .float(userBias), "item_bias": .float(itemBias),
+            "user_factors": .float(userFactors), "item_factors": .float(itemFactors),
+        ]
+    }
+
+    /// Restores the learnt arrays.
+    public mutating func restore(arrays: ModelArrays, trainingData: RatingMatrix) throws {
+        let k = configuration.factors
+        self.trainingData = trainingData
+        globalMean = try arrays.floats("global_mean", count: 1)[0]
+        userBias = try arrays.floats("user_bias", count: trainingData.userCount)
+        itemBias = try arrays.floats("item_bias", count: trainingData.itemCount)
+        userFactors = try arrays.floats("user_factors", count: trainingData.userCount * k)
+        itemFactors = try arrays.floats("item_factors", count: trainingData.itemCount * k)
+    }
+}
+
+/// One-sided SGD used by fold-in of `svd` and `svdpp`.
+enum FoldInSGD {
+    /// Re-learns row `row` of `own` (and its bias) from `rows[row]` against the
+    /// fixed `other` side. `shift`, when given, is added to the own vector in
+    /// the prediction but not learnt (SVD++'s implicit term).
+    static func solveRow(
+        rows: SparseRows, row: Int, own: inout [Float], ownBias: inout [Float], other: [Float], otherBias: [Float],
+        otherKnown: (Int) -> Bool, k: Int, mu: Float, biased: Bool, epochs: Int, lr: (bias: Float, factor: Float),
+        reg: (bias: Float, factor: Float), initialize: (Int) -> FinchRNG, initMean: Float, initStd: Float,
+        shift: [Float]? = nil
+    ) {
+        var rng = initialize(row)
+        var p = (0..<k).map { _ in initMean + initStd * rng.nextNormal() }
+        var b: Float = 0
+        let range = rows.range(ofRow: row)
+        var scratch = [Float](repeating: 0, count: k)
+        p.withUnsafeMutableBufferPointer { pb in
+            other.withUnsafeBufferPointer { qb in
+                scratch.withUnsafeMutableBufferPointer { sb in
+                    for _ in 0..<epochs {
+                        for n in range {
+                            let j = Int(rows.indices[n])
+                            if !otherKnown(j) { continue }
+                            let q = qb.baseAddress! + j * k
+                            var dot = Kernels.dot(pb.baseAddress!, q, k)
+                            if let shift { dot += shift.withUnsafeBufferPointer { Kernels.dot($0.baseAddress!, q, k) } }
+                            let err = rows.values[n] - (mu + b + (biased ? otherBias[j] : 0) + dot)
+                            if biased { b += lr.bias * (err - reg.bias * b) }
+                            // p += lr·(err·q − reg·p), q fixed.
+                            for f in 0..<k { sb[f] = err * q[f] - reg.factor * pb[f] }
+                            Kernels.axpy(lr.factor, sb.baseAddress!, pb.baseAddress!, k)
+                        }
+                    }
+                }
+            }
+        }
+        own.replaceSubrange((row * k)..<((row + 1) * k), with: p)
+        ownBias[row] = biased ? b : 0
+    }
+}

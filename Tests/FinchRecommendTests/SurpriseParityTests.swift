@@ -1,0 +1,106 @@
+import FinchTestSupport
+import Foundation
+import Testing
+
+@testable import FinchRecommend
+
+/// `Tests/Fixtures/recommend/surprise_reference.json` (Scripts/make_recommend_fixtures.py).
+struct SurpriseReference: Decodable {
+    struct Model: Decodable {
+        let params: [String: String]
+        let est: [Double]
+        let impossible: [Int]
+        let initial: [String: [Float]]?
+        let similarities: [Double]?
+    }
+    let meta: [String: String]
+    let users: [String]
+    let items: [String]
+    let pairs: [[String]]
+    let global_mean: Double
+    let models: [String: Model]
+
+    static func load() throws -> SurpriseReference {
+        let data = try Data(contentsOf: TestSupport.fixtureURL("recommend/surprise_reference.json"))
+        return try JSONDecoder().decode(SurpriseReference.self, from: data)
+    }
+}
+
+/// Finch against scikit-surprise on the tiny fixture, every (user, item)
+/// pair plus unknown ids, to 1e-4 (Surprise computes in Float64, Finch in Float32).
+@Suite struct SurpriseParityTests {
+    let reference: SurpriseReference
+    let dataset: RatingDataset
+
+    init() throws {
+        reference = try SurpriseReference.load()
+        dataset = try TestData.tinyRatings()
+    }
+
+    /// Fits `recommender` and compares clipped predictions with `name`'s.
+    func compare(_ name: String, _ recommender: any Recommender, fit: Bool = true, tolerance: Double = 1e-4) throws {
+        var r = recommender
+        if fit { try r.fit(dataset.matrix(), observer: nil) }
+        let model = RecommenderModel(
+            recommender: r, users: dataset.users, items: dataset.items, feedback: .explicit, ratingScale: dataset.ratingScale)
+        let expected = try #require(reference.models[name])
+        var worst = 0.0
+        for (n, pair) in reference.pairs.enumerated() {
+            let p = model.predict(user: pair[0], item: pair[1])
+            worst = max(worst, abs(Double(p.value) - expected.est[n]))
+            #expect(p.isFallback == expected.impossible.contains(n), "\(name) \(pair): fallback flag")
+        }
+        #expect(worst <= tolerance, "\(name): largest difference \(worst)")
+    }
+
+    @Test func fixtureDataMatchesTheFileOrderSurpriseUsed() {
+        #expect(dataset.users.ids == reference.users)
+        #expect(dataset.items.ids == reference.items)
+        #expect(abs(Double(dataset.matrix().globalMean) - reference.global_mean) < 1e-6)
+    }
+
+    @Test func baselineOnlyALSAndSGD() throws {
+        try compare("baseline_als", BaselineRecommender(parameters: ["method": "als"]))
+        try compare("baseline_sgd", BaselineRecommender(parameters: ["method": "sgd"]))
+    }
+
+    @Test func svdWithZeroInitialStdIsSeedFree() throws {
+        try compare("svd_std0", SVDRecommender(parameters: ["factors": "5", "init_std": "0"]))
+        try compare("svd_biasonly_sgd", SVDRecommender(parameters: ["factors": "3", "init_std": "0", "lr_pu": "0", "lr_qi": "0"]))
+    }
+
+    @Test func svdFromSurprisesInitialFactors() throws {
+        let m = try #require(reference.models["svd_seeded"])
+        var svd = try SVDRecommender(parameters: m.params)
+        svd.initialFactors = (try #require(m.initial?["user"]), try #require(m.initial?["item"]))
+        try compare("svd_seeded", svd)
+    }
+
+    @Test func svdppFromSurprisesInitialFactors() throws {
+        let m = try #require(reference.models["svdpp_seeded"])
+        var svdpp = try SVDppRecommender(parameters: m.params)
+        svdpp.initialFactors = (
+            try #require(m.initial?["user"]), try #require(m.initial?["item"]), try #require(m.initial?["implicit"])
+        )
+        try compare("svdpp_seeded", svdpp)
+    }
+
+    @Test func knnBaselinePearsonBaselineSimilaritiesAndPredictions() throws {
+        let m = try #require(reference.models["knn_pearson_baseline"])
+        var knn = try ItemKNNRecommender()
+        try knn.fit(dataset.matrix(), observer: nil)
+        let expected = try #require(m.similarities)
+        #expect(knn.similarities.count == expected.count)
+        var worst = 0.0
+        for (a, b) in zip(knn.similarities, expected) { worst = max(worst, abs(Double(a) - b)) }
+        #expect(worst < 1e-5, "similarity difference \(worst)")
+        try compare("knn_pearson_baseline", knn, fit: false)
+    }
+
+    @Test func knnBaselineVariants() throws {
+        for name in ["knn_small_k", "knn_cosine", "knn_pearson"] {
+            let m = try #require(reference.models[name])
+            try compare(name, ItemKNNRecommender(parameters: m.params))
+        }
+    }
+}
