@@ -95,7 +95,7 @@ public final class Trainer<Task: TrainingTask> {
             let result = try withoutGradient { try task.evaluate(dev) }
             lastEvaluation = result
             guard let value = result.metrics[c.metricForBestModel] else {
-                throw TrainingError.unknownMetric(c.metricForBestModel, available: Array(result.metrics.keys))
+                throw TrainingError.unknownMetric(c.metricForBestModel, available: result.metrics.keys.sorted())
             }
             let improved = state.bestMetric.map { c.greaterIsBetter ? value > $0 : value < $0 } ?? true
             if improved {
