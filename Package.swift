@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FinchTransformers", targets: ["FinchTransformers"]),
         .library(name: "FinchTrain", targets: ["FinchTrain"]),
         .library(name: "FinchRecommend", targets: ["FinchRecommend"]),
+        .library(name: "FinchApps", targets: ["FinchApps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -37,14 +38,15 @@ let package = Package(
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
         // Tokenizers: Foundation only, no tensor code.
         .target(name: "FinchText"),
-        .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS", "CFinchBertKernels"]),
+        .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "FinchText", "CFinchBLAS", "CFinchBertKernels"]),
         .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
         .target(name: "FinchRecommend", dependencies: ["FinchTensor", "CFinchBLAS"]),
+        .target(name: "FinchApps", dependencies: ["FinchTensor", "FinchText", "FinchTransformers", "CFinchBLAS"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend",
+                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,7 +64,8 @@ let package = Package(
         .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport"]),
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchTestSupport"]),
-        .testTarget(name: "FinchCLITests", dependencies: ["finch"]),
+        .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
+        .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendCLITests", dependencies: ["finch"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,7 +6,7 @@ struct Finch: ParsableCommand {
         commandName: "finch",
         abstract: "Applied AI in Swift: transformers, fine-tuning, recommenders, serving.",
         version: FinchVersion.string,
-        subcommands: [Demo.self, Tokenize.self, Train.self, Evaluate.self, Predict.self, Recommend.self]
+        subcommands: [Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self]
     )
 }
 

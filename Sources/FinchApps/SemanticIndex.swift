@@ -1,0 +1,107 @@
+import CFinchBLAS
+import FinchTensor
+import FinchTransformers
+import Foundation
+
+/// One searchable text of a corpus.
+public struct CorpusEntry: Codable, Sendable, Equatable {
+    /// The caller's id (JSONL `id`), or the 1-based line number.
+    public var id: String
+    public var text: String
+}
+
+/// A search result.
+public struct SearchHit: Codable, Sendable, Equatable {
+    public var id: String
+    public var text: String
+    /// Cosine similarity of query and text.
+    public var score: Double
+}
+
+/// Sentence vectors of a corpus for semantic search (FAQ retrieval for a
+/// support bot): unit-length rows, searched by one matrix-vector product and a
+/// partial sort. Kept on disk beside the corpus as `<corpus>.finch-index` and
+/// rebuilt when the corpus or the model changes.
+public final class SemanticIndex: @unchecked Sendable {
+    public let entries: [CorpusEntry]
+    /// [count, dimension], rows L2-normalized.
+    public let vectors: Tensor
+    public var dimension: Int { vectors.shape[1] }
+
+    public init(entries: [CorpusEntry], vectors: Tensor) {
+        precondition(vectors.rank == 2 && vectors.shape[0] == entries.count, "one vector per entry")
+        self.entries = entries
+        self.vectors = SemanticIndex.normalizedRows(vectors)
+    }
+
+    /// Embeds `entries` with `embedder`.
+    public convenience init(entries: [CorpusEntry], embedder: TextEmbedder, batchSize: Int = 32) throws {
+        let v = entries.isEmpty ? Tensor.zeros([0, embedder.dimension]) : try embedder.embed(entries.map(\.text), batchSize: batchSize)
+        self.init(entries: entries, vectors: v)
+    }
+
+    /// The `k` entries most similar to `query` (a vector of `dimension`), best first.
+    public func search(_ query: Tensor, topK k: Int) -> [SearchHit] {
+        precondition(query.count == dimension, "query has \(query.count) values, index vectors \(dimension)")
+        let n = entries.count
+        guard n > 0, k > 0 else { return [] }
+        let q = SemanticIndex.normalizedRows(query.reshaped([1, dimension]))
+        var scores = [Float](repeating: 0, count: n)
+        scores.withUnsafeMutableBufferPointer { s in
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(dimension), 1, vectors.storage.pointer, Int32(dimension),
+                        q.storage.pointer, 1, 0, s.baseAddress, 1)
+        }
+        return TopK.indices(of: scores, k: k).map { SearchHit(id: entries[$0].id, text: entries[$0].text, score: Double(scores[$0])) }
+    }
+
+    static func normalizedRows(_ m: Tensor) -> Tensor {
+        let d = m.shape.last ?? 1, rows = m.count / Swift.max(d, 1)
+        let p = m.storage.pointer
+        return Tensor(shape: m.shape) { out in
+            for r in 0..<rows {
+                var s: Float = 0
+                for j in 0..<d { s += p[r * d + j] * p[r * d + j] }
+                let inv = s > 0 ? 1 / s.squareRoot() : 0
+                for j in 0..<d { out[r * d + j] = p[r * d + j] * inv }
+            }
+        }
+    }
+}
+
+/// Partial selection of the largest scores.
+enum TopK {
+    /// Indices of the `k` largest values, largest first (ties: lower index first).
+    static func indices(of values: [Float], k: Int) -> [Int] {
+        let k = Swift.min(k, values.count)
+        // A min-heap of the best k seen so far.
+        var heap: [Int] = []
+        heap.reserveCapacity(k)
+        func less(_ a: Int, _ b: Int) -> Bool { values[a] < values[b] || (values[a] == values[b] && a > b) }
+        func siftDown(_ i: Int) {
+            var i = i
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && less(heap[l], heap[m]) { m = l }
+                if r < heap.count && less(heap[r], heap[m]) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for i in values.indices {
+            if heap.count < k {
+                heap.append(i)
+                var c = heap.count - 1
+                while c > 0 {
+                    let p = (c - 1) / 2
+                    if less(heap[c], heap[p]) { heap.swapAt(c, p); c = p } else { break }
+                }
+            } else if less(heap[0], i) {
+                heap[0] = i
+                siftDown(0)
+            }
+        }
+        return heap.sorted { less($1, $0) }
+    }
+}
