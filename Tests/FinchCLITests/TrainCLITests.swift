@@ -78,6 +78,39 @@ import Testing
         #expect(pa.count == 2 && zip(pa, pb).allSatisfy { Swift.abs($0 - $1) < 1e-5 })
     }
 
+    @Test func multiLabelClassification() throws {
+        let dir = Self.temp()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // Labels: the movie's quality and, independently, whether the plot is mentioned.
+        var rows: [String] = []
+        for (i, w) in ["good", "great", "fun", "bad", "awful", "boring"].enumerated() {
+            for subject in ["the movie", "the plot", "the film", "the story"] {
+                var labels = [i < 3 ? "pos" : "neg"]
+                if subject == "the plot" || subject == "the story" { labels.append("story") }
+                rows.append("\(subject) was very \(w),\(labels.joined(separator: "|"))")
+            }
+        }
+        try (["text,label"] + rows + rows).joined(separator: "\n").write(toFile: dir + "/ml.csv", atomically: true, encoding: .utf8)
+        let out = dir + "/model"
+        let (status, stdout, stderr) = try CLI.run([
+            "train", "classify", "--multi-label", "--model", Self.model, "--train", dir + "/ml.csv", "--dev", dir + "/ml.csv",
+            "--out", out, "--epochs", "12", "--batch-size", "8", "--lr", "1e-2", "--max-length", "16",
+        ])
+        #expect(status == 0, "\(stderr)")
+        #expect(stdout.contains("samples avg"))
+        let config = try String(contentsOfFile: out + "/config.json", encoding: .utf8)
+        #expect(config.contains("multi_label_classification"))
+        let (_, pout, _) = try CLI.run(["predict", "--model", out], stdin: "the story was very fun\nthe film was very bad\n")
+        let lines = pout.split(separator: "\n")
+        #expect(lines.count == 2)
+        // Each label is decided on its own: the story label follows the subject alone.
+        // (The tiny random model learns it quickly; sentiment needs more steps than a test should take.)
+        let first = try #require(try Self.json(lines[0])["labels"] as? [String])
+        let second = try #require(try Self.json(lines[1])["labels"] as? [String])
+        #expect(first.contains("story") && !second.contains("story"))
+        #expect((try Self.json(lines[0])["scores"] as? [String: Double])?.count == 3)
+    }
+
     @Test func badInputIsNamed() throws {
         let dir = Self.temp()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

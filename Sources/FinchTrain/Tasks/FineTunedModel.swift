@@ -4,9 +4,11 @@ import FinchText
 import FinchTransformers
 import Foundation
 
-/// A classification prediction.
+/// A classification prediction. Multi-label models set `labels` (every label
+/// with probability ≥ 0.5); `label` is then the most probable one.
 public struct ClassPrediction: Codable, Sendable, Equatable {
     public var label: String
+    public var labels: [String]?
     public var score: Double
     /// Probability of every label.
     public var scores: [String: Double]
@@ -70,7 +72,8 @@ public enum FineTunedModel {
             for j in 1..<c where p[i * c + j] > p[i * c + best] { best = j }
             var all: [String: Double] = [:]
             for j in 0..<c { all[task.labels.label(for: j)] = Double(p[i * c + j]) }
-            return ClassPrediction(label: task.labels.label(for: best), score: Double(p[i * c + best]), scores: all)
+            let chosen = task.isMultiLabel ? (0..<c).filter { p[i * c + $0] >= 0.5 }.map { task.labels.label(for: $0) } : nil
+            return ClassPrediction(label: task.labels.label(for: best), labels: chosen, score: Double(p[i * c + best]), scores: all)
         }
     }
 

@@ -24,6 +24,9 @@ public struct FineTuningRequest: Sendable {
     public var resume = false
     /// Fraction held out when there is no dev file.
     public var holdOut = 0.1
+    /// Classification: each label field holds several labels joined by `labelSeparator`.
+    public var multiLabel = false
+    public var labelSeparator = "|"
 
     public init(modelDirectory: URL, trainFile: URL, outputDirectory: URL) {
         self.modelDirectory = modelDirectory
@@ -48,11 +51,20 @@ public enum FineTuning {
     /// Fine-tunes a sequence classifier.
     public static func classify(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
                                 events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
-        let data = try TaskData<ClassificationExample>.load(
-            train: r.trainFile, dev: r.devFile, reader: ClassificationReader(columns: r.columns), seed: r.training.seed,
-            holdOutFraction: r.holdOut)
+        let data: TaskData<ClassificationExample>
+        if r.multiLabel {
+            data = try multiLabelData(r)
+        } else {
+            data = try TaskData<ClassificationExample>.load(
+                train: r.trainFile, dev: r.devFile, reader: ClassificationReader(columns: r.columns), seed: r.training.seed,
+                holdOutFraction: r.holdOut)
+        }
         let (train, dev, labels) = (data.train, data.dev, data.labels)
         let task = try TextClassificationTask(modelDirectory: r.modelDirectory, labels: labels.labels, maxLength: r.maxLength, seed: r.training.seed)
+        if r.multiLabel {
+            task.classifier.problemType = .multiLabelClassification
+            task.labelSeparator = r.labelSeparator
+        }
         task.metadata.textColumn = r.columns.text
         task.metadata.textPairColumn = r.columns.textPair
         task.metadata.labelColumn = r.columns.label
@@ -60,6 +72,9 @@ public enum FineTuning {
         let encodedDev = try task.encode(dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
         if let spec = r.classWeights {
             if spec == "auto" {
+                if r.multiLabel {
+                    throw TrainingError.invalidConfiguration(field: "class-weights", reason: "auto is for single-label data; give LABEL=W positive weights")
+                }
                 task.setBalancedClassWeights(from: encodedTrain)
             } else {
                 task.classWeights = try parseClassWeights(spec, labels: labels)
@@ -112,6 +127,25 @@ public enum FineTuning {
             try exportMerged(task.tagger, task: task, out: r.outputDirectory)
         }
         return FineTuningResult(summary: summary, development: data.devSource, trainExamples: train.count, labels: labels.labels, notes: notes)
+    }
+
+    /// Multi-label files: labels are the separated parts of each label field; a
+    /// development label must occur in training.
+    static func multiLabelData(_ r: FineTuningRequest) throws -> TaskData<ClassificationExample> {
+        let reader = ClassificationReader(columns: r.columns)
+        var train = try reader.read(r.trainFile)
+        var dev: [ClassificationExample]
+        let source: DevelopmentSource
+        if let devFile = r.devFile {
+            dev = try reader.read(devFile)
+            source = .file(devFile.relativePath)
+        } else {
+            let split = try HoldOutSplit(train, fraction: r.holdOut, seed: r.training.seed, file: r.trainFile.relativePath)
+            (train, dev) = (split.train, split.dev)
+            source = .heldOut(trainingFile: r.trainFile.relativePath, fraction: r.holdOut, seed: r.training.seed, count: dev.count)
+        }
+        let labels = LabelSet(trainingLabels: train.flatMap { TextClassificationTask.splitLabels($0.label, separator: r.labelSeparator) })
+        return TaskData(train: train, dev: dev, labels: labels, devSource: source)
     }
 
     /// Freezing and LoRA before training. The task head always trains.

@@ -8,13 +8,18 @@ import Foundation
 public struct EncodedClassificationExample: Sendable {
     public var ids: [Int]
     public var typeIDs: [Int]
-    /// Label id (−1 when unknown, for prediction).
+    /// Label id (−1 when unknown, for prediction; unused for multi-label).
     public var label: Int
+    /// Multi-label: the ids of every label of the example.
+    public var labelSet: [Int] = []
     public var line: Int
 }
 
 /// Fine-tuning a `BertForSequenceClassification` on labelled texts (sentiment,
-/// topic, intent). Single-label, softmax cross-entropy with optional class weights.
+/// topic, intent). Single-label: softmax cross-entropy with optional class
+/// weights. Multi-label (`problemType` multi-label; the label field holds labels
+/// joined by `labelSeparator`): independent sigmoids, binary cross-entropy, a
+/// label is predicted when its probability is at least 0.5.
 public final class TextClassificationTask: TrainingTask {
     public let classifier: BertForSequenceClassification
     public let tokenizer: Tokenizer
@@ -26,6 +31,9 @@ public final class TextClassificationTask: TrainingTask {
     public let tokenizerDirectory: URL
     public var metadata: TaskMetadata
     public var evaluationBatchSize = 64
+    /// Multi-label: separator between the labels of one example.
+    public var labelSeparator = "|"
+    public var isMultiLabel: Bool { classifier.problemType == .multiLabelClassification }
     /// Set when LoRA adapters were attached; saved next to the model unless merged.
     public var loraConfiguration: LoRAConfiguration?
 
@@ -51,8 +59,30 @@ public final class TextClassificationTask: TrainingTask {
         self.init(classifier: classifier, tokenizer: tokenizer, tokenizerDirectory: modelDirectory, maxLength: length)
     }
 
+    /// The individual labels of a multi-label field.
+    public static func splitLabels(_ field: String, separator: String) -> [String] {
+        field.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// Tokenizes examples (truncating to `maxLength`); labels must be known.
     public func encode(_ examples: [ClassificationExample], file: String) throws -> [EncodedClassificationExample] {
+        if isMultiLabel {
+            var sets: [[Int]] = []
+            for e in examples {
+                var ids: [Int] = []
+                for name in Self.splitLabels(e.label, separator: labelSeparator) {
+                    guard let id = labels.id(of: name) else {
+                        throw DataError.unknownLabel(file: file, line: e.line, label: name, known: labels.labels)
+                    }
+                    ids.append(id)
+                }
+                sets.append(ids)
+            }
+            let encodings = try tokenizer.encode(batch: examples.map { ($0.text, $0.textPair) }, truncation: Truncation(maxLength: maxLength))
+            return zip(zip(encodings, examples), sets).map { pair, set in
+                EncodedClassificationExample(ids: pair.0.ids, typeIDs: pair.0.typeIDs, label: -1, labelSet: set, line: pair.1.line)
+            }
+        }
         let ids = try labels.ids(for: examples, file: file)
         let encodings = try tokenizer.encode(batch: examples.map { ($0.text, $0.textPair) },
                                              truncation: Truncation(maxLength: maxLength))
@@ -83,7 +113,17 @@ public final class TextClassificationTask: TrainingTask {
     }
 
     public func loss(on batch: [EncodedClassificationExample]) throws -> Tensor {
-        try classifier.logits(input(batch)).crossEntropy(targets: batch.map(\.label), classWeights: classWeights)
+        let logits = try classifier.logits(input(batch))
+        guard isMultiLabel else { return logits.crossEntropy(targets: batch.map(\.label), classWeights: classWeights) }
+        return logits.binaryCrossEntropyWithLogits(multiHot(batch), positiveWeight: classWeights)
+    }
+
+    /// [N, labels] 0/1 targets of multi-label examples.
+    func multiHot(_ batch: [EncodedClassificationExample]) -> Tensor {
+        let c = labels.count
+        var t = [Float](repeating: 0, count: batch.count * c)
+        for (i, e) in batch.enumerated() { for l in e.labelSet { t[i * c + l] = 1 } }
+        return Tensor(shape: [batch.count, c], values: t)
     }
 
     /// Class probabilities [N, labels] in input order, batched by length.
@@ -95,7 +135,8 @@ public final class TextClassificationTask: TrainingTask {
         var start = 0
         while start < order.count {
             let idx = Array(order[start..<Swift.min(start + evaluationBatchSize, order.count)])
-            let probs = try logits(forInference: input(idx.map { examples[$0] }), workspace: workspace).softmax()
+            let z = try logits(forInference: input(idx.map { examples[$0] }), workspace: workspace)
+            let probs = isMultiLabel ? z.sigmoid() : z.softmax()
             let p = probs.scalars
             for (row, i) in idx.enumerated() { for j in 0..<c { out[i * c + j] = p[row * c + j] } }
             start += evaluationBatchSize
@@ -104,6 +145,7 @@ public final class TextClassificationTask: TrainingTask {
     }
 
     public func evaluate(_ examples: [EncodedClassificationExample]) throws -> Evaluation {
+        if isMultiLabel { return try evaluateMultiLabel(examples) }
         let probs = try probabilities(examples)
         let predicted = probs.argmax(axis: 1)
         let p = probs.scalars, c = labels.count
@@ -115,6 +157,24 @@ public final class TextClassificationTask: TrainingTask {
         return Evaluation(metrics: ["accuracy": e.accuracy, "macro_f1": e.macroF1, "weighted_f1": e.weightedF1,
                                     "loss": loss / Double(Swift.max(examples.count, 1))],
                           report: report.text(), json: try e.jsonString())
+    }
+
+    func evaluateMultiLabel(_ examples: [EncodedClassificationExample]) throws -> Evaluation {
+        let p = try probabilities(examples).scalars, c = labels.count
+        let target = multiHot(examples).scalars
+        var loss = 0.0
+        for i in 0..<(examples.count * c) {
+            let q = Double(Swift.min(Swift.max(p[i], 1e-12), 1 - 1e-7))
+            loss -= Double(target[i]) * Foundation.log(q) + Double(1 - target[i]) * Foundation.log(1 - q)
+        }
+        let truth = (0..<examples.count).map { i in (0..<c).map { target[i * c + $0] == 1 } }
+        let predicted = (0..<examples.count).map { i in (0..<c).map { p[i * c + $0] >= 0.5 } }
+        let report = MultiLabelClassificationReport(truth: truth, predicted: predicted, labels: labels.labels)
+        let json = String(format: "{\"subset_accuracy\":%.17g,\"micro_f1\":%.17g,\"macro_f1\":%.17g}",
+                          report.subsetAccuracy, report.micro.f1, report.macro.f1)
+        return Evaluation(metrics: ["accuracy": report.subsetAccuracy, "micro_f1": report.micro.f1, "macro_f1": report.macro.f1,
+                                    "weighted_f1": report.weighted.f1, "loss": loss / Double(Swift.max(examples.count * c, 1))],
+                          report: report.text(), json: json)
     }
 
     /// Logits without autodiff: the fast inference path, or the module path

@@ -22,10 +22,14 @@ struct TrainClassify: ParsableCommand {
     @Option(name: .customLong("text-column"), help: "Column with the text.") var textColumn = "text"
     @Option(name: .customLong("text-pair-column"), help: "Column with a second text (pairs: NLI, question/answer).") var textPairColumn: String?
     @Option(name: .customLong("label-column"), help: "Column with the label.") var labelColumn = "label"
+    @Flag(name: .customLong("multi-label"), help: "Each label field holds several labels (sigmoid outputs, binary cross-entropy).") var multiLabel = false
+    @Option(name: .customLong("label-separator"), help: "With --multi-label: separator between labels.") var labelSeparator = "|"
 
     func run() throws {
         var request = options.request(defaultMetric: "accuracy")
         request.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
+        request.multiLabel = multiLabel
+        request.labelSeparator = labelSeparator
         try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.classify(r, stop: stop, events: events) }
     }
 }
