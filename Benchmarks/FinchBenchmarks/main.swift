@@ -30,6 +30,7 @@ func benchMatmul(threads: [Int32]) {
     var rng = FinchRNG(seed: 1)
     for t in threads {
         openblas_set_num_threads(t)
+        Parallel.threadCount = Int(t)
         for (m, n, k) in shapes {
             let flops = 2.0 * Double(m) * Double(n) * Double(k)
             // Linear forward: x [m,k] · Wᵀ (W [n,k]); backward dx = g [m,n] · W; dW = gᵀ · x.
@@ -42,6 +43,7 @@ func benchMatmul(threads: [Int32]) {
             ]
             for (label, a, b, ta, tb, mm, nn, kk) in cases {
                 let finch = medianSeconds(repeats: 7) { _ = a.matmul(b, transposeA: ta, transposeB: tb) }
+                openblas_set_num_threads(t)  // Finch's GEMM threading sets OpenBLAS to one thread
                 let c = UnsafeMutablePointer<Float>.allocate(capacity: mm * nn)
                 let raw = medianSeconds(repeats: 7) {
                     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
@@ -55,7 +57,7 @@ func benchMatmul(threads: [Int32]) {
             }
         }
     }
-    openblas_set_num_threads(Int32(Parallel.threadCount))
+    Parallel.threadCount = ProcessInfo.processInfo.activeProcessorCount
 }
 
 func benchRowOps() {

@@ -4,8 +4,10 @@ import Foundation
 /// Splits large loops across cores. GEMM threading is left to BLAS: Finch never
 /// calls BLAS from inside one of these loops, so the two pools never overlap.
 public enum Parallel {
-    /// Worker count; the number of active cores unless `FINCH_NUM_THREADS` is set.
-    public static let threadCount: Int = {
+    /// Worker count; the number of active cores unless `FINCH_NUM_THREADS` is
+    /// set. Settable (for benchmarks comparing thread counts); set it before
+    /// starting work, not while loops run.
+    nonisolated(unsafe) public static var threadCount: Int = {
         if let s = ProcessInfo.processInfo.environment["FINCH_NUM_THREADS"], let n = Int(s), n > 0 { return n }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()
