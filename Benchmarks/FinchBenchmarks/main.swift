@@ -42,8 +42,10 @@ func benchMatmul(threads: [Int32]) {
                 ("TN", g, x, true, false, n, k, m),  // weight gradient
             ]
             for (label, a, b, ta, tb, mm, nn, kk) in cases {
+                // Finch threads GEMMs itself over single-threaded BLAS calls (FINCH_BLAS_THREADS=openblas: BLAS's threads).
+                openblas_set_num_threads(GEMMThreading.finchThreads ? 1 : t)
                 let finch = medianSeconds(repeats: 7) { _ = a.matmul(b, transposeA: ta, transposeB: tb) }
-                openblas_set_num_threads(t)  // Finch's GEMM threading sets OpenBLAS to one thread
+                openblas_set_num_threads(t)
                 let c = UnsafeMutablePointer<Float>.allocate(capacity: mm * nn)
                 let raw = medianSeconds(repeats: 7) {
                     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
