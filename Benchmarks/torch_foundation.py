@@ -71,8 +71,42 @@ def mlp():
     report("mlp.784-512-512-10.b128.train_step", median_seconds(step, 21, warmup=3))
 
 
+def train_step():
+    """all-MiniLM-L6-v2 + 3-way classifier, batch 16 x 128 random ids: forward, loss, backward, clip, AdamW."""
+    import os
+    import resource
+
+    from transformers import BertForSequenceClassification
+
+    model_dir = os.environ.get("FINCH_MINILM_DIR")
+    if not model_dir:
+        print("train-step: set FINCH_MINILM_DIR", file=sys.stderr)
+        return
+    torch.manual_seed(1)
+    model = BertForSequenceClassification.from_pretrained(model_dir, num_labels=3, attn_implementation="eager")
+    model.train()
+    no_decay = [n for n, _ in model.named_parameters() if "bias" in n or "LayerNorm" in n]
+    groups = [{"params": [p for n, p in model.named_parameters() if n not in no_decay], "weight_decay": 0.01},
+              {"params": [p for n, p in model.named_parameters() if n in no_decay], "weight_decay": 0.0}]
+    opt = torch.optim.AdamW(groups, lr=2e-5)
+    ids = torch.randint(1000, 21000, (16, 128))
+    ids[:, 0], ids[:, -1] = 101, 102
+    y = torch.arange(16) % 3
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        model(input_ids=ids, labels=y).loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+    t = median_seconds(step, 7, warmup=2)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    report("train_step.minilm.b16x128", t, f"peak RSS {rss} MB")
+
+
 which = set(sys.argv[1:]) or {"ops", "mlp"}
 if "ops" in which:
     row_ops()
 if "mlp" in which:
     mlp()
+if "train-step" in which:
+    train_step()
