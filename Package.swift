@@ -43,6 +43,11 @@ let package = Package(
             dependencies: ["FinchTensor", "FinchNN", "CFinchBLAS"],
             path: "Benchmarks/FinchBenchmarks"
         ),
+        .executableTarget(
+            name: "EmbedBenchmarks",
+            dependencies: ["FinchTransformers", "FinchTensor", "CFinchBLAS"],
+            path: "Benchmarks/EmbedBenchmarks"
+        ),
         .testTarget(
             name: "FinchTensorTests",
             dependencies: ["FinchTensor", "FinchTestSupport"]

@@ -5,24 +5,28 @@ import FinchTensor
 
 extension Linear {
     /// y = x·Wᵀ + b (+ residual) on raw rows: `x` [rows, in] → `y` [rows, out].
-    /// `y` is first filled with residual + bias, then one GEMM accumulates
-    /// into it (beta = 1), so the bias and residual cost no extra pass.
+    /// Rows are split across Finch's workers; each fills its rows of `y` with
+    /// residual + bias and runs one single-threaded GEMM accumulating into
+    /// them (beta = 1), so bias and residual cost no extra pass over memory.
+    /// Call inside `BlasThreading.singleThreaded`.
     func infer(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
                residual: UnsafePointer<Float>? = nil) {
         let n = outFeatures, k = inFeatures
         let w = UnsafePointer(weight.value.storage.pointer)
-        var beta: Float = 0
-        if let b = bias?.value.storage.pointer {
-            Parallel.forRanges(rows, cost: n) { r in
-                fbk_fill_rows(y + r.lowerBound * n, residual.map { $0 + r.lowerBound * n }, b, r.count, n)
+        let b = bias.map { UnsafePointer($0.value.storage.pointer) }
+        Parallel.forRanges(rows, cost: 2 * n * k, grain: 1 << 20) { r in
+            let yr = y + r.lowerBound * n, rr = residual.map { $0 + r.lowerBound * n }
+            var beta: Float = 0
+            if let b {
+                fbk_fill_rows(yr, rr, b, r.count, n)
+                beta = 1
+            } else if let rr {
+                yr.update(from: rr, count: r.count * n)
+                beta = 1
             }
-            beta = 1
-        } else if let residual {
-            y.update(from: residual, count: rows * n)
-            beta = 1
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(r.count), Int32(n), Int32(k),
+                        1, x + r.lowerBound * k, Int32(k), w, Int32(k), beta, yr, Int32(n))
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(k),
-                    1, x, Int32(k), w, Int32(k), beta, y, Int32(n))
     }
 }
 
