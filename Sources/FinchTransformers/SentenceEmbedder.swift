@@ -83,14 +83,18 @@ public final class SentenceEmbedder {
                                   tokenTypeIDs: tokenTypeIDs.map { t in chunk.map { t[$0] } },
                                   attentionMasks: attentionMasks.map { m in chunk.map { m[$0] } },
                                   padTokenID: padTokenID)
-            let vectors: Tensor
-            do {
-                let hidden = try model.inference(input, workspace: workspace).lastHiddenState
-                let pooled = withoutGradient { pooling(hidden, attentionMask: input.resolvedAttentionMask) }
-                vectors = normalizes ? withoutGradient { pooled.l2Normalized() } : pooled
-            } catch {
+            do { try model.validate(input) } catch {
                 // Unreachable after `check`, which validates every sequence alone.
                 throw .invalidBatch(error)
+            }
+            let vectors: Tensor = withoutGradient {
+                // The last hidden states stay in the workspace; pooling reads them in place.
+                let x = model.encode(input, workspace: workspace)
+                let count = input.batchSize * input.sequenceLength * model.config.hiddenSize
+                let hidden = Tensor(shape: [input.batchSize, input.sequenceLength, model.config.hiddenSize],
+                                    storage: TensorStorage(borrowing: x, count: count, owner: workspace))
+                let pooled = pooling(hidden, attentionMask: input.resolvedAttentionMask)
+                return normalizes ? pooled.l2Normalized() : pooled
             }
             let v = vectors.storage.pointer
             for (row, index) in chunk.enumerated() { (out + index * dim).update(from: v + row * dim, count: dim) }
@@ -148,6 +152,7 @@ public enum SentenceEmbeddingError: Error, Equatable, CustomStringConvertible {
     /// The encoder rejected a padded batch.
     case invalidBatch(BertInputError)
 
+    /// A readable message for the user.
     public var description: String {
         switch self {
         case let .sequenceTooLong(index, length, maximum):

@@ -4,10 +4,14 @@ import FinchTensor
 /// First half of the feed-forward block (`BertIntermediate`): act(dense(x)).
 /// Keys: `dense` (H → intermediate).
 public final class BertIntermediate: Module {
+    /// `dense`: H → intermediate.
     public let dense: Linear
+    /// `hidden_act`.
     public let activation: BertActivation
+    /// Training mode (dropout active in `callAsFunction`); set through `train(_:)`.
     public var isTraining = false
 
+    /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] { [("dense", dense)] }
 
     /// New weights drawn N(0, initializer_range²), zero bias.
