@@ -5,24 +5,41 @@ import FinchTensor
 
 extension Linear {
     /// y = x·Wᵀ + b (+ residual) on raw rows: `x` [rows, in] → `y` [rows, out].
-    /// Rows are split across Finch's workers; each fills its rows of `y` with
-    /// residual + bias and runs one single-threaded GEMM accumulating into
-    /// them (beta = 1), so bias and residual cost no extra pass over memory.
-    /// Call inside `BlasThreading.singleThreaded`.
+    /// The product is split across Finch's workers, each running one
+    /// single-threaded GEMM that accumulates (beta = 1) into its block of `y`
+    /// after filling it with residual + bias, so bias and residual cost no
+    /// extra pass. Blocks are row ranges, or column ranges (slices of W)
+    /// when `out` exceeds `rows`: each worker packs its operands itself, and
+    /// this split packs the larger one only once. Call inside
+    /// `BlasThreading.singleThreaded`.
     func infer(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
                residual: UnsafePointer<Float>? = nil) {
         let n = outFeatures, k = inFeatures
         let w = UnsafePointer(weight.value.storage.pointer)
         let b = bias.map { UnsafePointer($0.value.storage.pointer) }
+        let beta: Float = b != nil || residual != nil ? 1 : 0
+        if n > rows {
+            Parallel.forRanges(n, cost: 2 * rows * k, grain: 1 << 20) { c in
+                let width = c.count
+                for r in 0..<rows {
+                    let yr = y + r * n + c.lowerBound, rr = residual.map { $0 + r * n + c.lowerBound }
+                    if let b {
+                        fbk_fill_rows(yr, rr, b + c.lowerBound, 1, width)
+                    } else if let rr {
+                        yr.update(from: rr, count: width)
+                    }
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(k),
+                            1, x, Int32(k), w + c.lowerBound * k, Int32(k), beta, y + c.lowerBound, Int32(n))
+            }
+            return
+        }
         Parallel.forRanges(rows, cost: 2 * n * k, grain: 1 << 20) { r in
             let yr = y + r.lowerBound * n, rr = residual.map { $0 + r.lowerBound * n }
-            var beta: Float = 0
             if let b {
                 fbk_fill_rows(yr, rr, b, r.count, n)
-                beta = 1
             } else if let rr {
                 yr.update(from: rr, count: r.count * n)
-                beta = 1
             }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(r.count), Int32(n), Int32(k),
                         1, x + r.lowerBound * k, Int32(k), w, Int32(k), beta, yr, Int32(n))
