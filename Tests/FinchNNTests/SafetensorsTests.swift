@@ -184,6 +184,14 @@ struct SafetensorsWritingTests {
         #expect(file.names == ["b"])
         #expect(file.metadata.isEmpty)
         #expect(try file.tensor(named: "b").scalars == [1, 2, 3])
+
+        // Saving over the file that the tensors being saved borrow from.
+        let borrowed = try file.tensor(named: "b")
+        try Safetensors.write(["b": borrowed, "c": Tensor([4])], to: url)
+        #expect(borrowed.scalars == [1, 2, 3])
+        let rewritten = try SafetensorsFile(contentsOf: url)
+        #expect(rewritten.names == ["b", "c"])
+        #expect(try rewritten.tensor(named: "b").scalars == [1, 2, 3])
     }
 
     @Test func rejectsTheReservedNameAndUnwritablePlaces() throws {

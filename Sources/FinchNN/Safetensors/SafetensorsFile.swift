@@ -30,7 +30,9 @@ public struct Int64Tensor: Equatable, Sendable {
 /// F32 tensors whose data is 4-byte aligned in memory borrow the mapping
 /// without copying (the reference writer pads the header so all are); the
 /// mapping lives until the last such tensor is released. Writes to a borrowed
-/// tensor stay private to this process — the file never changes.
+/// tensor stay private to this process — the file never changes. Replace a
+/// file by renaming a new one over it (as `Safetensors.write` does), never by
+/// rewriting it in place: the kernel would fault on reads past a shortened end.
 public final class SafetensorsFile: @unchecked Sendable {
     /// The file read.
     public let url: URL
