@@ -11,12 +11,13 @@ extension Linear {
     /// extra pass. Blocks are row ranges, or column ranges (slices of W)
     /// when `out` exceeds `rows`: each worker packs its operands itself, and
     /// this split packs the larger one only once. Call inside
-    /// `BlasThreading.singleThreaded`.
+    /// `BlasThreading.singleThreaded`. With `addsBias` false the bias is left
+    /// for the caller to fuse into its next pass.
     func infer(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
-               residual: UnsafePointer<Float>? = nil) {
+               residual: UnsafePointer<Float>? = nil, addsBias: Bool = true) {
         let n = outFeatures, k = inFeatures
         let w = UnsafePointer(weight.value.storage.pointer)
-        let b = bias.map { UnsafePointer($0.value.storage.pointer) }
+        let b = addsBias ? bias.map { UnsafePointer($0.value.storage.pointer) } : nil
         let beta: Float = b != nil || residual != nil ? 1 : 0
         if n > rows {
             Parallel.forRanges(n, cost: 2 * rows * k, grain: 1 << 20) { c in
@@ -59,15 +60,21 @@ extension LayerNorm {
 }
 
 extension BertActivation {
-    /// Applies the activation in place to `count` floats, split across cores.
-    func applyInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        let f: (UnsafeMutablePointer<Float>?, Int) -> Void
+    /// The kernel code of `fbk_bias_activation`.
+    var kernelCode: Int32 {
         switch self {
-        case .gelu: f = fbk_gelu_erf
-        case .geluNew, .geluPytorchTanh, .geluFast: f = fbk_gelu_tanh
-        case .relu: f = fbk_relu
-        case .silu, .swish: f = fbk_silu
+        case .gelu: return 1
+        case .geluNew, .geluPytorchTanh, .geluFast: return 2
+        case .relu: return 3
+        case .silu, .swish: return 4
         }
-        Parallel.forRanges(count, cost: 16) { r in f(x + r.lowerBound, r.count) }
+    }
+
+    /// y ← act(y + bias) over `rows` rows of width `n`, one pass, split across cores.
+    func applyInPlace(_ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bias: UnsafePointer<Float>) {
+        let code = kernelCode
+        Parallel.forRanges(rows, cost: 16 * n) { r in
+            fbk_bias_activation(y + r.lowerBound * n, r.count, n, bias, code)
+        }
     }
 }
