@@ -67,7 +67,7 @@ public final class SentenceEmbedder {
     /// Inference path: no autodiff, scratch memory reused across batches.
     public func embed(tokenIDs: [[Int]], attentionMasks: [[Int]]? = nil, tokenTypeIDs: [[Int]]? = nil,
                       batchSize: Int = 32, sortByLength: Bool = true) throws(SentenceEmbeddingError) -> Tensor {
-        precondition(batchSize > 0, "batch size must be positive")
+        guard batchSize > 0 else { throw .invalidBatchSize(batchSize) }
         let n = tokenIDs.count
         if n == 0 { return Tensor.zeros([0, dimension]) }
         try check(tokenIDs: tokenIDs, attentionMasks: attentionMasks, tokenTypeIDs: tokenTypeIDs)
@@ -151,6 +151,8 @@ public enum SentenceEmbeddingError: Error, Equatable, CustomStringConvertible {
     case invalidMaskValue(index: Int, position: Int, value: Int)
     /// The encoder rejected a padded batch.
     case invalidBatch(BertInputError)
+    /// A batch size below 1.
+    case invalidBatchSize(Int)
 
     /// A readable message for the user.
     public var description: String {
@@ -169,6 +171,8 @@ public enum SentenceEmbeddingError: Error, Equatable, CustomStringConvertible {
             return "input \(index), token \(position): attention mask value \(value) is not 0 or 1"
         case let .invalidBatch(error):
             return "batch rejected by the encoder: \(error)"
+        case let .invalidBatchSize(size):
+            return "batch size \(size): must be at least 1"
         }
     }
 }

@@ -33,10 +33,12 @@ extension BertModel {
             for (i, v) in mask.enumerated() { m[i] = v == 0 ? Self.maskedScore : 0 }
             maskBias = m
         }
-        BlasThreading.singleThreaded {
-            embeddings.infer(input, into: x)
-            for block in encoder.layer {
-                block.infer(x, batch: b, sequence: s, maskBias: maskBias.map { UnsafePointer($0) }, workspace: ws)
+        withoutGradient {  // raw buffers only; nothing could record, but say so
+            BlasThreading.singleThreaded {
+                embeddings.infer(input, into: x)
+                for block in encoder.layer {
+                    block.infer(x, batch: b, sequence: s, maskBias: maskBias.map { UnsafePointer($0) }, workspace: ws)
+                }
             }
         }
         return x
