@@ -70,17 +70,18 @@ INLINE void body_fill_rows(float *y, const float *x, const float *bias, long row
     }
 }
 
+INLINE float fbk_gelu_erf_one(float v) {
+    float z = v * 0.70710678118654752f;
+    float az = fabsf(z);
+    float t = 1.0f / (1.0f + 0.3275911f * az);
+    float poly = ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t;
+    float erf_abs = 1.0f - poly * fbk_exp(-az * az);
+    float erf = z < 0 ? -erf_abs : erf_abs;
+    return 0.5f * v * (1.0f + erf);
+}
+
 INLINE void body_gelu_erf(float *x, long count) {
-    for (long i = 0; i < count; i++) {
-        float v = x[i];
-        float z = v * 0.70710678118654752f;
-        float az = fabsf(z);
-        float t = 1.0f / (1.0f + 0.3275911f * az);
-        float poly = ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t;
-        float erf_abs = 1.0f - poly * fbk_exp(-az * az);
-        float erf = z < 0 ? -erf_abs : erf_abs;
-        x[i] = 0.5f * v * (1.0f + erf);
-    }
+    for (long i = 0; i < count; i++) x[i] = fbk_gelu_erf_one(x[i]);
 }
 
 /// tanh(u) = 1 − 2 / (e^{2u} + 1), saturating for large |u|.
@@ -89,12 +90,18 @@ INLINE float fbk_tanh_one(float u) {
     return 1.0f - 2.0f / (fbk_exp(2.0f * uc) + 1.0f);
 }
 
+INLINE float fbk_gelu_tanh_one(float v) {
+    float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+    return 0.5f * v * (1.0f + fbk_tanh_one(u));
+}
+
+INLINE float fbk_silu_one(float v) {
+    float vc = v < -87.0f ? -87.0f : v;
+    return v / (1.0f + fbk_exp(-vc));
+}
+
 INLINE void body_gelu_tanh(float *x, long count) {
-    for (long i = 0; i < count; i++) {
-        float v = x[i];
-        float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
-        x[i] = 0.5f * v * (1.0f + fbk_tanh_one(u));
-    }
+    for (long i = 0; i < count; i++) x[i] = fbk_gelu_tanh_one(x[i]);
 }
 
 INLINE void body_relu(float *x, long count) {
@@ -102,10 +109,19 @@ INLINE void body_relu(float *x, long count) {
 }
 
 INLINE void body_silu(float *x, long count) {
-    for (long i = 0; i < count; i++) {
-        float v = x[i];
-        float vc = v < -87.0f ? -87.0f : v;
-        x[i] = v / (1.0f + fbk_exp(-vc));
+    for (long i = 0; i < count; i++) x[i] = fbk_silu_one(x[i]);
+}
+
+INLINE void body_bias_activation(float *y, long rows, long n, const float *bias, int act) {
+    for (long r = 0; r < rows; r++) {
+        float *row = y + r * n;
+        switch (act) {
+        case 1: for (long j = 0; j < n; j++) row[j] = fbk_gelu_erf_one(row[j] + bias[j]); break;
+        case 2: for (long j = 0; j < n; j++) row[j] = fbk_gelu_tanh_one(row[j] + bias[j]); break;
+        case 3: for (long j = 0; j < n; j++) { float v = row[j] + bias[j]; row[j] = v > 0 ? v : 0; } break;
+        case 4: for (long j = 0; j < n; j++) row[j] = fbk_silu_one(row[j] + bias[j]); break;
+        default: for (long j = 0; j < n; j++) row[j] += bias[j]; break;
+        }
     }
 }
 
@@ -171,6 +187,7 @@ INSTANTIATE(gelu_tanh, (float *x, long count), (x, count))
 INSTANTIATE(relu, (float *x, long count), (x, count))
 INSTANTIATE(silu, (float *x, long count), (x, count))
 INSTANTIATE(tanh, (float *x, long count), (x, count))
+INSTANTIATE(bias_activation, (float *y, long rows, long n, const float *bias, int act), (y, rows, n, bias, act))
 INSTANTIATE(softmax_rows, (float *s, long rows, long n, const float *bias), (s, rows, n, bias))
 
 static int fbk_detect(void) {
@@ -225,4 +242,5 @@ DISPATCH(gelu_tanh, (float *x, long count), (x, count))
 DISPATCH(relu, (float *x, long count), (x, count))
 DISPATCH(silu, (float *x, long count), (x, count))
 DISPATCH(tanh, (float *x, long count), (x, count))
+DISPATCH(bias_activation, (float *y, long rows, long n, const float *bias, int act), (y, rows, n, bias, act))
 DISPATCH(softmax_rows, (float *s, long rows, long n, const float *bias), (s, rows, n, bias))

@@ -191,6 +191,7 @@ public enum LocalHTTPServerError: Error, CustomStringConvertible {
     /// A socket call failed with `errno`.
     case system(String, Int32)
 
+    /// A readable message for the user.
     public var description: String {
         switch self {
         case let .system(call, code): return "\(call) failed: \(String(cString: strerror(code)))"

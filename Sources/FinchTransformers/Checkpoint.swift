@@ -197,6 +197,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     /// Writing failed.
     case unwritable(path: String, reason: String)
 
+    /// A readable message for the user.
     public var description: String {
         switch self {
         case let .missingFile(path): return "\(path): file not found"

@@ -41,6 +41,7 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
         self = .hub(repository: repository, revision: revision)
     }
 
+    /// A readable message for the user.
     public var description: String {
         switch self {
         case .directory(let url): return url.path

@@ -67,7 +67,7 @@ public final class SentenceEmbedder {
     /// Inference path: no autodiff, scratch memory reused across batches.
     public func embed(tokenIDs: [[Int]], attentionMasks: [[Int]]? = nil, tokenTypeIDs: [[Int]]? = nil,
                       batchSize: Int = 32, sortByLength: Bool = true) throws(SentenceEmbeddingError) -> Tensor {
-        precondition(batchSize > 0, "batch size must be positive")
+        guard batchSize > 0 else { throw .invalidBatchSize(batchSize) }
         let n = tokenIDs.count
         if n == 0 { return Tensor.zeros([0, dimension]) }
         try check(tokenIDs: tokenIDs, attentionMasks: attentionMasks, tokenTypeIDs: tokenTypeIDs)
@@ -83,14 +83,18 @@ public final class SentenceEmbedder {
                                   tokenTypeIDs: tokenTypeIDs.map { t in chunk.map { t[$0] } },
                                   attentionMasks: attentionMasks.map { m in chunk.map { m[$0] } },
                                   padTokenID: padTokenID)
-            let vectors: Tensor
-            do {
-                let hidden = try model.inference(input, workspace: workspace).lastHiddenState
-                let pooled = withoutGradient { pooling(hidden, attentionMask: input.resolvedAttentionMask) }
-                vectors = normalizes ? withoutGradient { pooled.l2Normalized() } : pooled
-            } catch {
+            do { try model.validate(input) } catch {
                 // Unreachable after `check`, which validates every sequence alone.
                 throw .invalidBatch(error)
+            }
+            let vectors: Tensor = withoutGradient {
+                // The last hidden states stay in the workspace; pooling reads them in place.
+                let x = model.encode(input, workspace: workspace)
+                let count = input.batchSize * input.sequenceLength * model.config.hiddenSize
+                let hidden = Tensor(shape: [input.batchSize, input.sequenceLength, model.config.hiddenSize],
+                                    storage: TensorStorage(borrowing: x, count: count, owner: workspace))
+                let pooled = pooling(hidden, attentionMask: input.resolvedAttentionMask)
+                return normalizes ? pooled.l2Normalized() : pooled
             }
             let v = vectors.storage.pointer
             for (row, index) in chunk.enumerated() { (out + index * dim).update(from: v + row * dim, count: dim) }
@@ -147,7 +151,10 @@ public enum SentenceEmbeddingError: Error, Equatable, CustomStringConvertible {
     case invalidMaskValue(index: Int, position: Int, value: Int)
     /// The encoder rejected a padded batch.
     case invalidBatch(BertInputError)
+    /// A batch size below 1.
+    case invalidBatchSize(Int)
 
+    /// A readable message for the user.
     public var description: String {
         switch self {
         case let .sequenceTooLong(index, length, maximum):
@@ -164,6 +171,8 @@ public enum SentenceEmbeddingError: Error, Equatable, CustomStringConvertible {
             return "input \(index), token \(position): attention mask value \(value) is not 0 or 1"
         case let .invalidBatch(error):
             return "batch rejected by the encoder: \(error)"
+        case let .invalidBatchSize(size):
+            return "batch size \(size): must be at least 1"
         }
     }
 }

@@ -64,6 +64,7 @@ import Testing
             try embedder.embed(tokenIDs: [[2, 3]], tokenTypeIDs: [])
         }
         #expect(try embedder.embed(tokenIDs: []).shape == [0, 20])
+        #expect(throws: SentenceEmbeddingError.invalidBatchSize(0)) { try embedder.embed(tokenIDs: [[2, 3]], batchSize: 0) }
     }
 
     @Test func embedOrderAndBatchingDoNotChangeVectors() throws {

@@ -22,6 +22,9 @@ void fbk_relu(float *x, long count);
 void fbk_silu(float *x, long count);
 /// x = tanh(x).
 void fbk_tanh(float *x, long count);
+/// y[r][j] = act(y[r][j] + bias[j]) for `rows` rows of length n, one pass;
+/// act: 0 identity, 1 GELU (erf), 2 GELU (tanh), 3 ReLU, 4 SiLU.
+void fbk_bias_activation(float *y, long rows, long n, const float *bias, int act);
 
 /// s[r] = softmax(s[r] + bias) for `rows` rows; `bias` (length n) may be NULL.
 /// Entries at or below -1e30 after adding the bias get weight exactly 0.

@@ -6,9 +6,12 @@ import FinchTensor
 public final class BertAttention: Module {
     /// The reference calls this child `self`.
     public let selfAttention: BertSelfAttention
+    /// `output`.
     public let output: BertSelfOutput
+    /// Training mode (dropout active in `callAsFunction`); set through `train(_:)`.
     public var isTraining = false
 
+    /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] { [("self", selfAttention), ("output", output)] }
 
     /// New sub-blocks.

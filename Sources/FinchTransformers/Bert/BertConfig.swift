@@ -222,6 +222,7 @@ public enum BertConfigError: Error, Equatable, CustomStringConvertible {
     /// `field` holds `value`, which is not allowed for `reason`.
     case invalid(field: String, value: String, reason: String)
 
+    /// A readable message for the user.
     public var description: String {
         switch self {
         case let .invalid(field, value, reason): return "config field \(field) = \(value): \(reason)"

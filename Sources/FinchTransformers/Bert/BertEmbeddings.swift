@@ -6,15 +6,22 @@ import FinchTensor
 /// `position_embeddings.weight` [max positions, H],
 /// `token_type_embeddings.weight` [type vocab, H], `LayerNorm.{weight,bias}`.
 public final class BertEmbeddings: Module {
+    /// `word_embeddings`: [vocab, H].
     public let wordEmbeddings: Embedding
+    /// `position_embeddings`: [max positions, H].
     public let positionEmbeddings: Embedding
+    /// `token_type_embeddings`: [type vocab, H].
     public let tokenTypeEmbeddings: Embedding
+    /// `LayerNorm` over H.
     public let layerNorm: LayerNorm
+    /// Dropout after the layer norm (hidden_dropout_prob).
     public let dropout: Dropout
     /// `pad_token_id`: as PyTorch's `padding_idx`, its row gets no gradient.
     public let paddingIndex: Int?
+    /// Training mode (dropout active in `callAsFunction`); set through `train(_:)`.
     public var isTraining = false
 
+    /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] {
         [("word_embeddings", wordEmbeddings), ("position_embeddings", positionEmbeddings),
          ("token_type_embeddings", tokenTypeEmbeddings), ("LayerNorm", layerNorm), ("dropout", dropout)]

@@ -3,9 +3,12 @@ import FinchTensor
 
 /// The stack of blocks (`BertEncoder`). Keys: `layer.0`, `layer.1`, ….
 public final class BertEncoder: Module {
+    /// `layer.0` … `layer.{L-1}`.
     public let layer: [BertLayer]
+    /// Training mode (dropout active in `callAsFunction`); set through `train(_:)`.
     public var isTraining = false
 
+    /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] {
         layer.enumerated().map { ("layer.\($0.offset)", $0.element as any Module) }
     }

@@ -4,10 +4,14 @@ import FinchTensor
 /// First half of the feed-forward block (`BertIntermediate`): act(dense(x)).
 /// Keys: `dense` (H → intermediate).
 public final class BertIntermediate: Module {
+    /// `dense`: H → intermediate.
     public let dense: Linear
+    /// `hidden_act`.
     public let activation: BertActivation
+    /// Training mode (dropout active in `callAsFunction`); set through `train(_:)`.
     public var isTraining = false
 
+    /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] { [("dense", dense)] }
 
     /// New weights drawn N(0, initializer_range²), zero bias.
@@ -37,7 +41,14 @@ extension BertActivation {
 extension BertIntermediate {
     /// Inference: `y` [rows, intermediate] = act(dense(x)).
     func infer(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-        dense.infer(x, rows: rows, into: y)
-        activation.applyInPlace(y, count: rows * dense.outFeatures)
+        let n = dense.outFeatures
+        if let bias = dense.bias {
+            dense.infer(x, rows: rows, into: y, addsBias: false)  // bias fused into the activation pass
+            activation.applyInPlace(y, rows: rows, n: n, bias: bias.value.storage.pointer)
+        } else {
+            dense.infer(x, rows: rows, into: y)
+            let zeros = [Float](repeating: 0, count: n)
+            zeros.withUnsafeBufferPointer { activation.applyInPlace(y, rows: rows, n: n, bias: $0.baseAddress!) }
+        }
     }
 }

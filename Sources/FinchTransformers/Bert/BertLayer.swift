@@ -4,11 +4,16 @@ import FinchTensor
 /// One transformer block (`BertLayer`): attention, then the feed-forward
 /// block. Keys: `attention`, `intermediate`, `output`.
 public final class BertLayer: Module {
+    /// `attention`.
     public let attention: BertAttention
+    /// `intermediate`.
     public let intermediate: BertIntermediate
+    /// `output`.
     public let output: BertOutput
+    /// Training mode (dropout active in `callAsFunction`); set through `train(_:)`.
     public var isTraining = false
 
+    /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] {
         [("attention", attention), ("intermediate", intermediate), ("output", output)]
     }

@@ -15,7 +15,7 @@ extension BertModel {
         var pooled: Tensor?
         if let pooler {
             let y = ws.buffer(.pooled, count: b * h)
-            pooler.infer(x, batch: b, sequence: s, workspace: ws, into: y)
+            BlasThreading.singleThreaded { pooler.infer(x, batch: b, sequence: s, workspace: ws, into: y) }
             pooled = Tensor(shape: [b, h]) { $0.baseAddress!.update(from: y, count: b * h) }
         }
         return BertModelOutput(lastHiddenState: hidden, poolerOutput: pooled)
@@ -33,10 +33,12 @@ extension BertModel {
             for (i, v) in mask.enumerated() { m[i] = v == 0 ? Self.maskedScore : 0 }
             maskBias = m
         }
-        withoutGradient {
-            embeddings.infer(input, into: x)
-            for block in encoder.layer {
-                block.infer(x, batch: b, sequence: s, maskBias: maskBias.map { UnsafePointer($0) }, workspace: ws)
+        withoutGradient {  // raw buffers only; nothing could record, but say so
+            BlasThreading.singleThreaded {
+                embeddings.infer(input, into: x)
+                for block in encoder.layer {
+                    block.infer(x, batch: b, sequence: s, maskBias: maskBias.map { UnsafePointer($0) }, workspace: ws)
+                }
             }
         }
         return x

@@ -122,6 +122,7 @@ public enum BertInputError: Error, Equatable, CustomStringConvertible {
     /// An attention-mask entry other than 0 or 1.
     case invalidMaskValue(row: Int, position: Int, value: Int)
 
+    /// A readable message for the user.
     public var description: String {
         switch self {
         case let .sequenceTooLong(length, maximum):

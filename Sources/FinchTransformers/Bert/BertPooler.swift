@@ -4,9 +4,12 @@ import FinchTensor
 
 /// tanh(dense(first token)) (`BertPooler`). Keys: `dense` (H → H).
 public final class BertPooler: Module {
+    /// `dense`: H → H.
     public let dense: Linear
+    /// Training mode (dropout active in `callAsFunction`); set through `train(_:)`.
     public var isTraining = false
 
+    /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] { [("dense", dense)] }
 
     /// New weights drawn N(0, initializer_range²), zero bias.

@@ -5,14 +5,22 @@ import FinchTensor
 /// Keys: `query`, `key`, `value` (each Linear H → H). Per head h with width
 /// d = H / heads: softmax(Q_h K_hᵀ / √d + mask) V_h, heads concatenated.
 public final class BertSelfAttention: Module {
+    /// `query`: H → H.
     public let query: Linear
+    /// `key`: H → H.
     public let key: Linear
+    /// `value`: H → H.
     public let value: Linear
+    /// Dropout on attention probabilities (attention_probs_dropout_prob).
     public let dropout: Dropout
+    /// Heads.
     public let numAttentionHeads: Int
+    /// d = H / heads.
     public let attentionHeadSize: Int
+    /// Training mode (dropout active in `callAsFunction`); set through `train(_:)`.
     public var isTraining = false
 
+    /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] { [("query", query), ("key", key), ("value", value), ("dropout", dropout)] }
 
     /// New projections drawn N(0, initializer_range²) with zero biases.

@@ -5,11 +5,16 @@ import FinchTensor
 /// (`BertSelfOutput`): LayerNorm(dropout(dense(x)) + input).
 /// Keys: `dense` (H → H), `LayerNorm`.
 public final class BertSelfOutput: Module {
+    /// `dense`: H → H.
     public let dense: Linear
+    /// `LayerNorm` over H.
     public let layerNorm: LayerNorm
+    /// Dropout on the projection (hidden_dropout_prob).
     public let dropout: Dropout
+    /// Training mode (dropout active in `callAsFunction`); set through `train(_:)`.
     public var isTraining = false
 
+    /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] { [("dense", dense), ("LayerNorm", layerNorm), ("dropout", dropout)] }
 
     /// New weights drawn N(0, initializer_range²), zero bias, unit layer norm.

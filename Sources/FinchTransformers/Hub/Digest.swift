@@ -96,12 +96,14 @@ public struct SHA256Digest: StreamingDigest {
     /// An empty digest.
     public init() {}
 
+    /// Feeds more bytes.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var state = h
         buffer.feed(bytes) { Self.compress($0, &state) }
         h = state
     }
 
+    /// The digest as lowercase hex; call once.
     public mutating func finalizeHex() -> String {
         var state = h
         buffer.finish { Self.compress($0, &state) }
@@ -144,12 +146,14 @@ public struct SHA1Digest: StreamingDigest {
     /// An empty digest.
     public init() {}
 
+    /// Feeds more bytes.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var state = h
         buffer.feed(bytes) { Self.compress($0, &state) }
         h = state
     }
 
+    /// The digest as lowercase hex; call once.
     public mutating func finalizeHex() -> String {
         var state = h
         buffer.finish { Self.compress($0, &state) }
@@ -192,6 +196,8 @@ public struct GitBlobDigest: StreamingDigest {
         sha1.update(header)
     }
 
+    /// Feeds more bytes.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) { sha1.update(bytes) }
+    /// The digest as lowercase hex; call once.
     public mutating func finalizeHex() -> String { sha1.finalizeHex() }
 }

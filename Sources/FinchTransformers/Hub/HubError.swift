@@ -29,6 +29,7 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
     /// The repository holds no file Finch can load.
     case noUsableFiles(repository: String, revision: String)
 
+    /// A readable message for the user.
     public var description: String {
         switch self {
         case let .invalidReference(text, reason): return "model reference \"\(text)\": \(reason)"

@@ -5,24 +5,46 @@ import FinchTensor
 
 extension Linear {
     /// y = x·Wᵀ + b (+ residual) on raw rows: `x` [rows, in] → `y` [rows, out].
-    /// `y` is first filled with residual + bias, then one GEMM accumulates
-    /// into it (beta = 1), so the bias and residual cost no extra pass.
+    /// The product is split across Finch's workers, each running one
+    /// single-threaded GEMM that accumulates (beta = 1) into its block of `y`
+    /// after filling it with residual + bias, so bias and residual cost no
+    /// extra pass. Blocks are row ranges, or column ranges (slices of W)
+    /// when `out` exceeds `rows`: each worker packs its operands itself, and
+    /// this split packs the larger one only once. Call inside
+    /// `BlasThreading.singleThreaded`. With `addsBias` false the bias is left
+    /// for the caller to fuse into its next pass.
     func infer(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
-               residual: UnsafePointer<Float>? = nil) {
+               residual: UnsafePointer<Float>? = nil, addsBias: Bool = true) {
         let n = outFeatures, k = inFeatures
         let w = UnsafePointer(weight.value.storage.pointer)
-        var beta: Float = 0
-        if let b = bias?.value.storage.pointer {
-            Parallel.forRanges(rows, cost: n) { r in
-                fbk_fill_rows(y + r.lowerBound * n, residual.map { $0 + r.lowerBound * n }, b, r.count, n)
+        let b = addsBias ? bias.map { UnsafePointer($0.value.storage.pointer) } : nil
+        let beta: Float = b != nil || residual != nil ? 1 : 0
+        if n > rows {
+            Parallel.forRanges(n, cost: 2 * rows * k, grain: 1 << 20) { c in
+                let width = c.count
+                for r in 0..<rows {
+                    let yr = y + r * n + c.lowerBound, rr = residual.map { $0 + r * n + c.lowerBound }
+                    if let b {
+                        fbk_fill_rows(yr, rr, b + c.lowerBound, 1, width)
+                    } else if let rr {
+                        yr.update(from: rr, count: width)
+                    }
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(k),
+                            1, x, Int32(k), w + c.lowerBound * k, Int32(k), beta, y + c.lowerBound, Int32(n))
             }
-            beta = 1
-        } else if let residual {
-            y.update(from: residual, count: rows * n)
-            beta = 1
+            return
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(k),
-                    1, x, Int32(k), w, Int32(k), beta, y, Int32(n))
+        Parallel.forRanges(rows, cost: 2 * n * k, grain: 1 << 20) { r in
+            let yr = y + r.lowerBound * n, rr = residual.map { $0 + r.lowerBound * n }
+            if let b {
+                fbk_fill_rows(yr, rr, b, r.count, n)
+            } else if let rr {
+                yr.update(from: rr, count: r.count * n)
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(r.count), Int32(n), Int32(k),
+                        1, x + r.lowerBound * k, Int32(k), w, Int32(k), beta, yr, Int32(n))
+        }
     }
 }
 
@@ -38,15 +60,21 @@ extension LayerNorm {
 }
 
 extension BertActivation {
-    /// Applies the activation in place to `count` floats, split across cores.
-    func applyInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        let f: (UnsafeMutablePointer<Float>?, Int) -> Void
+    /// The kernel code of `fbk_bias_activation`.
+    var kernelCode: Int32 {
         switch self {
-        case .gelu: f = fbk_gelu_erf
-        case .geluNew, .geluPytorchTanh, .geluFast: f = fbk_gelu_tanh
-        case .relu: f = fbk_relu
-        case .silu, .swish: f = fbk_silu
+        case .gelu: return 1
+        case .geluNew, .geluPytorchTanh, .geluFast: return 2
+        case .relu: return 3
+        case .silu, .swish: return 4
         }
-        Parallel.forRanges(count, cost: 16) { r in f(x + r.lowerBound, r.count) }
+    }
+
+    /// y ← act(y + bias) over `rows` rows of width `n`, one pass, split across cores.
+    func applyInPlace(_ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bias: UnsafePointer<Float>) {
+        let code = kernelCode
+        Parallel.forRanges(rows, cost: 16 * n) { r in
+            fbk_bias_activation(y + r.lowerBound * n, r.count, n, bias, code)
+        }
     }
 }
