@@ -233,23 +233,15 @@ public struct BPRRecommender: Recommender {
                                     if j == i { continue }
                                     let o = data.byUser.offsets
                                     if c.verifyNegatives, Self.contains(S, from: o[u], to: o[u + 1], j) { continue }
-                                    var bj = B[j]
                                     if side == 6 {
+                                        var bj = B[j]
                                         Self.step(
                                             p: P.baseAddress! + u * k, qi: Q.baseAddress! + i * k, qj: Q.baseAddress! + j * k,
                                             bi: &B[i], bj: &bj, k: k, lr: c.lr, reg: c.reg, updateUser: true, updateItems: false)
                                     } else {
-                                        // Only the folded item moves: copy p so the user stays fixed.
-                                        var p = Array(UnsafeBufferPointer(start: P.baseAddress! + u * k, count: k))
-                                        var qj = Array(UnsafeBufferPointer(start: Q.baseAddress! + j * k, count: k))
-                                        p.withUnsafeMutableBufferPointer { pb in
-                                            qj.withUnsafeMutableBufferPointer { qjb in
-                                                Self.step(
-                                                    p: pb.baseAddress!, qi: Q.baseAddress! + i * k, qj: qjb.baseAddress!,
-                                                    bi: &B[i], bj: &bj, k: k, lr: c.lr, reg: c.reg, updateUser: false,
-                                                    updateItems: true)
-                                            }
-                                        }
+                                        Self.positiveItemStep(
+                                            p: P.baseAddress! + u * k, qi: Q.baseAddress! + i * k, qj: Q.baseAddress! + j * k,
+                                            bi: &B[i], bj: B[j], k: k, lr: c.lr, reg: c.reg)
                                     }
                                 }
                             }
@@ -258,6 +250,18 @@ public struct BPRRecommender: Recommender {
                 }
             }
         }
+    }
+
+    /// The BPR update of the liked item alone (user and negative item fixed).
+    @inline(__always)
+    static func positiveItemStep(
+        p: UnsafePointer<Float>, qi: UnsafeMutablePointer<Float>, qj: UnsafePointer<Float>, bi: inout Float, bj: Float,
+        k: Int, lr: Float, reg: Float
+    ) {
+        let x = bi - bj + Kernels.dot(p, qi, k) - Kernels.dot(p, qj, k)
+        let z = 1 / (1 + expf(x))
+        bi += lr * (z - reg * bi)
+        for f in 0..<k { qi[f] += lr * (z * p[f] - reg * qi[f]) }
     }
 
     /// `user_factors`, `item_factors`, `item_bias`.

@@ -119,22 +119,19 @@ public struct ItemKNNRecommender: Recommender {
             globalMean: globalMean, userBias: userBias, itemBias: itemBias)
     }
 
-    /// The selected neighbours of `item` among `user`'s rated items: (position
-    /// in the user's row, similarity), only similarities > 0, at most k.
-    private func neighbours(user: Int, item: Int, scratch: UnsafeMutablePointer<Neighbour>) -> Int {
-        let n = trainingData.itemCount
-        return trainingData.byUser.withBuffers { ur in
+    /// Runs `body` with unsafe views of the fitted state (one set of closures
+    /// per call, not per neighbour).
+    private func withContext<R>(_ body: (NeighbourContext) -> R) -> R {
+        trainingData.byUser.withBuffers { ur in
             similarities.withUnsafeBufferPointer { S in
-                let row = S.baseAddress! + item * n
-                var count = 0
-                for p in ur.offsets[user]..<ur.offsets[user + 1] {
-                    let s = row[Int(ur.indices[p])]
-                    if s > 0 {
-                        scratch[count] = Neighbour(position: Int32(p), similarity: s)
-                        count += 1
+                userBias.withUnsafeBufferPointer { BU in
+                    itemBias.withUnsafeBufferPointer { BI in
+                        body(
+                            NeighbourContext(
+                                rows: ur, similarities: S, userBias: BU, itemBias: BI, itemCount: trainingData.itemCount,
+                                k: configuration.k, minK: configuration.minK, globalMean: globalMean))
                     }
                 }
-                return NeighbourSelection.keepLargest(scratch, count: count, k: configuration.k)
             }
         }
     }
@@ -146,40 +143,35 @@ public struct ItemKNNRecommender: Recommender {
         if ku { e += userBias[user] }
         if ki { e += itemBias[item] }
         guard ku && ki else { return e }
-        return e + deviation(user: user, item: item)
-    }
-
-    /// Σ sim·(r − b_uj)/Σ sim over the neighbours (0 below min_k).
-    private func deviation(user: Int, item: Int) -> Float {
         let rowCount = trainingData.byUser.count(ofRow: user)
-        return withUnsafeTemporaryAllocation(of: Neighbour.self, capacity: rowCount) { buffer in
-            let count = neighbours(user: user, item: item, scratch: buffer.baseAddress!)
-            if count < configuration.minK || count == 0 { return 0 }
-            var sumSim: Float = 0, sumDev: Float = 0
-            let base = globalMean + userBias[user]
-            for t in 0..<count {
-                let p = Int(buffer[t].position)
-                let j = Int(trainingData.byUser.indices[p])
-                sumSim += buffer[t].similarity
-                sumDev += buffer[t].similarity * (trainingData.byUser.values[p] - (base + itemBias[j]))
+        return e
+            + withContext { context in
+                withUnsafeTemporaryAllocation(of: Neighbour.self, capacity: rowCount) {
+                    context.deviation(user: user, item: item, scratch: $0.baseAddress!)
+                }
             }
-            return sumSim > 0 ? sumDev / sumSim : 0
-        }
     }
 
     /// Estimates (or similarity sums, see `ranking`) for every item.
     public func scoreItems(forUser user: Int, into scores: UnsafeMutableBufferPointer<Float>) {
         let rowCount = trainingData.byUser.count(ofRow: user)
-        withUnsafeTemporaryAllocation(of: Neighbour.self, capacity: Swift.max(rowCount, 1)) { buffer in
-            for i in 0..<scores.count {
-                switch configuration.ranking {
-                case .estimate:
-                    scores[i] = estimate(user: user, item: i) ?? globalMean
-                case .similaritySum:
-                    let count = neighbours(user: user, item: i, scratch: buffer.baseAddress!)
-                    var s: Float = 0
-                    for t in 0..<count { s += buffer[t].similarity * trainingData.byUser.values[Int(buffer[t].position)] }
-                    scores[i] = s
+        let ranking = configuration.ranking
+        let data = trainingData
+        withContext { context in
+            withUnsafeTemporaryAllocation(of: Neighbour.self, capacity: Swift.max(rowCount, 1)) { buffer in
+                let scratch = buffer.baseAddress!
+                let base = globalMean + (data.knowsUser(user) ? context.userBias[user] : 0)
+                for i in 0..<scores.count {
+                    switch ranking {
+                    case .estimate:
+                        let known = data.knowsItem(i)
+                        scores[i] = base + (known ? context.itemBias[i] + context.deviation(user: user, item: i, scratch: scratch) : 0)
+                    case .similaritySum:
+                        let count = context.neighbours(user: user, item: i, scratch: scratch)
+                        var s: Float = 0
+                        for t in 0..<count { s += scratch[t].similarity * context.rows.values[Int(scratch[t].position)] }
+                        scores[i] = s
+                    }
                 }
             }
         }
@@ -196,19 +188,21 @@ public struct ItemKNNRecommender: Recommender {
     public func contributions(user: Int, item: Int) -> [Contribution] {
         guard trainingData.knowsUser(user), item >= 0, item < trainingData.itemCount else { return [] }
         let rowCount = trainingData.byUser.count(ofRow: user)
+        let byEstimate = configuration.ranking == .estimate
         var out: [Contribution] = []
-        withUnsafeTemporaryAllocation(of: Neighbour.self, capacity: rowCount) { buffer in
-            let count = neighbours(user: user, item: item, scratch: buffer.baseAddress!)
-            var sumSim: Float = 0
-            for t in 0..<count { sumSim += buffer[t].similarity }
-            let base = globalMean + userBias[user]
-            for t in 0..<count {
-                let p = Int(buffer[t].position)
-                let j = Int(trainingData.byUser.indices[p])
-                let r = trainingData.byUser.values[p]
-                let s = buffer[t].similarity
-                let w = configuration.ranking == .estimate ? s * (r - (base + itemBias[j])) / sumSim : s * r
-                out.append(Contribution(item: j, weight: w))
+        withContext { context in
+            withUnsafeTemporaryAllocation(of: Neighbour.self, capacity: rowCount) { buffer in
+                let count = context.neighbours(user: user, item: item, scratch: buffer.baseAddress!)
+                var sumSim: Float = 0
+                for t in 0..<count { sumSim += buffer[t].similarity }
+                let base = globalMean + context.userBias[user]
+                for t in 0..<count {
+                    let p = Int(buffer[t].position)
+                    let j = Int(context.rows.indices[p])
+                    let r = context.rows.values[p]
+                    let s = buffer[t].similarity
+                    out.append(Contribution(item: j, weight: byEstimate ? s * (r - (base + context.itemBias[j])) / sumSim : s * r))
+                }
             }
         }
         out.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.item < $1.item) }
@@ -272,6 +266,51 @@ public struct ItemKNNRecommender: Recommender {
     }
 }
 
+/// Unsafe views of an item-KNN model for the prediction loops.
+struct NeighbourContext {
+    let rows: SparseRowBuffers
+    let similarities: UnsafeBufferPointer<Float>
+    let userBias: UnsafeBufferPointer<Float>
+    let itemBias: UnsafeBufferPointer<Float>
+    let itemCount: Int
+    let k: Int
+    let minK: Int
+    let globalMean: Float
+
+    /// The selected neighbours of `item` among `user`'s rated items (their
+    /// positions in the user's row and similarities): only similarities > 0,
+    /// the k largest. Returns how many are in `scratch`.
+    @inline(__always)
+    func neighbours(user: Int, item: Int, scratch: UnsafeMutablePointer<Neighbour>) -> Int {
+        let row = similarities.baseAddress! + item * itemCount
+        var count = 0
+        for p in rows.offsets[user]..<rows.offsets[user + 1] {
+            let s = row[Int(rows.indices[p])]
+            if s > 0 {
+                scratch[count] = Neighbour(position: Int32(p), similarity: s)
+                count += 1
+            }
+        }
+        return NeighbourSelection.keepLargest(scratch, count: count, k: k)
+    }
+
+    /// Σ sim·(r − b_uj)/Σ sim over the neighbours; 0 below min_k.
+    @inline(__always)
+    func deviation(user: Int, item: Int, scratch: UnsafeMutablePointer<Neighbour>) -> Float {
+        let count = neighbours(user: user, item: item, scratch: scratch)
+        if count < minK || count == 0 { return 0 }
+        var sumSim: Float = 0, sumDev: Float = 0
+        let base = globalMean + userBias[user]
+        for t in 0..<count {
+            let p = Int(scratch[t].position)
+            let s = scratch[t].similarity
+            sumSim += s
+            sumDev += s * (rows.values[p] - (base + itemBias[Int(rows.indices[p])]))
+        }
+        return sumSim > 0 ? sumDev / sumSim : 0
+    }
+}
+
 /// A candidate neighbour: its position in the user's row and its similarity.
 struct Neighbour {
     var position: Int32
@@ -280,31 +319,38 @@ struct Neighbour {
 
 /// Selection of the k most similar neighbours in place.
 enum NeighbourSelection {
+    /// "a ranks below b": smaller similarity, or equal and later in the row.
+    @inline(__always)
+    static func below(_ a: Neighbour, _ b: Neighbour) -> Bool {
+        a.similarity < b.similarity || (a.similarity == b.similarity && a.position > b.position)
+    }
+
+    /// Restores the min-heap property of `heap[0..<size]` below `start`.
+    @inline(__always)
+    static func siftDown(_ heap: UnsafeMutablePointer<Neighbour>, _ start: Int, _ size: Int) {
+        var i = start
+        let item = heap[i]
+        while true {
+            let l = 2 * i + 1
+            if l >= size { break }
+            var m = l
+            if l + 1 < size, below(heap[l + 1], heap[l]) { m = l + 1 }
+            if !below(heap[m], item) { break }
+            heap[i] = heap[m]
+            i = m
+        }
+        heap[i] = item
+    }
+
     /// Rearranges `buffer[0..<count]` so that its first min(k, count) entries
     /// are the k largest by similarity (ties: earlier position first, like
     /// Python's stable `heapq.nlargest`); returns how many were kept.
     static func keepLargest(_ buffer: UnsafeMutablePointer<Neighbour>, count: Int, k: Int) -> Int {
         if count <= k { return count }
-        // "a ranks below b".
-        @inline(__always) func below(_ a: Neighbour, _ b: Neighbour) -> Bool {
-            a.similarity < b.similarity || (a.similarity == b.similarity && a.position > b.position)
-        }
-        func siftDown(_ start: Int) {
-            var i = start
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < k, below(buffer[l], buffer[m]) { m = l }
-                if r < k, below(buffer[r], buffer[m]) { m = r }
-                if m == i { return }
-                swap(&buffer[i], &buffer[m])
-                i = m
-            }
-        }
-        for i in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        for i in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(buffer, i, k) }
         for n in k..<count where below(buffer[0], buffer[n]) {
             buffer[0] = buffer[n]
-            siftDown(0)
+            siftDown(buffer, 0, k)
         }
         return k
     }

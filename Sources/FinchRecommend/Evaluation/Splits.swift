@@ -52,7 +52,19 @@ public enum Splitter {
         guard folds >= 2, folds <= count else {
             throw RecommendError.invalidSplit(reason: "need 2 ≤ folds ≤ number of ratings (\(count)), got \(folds)")
         }
-        let order = permutation(count: count, seed: seed)
+        return try kFold(order: permutation(count: count, seed: seed), folds: folds)
+    }
+
+    /// k folds over a given order of the rating positions (for example a
+    /// permutation shared with another library), sliced as `kFold(count:folds:seed:)` does.
+    public static func kFold(order: [Int], folds: Int) throws -> [DataSplit] {
+        let count = order.count
+        guard folds >= 2, folds <= count else {
+            throw RecommendError.invalidSplit(reason: "need 2 ≤ folds ≤ number of ratings (\(count)), got \(folds)")
+        }
+        guard Set(order).count == count, order.allSatisfy({ $0 >= 0 && $0 < count }) else {
+            throw RecommendError.invalidSplit(reason: "the order is not a permutation of 0..<\(count)")
+        }
         var result: [DataSplit] = []
         var stop = 0
         for f in 0..<folds {

@@ -59,7 +59,7 @@ extension RecommenderModel {
             var isDirectory: ObjCBool = false
             if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else {
-                    try? fm.removeItem(at: temporary)
+                    Self.removeTemporary(temporary)
                     throw RecommendError.modelFile(path: path, reason: "exists and is not a directory")
                 }
                 try fm.moveItem(at: directory, to: previous)
@@ -71,9 +71,16 @@ extension RecommenderModel {
         } catch let error as RecommendError {
             throw error
         } catch {
-            try? fm.removeItem(at: temporary)
+            Self.removeTemporary(temporary)
             throw RecommendError.modelFile(path: path, reason: (error as NSError).localizedDescription)
         }
+    }
+
+    /// Best-effort removal of our own temporary directory after a failed
+    /// save; the save's error is the one the caller needs, so a failure here
+    /// is deliberately not reported.
+    private static func removeTemporary(_ url: URL) {
+        do { try FileManager.default.removeItem(at: url) } catch {}
     }
 
     /// Loads a model saved by `save(to:)`.
