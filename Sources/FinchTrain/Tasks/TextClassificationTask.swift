@@ -177,17 +177,11 @@ public final class TextClassificationTask: TrainingTask {
                           report: report.text(), json: json)
     }
 
-    /// Logits without autodiff: the fast inference path, or the module path
-    /// when unmerged LoRA adapters are attached (the fast path reads base weights only).
     func logits(forInference input: BertInput, workspace: BertWorkspace) throws -> Tensor {
-        if loraConfiguration != nil { return try withoutGradient { try classifier.logits(input) } }
-        return try classifier.inferenceLogits(input, workspace: workspace)
+        try TaskHeadRuntime.logits(classifier, input, workspace: workspace, adapted: loraConfiguration != nil)
     }
 
     public func saveModel(to directory: URL) throws {
-        try classifier.save(to: directory)
-        try LoRAFiles.save(classifier, configuration: loraConfiguration, to: directory)
-        try TokenizerFiles.copy(from: tokenizerDirectory, to: directory)
-        try metadata.write(to: directory)
+        try TaskHeadRuntime.save(classifier, lora: loraConfiguration, tokenizerDirectory: tokenizerDirectory, metadata: metadata, to: directory)
     }
 }

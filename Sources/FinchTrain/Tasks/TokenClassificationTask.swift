@@ -205,17 +205,11 @@ public final class TokenClassificationTask: TrainingTask {
                           json: try e.jsonString())
     }
 
-    /// Logits without autodiff: the fast inference path, or the module path
-    /// when unmerged LoRA adapters are attached (the fast path reads base weights only).
     func logits(forInference input: BertInput, workspace: BertWorkspace) throws -> Tensor {
-        if loraConfiguration != nil { return try withoutGradient { try tagger.logits(input) } }
-        return try tagger.inferenceLogits(input, workspace: workspace)
+        try TaskHeadRuntime.logits(tagger, input, workspace: workspace, adapted: loraConfiguration != nil)
     }
 
     public func saveModel(to directory: URL) throws {
-        try tagger.save(to: directory)
-        try LoRAFiles.save(tagger, configuration: loraConfiguration, to: directory)
-        try TokenizerFiles.copy(from: tokenizerDirectory, to: directory)
-        try metadata.write(to: directory)
+        try TaskHeadRuntime.save(tagger, lora: loraConfiguration, tokenizerDirectory: tokenizerDirectory, metadata: metadata, to: directory)
     }
 }

@@ -23,15 +23,10 @@ public final class BertForSequenceClassification: Module {
     /// unless `classifier` is given.
     public init(bert: BertModel, labels: [String], problemType: ProblemType = .singleLabelClassification,
                 classifier: Linear? = nil, rng: inout FinchRNG) throws {
-        guard !labels.isEmpty else { throw TaskHeadError.noLabels }
-        if let d = Dictionary(grouping: labels, by: { $0 }).first(where: { $0.value.count > 1 }) { throw TaskHeadError.duplicateLabel(d.key) }
+        (dropout, self.classifier) = try TaskHeadCheckpoint.parts(bert: bert, labels: labels, classifier: classifier, rng: &rng)
         self.bert = bert
         self.labels = labels
         self.problemType = problemType
-        let p = bert.config.classifierDropout ?? bert.config.hiddenDropoutProb
-        dropout = Dropout(probability: Float(p), rng: &rng)
-        self.classifier = classifier
-            ?? TaskHeadCheckpoint.newClassifier(hidden: bert.config.hiddenSize, labels: labels.count, config: bert.config, rng: &rng)
     }
 
     /// Loads a directory in Hugging Face layout: a plain encoder (a new head

@@ -29,6 +29,16 @@ enum TaskHeadCheckpoint {
         return Linear(weight: w, bias: Tensor.zeros([labels]))
     }
 
+    /// The dropout and classifier layers of a head for `labels` (which must be
+    /// non-empty and distinct); `classifier` nil draws a new one.
+    static func parts(bert: BertModel, labels: [String], classifier: Linear?, rng: inout FinchRNG) throws -> (Dropout, Linear) {
+        guard !labels.isEmpty else { throw TaskHeadError.noLabels }
+        if let d = Dictionary(grouping: labels, by: { $0 }).first(where: { $0.value.count > 1 }) { throw TaskHeadError.duplicateLabel(d.key) }
+        let p = bert.config.classifierDropout ?? bert.config.hiddenDropoutProb
+        let dropout = Dropout(probability: Float(p), rng: &rng)
+        return (dropout, classifier ?? newClassifier(hidden: bert.config.hiddenSize, labels: labels.count, config: bert.config, rng: &rng))
+    }
+
     /// `config` with the head's architecture and label maps set.
     static func config(_ base: BertConfig, architecture: String, labels: [String]) -> BertConfig {
         var c = base
@@ -51,6 +61,19 @@ enum TaskHeadCheckpoint {
         return (bert, head.count == headKeys.count ? head : nil, labels(in: config))
     }
 }
+
+/// A BERT model with a task head: what fine-tuning and prediction need of it.
+public protocol BertTaskHead: Module {
+    /// Logits through differentiable ops (records for autodiff when training).
+    func logits(_ input: BertInput) throws -> Tensor
+    /// Logits through the fast inference path (no autodiff, no dropout).
+    func inferenceLogits(_ input: BertInput, workspace: BertWorkspace?) throws -> Tensor
+    /// Saves the head in Hugging Face layout.
+    func save(to directory: URL) throws
+}
+
+extension BertForSequenceClassification: BertTaskHead {}
+extension BertForTokenClassification: BertTaskHead {}
 
 /// Head problems a user can cause.
 public enum TaskHeadError: Error, CustomStringConvertible, Equatable {
