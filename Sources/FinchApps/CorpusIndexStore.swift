@@ -82,7 +82,8 @@ public enum CorpusIndexStore {
 
     /// The corpus's index: loaded when its key matches, else built and saved
     /// (atomically). `rebuilt` tells which.
-    public static func loadOrBuild(corpus: URL, modelDirectory: URL, embedder: TextEmbedder, batchSize: Int = 32)
+    public static func loadOrBuild(corpus: URL, modelDirectory: URL, embedder: TextEmbedder, batchSize: Int = 32,
+                                   progress: (_ done: Int, _ total: Int) -> Void = { _, _ in })
         throws -> (index: SemanticIndex, rebuilt: Bool)
     {
         let entries = try readCorpus(corpus)
@@ -91,7 +92,7 @@ public enum CorpusIndexStore {
         if let vectors = try read(file, key: key, count: entries.count, dimension: embedder.dimension) {
             return (SemanticIndex(entries: entries, vectors: vectors), false)
         }
-        let index = try SemanticIndex(entries: entries, embedder: embedder, batchSize: batchSize)
+        let index = try SemanticIndex(entries: entries, embedder: embedder, batchSize: batchSize) { progress($0, entries.count) }
         try write(index.vectors, key: key, to: file)
         return (index, true)
     }

@@ -34,10 +34,21 @@ public final class SemanticIndex: @unchecked Sendable {
         self.vectors = SemanticIndex.normalizedRows(vectors)
     }
 
-    /// Embeds `entries` with `embedder`.
-    public convenience init(entries: [CorpusEntry], embedder: TextEmbedder, batchSize: Int = 32) throws {
-        let v = entries.isEmpty ? Tensor.zeros([0, embedder.dimension]) : try embedder.embed(entries.map(\.text), batchSize: batchSize)
-        self.init(entries: entries, vectors: v)
+    /// Embeds `entries` with `embedder`, in blocks of 1,024 texts; `progress`
+    /// gets the number of texts done after each block.
+    public convenience init(entries: [CorpusEntry], embedder: TextEmbedder, batchSize: Int = 32,
+                            progress: (Int) -> Void = { _ in }) throws {
+        let d = embedder.dimension
+        let vectors = Tensor.zeros([entries.count, d])
+        var start = 0
+        while start < entries.count {
+            let end = Swift.min(start + 1024, entries.count)
+            let block = try embedder.embed(entries[start..<end].map(\.text), batchSize: batchSize)
+            (vectors.storage.pointer + start * d).update(from: block.storage.pointer, count: block.count)
+            start = end
+            progress(end)
+        }
+        self.init(entries: entries, vectors: vectors)
     }
 
     /// The `k` entries most similar to `query` (a vector of `dimension`), best first.

@@ -26,7 +26,13 @@ struct Search: ParsableCommand {
         let directory = try ModelLocation.resolve(model)
         let embedder = try TextEmbedder(directory: directory)
         let corpusURL = URL(fileURLWithPath: corpus)
-        let (index, rebuilt) = try CorpusIndexStore.loadOrBuild(corpus: corpusURL, modelDirectory: directory, embedder: embedder, batchSize: batchSize)
+        var bar: ProgressBar?
+        let (index, rebuilt) = try CorpusIndexStore.loadOrBuild(corpus: corpusURL, modelDirectory: directory, embedder: embedder,
+                                                                batchSize: batchSize) { done, total in
+            if bar == nil { bar = ProgressBar(total: total, label: "indexing") }
+            bar?.update(done)
+        }
+        bar?.finish()
         ProgressBar.write(rebuilt ? "indexed \(index.entries.count) texts into \(CorpusIndexStore.indexURL(for: corpusURL).path)\n"
                                   : "using the index of \(index.entries.count) texts in \(CorpusIndexStore.indexURL(for: corpusURL).path)\n")
         let encoder = JSONEncoder()
