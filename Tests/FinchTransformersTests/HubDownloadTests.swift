@@ -20,6 +20,8 @@ final class FakeHub: @unchecked Sendable {
     private var corrupted: Set<String> = []
     private var truncated: Set<String> = []
     private var server: LocalHTTPServer?
+    /// When set, LFS downloads redirect to this host name (same server), as the hub redirects to a CDN.
+    private var redirectHost: String?
 
     init() throws {
         let dir = TestSupport.fixtureURL("tiny-bert")
@@ -43,6 +45,7 @@ final class FakeHub: @unchecked Sendable {
 
     func corrupt(_ file: String, _ on: Bool = true) { lock.withLock { if on { corrupted.insert(file) } else { corrupted.remove(file) } } }
     func truncate(_ file: String) { lock.withLock { _ = truncated.insert(file) } }
+    func redirect(toHost host: String) { lock.withLock { redirectHost = host } }
 
     static func sha256(_ bytes: [UInt8]) -> String {
         var d = SHA256Digest()
@@ -79,7 +82,9 @@ final class FakeHub: @unchecked Sendable {
             let name = String(request.path.dropFirst(resolve.count)).removingPercentEncoding ?? ""
             guard let bytes = files[name] else { return .init(status: 404) }
             if lfs.contains(name) {
-                return .init(status: 302, headers: ["Location": "/cdn/\(name)", "X-Repo-Commit": Self.commit,
+                let host = lock.withLock { redirectHost }
+                let location = host.map { "http://\($0):\(server!.port)/cdn/\(name)" } ?? "/cdn/\(name)"
+                return .init(status: 302, headers: ["Location": location, "X-Repo-Commit": Self.commit,
                                                     "X-Linked-Size": String(bytes.count),
                                                     "X-Linked-Etag": "\"\(Self.sha256(bytes))\"", "ETag": "\"ignored\""])
             }
@@ -223,6 +228,20 @@ final class FakeHub: @unchecked Sendable {
         await #expect(throws: HubError.notADirectory(path: "/nonexistent/finch-model")) {
             try await ModelReference.directory(URL(fileURLWithPath: "/nonexistent/finch-model")).resolve(hub: client)
         }
+    }
+
+    @Test func tokenGoesToTheHubOnly() async throws {
+        let hub = try FakeHub()
+        hub.redirect(toHost: "localhost")
+        var client = try Self.client(hub)
+        client.token = "secret-token"
+        defer { try? FileManager.default.removeItem(at: client.cacheDirectory) }
+        _ = try await client.snapshot(repository: FakeHub.repository)
+        let requests = hub.requests
+        #expect(requests.filter { $0.path.hasPrefix("/api/") }.allSatisfy { $0.headers["authorization"] == "Bearer secret-token" })
+        let cdn = requests.filter { $0.path.hasPrefix("/cdn/") }
+        #expect(cdn.count == 1)
+        #expect(cdn.allSatisfy { $0.headers["authorization"] == nil && $0.headers["host"]?.hasPrefix("localhost") == true })
     }
 
     @Test func referencesParse() throws {

@@ -163,7 +163,13 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
 
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-        completionHandler(followRedirects ? request : nil)
+        guard followRedirects else { return completionHandler(nil) }
+        var next = request
+        if next.url?.host != task.originalRequest?.url?.host {
+            // The hub's token is for the hub only, not for the storage host it redirects to.
+            next.setValue(nil, forHTTPHeaderField: "Authorization")
+        }
+        completionHandler(next)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,

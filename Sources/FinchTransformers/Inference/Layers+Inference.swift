@@ -1,3 +1,4 @@
+// Raw-buffer inference for the FinchNN layers BERT uses (Linear, LayerNorm) and its activations.
 import CFinchBLAS
 import CFinchBertKernels
 import FinchNN
