@@ -19,7 +19,7 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("label-column"), help: "Label column (classifiers).") var labelColumn: String?
 
     func run() throws {
-        let loaded = try FineTunedModel.load(URL(fileURLWithPath: model))
+        let loaded = try FineTunedModel.load(try ModelLocation.resolve(model))
         var columns: ClassificationColumns? = nil
         if textColumn != nil || labelColumn != nil || textPairColumn != nil {
             columns = ClassificationColumns(text: textColumn ?? "text", textPair: textPairColumn, label: labelColumn ?? "label")

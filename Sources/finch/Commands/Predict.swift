@@ -22,7 +22,7 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try FineTunedModel.load(URL(fileURLWithPath: model))
+        let loaded = try FineTunedModel.load(try ModelLocation.resolve(model))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var batch: [(String, String?)] = []

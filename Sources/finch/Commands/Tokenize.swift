@@ -43,7 +43,7 @@ struct Tokenize: ParsableCommand {
     }
 
     func run() throws {
-        let tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: model))
+        let tokenizer = try Tokenizer.load(directory: try ModelLocation.resolve(model))
         let job = LineTokenization(
             tokenizer: tokenizer, format: format, truncation: maxLength.map { Truncation(maxLength: $0) })
         let input = FileHandle.standardInput

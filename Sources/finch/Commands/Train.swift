@@ -26,7 +26,7 @@ struct TrainClassify: ParsableCommand {
     @Option(name: .customLong("label-separator"), help: "With --multi-label: separator between labels.") var labelSeparator = "|"
 
     func run() throws {
-        var request = options.request(defaultMetric: "accuracy")
+        var request = try options.request(defaultMetric: "accuracy")
         request.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
         request.multiLabel = multiLabel
         request.labelSeparator = labelSeparator
@@ -53,7 +53,7 @@ struct TrainNER: ParsableCommand {
     }
 
     func run() throws {
-        var request = options.request(defaultMetric: "f1")
+        var request = try options.request(defaultMetric: "f1")
         request.wordBoundary = wordBoundary.flatMap(WordBoundary.init(rawValue:))
         try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.tag(r, stop: stop, events: events) }
     }

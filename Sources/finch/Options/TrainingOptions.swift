@@ -5,7 +5,7 @@ import Foundation
 
 /// Options shared by `finch train classify` and `finch train ner`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Pretrained or fine-tuned model directory (Hugging Face layout).") var model: String
+    @Option(help: "Pretrained or fine-tuned model: a directory in Hugging Face layout, or hf:ORG/NAME[@revision].") var model: String
     @Option(help: "Training data file.") var train: String
     @Option(help: "Development data file. Without it a seeded 10 % of --train is held out.") var dev: String?
     @Option(help: "Output directory: the fine-tuned model, checkpoint/, metrics.jsonl, training_curves.svg.") var out: String
@@ -45,8 +45,8 @@ struct TrainingOptions: ParsableArguments {
     }
 
     /// The library request these options describe.
-    func request(defaultMetric: String) -> FineTuningRequest {
-        var r = FineTuningRequest(modelDirectory: URL(fileURLWithPath: model), trainFile: URL(fileURLWithPath: train),
+    func request(defaultMetric: String) throws -> FineTuningRequest {
+        var r = FineTuningRequest(modelDirectory: try ModelLocation.resolve(model), trainFile: URL(fileURLWithPath: train),
                                   outputDirectory: URL(fileURLWithPath: out))
         r.devFile = dev.map { URL(fileURLWithPath: $0) }
         var c = TrainingConfiguration()
