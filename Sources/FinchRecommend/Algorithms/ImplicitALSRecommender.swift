@@ -75,6 +75,8 @@ public struct ImplicitALSRecommender: Recommender {
     public internal(set) var userFactors: [Float] = []
     /// y, items × factors.
     public internal(set) var itemFactors: [Float] = []
+    /// Test hook: factors to start from instead of the random draw.
+    var initialFactors: (user: [Float], item: [Float])? = nil
 
     /// A model with `parameters` over the `implicit` defaults.
     public init(parameters: [String: String] = [:]) throws {
@@ -93,6 +95,10 @@ public struct ImplicitALSRecommender: Recommender {
         var rng = FinchRNG(seed: c.seed)
         userFactors = (0..<(data.userCount * k)).map { _ in rng.nextUniform() * 0.01 }
         itemFactors = (0..<(data.itemCount * k)).map { _ in rng.nextUniform() * 0.01 }
+        if let initial = initialFactors {
+            precondition(initial.user.count == userFactors.count && initial.item.count == itemFactors.count)
+            (userFactors, itemFactors) = (initial.user, initial.item)
+        }
         let clock = ContinuousClock.now
         for epoch in 0..<c.epochs {
             ALSSolver.solveAll(data.byUser, scale: c.alpha, target: &userFactors, fixed: itemFactors, k: k, reg: c.reg, configuration: c)
