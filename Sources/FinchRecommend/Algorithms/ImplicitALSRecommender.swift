@@ -191,7 +191,7 @@ enum ALSSolver {
         solve(matrix, rows: nil, scale: scale, target: &target, fixed: fixed, k: k, reg: reg, configuration: configuration)
     }
 
-    /// Solves the listed rows of `target` (all when nil), in parallel.
+    /// Solves the listed rows of `target` (all when nil), in parallel blocks.
     static func solve(
         _ matrix: SparseRows, rows: [Int]?, scale: Float, target: inout [Float], fixed: [Float], k: Int, reg: Float,
         configuration: ImplicitALSConfiguration
@@ -208,7 +208,7 @@ enum ALSSolver {
                     list.withUnsafeBufferPointer { L in
                         matrix.withBuffers { m in
                             let t = T.baseAddress!, f = F.baseAddress!, gram = G.baseAddress!
-                            Parallel.forRanges(count, cost: cost) { range in
+                            BlockScheduler.forEachBlock(count, cost: cost) { range in
                                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * k + k * k)
                                 defer { scratch.deallocate() }
                                 for n in range {
