@@ -13,6 +13,11 @@ fit), so Swift starts from the same point. Every model is fitted on the
 whole file (build_full_trainset), so inner ids and the SGD visiting order
 follow the file, which Finch reproduces.
 
+It also writes Tests/Fixtures/recommend/implicit_als_reference.json: the
+`implicit` library's ALS (CPU, conjugate gradient and Cholesky) on the same
+file read as implicit feedback (confidence = alpha * rating), started from
+recorded initial factors, with the factors after 2 iterations.
+
 Run:  /tmp/ref/bin/python Scripts/make_recommend_fixtures.py
 """
 import json
@@ -119,6 +124,41 @@ def main():
     with open(os.path.join(OUT, "surprise_reference.json"), "w") as f:
         json.dump(result, f, indent=None, separators=(",", ":"))
     print("wrote", len(rows), "ratings and", len(result["models"]), "models")
+    write_implicit_reference(rows)
+
+
+def write_implicit_reference(rows):
+    import implicit
+    import scipy.sparse as sp
+    from implicit.cpu.als import AlternatingLeastSquares
+
+    users, items = {}, {}
+    u = [users.setdefault(r[0], len(users)) for r in rows]
+    i = [items.setdefault(r[1], len(items)) for r in rows]
+    m = sp.csr_matrix(([float(r[2]) for r in rows], (u, i)), shape=(len(users), len(items)), dtype=np.float32)
+    # A well-conditioned setting: with few factors and large confidences the
+    # third CG step runs on a residual near float32 rounding and the native
+    # code and its own Python version already differ by 1e-2.
+    k, reg, alpha, iterations = 8, 1.0, 1.0, 2
+    r = np.random.RandomState(5)
+    x0 = (r.rand(len(users), k) * 0.01).astype(np.float32)
+    y0 = (r.rand(len(items), k) * 0.01).astype(np.float32)
+    out = {"meta": {"script": "Scripts/make_recommend_fixtures.py", "implicit": implicit.__version__,
+                    "numpy": np.__version__, "seed": "5"},
+           "users": list(users), "items": list(items),
+           "params": {"factors": str(k), "reg": str(reg), "alpha": str(alpha), "epochs": str(iterations)},
+           "initial": {"user": rounded(x0.ravel()), "item": rounded(y0.ravel())}, "solvers": {}}
+    for name, use_cg in (("cg", True), ("cholesky", False)):
+        model = AlternatingLeastSquares(factors=k, regularization=reg, alpha=alpha, iterations=iterations,
+                                        use_cg=use_cg, num_threads=1, random_state=0)
+        model.user_factors = x0.copy()
+        model.item_factors = y0.copy()
+        model.fit(m, show_progress=False)
+        out["solvers"][name] = {"user": rounded(np.asarray(model.user_factors).ravel()),
+                                "item": rounded(np.asarray(model.item_factors).ravel())}
+    with open(os.path.join(OUT, "implicit_als_reference.json"), "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print("wrote implicit ALS reference")
 
 
 if __name__ == "__main__":

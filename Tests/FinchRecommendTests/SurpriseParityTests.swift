@@ -104,3 +104,38 @@ struct SurpriseReference: Decodable {
         }
     }
 }
+
+/// `Tests/Fixtures/recommend/implicit_als_reference.json` (Scripts/make_recommend_fixtures.py).
+struct ImplicitALSReference: Decodable {
+    let meta: [String: String]
+    let users: [String]
+    let items: [String]
+    let params: [String: String]
+    let initial: [String: [Float]]
+    let solvers: [String: [String: [Float]]]
+}
+
+/// Finch's implicit ALS against the `implicit` library from the same start:
+/// the factors after 2 alternating sweeps, conjugate gradient and Cholesky.
+@Suite struct ImplicitParityTests {
+    @Test(arguments: ["cg", "cholesky"])
+    func alsMatchesTheImplicitLibrary(_ solver: String) throws {
+        let data = try Data(contentsOf: TestSupport.fixtureURL("recommend/implicit_als_reference.json"))
+        let reference = try JSONDecoder().decode(ImplicitALSReference.self, from: data)
+        var options = RatingFileOptions()
+        options.implicit = true
+        let dataset = try RatingFileReader.read(TestSupport.fixtureURL("recommend/tiny_ratings.csv").path, options: options)
+        #expect(dataset.users.ids == reference.users && dataset.items.ids == reference.items)
+        var als = try ImplicitALSRecommender(parameters: reference.params.merging(["solver": solver]) { $1 })
+        als.initialFactors = (try #require(reference.initial["user"]), try #require(reference.initial["item"]))
+        try als.fit(dataset.matrix(), observer: nil)
+        let expected = try #require(reference.solvers[solver])
+        for (name, mine) in [("user", als.userFactors), ("item", als.itemFactors)] {
+            let theirs = try #require(expected[name])
+            #expect(mine.count == theirs.count)
+            var worst: Float = 0
+            for (a, b) in zip(mine, theirs) { worst = max(worst, abs(a - b) / max(1, abs(b))) }
+            #expect(worst < 1e-4, "\(solver) \(name) factors: largest difference \(worst)")
+        }
+    }
+}

@@ -75,6 +75,8 @@ public struct ImplicitALSRecommender: Recommender {
     public internal(set) var userFactors: [Float] = []
     /// y, items × factors.
     public internal(set) var itemFactors: [Float] = []
+    /// Test hook: factors to start from instead of the random draw.
+    var initialFactors: (user: [Float], item: [Float])? = nil
 
     /// A model with `parameters` over the `implicit` defaults.
     public init(parameters: [String: String] = [:]) throws {
@@ -93,6 +95,10 @@ public struct ImplicitALSRecommender: Recommender {
         var rng = FinchRNG(seed: c.seed)
         userFactors = (0..<(data.userCount * k)).map { _ in rng.nextUniform() * 0.01 }
         itemFactors = (0..<(data.itemCount * k)).map { _ in rng.nextUniform() * 0.01 }
+        if let initial = initialFactors {
+            precondition(initial.user.count == userFactors.count && initial.item.count == itemFactors.count)
+            (userFactors, itemFactors) = (initial.user, initial.item)
+        }
         let clock = ContinuousClock.now
         for epoch in 0..<c.epochs {
             ALSSolver.solveAll(data.byUser, scale: c.alpha, target: &userFactors, fixed: itemFactors, k: k, reg: c.reg, configuration: c)
@@ -185,7 +191,7 @@ enum ALSSolver {
         solve(matrix, rows: nil, scale: scale, target: &target, fixed: fixed, k: k, reg: reg, configuration: configuration)
     }
 
-    /// Solves the listed rows of `target` (all when nil), in parallel.
+    /// Solves the listed rows of `target` (all when nil), in parallel blocks.
     static func solve(
         _ matrix: SparseRows, rows: [Int]?, scale: Float, target: inout [Float], fixed: [Float], k: Int, reg: Float,
         configuration: ImplicitALSConfiguration
@@ -202,7 +208,7 @@ enum ALSSolver {
                     list.withUnsafeBufferPointer { L in
                         matrix.withBuffers { m in
                             let t = T.baseAddress!, f = F.baseAddress!, gram = G.baseAddress!
-                            Parallel.forRanges(count, cost: cost) { range in
+                            BlockScheduler.forEachBlock(count, cost: cost) { range in
                                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * k + k * k)
                                 defer { scratch.deallocate() }
                                 for n in range {

@@ -42,7 +42,7 @@ struct SimilarityBuilder {
                 list.withUnsafeBufferPointer { L in
                     data.byItem.withBuffers { ir in
                         data.byUser.withBuffers { ur in
-                            Parallel.forRanges(count, cost: averageWork + n, grain: 1 << 14) { range in
+                            BlockScheduler.forEachBlock(count, cost: averageWork + n) { range in
                                 // freq, prods, sqi, sqj, si, sj per column + the touched list.
                                 let acc = UnsafeMutablePointer<Double>.allocate(capacity: 6 * n)
                                 acc.initialize(repeating: 0, count: 6 * n)

@@ -18,6 +18,12 @@ enum Kernels {
     /// Σ a[f]·b[f] over `n` values.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        #if DEBUG
+        // Unoptimized builds run generic SIMD code ~50× slower than scalar code.
+        var s: Float = 0
+        for f in 0..<n { s += a[f] * b[f] }
+        return s
+        #else
         var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
         var f = 0
         while f + 16 <= n {
@@ -35,11 +41,15 @@ enum Kernels {
             f += 1
         }
         return s
+        #endif
     }
 
     /// y ← y + α·x over `n` values.
     @inline(__always)
     static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        #if DEBUG
+        for f in 0..<n { y[f] += alpha * x[f] }
+        #else
         let a = SIMD8<Float>(repeating: alpha)
         var f = 0
         while f + 8 <= n {
@@ -50,11 +60,15 @@ enum Kernels {
             y[f] += alpha * x[f]
             f += 1
         }
+        #endif
     }
 
     /// y ← α·y + x over `n` values.
     @inline(__always)
     static func scaleAdd(_ alpha: Float, _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
+        #if DEBUG
+        for f in 0..<n { y[f] = alpha * y[f] + x[f] }
+        #else
         let a = SIMD8<Float>(repeating: alpha)
         var f = 0
         while f + 8 <= n {
@@ -65,6 +79,7 @@ enum Kernels {
             y[f] = alpha * y[f] + x[f]
             f += 1
         }
+        #endif
     }
 
     /// The paired SGD step of biased matrix factorization (Surprise's SVD):
@@ -75,20 +90,59 @@ enum Kernels {
         _ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ n: Int,
         err: Float, lrP: Float, regP: Float, lrQ: Float, regQ: Float
     ) {
+        var f = 0
+        #if !DEBUG
         let e = SIMD8<Float>(repeating: err)
         let lp = SIMD8<Float>(repeating: lrP), rp = SIMD8<Float>(repeating: regP)
         let lq = SIMD8<Float>(repeating: lrQ), rq = SIMD8<Float>(repeating: regQ)
-        var f = 0
         while f + 8 <= n {
             let pv = load(p + f), qv = load(q + f)
             store(pv + lp * (e * qv - rp * pv), p + f)
             store(qv + lq * (e * pv - rq * qv), q + f)
             f += 8
         }
+        #endif
         while f < n {
             let pf = p[f], qf = q[f]
             p[f] = pf + lrP * (err * qf - regP * pf)
             q[f] = qf + lrQ * (err * pf - regQ * qf)
+            f += 1
+        }
+    }
+
+    /// The per-rating factor step of SVD++ with the lazy implicit sweep (see
+    /// `SVDppRecommender`): with t = the implicit term and c_f = cy·q_f,
+    /// p += lrP(e·q − regP·p), q += lrQ(e·(p + t) − regQ·q),
+    /// S ← a·S + count·c, C ← a·C + c (old p and q on the right).
+    @inline(__always)
+    static func svdppStep(
+        p: UnsafeMutablePointer<Float>, q: UnsafeMutablePointer<Float>, implicitTerm t: UnsafePointer<Float>,
+        sum: UnsafeMutablePointer<Float>, composed: UnsafeMutablePointer<Float>, _ n: Int, err: Float,
+        lrP: Float, regP: Float, lrQ: Float, regQ: Float, cy: Float, a: Float, count: Float
+    ) {
+        var f = 0
+        #if !DEBUG
+        let e = SIMD8<Float>(repeating: err)
+        let lp = SIMD8<Float>(repeating: lrP), rp = SIMD8<Float>(repeating: regP)
+        let lq = SIMD8<Float>(repeating: lrQ), rq = SIMD8<Float>(repeating: regQ)
+        let cyv = SIMD8<Float>(repeating: cy), av = SIMD8<Float>(repeating: a), nv = SIMD8<Float>(repeating: count)
+        while f + 8 <= n {
+            let pv = load(p + f), qv = load(q + f), tv = load(t + f)
+            store(pv + lp * (e * qv - rp * pv), p + f)
+            store(qv + lq * (e * (pv + tv) - rq * qv), q + f)
+            let cv = cyv * qv
+            store(av * load(sum + f) + nv * cv, sum + f)
+            store(av * load(composed + f) + cv, composed + f)
+            f += 8
+        }
+        #endif
+        while f < n {
+            let pf = p[f], qf = q[f]
+            p[f] = pf + lrP * (err * qf - regP * pf)
+            q[f] = qf + lrQ * (err * (pf + t[f]) - regQ * qf)
+            let cf = cy * qf
+            sum[f] = a * sum[f] + count * cf
+            composed[f] = a * composed[f] + cf
             f += 1
         }
     }

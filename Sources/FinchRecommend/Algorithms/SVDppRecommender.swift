@@ -174,7 +174,6 @@ public struct SVDppRecommender: Recommender {
     ) {
         let sum = scratch, composed = scratch + k, implicitTerm = scratch + 2 * k
         let a = 1 - lrY * regY
-        let av = SIMD8<Float>(repeating: a)
         for u in 0..<userCount {
             let start = ur.offsets[u], end = ur.offsets[u + 1]
             if start == end { continue }
@@ -196,30 +195,9 @@ public struct SVDppRecommender: Recommender {
                 let err = ur.values[n] - (mu + bu + BI[i] + dot)
                 bu += rates.lrBu * (err - rates.regBu * bu)
                 BI[i] += rates.lrBi * (err - rates.regBi * BI[i])
-                let e = SIMD8<Float>(repeating: err)
-                let lp = SIMD8<Float>(repeating: rates.lrPu), rp = SIMD8<Float>(repeating: rates.regPu)
-                let lq = SIMD8<Float>(repeating: rates.lrQi), rq = SIMD8<Float>(repeating: rates.regQi)
-                let cy = SIMD8<Float>(repeating: lrY * err * invSqrt)
-                let nv = SIMD8<Float>(repeating: count)
-                var f = 0
-                while f + 8 <= k {
-                    let pv = Kernels.load(p + f), qv = Kernels.load(q + f), iv = Kernels.load(implicitTerm + f)
-                    Kernels.store(pv + lp * (e * qv - rp * pv), p + f)
-                    Kernels.store(qv + lq * (e * (pv + iv) - rq * qv), q + f)
-                    let cv = cy * qv
-                    Kernels.store(av * Kernels.load(sum + f) + nv * cv, sum + f)
-                    Kernels.store(av * Kernels.load(composed + f) + cv, composed + f)
-                    f += 8
-                }
-                while f < k {
-                    let pf = p[f], qf = q[f]
-                    p[f] = pf + rates.lrPu * (err * qf - rates.regPu * pf)
-                    q[f] = qf + rates.lrQi * (err * (pf + implicitTerm[f]) - rates.regQi * qf)
-                    let cf = lrY * err * invSqrt * qf
-                    sum[f] = a * sum[f] + count * cf
-                    composed[f] = a * composed[f] + cf
-                    f += 1
-                }
+                Kernels.svdppStep(
+                    p: p, q: q, implicitTerm: implicitTerm, sum: sum, composed: composed, k, err: err, lrP: rates.lrPu,
+                    regP: rates.regPu, lrQ: rates.lrQi, regQ: rates.regQi, cy: lrY * err * invSqrt, a: a, count: count)
                 scaleA *= a
             }
             BU[u] = bu
