@@ -11,7 +11,7 @@
 # sides get OpenBLAS's native kernels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RATINGS=${1:-/work/shared/data/movielens-100k/ratings.csv}
+RATINGS=${1:-../shared/data/movielens-100k/ratings.csv}
 REPEAT=${2:-3}
 PYTHON=${PYTHON:-/tmp/ref/bin/python}
 SCALE=${SCALE:-1}
