@@ -5,8 +5,8 @@
 # Needs the reference venv for the Python side (PYTHON, default /tmp/ref/bin/python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CSV="${1:-/work/shared/data/sentiment-en/rotten_tomatoes_train.csv}"
-BIO="${2:-/work/shared/data/ner-zh/msra_train.bio}"
+CSV="${1:-../shared/data/sentiment-en/rotten_tomatoes_train.csv}"
+BIO="${2:-../shared/data/ner-zh/msra_train.bio}"
 PY="${PYTHON:-/tmp/ref/bin/python}"
 swift build -c release --product FinchTrainBenchmarks >&2
 finch=$(.build/release/FinchTrainBenchmarks "$CSV" "$BIO" 5)

@@ -132,7 +132,7 @@ def make_tiny():
 
 def minilm_sentences():
     """60+ English sentences of mixed length from ../shared/data plus hard cases."""
-    data = "/work/shared/data"
+    data = os.path.join(os.path.dirname(ROOT), "shared", "data")
     faq = [json.loads(l) for l in open(os.path.join(data, "faq", "chatterbot_english.jsonl"))]
     with open(os.path.join(data, "sentiment-en", "rotten_tomatoes_train.csv")) as f:
         reviews = [r["text"] for r in csv.DictReader(f)]

@@ -2,7 +2,7 @@
 Python's csv module reads from them, for FinchTrain's reader tests.
 
 Run: /tmp/ref/bin/python Scripts/make_data_fixtures.py [DATA_DIR]
-(DATA_DIR defaults to ../shared/data next to the checkout, i.e. /work/shared/data.)
+(DATA_DIR defaults to ../shared/data next to the checkout.)
 Writes Tests/Fixtures/data/*.csv|.bio and Tests/Fixtures/data/expected.json.
 The slices are the first rows/sentences of each file plus (for the CSV) the
 first rows with an embedded quote; nothing is random (seed recorded as "none").
@@ -15,7 +15,7 @@ import sys
 
 from fixture_util import FIXTURES, versions
 
-data_dir = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data"
+data_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "shared", "data")
 out_dir = os.path.join(FIXTURES, "data")
 os.makedirs(out_dir, exist_ok=True)
 
