@@ -6,8 +6,8 @@ import FinchTrain
 import Foundation
 
 let arguments = CommandLine.arguments
-let csv = arguments.count > 1 ? arguments[1] : "/work/shared/data/sentiment-en/rotten_tomatoes_train.csv"
-let bio = arguments.count > 2 ? arguments[2] : "/work/shared/data/ner-zh/msra_train.bio"
+let csv = arguments.count > 1 ? arguments[1] : "../shared/data/sentiment-en/rotten_tomatoes_train.csv"
+let bio = arguments.count > 2 ? arguments[2] : "../shared/data/ner-zh/msra_train.bio"
 let repeats = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
 
 /// This process's CPU time in seconds (user + system), which other jobs on a
