@@ -65,10 +65,8 @@ struct GEMM {
             return
         }
         GEMMThreading.withSingleThreadedBLAS {
-            // Cut the longer side into blocks of whole 16-element panels; with a
-            // transposed right operand (x·Wᵀ) prefer columns, whose blocks are
-            // contiguous rows of W.
-            let alongRows = transposeB ? n < 2 * threads * 16 : m >= n
+            // Cut the longer side into blocks of whole 16-element panels.
+            let alongRows = m >= n
             let length = alongRows ? m : n
             let panels = (length + 15) / 16
             Parallel.forRanges(threads, cost: 1, grain: 1) { workers in
