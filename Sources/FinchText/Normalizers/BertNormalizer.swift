@@ -14,7 +14,7 @@
 /// (Canonical reordering of combining marks is not applied: the marks it
 /// reorders are removed by step 3, and with accents kept `tokenizers` does
 /// not decompose at all.)
-public struct BertNormalizer: Hashable, Sendable {
+struct BertNormalizer: Hashable, Sendable {
     /// Remove control characters and normalize whitespace.
     public var cleanText: Bool
     /// Isolate CJK ideographs with spaces.
