@@ -246,13 +246,47 @@ def training_arguments(args, output_dir):
         disable_tqdm=True, dataloader_num_workers=0)
 
 
-def train(args, model, train_set, collator):
+def balanced_class_weights(label_lists, count):
+    """scikit-learn's "balanced" weights n / (classes * count_c) over the labels that enter the
+    loss (-100 excluded); a class never seen gets weight 1. Finch's `--class-weights auto`."""
+    counts = np.zeros(count)
+    for labels in label_lists:
+        for label in labels:
+            if label >= 0:
+                counts[label] += 1
+    total = counts.sum()
+    return [float(total / (count * c)) if c > 0 else 1.0 for c in counts]
+
+
+def weighted_trainer_class(weights):
+    """A Trainer whose loss is cross-entropy with per-class weights (PyTorch's weighted mean)."""
+    import torch
+    from transformers import Trainer
+
+    class WeightedTrainer(Trainer):
+        def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
+            labels = inputs.pop("labels")
+            outputs = model(**inputs)
+            logits = outputs.logits
+            loss = torch.nn.functional.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), labels.reshape(-1),
+                weight=torch.tensor(weights, dtype=logits.dtype), ignore_index=-100)
+            return (loss, outputs) if return_outputs else loss
+
+    return WeightedTrainer
+
+
+def train(args, model, train_set, collator, class_weights=None):
     """Runs Trainer.train(); returns (trainer, timing dict)."""
     from transformers import Trainer
+    trainer_class = weighted_trainer_class(class_weights) if class_weights else Trainer
+    if args.freeze_embeddings:
+        for parameter in model.base_model.embeddings.parameters():
+            parameter.requires_grad = False
     callback = make_progress_callback(args.log_every)
     with tempfile.TemporaryDirectory(prefix="reference-train-") as output_dir:
-        trainer = Trainer(model=model, args=training_arguments(args, output_dir),
-                          train_dataset=train_set, data_collator=collator, callbacks=[callback])
+        trainer = trainer_class(model=model, args=training_arguments(args, output_dir),
+                                train_dataset=train_set, data_collator=collator, callbacks=[callback])
         start = time.perf_counter()
         result = trainer.train()
         wall = time.perf_counter() - start
@@ -349,7 +383,11 @@ def run_ner(args, tokenizer):
     model = AutoModelForTokenClassification.from_pretrained(
         args.model, num_labels=len(label_names), id2label=dict(enumerate(label_names)),
         label2id=label_id)
-    trainer, timing = train(args, model, train_set, DataCollatorForTokenClassification(tokenizer))
+    weights = None
+    if args.class_weights == "auto":
+        weights = balanced_class_weights([item["labels"] for item in train_set.items], len(label_names))
+    trainer, timing = train(args, model, train_set, DataCollatorForTokenClassification(tokenizer),
+                            class_weights=weights)
     start = time.perf_counter()
     output = trainer.predict(held_set)
     eval_s = time.perf_counter() - start
@@ -494,6 +532,10 @@ def parse_arguments():
     parser.add_argument("--warmup-ratio", type=float, default=0.1)
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=42, help="Trainer / head-initialisation seed")
+    parser.add_argument("--class-weights", choices=["auto"],
+                        help="ner: weight the loss per tag, inverse frequency (Finch's auto)")
+    parser.add_argument("--freeze-embeddings", action="store_true",
+                        help="do not train the embedding layer (Finch's --freeze-embeddings)")
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
     parser.add_argument("--log-every", type=int, default=20, help="progress every N steps")
     parser.add_argument("--steps", type=int, default=10, help="step-time: timed steps")
