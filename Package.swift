@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
         .target(name: "FinchRecommend", dependencies: ["FinchTensor", "CFinchBLAS"]),
         .target(name: "FinchApps", dependencies: ["FinchTensor", "FinchText", "FinchTransformers", "CFinchBLAS"]),
-        .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN"]),
+        .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN", "FinchTransformers"]),
         .executableTarget(
             name: "finch",
             dependencies: [

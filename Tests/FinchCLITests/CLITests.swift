@@ -13,10 +13,14 @@ enum CLI {
     }
 
     /// Runs finch with `arguments` and `stdin`; returns (status, stdout, stderr).
-    static func run(_ arguments: [String], stdin: String = "") throws -> (Int32, String, String) {
+    /// `environment` entries are added to (or replace) this process's environment.
+    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (Int32, String, String) {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
         p.standardInput = inPipe
         p.standardOutput = outPipe

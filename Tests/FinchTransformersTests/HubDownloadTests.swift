@@ -6,106 +6,6 @@ import Testing
 
 @testable import FinchTransformers
 
-/// A fake hub on 127.0.0.1 serving the tiny BERT fixture in the Hugging Face
-/// URL layout: the repository listing, HEAD metadata (LFS files answer with a
-/// redirect carrying `X-Linked-Size` / `X-Linked-Etag`, others with a git
-/// blob id `ETag`), and downloads through a redirect to a "CDN" path. It can
-/// corrupt or cut short a file's bytes while still advertising the originals.
-final class FakeHub: @unchecked Sendable {
-    static let repository = "finch-test/tiny-bert"
-    static let commit = "0123456789abcdef0123456789abcdef01234567"
-    let files: [String: [UInt8]]
-    let lfs: Set<String> = ["model.safetensors"]
-    private let lock = NSLock()
-    private var corrupted: Set<String> = []
-    private var truncated: Set<String> = []
-    private var server: LocalHTTPServer?
-    /// When set, LFS downloads redirect to this host name (same server), as the hub redirects to a CDN.
-    private var redirectHost: String?
-
-    init() throws {
-        let dir = TestSupport.fixtureURL("tiny-bert")
-        let modules = #"[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}, "#
-            + #"{"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]"#
-        files = [
-            "config.json": Array(try Data(contentsOf: dir.appendingPathComponent("config.json"))),
-            "model.safetensors": Array(try Data(contentsOf: dir.appendingPathComponent("model.safetensors"))),
-            "modules.json": Array(modules.utf8),
-            "1_Pooling/config.json": Array(#"{"word_embedding_dimension": 32, "pooling_mode_cls_token": true}"#.utf8),
-            "README.md": Array("# tiny".utf8),
-            "onnx/model.onnx": [1, 2, 3],
-            "pytorch_model.bin": [4, 5, 6],
-        ]
-        server = try LocalHTTPServer { [unowned self] in self.respond($0) }
-    }
-
-    var endpoint: URL { server!.baseURL }
-    var requests: [LocalHTTPServer.Request] { server!.requests }
-    func stop() { server?.stop() }
-
-    func corrupt(_ file: String, _ on: Bool = true) { lock.withLock { if on { corrupted.insert(file) } else { corrupted.remove(file) } } }
-    func truncate(_ file: String) { lock.withLock { _ = truncated.insert(file) } }
-    func redirect(toHost host: String) { lock.withLock { redirectHost = host } }
-
-    static func sha256(_ bytes: [UInt8]) -> String {
-        var d = SHA256Digest()
-        d.update(bytes)
-        return d.finalizeHex()
-    }
-
-    static func blobID(_ bytes: [UInt8]) -> String {
-        var d = GitBlobDigest(size: bytes.count)
-        d.update(bytes)
-        return d.finalizeHex()
-    }
-
-    func listing() -> [UInt8] {
-        let siblings: [[String: Any]] = files.keys.sorted().map { name in
-            let bytes = files[name]!
-            var entry: [String: Any] = ["rfilename": name, "size": bytes.count, "blobId": Self.blobID(bytes)]
-            if lfs.contains(name) { entry["lfs"] = ["sha256": Self.sha256(bytes), "size": bytes.count, "pointerSize": 134] }
-            return entry
-        }
-        let object: [String: Any] = ["id": Self.repository, "sha": Self.commit, "siblings": siblings]
-        return Array(try! JSONSerialization.data(withJSONObject: object))
-    }
-
-    func respond(_ request: LocalHTTPServer.Request) -> LocalHTTPServer.Response {
-        let repo = Self.repository
-        if request.path == "/api/models/\(repo)/revision/main" || request.path == "/api/models/\(repo)/revision/\(Self.commit)" {
-            return .init(status: 200, headers: ["Content-Type": "application/json"], body: listing())
-        }
-        if request.path.hasPrefix("/api/models/") { return .init(status: 404, body: Array(#"{"error": "not found"}"#.utf8)) }
-        if request.path.hasPrefix("/private/") { return .init(status: 401) }
-        let resolve = "/\(repo)/resolve/\(Self.commit)/"
-        if request.path.hasPrefix(resolve) {
-            let name = String(request.path.dropFirst(resolve.count)).removingPercentEncoding ?? ""
-            guard let bytes = files[name] else { return .init(status: 404) }
-            if lfs.contains(name) {
-                let host = lock.withLock { redirectHost }
-                let location = host.map { "http://\($0):\(server!.port)/cdn/\(name)" } ?? "/cdn/\(name)"
-                return .init(status: 302, headers: ["Location": location, "X-Repo-Commit": Self.commit,
-                                                    "X-Linked-Size": String(bytes.count),
-                                                    "X-Linked-Etag": "\"\(Self.sha256(bytes))\"", "ETag": "\"ignored\""])
-            }
-            return serve(name, bytes, headers: ["ETag": "W/\"\(Self.blobID(bytes))\"", "X-Repo-Commit": Self.commit])
-        }
-        if request.path.hasPrefix("/cdn/") {
-            let name = String(request.path.dropFirst(5))
-            guard let bytes = files[name] else { return .init(status: 404) }
-            return serve(name, bytes, headers: [:])
-        }
-        return .init(status: 404)
-    }
-
-    private func serve(_ name: String, _ bytes: [UInt8], headers: [String: String]) -> LocalHTTPServer.Response {
-        let (bad, short) = lock.withLock { (corrupted.contains(name), truncated.contains(name)) }
-        var body = bytes
-        if bad { body[body.count / 2] ^= 0xFF }
-        return .init(status: 200, headers: headers, body: body, truncateAfter: short ? body.count / 2 : nil)
-    }
-}
-
 @Suite struct HubDownloadTests {
     static func client(_ hub: FakeHub) throws -> HubClient {
         HubClient(endpoint: hub.endpoint, cacheDirectory: try SaveLoadTests.temporaryDirectory())
@@ -122,7 +22,7 @@ final class FakeHub: @unchecked Sendable {
         let reference = try ModelReference(parsing: "hf:finch-test/tiny-bert")
         let dir = try await reference.resolve(hub: client)
         #expect(dir.path.hasSuffix("models--finch-test--tiny-bert/snapshots/\(FakeHub.commit)"))
-        for name in ["config.json", "model.safetensors", "modules.json", "1_Pooling/config.json"] {
+        for name in ["config.json", "model.safetensors", "modules.json", "1_Pooling/config.json", "vocab.txt", "tokenizer_config.json"] {
             #expect(FileManager.default.contents(atPath: dir.appendingPathComponent(name).path).map(Array.init) == hub.files[name])
         }
         for skipped in ["README.md", "onnx/model.onnx", "pytorch_model.bin"] {
@@ -133,11 +33,11 @@ final class FakeHub: @unchecked Sendable {
         let batch = SaveLoadTests.batch
         #expect((try downloaded.inference(batch)).lastHiddenState.scalars == (try original.inference(batch)).lastHiddenState.scalars)
         #expect(try SentenceEmbedder(contentsOf: dir).pooling.config.modes == [.cls])
-        #expect(Self.fileDownloads(hub) == 5)  // four files, the LFS one through a redirect
+        #expect(Self.fileDownloads(hub) == 7)  // six files, the LFS one through a redirect
 
         // Second use: the complete snapshot is reused, no file is fetched again.
         #expect(try await reference.resolve(hub: client).path == dir.path)
-        #expect(Self.fileDownloads(hub) == 5)
+        #expect(Self.fileDownloads(hub) == 7)
 
         // Hub unreachable: the cached snapshot for the revision (and for its commit) still resolves.
         hub.stop()
