@@ -1,3 +1,4 @@
+import FinchTransformers
 import Foundation
 
 /// Reads labelled texts from CSV, TSV or JSON-lines files into
@@ -197,7 +198,7 @@ public struct ClassificationReader: Sendable {
         let label: String
         switch value {
         case .string(let s): label = s.trimmingWhitespace
-        case .integer(let i): label = String(i)
+        case .int(let i): label = String(i)
         case .bool(let b): label = b ? "true" : "false"
         default:
             throw DataError.invalidValue(
