@@ -16,26 +16,41 @@ public enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     /// An object.
     case object([String: JSONValue])
 
-    /// Reads whichever JSON type is present. The probes below are alternatives,
-    /// not swallowed errors: a value that is none of the scalar types is read
-    /// as an object, and that read reports the decoding error.
+    /// Reads whichever JSON type is present. Each probe that fails with a
+    /// type mismatch only means "not this type"; any other decoding error is
+    /// thrown, and a value that is no scalar or array is read as an object,
+    /// whose read reports what is wrong.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
             self = .null
-        } else if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
-        } else if let i = try? c.decode(Int.self) {
-            self = .int(i)
-        } else if let d = try? c.decode(Double.self) {
-            self = .double(d)
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
-        } else if let a = try? c.decode([JSONValue].self) {
-            self = .array(a)
-        } else {
-            self = .object(try c.decode([String: JSONValue].self))
+            return
         }
+        do {
+            self = .string(try c.decode(String.self))
+            return
+        } catch DecodingError.typeMismatch {}
+        do {
+            self = .bool(try c.decode(Bool.self))
+            return
+        } catch DecodingError.typeMismatch {}
+        do {
+            self = .int(try c.decode(Int.self))
+            return
+        } catch {
+            // Foundation reports 0.5 or 1e30 read as an Int with an error that is not
+            // always a type mismatch; either way the value is not an Int and the
+            // Double probe below decides.
+        }
+        do {
+            self = .double(try c.decode(Double.self))
+            return
+        } catch DecodingError.typeMismatch {}
+        do {
+            self = .array(try c.decode([JSONValue].self))
+            return
+        } catch DecodingError.typeMismatch {}
+        self = .object(try c.decode([String: JSONValue].self))
     }
 
     /// Writes the value back as the same JSON type.
