@@ -9,8 +9,9 @@
 # linear decay, clipping at 1.0, seed SEED (default 42). OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for this command.
 # FINCH_ARGS adds options to `finch train` (e.g. "--eval-steps 141 --class-weights auto").
 #
-# The JSON line reports the exported model's held-out scores (Finch keeps the best evaluation) and
-# `last_eval`, the evaluation after the final step: that one is the model the reference reports.
+# Finch exports the model after the last step (--export-last), the one the reference reports, not
+# the best evaluation's (the dev set here is the held-out set). The JSON line gives its held-out
+# scores and every evaluation along the run (`evals`, `last_eval`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 task="$1"; heldout="$2"
@@ -18,7 +19,7 @@ DATA="${DATA:-../shared/data}"
 work=$(mktemp -d)
 swift build -c release --product finch >&2
 finch=.build/release/finch
-recipe=(--epochs "${EPOCHS:-1}" --batch-size 16 --lr "${LR:-5e-5}" --max-length 128 --warmup-ratio 0.1 --weight-decay 0.01 --seed "${SEED:-42}" --logging-steps 50)
+recipe=(--epochs "${EPOCHS:-1}" --batch-size 16 --lr "${LR:-5e-5}" --max-length 128 --warmup-ratio 0.1 --weight-decay 0.01 --seed "${SEED:-42}" --logging-steps 50 --export-last)
 # shellcheck disable=SC2206
 extra=(${FINCH_ARGS:-})
 if [ "$task" = classify ]; then

@@ -184,8 +184,8 @@ public final class Trainer<Task: TrainingTask> {
         try saveCheckpoint()
         try writeCurves(log)
         if stoppedEarly, let best = state.bestMetric { events(.earlyStopped(step: state.globalStep, bestMetric: best)) }
-        // The exported model is the best one when there was a dev set.
-        if FileManager.default.fileExists(atPath: bestDirectory.path), state.bestStep != nil {
+        // The exported model is the best one when there was a dev set (unless told to keep the last).
+        if c.exportBestModel, FileManager.default.fileExists(atPath: bestDirectory.path), state.bestStep != nil {
             try restoreBest()
         }
         model.eval()

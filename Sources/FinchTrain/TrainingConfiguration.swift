@@ -44,6 +44,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Dev metric that picks the best checkpoint and drives early stopping.
     public var metricForBestModel: String = "loss"
     public var greaterIsBetter: Bool = false
+    /// With a dev set, export (and leave in memory) the best evaluation's model;
+    /// false keeps the model after the last step, as the Hugging Face Trainer does
+    /// without `load_best_model_at_end`. `best/` is written either way.
+    public var exportBestModel: Bool = true
     /// Sort examples by length inside shuffled pools so batches need little padding.
     public var lengthBucketing: Bool = true
     /// FGM adversarial training on the word embeddings: perturbation size ε (nil: off).

@@ -140,6 +140,30 @@ func temporaryDirectory() -> URL {
         #expect(summary.steps == 3 * 5)  // best at epoch 1, two more without improvement
     }
 
+    @Test func exportsTheBestEvaluationsModelUnlessToldToKeepTheLast() throws {
+        func run(exportBest: Bool) throws -> (exported: [String: [Float]], best: [String: [Float]]) {
+            let task = PointTask(seed: 1)
+            task.constantMetric = 0.5  // the first evaluation stays the best one
+            var c = Self.configuration()
+            c.epochs = 3
+            c.exportBestModel = exportBest
+            let out = temporaryDirectory()
+            _ = try Trainer(task: task, configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
+                            outputDirectory: out).run()
+            func read(_ url: URL) throws -> [String: [Float]] {
+                try SafetensorsFile(contentsOf: url).tensors().mapValues(\.scalars)
+            }
+            let exported = try read(out.appendingPathComponent("model.safetensors"))
+            #expect(exported == task.net.stateDict().mapValues(\.scalars))
+            return (exported, try read(out.appendingPathComponent("best/model.safetensors")))
+        }
+        let best = try run(exportBest: true)
+        #expect(best.exported == best.best)
+        let last = try run(exportBest: false)
+        #expect(last.best == best.best)
+        #expect(last.exported != last.best)
+    }
+
     @Test func badSettingsAreNamed() throws {
         var c = Self.configuration()
         c.batchSize = 0
