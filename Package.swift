@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
-        .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchTestSupport"]),
+        .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchNN", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendCLITests", dependencies: ["finch"]),
     ],
     swiftLanguageModes: [.v6]

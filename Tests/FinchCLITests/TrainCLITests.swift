@@ -1,3 +1,4 @@
+import FinchNN
 import Foundation
 import Testing
 
@@ -26,6 +27,8 @@ import Testing
         for file in ["config.json", "model.safetensors", "vocab.txt", "finch_task.json", "metrics.jsonl", "training_curves.svg"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file) missing")
         }
+        // With a dev set the exported weights are the best evaluation's.
+        #expect(try Self.weights(out + "/model.safetensors") == Self.weights(out + "/best/model.safetensors"))
         let (es, eout, _) = try CLI.run(["evaluate", "--model", out, "--data", Self.fixture("tiny-sentiment.csv"), "--json"])
         #expect(es == 0)
         let metrics = try Self.json(Substring(eout.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -39,6 +42,25 @@ import Testing
         #expect(first["label"] as? String == "pos")
         #expect(second["label"] as? String == "neg")
         #expect((first["scores"] as? [String: Double])?.count == 2)
+    }
+
+    static func weights(_ path: String) throws -> [String: [Float]] {
+        try SafetensorsFile(contentsOf: URL(fileURLWithPath: path)).tensors().mapValues(\.scalars)
+    }
+
+    @Test func exportLastKeepsTheFinalWeights() throws {
+        let out = Self.temp()
+        let (status, _, stderr) = try CLI.run([
+            "train", "classify", "--model", Self.model, "--train", Self.fixture("tiny-sentiment.csv"), "--out", out,
+            "--epochs", "3", "--batch-size", "8", "--lr", "1e-2", "--max-length", "16", "--export-last",
+        ])
+        #expect(status == 0, "\(stderr)")
+        let exported = try Self.weights(out + "/model.safetensors")
+        let final = try Self.weights(out + "/checkpoint/model.safetensors")
+        #expect(!exported.isEmpty)
+        #expect(exported.allSatisfy { final[$0.key] == $0.value })
+        // The best evaluation here is epoch 1's (seeded), so the two exports differ.
+        #expect(try Self.weights(out + "/best/model.safetensors") != final)
     }
 
     @Test func nerTrainPredictGivesWholeWordsWithOffsets() throws {
