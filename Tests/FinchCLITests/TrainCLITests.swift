@@ -60,7 +60,7 @@ import Testing
         #expect(!exported.isEmpty)
         #expect(exported.allSatisfy { final[$0.key] == $0.value })
         // The best evaluation here is epoch 1's (seeded), so the two exports differ.
-        #expect(try Self.weights(out + "/best/model.safetensors") != final)
+        #expect(try Self.weights(out + "/best/model.safetensors").contains { final[$0.key] != $0.value })
     }
 
     @Test func nerTrainPredictGivesWholeWordsWithOffsets() throws {
