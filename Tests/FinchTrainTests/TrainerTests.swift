@@ -191,5 +191,11 @@ func temporaryDirectory() -> URL {
         // Bucketed batches have a small length spread.
         let spread = a.map { batch in batch.map { lengths[$0] }.max()! - batch.map { lengths[$0] }.min()! }
         #expect(spread.reduce(0, +) / spread.count <= 6)
+        // Without bucketing: the same shuffled order, cut in consecutive batches.
+        let plain = EpochPlan.batches(lengths: lengths, batchSize: 8, seed: 3, epoch: 1, bucketing: false)
+        #expect(plain.map(\.count) == Array(repeating: 8, count: 12) + [4])
+        #expect(plain.flatMap { $0 }.sorted() == Array(0..<100))
+        #expect(plain != a)
+        #expect(plain == EpochPlan.batches(lengths: lengths, batchSize: 8, seed: 3, epoch: 1, bucketing: false))
     }
 }
