@@ -13,7 +13,7 @@ public struct TrainingSummary: Sendable {
 }
 
 /// Fine-tunes a task's model with AdamW, warmup + decay, gradient clipping and
-/// accumulation, length-bucketed batches, evaluation, early stopping, best-model
+/// accumulation, optional length-bucketed batches, evaluation, early stopping, best-model
 /// selection and exact resume. Files in `outputDirectory`: `checkpoint/`
 /// (resumable state), `best/` (best model so far), `metrics.jsonl`, and at the
 /// end the chosen model itself in Hugging Face layout.

@@ -48,8 +48,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// false keeps the model after the last step, as the Hugging Face Trainer does
     /// without `load_best_model_at_end`. `best/` is written either way.
     public var exportBestModel: Bool = true
-    /// Sort examples by length inside shuffled pools so batches need little padding.
-    public var lengthBucketing: Bool = true
+    /// Sort examples by length inside shuffled pools so batches need little padding
+    /// (faster; the Hugging Face Trainer's `group_by_length`). Off by default, as
+    /// there: on MSRA NER, seed 7, bucketed batches ended 2 F1 points lower.
+    public var lengthBucketing: Bool = false
     /// FGM adversarial training on the word embeddings: perturbation size ε (nil: off).
     public var adversarialEpsilon: Double? = nil
     /// Write a resumable checkpoint every N optimizer steps (nil: at each evaluation and at the end).

@@ -24,8 +24,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("early-stopping-patience"), help: "Stop after N evaluations without improvement.") var earlyStoppingPatience: Int?
     @Option(name: .customLong("metric"), help: "Dev metric that picks the best model (classify: accuracy, macro_f1, weighted_f1, loss; ner: f1, precision, recall).") var metric: String?
     @Flag(name: .customLong("length-bucketing"), inversion: .prefixedNo,
-          help: "Batch examples of similar length (less padding, faster); --no-length-bucketing samples batches uniformly, as the Hugging Face Trainer does by default.")
-    var lengthBucketing = true
+          help: "Batch examples of similar length: less padding, faster steps, sometimes a lower score (the Hugging Face Trainer's group_by_length). Off by default, as there.")
+    var lengthBucketing = false
     @Flag(name: .customLong("export-last"), help: "Export the model after the last step instead of the best evaluation's (best/ is kept either way).") var exportLast = false
     @Option(name: .customLong("class-weights"), help: "Loss weights per label: auto (inverse frequency) or LABEL=W,LABEL=W.") var classWeights: String?
     @Option(name: .customLong("lora-rank"), help: "Train LoRA adapters of this rank instead of all weights.") var loraRank: Int?
