@@ -34,6 +34,9 @@ let package = Package(
         // Row kernels of the BERT inference path (layer norm, GELU, softmax),
         // vectorised per CPU through function-level target attributes.
         .target(name: "CFinchBertKernels"),
+        // What every layer shares and none owns: delimited text, JSON Lines, JSON values,
+        // atomic writes, top-k, progress events, error locations. Foundation only.
+        .target(name: "FinchSupport"),
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchTensor"]),
         // Tokenizers: Foundation only, no tensor code.
@@ -59,6 +62,7 @@ let package = Package(
         .executableTarget(name: "FinchTextBenchmarks", dependencies: ["FinchText"], path: "Benchmarks/FinchTextBenchmarks"),
         .executableTarget(name: "RecommendBenchmarks", dependencies: ["FinchRecommend", "FinchTensor"], path: "Benchmarks/RecommendBenchmarks"),
         .executableTarget(name: "EmbedBenchmarks", dependencies: ["FinchTransformers", "FinchTensor", "CFinchBLAS"], path: "Benchmarks/EmbedBenchmarks"),
+        .testTarget(name: "FinchSupportTests", dependencies: ["FinchSupport"]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
         .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
         .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
@@ -67,7 +71,6 @@ let package = Package(
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
         .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchNN", "FinchTestSupport"]),
-        .testTarget(name: "FinchRecommendCLITests", dependencies: ["finch"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,28 +3,10 @@ import Testing
 
 /// Runs the built `finch` binary (the test target depends on it, so it is built).
 enum RecommendCLI {
-    static var binary: URL {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("finch").path) && dir.path != "/" {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir.appendingPathComponent("finch")
-    }
-
-    /// Runs `finch recommend` with `arguments`; returns (status, stdout, stderr).
+    /// Runs `finch recommend` with `arguments` and no standard input; returns (status, stdout, stderr).
     static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = ["recommend"] + arguments
-        let outPipe = Pipe(), errPipe = Pipe()
-        p.standardOutput = outPipe
-        p.standardError = errPipe
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let (status, out, err) = try CLI.run(["recommend"] + arguments)
+        return (status, out, err)
     }
 
     static func json(_ line: Substring) throws -> [String: Any] {
