@@ -11,7 +11,9 @@ public enum FineTuning {
     /// Fine-tunes a sequence classifier.
     public static func classify(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
                                 events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
-        try check(r, metrics: r.multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification)
+        var notes: [String] = []
+        let maxLength = try check(r, metrics: r.multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification,
+                                  notes: &notes)
         if r.multiLabel && r.classWeights == .balanced {
             throw TrainingError.invalidConfiguration(
                 setting: .classWeights, reason: "balanced weights are for single-label data; give a positive weight per label")
@@ -25,7 +27,7 @@ public enum FineTuning {
                 holdOutFraction: r.holdOut)
             try requireTwoLabels(data.labels, file: r.trainFile)
         }
-        let task = try TextClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: r.maxLength,
+        let task = try TextClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
                                               seed: r.training.seed)
         if r.multiLabel {
             task.classifier.problemType = .multiLabelClassification
@@ -34,31 +36,32 @@ public enum FineTuning {
         task.metadata.textColumn = r.columns.text
         task.metadata.textPairColumn = r.columns.textPair
         task.metadata.labelColumn = r.columns.label
-        return try fineTune(task, data: data, request: r, notes: [], stop: stop, events: events)
+        return try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
     }
 
     /// Fine-tunes a token classifier (NER).
     public static func tag(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
                            events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
-        try check(r, metrics: TrainingMetric.entities)
+        var notes: [String] = []
+        let maxLength = try check(r, metrics: TrainingMetric.entities, notes: &notes)
         let data = try TaskData<TaggedSentence>.load(train: r.trainFile, dev: r.devFile, seed: r.training.seed, holdOutFraction: r.holdOut)
         try requireTwoLabels(data.labels, file: r.trainFile)
         let tokenizer = try Tokenizer.load(directory: r.modelDirectory)
-        var notes: [String] = []
         let noSpaces = TokenClassificationTask.wantsBoundaryDropped(data.train, tokenizer: tokenizer)
         let boundary = r.wordBoundary ?? (noSpaces ? .drop : .keep)
         if r.wordBoundary == nil && noSpaces {
             notes.append("words are written without spaces and the tokenizer marks word starts: no boundary piece per word (word boundary: drop)")
         }
-        let task = try TokenClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: r.maxLength,
+        let task = try TokenClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
                                                boundary: boundary, splitting: noSpaces ? .characters : .whitespace, seed: r.training.seed)
         return try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
     }
 
     /// What both recipes check before reading any data: the request itself,
     /// the chosen metric against what the task reports, and the request
-    /// against the model's `config.json`.
-    static func check(_ r: FineTuningRequest, metrics: [TrainingMetric]) throws {
+    /// against the model's `config.json`. Returns the length to train with
+    /// (noting when the default was capped).
+    static func check(_ r: FineTuningRequest, metrics: [TrainingMetric], notes: inout [String]) throws -> Int {
         try r.validate()
         let metric = r.training.metricForBestModel
         guard metrics.contains(metric) else {
@@ -66,7 +69,11 @@ public enum FineTuning {
                 setting: .metric, reason: "'\(metric.rawValue)' is not reported by this task; choose one of "
                     + metrics.map(\.rawValue).joined(separator: ", "))
         }
-        try r.validate(against: Checkpoint.readConfig(BertConfig.self, from: r.modelDirectory))
+        let maxLength = try r.validate(against: Checkpoint.readConfig(BertConfig.self, from: r.modelDirectory))
+        if r.maxLength == nil && maxLength < FineTuningRequest.defaultMaxLength {
+            notes.append("maximum length \(maxLength) tokens, the model's position limit (the default \(FineTuningRequest.defaultMaxLength) is above it)")
+        }
+        return maxLength
     }
 
     /// A classifier or tagger needs two labels to tell apart.

@@ -14,8 +14,11 @@ public struct FineTuningRequest: Sendable {
     public var outputDirectory: URL
     /// Optimizer, schedule, evaluation and checkpoint settings.
     public var training = TrainingConfiguration()
-    /// Tokens per example, special tokens included (at most the model's position limit).
-    public var maxLength = 128
+    /// Tokens per example, special tokens included (at most the model's
+    /// position limit); nil: `defaultMaxLength`, capped at that limit.
+    public var maxLength: Int? = nil
+    /// The length used when `maxLength` is nil and the model allows it.
+    public static let defaultMaxLength = 128
     /// Classification: the text, text-pair and label columns.
     public var columns = ClassificationColumns()
     /// Per-label loss weights (nil: plain cross-entropy).
@@ -76,7 +79,7 @@ public struct FineTuningRequest: Sendable {
         func check(_ ok: Bool, _ setting: TrainingSetting, _ why: String) throws {
             if !ok { throw TrainingError.invalidConfiguration(setting: setting, reason: why) }
         }
-        try check(maxLength >= 4, .maxLength, "must be at least 4")
+        try check(maxLength.map { $0 >= 4 } ?? true, .maxLength, "must be at least 4")
         try check(holdOut > 0 && holdOut < 1, .holdOut, "must be in (0, 1)")
         try check(freezeLayers >= 0, .freezeLayers, "must not be negative")
         if let lora {
@@ -97,18 +100,23 @@ public struct FineTuningRequest: Sendable {
     /// position limit, the LoRA rank against its hidden size, the frozen
     /// layers against its layer count.
     ///
+    /// - Returns: the length to train with: `maxLength`, or without one
+    ///   `defaultMaxLength` capped at the position limit.
     /// - Throws: `TrainingError.invalidConfiguration` naming the setting and the model's limit.
-    public func validate(against config: BertConfig) throws {
+    @discardableResult
+    public func validate(against config: BertConfig) throws -> Int {
         func check(_ ok: Bool, _ setting: TrainingSetting, _ why: String) throws {
             if !ok { throw TrainingError.invalidConfiguration(setting: setting, reason: why) }
         }
-        try check(maxLength <= config.maxPositionEmbeddings, .maxLength,
-                  "must be at most \(config.maxPositionEmbeddings), the model's position limit (max_position_embeddings)")
+        let limit = config.maxPositionEmbeddings
+        try check(maxLength.map { $0 <= limit } ?? true, .maxLength,
+                  "must be at most \(limit), the model's position limit (max_position_embeddings)")
         if let lora {
             try check(lora.rank <= config.hiddenSize, .loraRank, "must be at most \(config.hiddenSize), the model's hidden size")
         }
         try check(freezeLayers <= config.numHiddenLayers, .freezeLayers,
                   "must be at most \(config.numHiddenLayers), the model's number of layers")
+        return maxLength ?? Swift.min(Self.defaultMaxLength, limit)
     }
 
     /// An absolute path with symbolic links, `.` and `..` resolved (as far as the path exists).

@@ -14,8 +14,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Passes over the training data.") var epochs = 3
     @Option(name: .customLong("batch-size"), help: "Examples per batch.") var batchSize = 16
     @Option(help: "Peak learning rate (AdamW).") var lr = 2e-5
-    @Option(name: .customLong("max-length"), help: "Tokens per example, special tokens included (at most the model's position limit); longer input is cut.")
-    var maxLength = 128
+    @Option(name: .customLong("max-length"),
+            help: "Tokens per example, special tokens included, at most the model's position limit (default: 128, capped at that limit); longer input is cut.")
+    var maxLength: Int?
     @Option(name: .customLong("warmup-ratio"), help: "Fraction of steps spent warming up the learning rate, in [0, 1).") var warmupRatio = 0.1
     @Option(name: .customLong("weight-decay"), help: "Decoupled weight decay (not applied to biases and LayerNorm weights).") var weightDecay = 0.01
     @Option(help: "Learning-rate schedule after warmup.") var schedule: ScheduleKind = .linear
