@@ -22,13 +22,19 @@ public enum TrainingEvent: Sendable {
 
 /// Progress of one optimizer step.
 public struct StepProgress: Sendable, Equatable {
+    /// Optimizer steps done.
     public var step: Int
+    /// Optimizer steps of the whole run.
     public var totalSteps: Int
+    /// Epochs done, fractional.
     public var epoch: Double
     /// Mean training loss since the last logged step.
     public var loss: Double
+    /// The learning rate of this step.
     public var learningRate: Double
+    /// Global gradient norm before clipping (nil without clipping).
     public var gradientNorm: Double?
+    /// Steps per second since the run (or the resume) started.
     public var stepsPerSecond: Double
     /// Seconds left at the current pace.
     public var secondsRemaining: Double
@@ -38,6 +44,7 @@ public struct StepProgress: Sendable, Equatable {
 /// writes a checkpoint it can resume from.
 public final class StopSignal: Sendable {
     private let flag = Atomic<Bool>(false)
+    /// A signal nobody has raised yet.
     public init() {}
     /// Asks the run to stop.
     public func requestStop() { flag.store(true, ordering: .relaxed) }
