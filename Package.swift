@@ -38,18 +38,18 @@ let package = Package(
         // atomic writes, top-k, progress events, error locations. Foundation only.
         .target(name: "FinchSupport"),
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
-        .target(name: "FinchNN", dependencies: ["FinchTensor"]),
+        .target(name: "FinchNN", dependencies: ["FinchSupport", "FinchTensor"]),
         // Tokenizers: Foundation only, no tensor code.
         .target(name: "FinchText"),
-        .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "FinchText", "CFinchBLAS", "CFinchBertKernels"]),
-        .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
-        .target(name: "FinchRecommend", dependencies: ["FinchTensor", "CFinchBLAS"]),
-        .target(name: "FinchApps", dependencies: ["FinchTensor", "FinchText", "FinchTransformers", "CFinchBLAS"]),
+        .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchBLAS", "CFinchBertKernels"]),
+        .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
+        .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "CFinchBLAS"]),
+        .target(name: "FinchApps", dependencies: ["FinchSupport", "FinchTensor", "FinchText", "FinchTransformers", "CFinchBLAS"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN", "FinchTransformers"]),
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
+                "FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,8 +67,8 @@ let package = Package(
         .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
         .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
         .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport"]),
-        .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchTestSupport"]),
-        .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchTestSupport"]),
+        .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
+        .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
         .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchNN", "FinchTestSupport"]),
     ],

@@ -1,27 +1,28 @@
 /// One record of a delimited file, as raw bytes: the fields are stored back
 /// to back in `bytes`, field `i` spanning `fieldStart(i) ..< fieldEnds[i]`.
 /// Quotes are already removed and doubled quotes collapsed.
-struct DelimitedRecord {
+public struct DelimitedRecord: Sendable {
     /// The fields' bytes, concatenated.
-    var bytes: [UInt8] = []
+    public var bytes: [UInt8] = []
     /// End offset in `bytes` of each field.
-    var fieldEnds: [Int] = []
+    public var fieldEnds: [Int] = []
     /// The 1-based line each field starts on (a quoted field may span lines).
-    var fieldLines: [Int] = []
+    public var fieldLines: [Int] = []
     /// The 1-based line the record starts on.
-    var line = 1
+    public var line = 1
 
     /// Number of fields.
-    var count: Int { fieldEnds.count }
+    public var count: Int { fieldEnds.count }
 
     /// Calls `body` with the bytes of field `index`.
-    func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let start = index == 0 ? 0 : fieldEnds[index - 1]
         let end = fieldEnds[index]
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
-    mutating func reset(line: Int) {
+    /// Empties the record, keeping its storage, for a record starting on `line`.
+    public mutating func reset(line: Int) {
         bytes.removeAll(keepingCapacity: true)
         fieldEnds.removeAll(keepingCapacity: true)
         fieldLines.removeAll(keepingCapacity: true)
@@ -42,12 +43,15 @@ struct DelimitedRecord {
 ///   lone `"`; a quote inside an unquoted field is an ordinary character;
 /// - strict: text after a closing quote (`"ab"c`) and a quote left open at the
 ///   end of the file are errors, not guesses.
-struct DelimitedParser {
+public struct DelimitedParser {
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
-    let delimiter: UInt8
-    let quoting: Bool
-    let file: String
+    /// The byte between fields (`,` or tab).
+    public let delimiter: UInt8
+    /// Whether `"` opens a quoted field.
+    public let quoting: Bool
+    /// The file name used in errors.
+    public let file: String
 
     private var record = DelimitedRecord()
     private var state = State.fieldStart
@@ -57,7 +61,8 @@ struct DelimitedParser {
     private var lastWasCR = false
     private var recordOpen = false
 
-    init(delimiter: UInt8, quoting: Bool, file: String) {
+    /// A parser for fields separated by `delimiter`; `file` names the input in errors.
+    public init(delimiter: UInt8, quoting: Bool, file: String) {
         self.delimiter = delimiter
         self.quoting = quoting
         self.file = file
@@ -68,7 +73,7 @@ struct DelimitedParser {
     private static let cr: UInt8 = 0x0D
 
     /// Parses `chunk`, calling `emit` for every record completed in it.
-    mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, _ emit: (DelimitedRecord) throws -> Void) throws {
+    public mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, _ emit: (DelimitedRecord) throws -> Void) throws {
         guard let p = chunk.baseAddress else { return }
         let n = chunk.count
         let delimiter = self.delimiter
@@ -154,7 +159,7 @@ struct DelimitedParser {
 
     /// Completes the last record when the input does not end with a line
     /// break; fails on a quote left open.
-    mutating func finish(_ emit: (DelimitedRecord) throws -> Void) throws {
+    public mutating func finish(_ emit: (DelimitedRecord) throws -> Void) throws {
         if state == .quoted {
             throw DataError.unterminatedQuote(file: file, line: quoteLine, field: record.count + 1)
         }

@@ -8,10 +8,10 @@ import Darwin
 /// Reads a file in fixed-size chunks so readers never hold more than one
 /// chunk of raw bytes (plus the record being parsed). A UTF-8 byte-order mark
 /// at the start of the file is dropped.
-enum ByteChunks {
+public enum ByteChunks {
     /// Bytes read per system call: large enough that the call cost vanishes,
     /// small enough to stay in cache.
-    static let chunkSize = 1 << 20
+    public static let chunkSize = 1 << 20
 
     /// Calls `body` with each chunk of `url`'s contents, in order. Returns
     /// the number of bytes passed to `body` (0 for an empty file, or one that
@@ -19,7 +19,7 @@ enum ByteChunks {
     ///
     /// - Parameter file: the name used in errors.
     @discardableResult
-    static func forEach(
+    public static func forEach(
         in url: URL, file: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws -> Int {
         let fd = open(url.path, O_RDONLY)

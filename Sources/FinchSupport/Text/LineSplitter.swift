@@ -1,5 +1,5 @@
 /// Receives the lines of a `LineSplitter`.
-protocol LineSink {
+public protocol LineSink {
     /// Handles line `number` (1-based), without its line break.
     mutating func line(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) throws
 }
@@ -10,13 +10,17 @@ protocol LineSink {
 ///
 /// Lines go to a `LineSink` passed `inout` (statically dispatched, no
 /// dynamic exclusivity checks per line) or to a closure.
-struct LineSplitter {
+public struct LineSplitter {
     private var pending: [UInt8] = []
     private var lastWasCR = false
-    private(set) var lineNumber = 0
+    /// Lines completed so far.
+    public private(set) var lineNumber = 0
+
+    /// A splitter at the start of its input.
+    public init() {}
 
     /// Hands every line completed inside `chunk` to `sink`.
-    mutating func consume<Sink: LineSink>(_ chunk: UnsafeBufferPointer<UInt8>, into sink: inout Sink) throws {
+    public mutating func consume<Sink: LineSink>(_ chunk: UnsafeBufferPointer<UInt8>, into sink: inout Sink) throws {
         guard let base = chunk.baseAddress else { return }
         let n = chunk.count
         var start = 0
@@ -54,7 +58,7 @@ struct LineSplitter {
     }
 
     /// Delivers the last line when the input does not end with a line break.
-    mutating func finish<Sink: LineSink>(into sink: inout Sink) throws {
+    public mutating func finish<Sink: LineSink>(into sink: inout Sink) throws {
         guard !pending.isEmpty else { return }
         lineNumber += 1
         let number = lineNumber
@@ -63,7 +67,7 @@ struct LineSplitter {
     }
 
     /// Calls `body(line, number)` for every line completed inside `chunk`.
-    mutating func consume(
+    public mutating func consume(
         _ chunk: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void
     ) throws {
         try withoutActuallyEscaping(body) { body in
@@ -73,7 +77,7 @@ struct LineSplitter {
     }
 
     /// Calls `body` with the last line when the input does not end with a line break.
-    mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    public mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         try withoutActuallyEscaping(body) { body in
             var sink = ClosureSink(body: body)
             try finish(into: &sink)

@@ -5,14 +5,14 @@
 /// library's fast path (`String(validating:as:)` goes through generic
 /// metadata look-ups that cost more than the decoding on short fields).
 @inline(__always)
-func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+public func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
     isValidUTF8(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
 }
 
 /// Whether `bytes` are well-formed UTF-8 (Unicode 15, table 3-7): no
 /// overlong forms, no surrogates, nothing above U+10FFFF, no truncated
 /// sequences.
-func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+public func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let p = bytes.baseAddress else { return true }
     let n = bytes.count
     var i = 0
@@ -49,14 +49,14 @@ func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 
 /// True for the bytes of ASCII space, tab, CR, LF, FF and VT.
 @inline(__always)
-func isASCIIWhitespace(_ b: UInt8) -> Bool {
+public func isASCIIWhitespace(_ b: UInt8) -> Bool {
     b == 0x20 || (b >= 0x09 && b <= 0x0D)
 }
 
 extension String {
     /// The string without leading and trailing white space (Unicode
     /// `isWhitespace`, which includes the ideographic space U+3000 and NBSP).
-    var trimmingWhitespace: String {
+    public var trimmingWhitespace: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

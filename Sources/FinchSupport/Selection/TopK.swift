@@ -1,9 +1,24 @@
+/// A position in a list of scores, with its score.
+public struct RankedIndex: Sendable, Equatable {
+    /// The position in the scores given to `TopK.largest`.
+    public var index: Int
+    /// The score there.
+    public var score: Float
+
+    /// Position `index` with `score`.
+    public init(index: Int, score: Float) {
+        self.index = index
+        self.score = score
+    }
+}
+
 /// Selection of the k largest scores without sorting all of them.
-enum TopK {
-    /// The `count` largest finite-or-infinite-positive scores (entries equal to
-    /// −∞ are skipped), best first; ties go to the lower index. O(n log k)
-    /// with a bounded min-heap, so top-10 of 50,000 items is one linear pass.
-    static func largest(_ scores: UnsafeBufferPointer<Float>, count: Int) -> [ScoredItem] {
+public enum TopK {
+    /// The `count` largest scores, best first; ties go to the lower index.
+    /// Entries equal to −∞ or NaN are skipped (−∞ marks "excluded"), so fewer
+    /// than `count` may come back. O(n log k) with a bounded min-heap, so
+    /// top-10 of 50,000 items is one linear pass. A `count` ≤ 0 gives none.
+    public static func largest(_ scores: UnsafeBufferPointer<Float>, count: Int) -> [RankedIndex] {
         let k = Swift.min(count, scores.count)
         if k <= 0 { return [] }
         var heapScores = [Float](repeating: 0, count: k)
@@ -54,8 +69,15 @@ enum TopK {
                 }
             }
         }
-        var result = (0..<size).map { ScoredItem(item: heapItems[$0], score: heapScores[$0]) }
-        result.sort { $0.score > $1.score || ($0.score == $1.score && $0.item < $1.item) }
+        var result = (0..<size).map { RankedIndex(index: heapItems[$0], score: heapScores[$0]) }
+        result.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
         return result
+    }
+}
+
+extension TopK {
+    /// `largest(_:count:)` over an array.
+    public static func largest(_ scores: [Float], count: Int) -> [RankedIndex] {
+        scores.withUnsafeBufferPointer { largest($0, count: count) }
     }
 }
