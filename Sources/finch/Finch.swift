@@ -34,8 +34,10 @@ struct Finch: ParsableCommand {
 
     /// ArgumentParser reports `--help` and similar requests as its own
     /// (internal) error types from `run()`; they keep its handling.
+    /// A `ValidationError` thrown while running (an option checked against the
+    /// loaded model, a bad input line) is rendered here like any other error.
     private static func isParserError(_ error: any Error) -> Bool {
-        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+        !(error is ValidationError) && String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
 
