@@ -178,7 +178,8 @@ public enum CorpusIndexStore {
         let ns = error as NSError
         switch ns.userInfo[NSUnderlyingErrorKey] {
         case let posix as POSIXError: return String(cString: strerror(posix.code.rawValue))
-        case let underlying as NSError where underlying.domain == NSPOSIXErrorDomain: return String(cString: strerror(Int32(underlying.code)))
+        case let underlying as NSError where underlying.domain == NSPOSIXErrorDomain:
+            return String(cString: strerror(Int32(underlying.code)))
         default: break
         }
         if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }

@@ -8,7 +8,7 @@ struct Embed: ParsableCommand {
         abstract: "Sentence embeddings: one JSON line {\"embedding\": [...]} per input line.",
         discussion: """
             Uses the model's own pooling, normalization and max_seq_length (sentence-transformers \
-            files); --max-length can only shorten that limit. Input lines are read from stdin: with \
+            files); --max-length can only shorten that limit (above it is an error). Input lines are read from stdin: with \
             --format text each line is a text; with jsonl each is an object with "text" (and optional \
             "text_pair"). Output is in input order.
             """)
@@ -25,7 +25,8 @@ struct Embed: ParsableCommand {
     func run() throws {
         let directory = try model.resolve()
         let embedder = try TextEmbedder(directory: directory, maxLength: maxLength.maxLength)
-        _ = try maxLength.checked(limit: embedder.embedder.maxSequenceLength, source: Self.limitSource(directory, embedder: embedder.embedder))
+        let limit = embedder.embedder.maxSequenceLength
+        _ = try maxLength.checked(limit: limit, source: Self.limitSource(directory, embedder: embedder.embedder))
         // Bounded memory: embed in chunks of lines, written as they finish.
         let chunk = Swift.max(batchSize * 32, 1024)
         var pending: [(String, String?)] = []

@@ -29,7 +29,8 @@ struct Search: ParsableCommand {
     func run() throws {
         let directory = try model.resolve()
         let embedder = try TextEmbedder(directory: directory, maxLength: maxLength.maxLength)
-        _ = try maxLength.checked(limit: embedder.embedder.maxSequenceLength, source: Embed.limitSource(directory, embedder: embedder.embedder))
+        let limit = embedder.embedder.maxSequenceLength
+        _ = try maxLength.checked(limit: limit, source: Embed.limitSource(directory, embedder: embedder.embedder))
         let corpusURL = URL(fileURLWithPath: corpus)
         let indexPath = CorpusIndexStore.indexURL(for: corpusURL).path
         var bar: ProgressBar?
@@ -44,7 +45,8 @@ struct Search: ParsableCommand {
         case .loaded: ProgressBar.write("using the index of \(index.entries.count) texts in \(indexPath)\n")
         case .built: ProgressBar.write("indexed \(index.entries.count) texts into \(indexPath)\n")
         case .builtNotSaved(let reason):
-            ProgressBar.write("warning: indexed \(index.entries.count) texts in memory only; the index was not saved to \(indexPath): \(reason)\n")
+            ProgressBar.write(
+                "warning: indexed \(index.entries.count) texts in memory only; the index was not saved to \(indexPath): \(reason)\n")
         }
         var lines = StandardInputLines()
         while let query = try lines.next() {

@@ -7,7 +7,7 @@ struct MaxLengthOption: ParsableArguments {
     /// The smallest length that still holds a token between `[CLS]` and `[SEP]`.
     static let minimum = 2
 
-    @Option(name: .customLong("max-length"), help: "Tokens per text, special tokens included; longer text is cut (at most the model's limit).")
+    @Option(name: .customLong("max-length"), help: "Tokens per text, special tokens included; longer text is cut.")
     var maxLength: Int?
 
     init() {}
@@ -22,7 +22,8 @@ struct MaxLengthOption: ParsableArguments {
     /// longest input; `source` says where that limit comes from).
     func checked(limit: Int, source: String) throws -> Int? {
         if let maxLength, maxLength > limit {
-            throw ValidationError("--max-length \(maxLength) is above the model's limit of \(limit) tokens (\(source)); use at most \(limit)")
+            throw ValidationError(
+                "--max-length \(maxLength) is above the model's limit of \(limit) tokens (\(source)); use at most \(limit)")
         }
         return maxLength
     }
