@@ -29,10 +29,19 @@ public final class SemanticIndex: @unchecked Sendable {
     public let vectors: Tensor
     public var dimension: Int { vectors.shape[1] }
 
-    public init(entries: [CorpusEntry], vectors: Tensor) {
-        precondition(vectors.rank == 2 && vectors.shape[0] == entries.count, "one vector per entry")
+    /// An index of `entries` with one vector each (any length; rows are L2-normalized here).
+    public convenience init(entries: [CorpusEntry], vectors: Tensor) {
+        self.init(entries: entries, unitVectors: SemanticIndex.normalizedRows(vectors))
+    }
+
+    /// An index over rows that are already unit length (the `vectors` of an
+    /// index, saved and read back): kept bit for bit. Normalizing them again
+    /// would move the last bit of some values, so a loaded index would differ
+    /// from the one that was saved.
+    public init(entries: [CorpusEntry], unitVectors: Tensor) {
+        precondition(unitVectors.rank == 2 && unitVectors.shape[0] == entries.count, "one vector per entry")
         self.entries = entries
-        self.vectors = SemanticIndex.normalizedRows(vectors)
+        self.vectors = unitVectors
     }
 
     /// Embeds `entries` with `embedder`, in blocks of 1,024 texts; `progress`
