@@ -1,4 +1,3 @@
-import CFinchBLAS
 import FinchTensor
 import FinchTransformers
 import Foundation
@@ -59,8 +58,7 @@ public final class SemanticIndex: @unchecked Sendable {
         let q = SemanticIndex.normalizedRows(query.reshaped([1, dimension]))
         var scores = [Float](repeating: 0, count: n)
         scores.withUnsafeMutableBufferPointer { s in
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(dimension), 1, vectors.storage.pointer, Int32(dimension),
-                        q.storage.pointer, 1, 0, s.baseAddress, 1)
+            GEMM.sgemv(m: n, n: dimension, a: vectors.storage.pointer, lda: dimension, x: q.storage.pointer, y: s.baseAddress!)
         }
         return TopK.indices(of: scores, k: k).map { SearchHit(id: entries[$0].id, text: entries[$0].text, score: Double(scores[$0])) }
     }
