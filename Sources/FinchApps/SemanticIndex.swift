@@ -1,4 +1,3 @@
-import CFinchBLAS
 import FinchSupport
 import FinchTensor
 import FinchTransformers
@@ -69,8 +68,7 @@ public final class SemanticIndex: @unchecked Sendable {
         let q = SemanticIndex.normalizedRows(query.reshaped([1, dimension]))
         var scores = [Float](repeating: 0, count: n)
         scores.withUnsafeMutableBufferPointer { s in
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(dimension), 1, vectors.storage.pointer, Int32(dimension),
-                        q.storage.pointer, 1, 0, s.baseAddress, 1)
+            GEMM.sgemv(m: n, n: dimension, a: vectors.storage.pointer, lda: dimension, x: q.storage.pointer, y: s.baseAddress!)
         }
         return TopK.largest(scores, count: k).map { SearchHit(id: entries[$0.index].id, text: entries[$0.index].text, score: Double($0.score)) }
     }
