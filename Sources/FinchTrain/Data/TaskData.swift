@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 
 /// Where a run's development data came from, for the report's heading.
