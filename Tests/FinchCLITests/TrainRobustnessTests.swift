@@ -48,12 +48,13 @@ struct TrainSandbox {
     static let quick = ["--epochs", "1", "--batch-size", "8", "--lr", "1e-2", "--max-length", "16"]
 
     /// Runs a command that must be refused before any work: exit 64 (a usage
-    /// error), the message on stderr, no `--out` and the sandbox untouched.
-    func expectRefused(_ arguments: [String], _ message: String, in sandbox: TrainSandbox, out: String,
+    /// error; 1 for a limit found once the model is located), the message on
+    /// stderr, no `--out` and the sandbox untouched.
+    func expectRefused(_ arguments: [String], _ message: String, in sandbox: TrainSandbox, out: String, status expected: Int32 = 64,
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         let before = try sandbox.snapshot()
         let (status, stdout, stderr) = try CLI.run(arguments)
-        #expect(status == 64, "\(arguments): \(stderr)", sourceLocation: sourceLocation)
+        #expect(status == expected, "\(arguments): \(stderr)", sourceLocation: sourceLocation)
         #expect(stderr.hasPrefix("Error: \(message)\n"), "\(arguments): \(stderr)", sourceLocation: sourceLocation)
         #expect(stdout.isEmpty, sourceLocation: sourceLocation)
         #expect(!FileManager.default.fileExists(atPath: out), "\(out) was created", sourceLocation: sourceLocation)
@@ -91,11 +92,12 @@ struct TrainSandbox {
         defer { s.remove() }
         let out = s.path("o")
         try expectRefused(classify(s, out: out, ["--lora-rank", "33"]), "--lora-rank must be at most 32, the model's hidden size",
-                          in: s, out: out)
+                          in: s, out: out, status: 1)
         try expectRefused(classify(s, out: out, ["--freeze-layers", "3"]),
-                          "--freeze-layers must be at most 2, the model's number of layers", in: s, out: out)
+                          "--freeze-layers must be at most 2, the model's number of layers", in: s, out: out, status: 1)
         try expectRefused(["train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out, "--max-length", "65"],
-                          "--max-length must be at most 64, the model's position limit (max_position_embeddings)", in: s, out: out)
+                          "--max-length must be at most 64, the model's position limit (max_position_embeddings)", in: s, out: out,
+                          status: 1)
     }
 
     @Test func metricsAreCheckedBeforeAnyDataIsRead() throws {
@@ -203,10 +205,8 @@ struct TrainSandbox {
         #expect(stderr2 == "Error: \(state): cannot resume from this trainer state: not valid JSON (the top level)\n")
     }
 
-    @Test func interruptExits130AfterSavingACheckpoint() throws {
-        let s = try TrainSandbox()
-        defer { s.remove() }
-        let out = s.path("o")
+    /// Starts a long `train classify` into `out` and returns once it trains.
+    func startLongRun(_ s: TrainSandbox, out: String) throws -> (Process, Pipe, Pipe, Data) {
         let p = Process()
         p.executableURL = CLI.binary
         p.arguments = ["train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out, "--epochs", "400",
@@ -222,6 +222,15 @@ struct TrainSandbox {
             if chunk.isEmpty { break }
             stderr += chunk
         }
+        return (p, errPipe, outPipe, stderr)
+    }
+
+    @Test func interruptExits130AfterSavingACheckpoint() throws {
+        let s = try TrainSandbox()
+        defer { s.remove() }
+        let out = s.path("o")
+        let (p, errPipe, outPipe, started) = try startLongRun(s, out: out)
+        var stderr = started
         p.interrupt()
         stderr += errPipe.fileHandleForReading.readDataToEndOfFile()
         let stdout = String(decoding: outPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -232,5 +241,25 @@ struct TrainSandbox {
         #expect(stdout.contains("continue with --resume"), "\(stdout)")
         #expect(FileManager.default.fileExists(atPath: out + "/checkpoint/trainer_state.json"))
         #expect(!FileManager.default.fileExists(atPath: out + "/model.safetensors"))
+    }
+
+    @Test func aSecondRunIntoTheSameOutputIsRefused() throws {
+        let s = try TrainSandbox()
+        defer { s.remove() }
+        let out = s.path("o")
+        let (first, errPipe, outPipe, _) = try startLongRun(s, out: out)
+        defer { if first.isRunning { first.terminate() } }
+        let (status, _, stderr) = try CLI.run(classify(s, out: out, []))
+        #expect(status == 1)
+        #expect(stderr == "Error: \(out): another Finch process is writing to this folder; wait for it to finish or write elsewhere\n")
+        first.interrupt()
+        _ = errPipe.fileHandleForReading.readDataToEndOfFile()
+        _ = outPipe.fileHandleForReading.readDataToEndOfFile()
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 130)
+        // The log is the first run's alone: steps in order, each once.
+        let steps = try String(contentsOfFile: out + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try TrainCLITests.json($0)["step"] as! Int }
+        #expect(steps == steps.sorted() && Set(steps).count == steps.count)
     }
 }

@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import Foundation
 import Testing
@@ -41,7 +42,7 @@ final class DivergingPointTask: TrainingTask {
             _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
                             outputDirectory: out).run()
         }
-        #expect(try Self.files(in: out) == ["metrics.jsonl"])
+        #expect(try Self.files(in: out) == [".finch.lock", "metrics.jsonl"])
         #expect(try MetricsLog(url: out.appendingPathComponent("metrics.jsonl")).read().isEmpty)
         let message = TrainingError.nonFiniteParameter(name: "hidden.weight", step: 1, learningRate: 1e39).description
         #expect(message.contains("hidden.weight") && message.contains("step 1") && message.contains("learning rate"))
@@ -141,6 +142,17 @@ final class DivergingPointTask: TrainingTask {
         #expect(throws: TrainingError.invalidTrainerState(file: file.path, reason: "no field 'globalStep'")) {
             _ = try trainer(out).run(resume: .required)
         }
+    }
+
+    @Test func aSecondRunIntoTheSameFolderIsRefused() throws {
+        let out = temporaryDirectory()
+        do {
+            let holder = try OutputFolderLock(out)
+            #expect(throws: FileWriteError.folderLocked(folder: out.path)) { _ = try trainer(out).run() }
+            #expect(try Self.files(in: out) == [".finch.lock"])
+            withExtendedLifetime(holder) {}
+        }
+        #expect(try trainer(out).run().steps == 10)  // free again once the holder is gone
     }
 
     @Test func resumingAFinishedRunAppendsNothing() throws {

@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import FinchText
 import FinchTransformers
@@ -94,6 +95,8 @@ public enum FineTuning {
         let trainer = try Trainer(task: task, configuration: r.training, train: train, dev: dev, outputDirectory: r.outputDirectory)
         let summary = try trainer.run(resume: r.resume, stop: stop, events: events)
         if !summary.interrupted && r.mergeLoRA && task.loraConfiguration != nil {
+            let lock = try OutputFolderLock(r.outputDirectory)
+            defer { withExtendedLifetime(lock) {} }
             task.loraConfiguration = nil
             try exportMerged(task.model, task: task, out: r.outputDirectory)
         }
