@@ -24,7 +24,7 @@ import Testing
         #expect(status == 0, "\(stderr)")
         let lines = stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         try #require(lines.count == 15, "\(stdout)")
-        #expect(lines[0] == "dev: 5 examples (10 % of \(train), seed 42) held out from training; no --dev file given")
+        #expect(lines[0] == "dev: 5 examples (10 % of \(train), seed 42) held out from training; no development file given (--dev)")
         #expect(lines[1...3] == ["", "evaluation after the last epoch:", ""])
         // scikit-learn's report on the 5 held-out examples: header, a row per label, the averages.
         #expect(lines[4] == "              precision    recall  f1-score   support")

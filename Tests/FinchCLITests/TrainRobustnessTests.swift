@@ -262,4 +262,14 @@ struct TrainSandbox {
             .map { try TrainCLITests.json($0)["step"] as! Int }
         #expect(steps == steps.sorted() && Set(steps).count == steps.count)
     }
+
+    @Test func recommendChoicesAreCheckedBeforeAnyDataIsRead() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("finch-no-such-\(UUID().uuidString).csv").path
+        for (option, value) in [("--split", "kfolds"), ("--metrics", "rmse")] {
+            let (status, stdout, stderr) = try CLI.run(["recommend", "evaluate", "--ratings", missing, "--algorithm", "svd", option, value])
+            #expect(status == 64)
+            #expect(stderr.hasPrefix("Error: The value '\(value)' is invalid for '\(option) <\(option.dropFirst(2))>'"), "\(stderr)")
+            #expect(!stderr.contains(missing) && stdout.isEmpty, "\(stderr)")
+        }
+    }
 }

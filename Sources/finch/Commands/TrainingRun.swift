@@ -45,7 +45,11 @@ enum TrainingRun {
                 bar?.finish()
             }
         } }
-        print(result.development.summary)
+        if case .heldOut = result.development {
+            print(result.development.summary + " (--dev)")
+        } else {
+            print(result.development.summary)
+        }
         for note in result.notes { print("note: \(note)") }
         if result.summary.interrupted {
             print("interrupted after \(result.summary.steps) steps; continue with --resume")
