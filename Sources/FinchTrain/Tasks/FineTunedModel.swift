@@ -4,34 +4,6 @@ import FinchText
 import FinchTransformers
 import Foundation
 
-/// A classification prediction. Multi-label models set `labels` (every label
-/// with probability ≥ 0.5); `label` is then the most probable one.
-public struct ClassPrediction: Codable, Sendable, Equatable {
-    /// The most probable label (or entity type).
-    public var label: String
-    /// Multi-label: every label with probability ≥ 0.5.
-    public var labels: [String]?
-    /// Probability of `label`.
-    public var score: Double
-    /// Probability of every label.
-    public var scores: [String: Double]
-}
-
-/// An entity found in a text: whole words only, character offsets (Unicode
-/// scalars, end exclusive) into the input.
-public struct EntityPrediction: Codable, Sendable, Equatable {
-    /// The entity as written in the input.
-    public var text: String
-    /// The entity type (`PER`, `LOC`, …).
-    public var label: String
-    /// Offset of its first Unicode scalar.
-    public var start: Int
-    /// Offset just past its last Unicode scalar.
-    public var end: Int
-    /// Mean probability of the entity's word tags.
-    public var score: Double
-}
-
 /// A fine-tuned model directory ready for prediction and evaluation.
 public enum FineTunedModel {
     /// A sequence classifier.

@@ -4,47 +4,6 @@ import FinchText
 import FinchTransformers
 import Foundation
 
-/// How raw text is cut into words when predicting.
-public enum WordSplitting: String, Codable, Sendable {
-    /// Runs of non-space characters (English and other space-separated text).
-    case whitespace
-    /// Every non-space character is a word (Chinese, Japanese: text written without spaces).
-    case characters
-}
-
-/// Which piece of a word carries its label.
-///
-/// With `keep`, words are tokenized as Hugging Face does with
-/// `is_split_into_words=True` and the label goes on the first piece. For text
-/// written without spaces a SentencePiece/Metaspace tokenizer then puts a bare
-/// `▁` before every character, the label lands on that piece, identical for
-/// every character, and the model must recover each label from context. With
-/// `drop`, a word gets no boundary piece of its own: a bare leading `▁` is
-/// removed, and a first piece `▁x` becomes `x` when `x` is in the vocabulary.
-public enum WordBoundary: String, Codable, Sendable, CaseIterable {
-    /// Hugging Face's alignment: the word's first piece, whatever it is.
-    case keep
-    /// No boundary piece of its own (see above).
-    case drop
-}
-
-/// A tokenized tagged sentence: pieces, the label of each piece (−100 where
-/// the loss ignores it) and the first piece of every word (nil when cut off).
-public struct EncodedTaggedExample: Sendable {
-    /// Piece ids, special tokens included.
-    public var ids: [Int]
-    /// Token type ids (all 0).
-    public var typeIDs: [Int]
-    /// The label of each piece, −100 where the loss ignores it.
-    public var labels: [Int]
-    /// Per word, the position of its first piece (nil when cut off).
-    public var firstPiece: [Int?]
-    /// The tag of every word (including words cut off by the length limit); empty when unknown.
-    public var wordTags: [Int]
-    /// Line of the sentence in its file (0 when not from a file).
-    public var line: Int
-}
-
 /// Fine-tuning a `BertForTokenClassification` on tagged words (NER), with
 /// entity-level (seqeval) evaluation.
 public final class TokenClassificationTask: TrainingTask, FineTunableTask {
