@@ -272,4 +272,25 @@ struct TrainSandbox {
             #expect(!stderr.contains(missing) && stdout.isEmpty, "\(stderr)")
         }
     }
+
+    @Test func divergedTrainingStopsAtTheStepAndSavesNothing() throws {
+        let s = try TrainSandbox()
+        defer { s.remove() }
+        let out = s.path("o")
+        let before = try s.snapshot(excluding: out)
+        // 1e39 is a finite learning rate but an infinite Float step: every weight blows up at step 1.
+        let (status, stdout, stderr) = try CLI.run([
+            "train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out, "--epochs", "1", "--batch-size", "8",
+            "--max-length", "16", "--lr", "1e39", "--warmup-ratio", "0",
+        ])
+        #expect(status == 1)
+        #expect(stdout.isEmpty)
+        #expect(stderr.hasSuffix("Error: parameter bert.embeddings.word_embeddings.weight became NaN or infinite at step 1 (learning rate 1e+39);"
+                                 + " the learning rate is likely too high or gradients exploded (clip the gradient norm); nothing further was saved\n"),
+                "\(stderr)")
+        // No model, no checkpoint: only the lock and the (empty) log the run started.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [".finch.lock", "metrics.jsonl"])
+        #expect(try String(contentsOfFile: out + "/metrics.jsonl", encoding: .utf8).isEmpty)
+        #expect(try s.snapshot(excluding: out) == before)
+    }
 }
