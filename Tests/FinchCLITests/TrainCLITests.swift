@@ -167,7 +167,9 @@ import Testing
                                        "--dev", dir + "/dev.csv", "--out", dir + "/o2"])
         #expect(s2 != 0)
         #expect(e2.contains("dev.csv") && e2.contains("happy"), "\(e2)")
-        let (s3, _, e3) = try CLI.run(["train", "classify", "--model", dir, "--train", Self.fixture("tiny-sentiment.csv"), "--out", Self.temp()])
+        let (s3, _, e3) = try CLI.run([
+            "train", "classify", "--model", dir, "--train", Self.fixture("tiny-sentiment.csv"), "--out", Self.temp(),
+        ])
         #expect(s3 != 0)
         #expect(e3.contains("config.json"), "\(e3)")
         let (s4, _, e4) = try CLI.run(["predict", "--model", Self.model], stdin: "x\n")

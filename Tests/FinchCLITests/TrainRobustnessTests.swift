@@ -112,7 +112,8 @@ struct TrainSandbox {
         try expectRefused(["train", "ner", "--model", s.model, "--train", missing, "--out", out, "--metric", "accuracy"],
                           "--metric accuracy is not an entity-level metric; a tagger reports f1, precision, recall", in: s, out: out)
         try expectRefused(["train", "classify", "--model", s.model, "--train", missing, "--out", out, "--metric", "f1"],
-                          "--metric f1 is not reported by a classifier; choose one of accuracy, macro_f1, weighted_f1, loss", in: s, out: out)
+                          "--metric f1 is not reported by a classifier; choose one of accuracy, macro_f1, weighted_f1, loss",
+                          in: s, out: out)
     }
 
     @Test func theOutputFolderMayNotBeTheModelOrInsideIt() throws {
@@ -130,7 +131,8 @@ struct TrainSandbox {
     @Test func trainingDataWithOneLabelIsRefused() throws {
         let s = try TrainSandbox()
         defer { s.remove() }
-        let train = try s.write("one.csv", "text,label\n" + (0..<12).map { "the movie was very good \($0 % 3),pos" }.joined(separator: "\n") + "\n")
+        let rows = (0..<12).map { "the movie was very good \($0 % 3),pos" }
+        let train = try s.write("one.csv", "text,label\n" + rows.joined(separator: "\n") + "\n")
         let out = s.path("o")
         let before = try s.snapshot()
         let (status, _, stderr) = try CLI.run(["train", "classify", "--model", s.model, "--train", train, "--out", out] + Self.quick)
@@ -144,7 +146,8 @@ struct TrainSandbox {
         let s = try TrainSandbox()
         defer { s.remove() }
         // Ten examples, ten labels: the one held out (10 %) always has a label training lacks.
-        let train = try s.write("ten.csv", "text,label\n" + (0..<10).map { "the movie was very good,l\($0)" }.joined(separator: "\n") + "\n")
+        let rows = (0..<10).map { "the movie was very good,l\($0)" }
+        let train = try s.write("ten.csv", "text,label\n" + rows.joined(separator: "\n") + "\n")
         let out = s.path("o")
         let (status, _, stderr) = try CLI.run(["train", "classify", "--model", s.model, "--train", train, "--out", out] + Self.quick)
         #expect(status == 1)
@@ -195,7 +198,8 @@ struct TrainSandbox {
         #expect(try CLI.run(classify(s, out: out, [])).0 == 0)
         let state = out + "/checkpoint/trainer_state.json"
         let text = try String(contentsOfFile: state, encoding: .utf8)
-        try text.replacingOccurrences(of: "\"globalStep\" : 6", with: "\"globalStep\" : -6").write(toFile: state, atomically: true, encoding: .utf8)
+        let tampered = text.replacingOccurrences(of: "\"globalStep\" : 6", with: "\"globalStep\" : -6")
+        try tampered.write(toFile: state, atomically: true, encoding: .utf8)
         let (status, _, stderr) = try CLI.run(classify(s, out: out, ["--resume"]))
         #expect(status == 1)
         #expect(stderr == "Error: \(state): cannot resume from this trainer state: step -6 is outside 0…6\n")
@@ -285,9 +289,9 @@ struct TrainSandbox {
         ])
         #expect(status == 1)
         #expect(stdout.isEmpty)
-        #expect(stderr.hasSuffix("Error: parameter bert.embeddings.word_embeddings.weight became NaN or infinite at step 1 (learning rate 1e+39);"
-                                 + " the learning rate is likely too high or gradients exploded (clip the gradient norm); nothing further was saved\n"),
-                "\(stderr)")
+        let message = "Error: parameter bert.embeddings.word_embeddings.weight became NaN or infinite at step 1 (learning rate 1e+39);"
+            + " the learning rate is likely too high or gradients exploded (clip the gradient norm); nothing further was saved\n"
+        #expect(stderr.hasSuffix(message), "\(stderr)")
         // No model, no checkpoint: only the lock and the (empty) log the run started.
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [".finch.lock", "metrics.jsonl"])
         #expect(try String(contentsOfFile: out + "/metrics.jsonl", encoding: .utf8).isEmpty)

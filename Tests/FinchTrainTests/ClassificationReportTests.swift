@@ -43,8 +43,8 @@ import Testing
         // printed with support 0 and made the macro average 0.67).
         let c = try #require(try Self.fixture().cases.first { $0.name == "two_labels_of_a_three_label_model" })
         let labels = LabelSet(orderedLabels: try #require(c.model_labels))
-        let report = TextClassificationTask.report(truth: c.y_true.map { labels.id(of: $0)! }, predicted: c.y_pred.map { labels.id(of: $0)! },
-                                                   labels: labels)
+        let truth = c.y_true.map { labels.id(of: $0)! }, predicted = c.y_pred.map { labels.id(of: $0)! }
+        let report = TextClassificationTask.report(truth: truth, predicted: predicted, labels: labels)
         #expect(report.labels == c.row_labels)
         #expect(report.labels == ["a", "b"])
         #expect(report.macro.f1 == 1)

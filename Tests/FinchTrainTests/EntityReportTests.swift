@@ -66,7 +66,8 @@ import Testing
         #expect(c.report == nil && c.report_error == "ValueError: max() arg is an empty sequence")
         let r = EntityReport(truth: c.y_true, predicted: c.y_pred)
         #expect(r.types.isEmpty)
-        #expect(c.rows["micro avg"]!.matches(r.micro) && c.rows["macro avg"]!.matches(r.macro) && c.rows["weighted avg"]!.matches(r.weighted))
+        #expect(c.rows["micro avg"]!.matches(r.micro) && c.rows["macro avg"]!.matches(r.macro))
+        #expect(c.rows["weighted avg"]!.matches(r.weighted))
         #expect(r.text() == """
                           precision    recall  f1-score   support
 

@@ -81,7 +81,9 @@ final class DivergingPointTask: TrainingTask {
         weights["hidden.bias"] = Tensor(shape: [16], values: [Float](repeating: 0, count: 16))
         weights["pooler.dense.bias"] = Tensor(shape: [2], values: [0, 0])
         try Safetensors.write(weights, to: best)
-        #expect(throws: StateDictError.mismatch(missing: [], unexpected: ["pooler.dense.bias"], misshapen: [])) { try trainer.restoreBest() }
+        #expect(throws: StateDictError.mismatch(missing: [], unexpected: ["pooler.dense.bias"], misshapen: [])) {
+            try trainer.restoreBest()
+        }
     }
 
     @Test func adversarialTrainingWithoutAnEmbeddingGradientIsRefusedAtStart() throws {
@@ -93,7 +95,8 @@ final class DivergingPointTask: TrainingTask {
             _ = try Trainer(task: frozen, configuration: c, train: makePoints(10, seed: 1), dev: [], outputDirectory: temporaryDirectory())
         }
         #expect(throws: TrainingError.adversarialWithoutEmbeddingGradient(key: nil)) {
-            _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(10, seed: 1), dev: [], outputDirectory: temporaryDirectory())
+            _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(10, seed: 1), dev: [],
+                            outputDirectory: temporaryDirectory())
         }
     }
 
@@ -130,7 +133,8 @@ final class DivergingPointTask: TrainingTask {
         let file = out.appendingPathComponent("checkpoint/trainer_state.json")
         let original = try String(contentsOf: file, encoding: .utf8)
         #expect(original.contains("\"globalStep\" : 3"))
-        try original.replacingOccurrences(of: "\"globalStep\" : 3", with: "\"globalStep\" : -3").write(to: file, atomically: true, encoding: .utf8)
+        let tampered = original.replacingOccurrences(of: "\"globalStep\" : 3", with: "\"globalStep\" : -3")
+        try tampered.write(to: file, atomically: true, encoding: .utf8)
         #expect(throws: TrainingError.invalidTrainerState(file: file.path, reason: "step -3 is outside 0…10")) {
             _ = try trainer(out).run(resume: .required)
         }

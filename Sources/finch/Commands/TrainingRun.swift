@@ -60,7 +60,8 @@ enum TrainingRun {
             print(e.report)
         }
         if let best = result.summary.bestMetric, let step = result.summary.bestStep {
-            print(String(format: "best %@ %.4f at step %d; model written to %@", request.training.metricForBestModel.rawValue, best, step, request.outputDirectory.path))
+            let metric = request.training.metricForBestModel.rawValue
+            print(String(format: "best %@ %.4f at step %d; model written to %@", metric, best, step, request.outputDirectory.path))
         }
     }
 }
