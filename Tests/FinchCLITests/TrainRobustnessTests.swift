@@ -297,4 +297,28 @@ struct TrainSandbox {
         #expect(try String(contentsOfFile: out + "/metrics.jsonl", encoding: .utf8).isEmpty)
         #expect(try s.snapshot(excluding: out) == before)
     }
+
+    /// Every training setting's range, checked by the library and reported with its flag.
+    @Test(arguments: [
+        (["--epochs", "0"], "--epochs must be at least 1"),
+        (["--batch-size", "0"], "--batch-size must be at least 1"),
+        (["--max-length", "2"], "--max-length must be at least 4"),
+        (["--lora-rank", "0"], "--lora-rank must be at least 1"),
+        (["--freeze-layers=-1"], "--freeze-layers must not be negative"),
+        (["--warmup-ratio", "1"], "--warmup-ratio must be in [0, 1)"),
+        (["--eval-steps", "0"], "--eval-steps must be at least 1"),
+        (["--lr=-1"], "--lr must be a positive number"),
+        (["--lr", "nan"], "--lr must be a positive number"),
+        (["--weight-decay", "nan"], "--weight-decay must be a number ≥ 0"),
+        (["--logging-steps", "0"], "--logging-steps must be at least 1"),
+        (["--early-stopping-patience", "0"], "--early-stopping-patience must be at least 1"),
+        (["--lora-rank", "2", "--lora-targets", ","], "--lora-targets must name at least one module"),
+        (["--class-weights", "pos=-1"], "The value 'pos=-1' is invalid for '--class-weights <class-weights>'"),
+    ])
+    func settingRangesAreReportedWithTheirFlag(_ option: [String], _ message: String) throws {
+        let s = try TrainSandbox()
+        defer { s.remove() }
+        let out = s.path("o")
+        try expectRefused(["train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out] + option, message, in: s, out: out)
+    }
 }
