@@ -135,15 +135,14 @@ public struct SVDRecommender: Recommender {
         }
         userBias = [Float](repeating: 0, count: data.userCount)
         itemBias = [Float](repeating: 0, count: data.itemCount)
-        let clock = ContinuousClock.now
         let rates = c.rates
         let mu = globalMean
         let biased = c.biased
-        for epoch in 0..<c.epochs {
-            userFactors.withUnsafeMutableBufferPointer { P in
-                itemFactors.withUnsafeMutableBufferPointer { Q in
-                    userBias.withUnsafeMutableBufferPointer { BU in
-                        itemBias.withUnsafeMutableBufferPointer { BI in
+        try runEpochs(c.epochs, observer: observer, likelyCause: DivergenceCause.sgd(lr: c.lr)) { model in
+            model.userFactors.withUnsafeMutableBufferPointer { P in
+                model.itemFactors.withUnsafeMutableBufferPointer { Q in
+                    model.userBias.withUnsafeMutableBufferPointer { BU in
+                        model.itemBias.withUnsafeMutableBufferPointer { BI in
                             data.byUser.withBuffers { ur in
                                 Self.epoch(
                                     ur, userCount: data.userCount, k: k, mu: mu, biased: biased, rates: rates,
@@ -153,8 +152,6 @@ public struct SVDRecommender: Recommender {
                     }
                 }
             }
-            let progress = TrainingProgress(stage: "epoch", step: epoch + 1, stepCount: c.epochs, elapsedSeconds: clock.secondsSince)
-            if observer?(progress) == .stop { break }
         }
     }
 
@@ -213,16 +210,6 @@ public struct SVDRecommender: Recommender {
         }
     }
 
-    /// Cosine between item factor vectors.
-    public func itemSimilarities(toItem item: Int, into similarities: UnsafeMutableBufferPointer<Float>) {
-        FactorSupport.cosineSimilarities(itemFactors: itemFactors, width: configuration.factors, item: item, into: similarities)
-    }
-
-    /// The user's items whose factors align most with `item`'s.
-    public func contributions(user: Int, item: Int) -> [Contribution] {
-        FactorSupport.contributions(itemFactors: itemFactors, width: configuration.factors, data: trainingData, user: user, item: item)
-    }
-
     /// Fold-in by SGD on one side: each listed user's b_u and p_u restart from
     /// the initialization and take `epochs` passes over their ratings with item
     /// parameters fixed (ratings of items the model did not know are skipped);
@@ -256,10 +243,10 @@ public struct SVDRecommender: Recommender {
     }
 
     /// `global_mean`, `user_bias`, `item_bias`, `user_factors`, `item_factors`.
-    public func exportArrays() -> [String: ArchivedArray] {
+    public func exportArrays() -> [String: [Float]] {
         [
-            "global_mean": .float([globalMean]), "user_bias": .float(userBias), "item_bias": .float(itemBias),
-            "user_factors": .float(userFactors), "item_factors": .float(itemFactors),
+            "global_mean": [globalMean], "user_bias": userBias, "item_bias": itemBias,
+            "user_factors": userFactors, "item_factors": itemFactors,
         ]
     }
 

@@ -135,17 +135,16 @@ public struct SVDppRecommender: Recommender {
         }
         userBias = [Float](repeating: 0, count: data.userCount)
         itemBias = [Float](repeating: 0, count: data.itemCount)
-        let clock = ContinuousClock.now
         let rates = c.rates
         let lrY = c.lrYj ?? c.lr, regY = c.regYj ?? c.reg
         let mu = globalMean
         var scratch = [Float](repeating: 0, count: 3 * k)
-        for epoch in 0..<c.epochs {
-            userFactors.withUnsafeMutableBufferPointer { P in
-                itemFactors.withUnsafeMutableBufferPointer { Q in
-                    implicitFactors.withUnsafeMutableBufferPointer { Y in
-                        userBias.withUnsafeMutableBufferPointer { BU in
-                            itemBias.withUnsafeMutableBufferPointer { BI in
+        try runEpochs(c.epochs, observer: observer, likelyCause: DivergenceCause.sgd(lr: c.lr)) { model in
+            model.userFactors.withUnsafeMutableBufferPointer { P in
+                model.itemFactors.withUnsafeMutableBufferPointer { Q in
+                    model.implicitFactors.withUnsafeMutableBufferPointer { Y in
+                        model.userBias.withUnsafeMutableBufferPointer { BU in
+                            model.itemBias.withUnsafeMutableBufferPointer { BI in
                                 scratch.withUnsafeMutableBufferPointer { S in
                                     data.byUser.withBuffers { ur in
                                         Self.epoch(
@@ -159,8 +158,6 @@ public struct SVDppRecommender: Recommender {
                     }
                 }
             }
-            let progress = TrainingProgress(stage: "epoch", step: epoch + 1, stepCount: c.epochs, elapsedSeconds: clock.secondsSince)
-            if observer?(progress) == .stop { break }
         }
         refreshImplicit()
     }
@@ -263,16 +260,6 @@ public struct SVDppRecommender: Recommender {
         for i in 0..<scores.count { scores[i] += base + itemBias[i] }
     }
 
-    /// Cosine between item factor vectors q.
-    public func itemSimilarities(toItem item: Int, into similarities: UnsafeMutableBufferPointer<Float>) {
-        FactorSupport.cosineSimilarities(itemFactors: itemFactors, width: configuration.factors, item: item, into: similarities)
-    }
-
-    /// The user's items whose factors q align most with `item`'s.
-    public func contributions(user: Int, item: Int) -> [Contribution] {
-        FactorSupport.contributions(itemFactors: itemFactors, width: configuration.factors, data: trainingData, user: user, item: item)
-    }
-
     /// One-sided SGD fold-in (see `SVDRecommender.foldIn`). A folded user's
     /// implicit term uses the y of the items the model knew; a new item's y
     /// starts at zero (it moves only in a full fit).
@@ -319,11 +306,11 @@ public struct SVDppRecommender: Recommender {
     }
 
     /// `global_mean`, biases, `user_factors`, `item_factors`, `implicit_factors`.
-    public func exportArrays() -> [String: ArchivedArray] {
+    public func exportArrays() -> [String: [Float]] {
         [
-            "global_mean": .float([globalMean]), "user_bias": .float(userBias), "item_bias": .float(itemBias),
-            "user_factors": .float(userFactors), "item_factors": .float(itemFactors),
-            "implicit_factors": .float(implicitFactors),
+            "global_mean": [globalMean], "user_bias": userBias, "item_bias": itemBias,
+            "user_factors": userFactors, "item_factors": itemFactors,
+            "implicit_factors": implicitFactors,
         ]
     }
 
