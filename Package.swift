@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
-        .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchNN", "FinchTestSupport"]),
+        .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchNN", "FinchSupport", "FinchTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
