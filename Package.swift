@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
-        .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchNN", "FinchSupport", "FinchTestSupport"]),
+        .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchNN", "FinchRecommend", "FinchSupport", "FinchTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -110,6 +110,24 @@ public struct BPRRecommender: Recommender {
         }
     }
 
+    /// Applies one BPR update per (user, liked, disliked) triple, in order: the
+    /// step `fit` takes for every sample it draws (tests replay a reference's samples).
+    mutating func update(triples: [(user: Int, liked: Int, disliked: Int)]) {
+        let c = configuration
+        let k = c.factors
+        userFactors.withUnsafeMutableBufferPointer { P in
+            itemFactors.withUnsafeMutableBufferPointer { Q in
+                itemBias.withUnsafeMutableBufferPointer { B in
+                    for t in triples {
+                        Self.step(
+                            p: P.baseAddress! + t.user * k, qi: Q.baseAddress! + t.liked * k, qj: Q.baseAddress! + t.disliked * k,
+                            bi: &B[t.liked], bj: &B[t.disliked], k: k, lr: c.lr, reg: c.reg, updateUser: true, updateItems: true)
+                    }
+                }
+            }
+        }
+    }
+
     /// Positions of the entries with a positive value, as (user, item) lists.
     static func positiveEntries(_ data: RatingMatrix) -> (users: [Int32], items: [Int32]) {
         var users: [Int32] = [], items: [Int32] = []
