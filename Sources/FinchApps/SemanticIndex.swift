@@ -1,4 +1,3 @@
-import CFinchBLAS
 import FinchSupport
 import FinchTensor
 import FinchTransformers
@@ -29,10 +28,19 @@ public final class SemanticIndex: @unchecked Sendable {
     public let vectors: Tensor
     public var dimension: Int { vectors.shape[1] }
 
-    public init(entries: [CorpusEntry], vectors: Tensor) {
-        precondition(vectors.rank == 2 && vectors.shape[0] == entries.count, "one vector per entry")
+    /// An index of `entries` with one vector each (any length; rows are L2-normalized here).
+    public convenience init(entries: [CorpusEntry], vectors: Tensor) {
+        self.init(entries: entries, unitVectors: SemanticIndex.normalizedRows(vectors))
+    }
+
+    /// An index over rows that are already unit length (the `vectors` of an
+    /// index, saved and read back): kept bit for bit. Normalizing them again
+    /// would move the last bit of some values, so a loaded index would differ
+    /// from the one that was saved.
+    public init(entries: [CorpusEntry], unitVectors: Tensor) {
+        precondition(unitVectors.rank == 2 && unitVectors.shape[0] == entries.count, "one vector per entry")
         self.entries = entries
-        self.vectors = SemanticIndex.normalizedRows(vectors)
+        self.vectors = unitVectors
     }
 
     /// Embeds `entries` with `embedder`, in blocks of 1,024 texts; `progress`
@@ -60,8 +68,7 @@ public final class SemanticIndex: @unchecked Sendable {
         let q = SemanticIndex.normalizedRows(query.reshaped([1, dimension]))
         var scores = [Float](repeating: 0, count: n)
         scores.withUnsafeMutableBufferPointer { s in
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(dimension), 1, vectors.storage.pointer, Int32(dimension),
-                        q.storage.pointer, 1, 0, s.baseAddress, 1)
+            GEMM.sgemv(m: n, n: dimension, a: vectors.storage.pointer, lda: dimension, x: q.storage.pointer, y: s.baseAddress!)
         }
         return TopK.largest(scores, count: k).map { SearchHit(id: entries[$0.index].id, text: entries[$0.index].text, score: Double($0.score)) }
     }

@@ -44,6 +44,30 @@ import Testing
         #expect(throws: SearchError.emptyCorpus(path: lines.path)) { try CorpusIndexStore.readCorpus(lines) }
     }
 
+    /// An index read back from its file holds exactly the vectors that were written (regression:
+    /// loading normalized the already unit-length rows a second time, moving the last bit of some).
+    @Test func aLoadedIndexEqualsTheSavedOneBitForBit() throws {
+        let model = TestSupport.fixtureURL("tiny-bert-wordpiece")
+        let embedder = try TextEmbedder(directory: model)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-tiny-index-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus.txt")
+        var rng = FinchRNG(seed: 9)
+        let words = ["john", "paris", "visited", "and", "london", "the", "smith", "a", "b", "c"]
+        let lines = (0..<40).map { _ in (0..<(1 + Int(rng.nextUniform() * 6))).map { _ in words[Int(rng.nextUniform() * 10) % 10] } }
+        try lines.map { $0.joined(separator: " ") }.joined(separator: "\n").write(to: corpus, atomically: true, encoding: .utf8)
+        let (saved, built) = try CorpusIndexStore.loadOrBuild(corpus: corpus, modelDirectory: model, embedder: embedder)
+        let (loaded, rebuilt) = try CorpusIndexStore.loadOrBuild(corpus: corpus, modelDirectory: model, embedder: embedder)
+        #expect(built && !rebuilt)
+        #expect(loaded.vectors.shape == saved.vectors.shape)
+        let changed = zip(loaded.vectors.scalars, saved.vectors.scalars).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(changed == 0, "\(changed) of \(saved.vectors.count) values differ after loading")
+        // Rows given as unit vectors are kept as they are; other rows are normalized once.
+        let unit = SemanticIndex(entries: saved.entries, unitVectors: saved.vectors)
+        #expect(zip(unit.vectors.scalars, saved.vectors.scalars).allSatisfy { $0.bitPattern == $1.bitPattern })
+    }
+
     @Test func realModelFindsTheRightFAQAndRebuildsOnChange() throws {
         let model = try TestSupport.miniLMDirectory()
         let embedder = try TextEmbedder(directory: model)

@@ -1,10 +1,11 @@
-#ifndef FINCH_KERNELS_INTERNAL_H
-#define FINCH_KERNELS_INTERNAL_H
+#ifndef FINCH_ROWS_INTERNAL_H
+#define FINCH_ROWS_INTERNAL_H
+// The AVX-512 and portable variants of the row kernels (rows_avx512.c, rows_portable.c).
 #define FINCH_DECLARE(name, ...) \
     void name##_portable(__VA_ARGS__); \
     void name##_avx512(__VA_ARGS__);
 FINCH_DECLARE(finch_exp, const float *x, float *y, long count)
-FINCH_DECLARE(finch_softmax_rows, const float *x, float *y, long rows, long n)
+FINCH_DECLARE(finch_softmax_bias_rows, const float *x, float *y, long rows, long n, const float *bias)
 FINCH_DECLARE(finch_log_softmax_rows, const float *x, float *y, long rows, long n)
 FINCH_DECLARE(finch_softmax_backward_rows, const float *g, const float *y, float *dx, long rows, long n)
 FINCH_DECLARE(finch_log_softmax_backward_rows, const float *g, const float *y, float *dx, long rows, long n)

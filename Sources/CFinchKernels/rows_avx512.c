@@ -1,6 +1,6 @@
 // AVX-512 versions of the kernels. Every function carries a target attribute,
 // so the file builds with default flags and is only called after a CPU check.
-#include "kernels_internal.h"
+#include "rows_internal.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
@@ -77,10 +77,25 @@ AVX512 static inline void affine512(const float *x, float *y, long n, float a, f
     }
 }
 
-AVX512 void finch_softmax_rows_avx512(const float *x, float *y, long rows, long n) {
+// y = x + b over n elements (y may alias x).
+AVX512 static inline void affine_add512(const float *x, const float *b, float *y, long n) {
+    long j = 0;
+    for (; j + V <= n; j += V) _mm512_storeu_ps(y + j, _mm512_add_ps(_mm512_loadu_ps(x + j), _mm512_loadu_ps(b + j)));
+    if (j < n) {
+        __mmask16 k = tail_mask(n - j);
+        _mm512_mask_storeu_ps(y + j, k, _mm512_add_ps(_mm512_maskz_loadu_ps(k, x + j), _mm512_maskz_loadu_ps(k, b + j)));
+    }
+}
+
+AVX512 void finch_softmax_bias_rows_avx512(const float *x, float *y, long rows, long n, const float *bias) {
     for (long i = 0; i < rows; i++, x += n, y += n) {
-        float m = row_max512(x, n);
-        float s = exp_shift_sum512(x, y, n, m);
+        const float *v = x;  // the row, with the bias added in y when there is one
+        if (bias) {
+            affine_add512(x, bias, y, n);
+            v = y;
+        }
+        float m = row_max512(v, n);
+        float s = exp_shift_sum512(v, y, n, m);
         affine512(y, y, n, 1.0f / s, 0.0f);
     }
 }
@@ -160,8 +175,10 @@ AVX512 void finch_layer_norm_rows_avx512(const float *x, const float *w, const f
             acc = _mm512_fmadd_ps(d, d, acc);
         }
         float rstd = 1.0f / sqrtf(_mm512_reduce_add_ps(acc) / (float)n + eps);
-        stats[2 * i] = mean;
-        stats[2 * i + 1] = rstd;
+        if (stats) {
+            stats[2 * i] = mean;
+            stats[2 * i + 1] = rstd;
+        }
         __m512 vr = _mm512_set1_ps(rstd);
         for (j = 0; j + V <= n; j += V) {
             __m512 xh = _mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(x + j), vm), vr);
@@ -260,7 +277,7 @@ AVX512 void finch_gelu_backward_avx512(const float *g, const float *x, float *dx
 #else
 // Not x86-64: the dispatcher never calls these; they forward to the portable code.
 void finch_exp_avx512(const float *x, float *y, long c) { finch_exp_portable(x, y, c); }
-void finch_softmax_rows_avx512(const float *x, float *y, long r, long n) { finch_softmax_rows_portable(x, y, r, n); }
+void finch_softmax_bias_rows_avx512(const float *x, float *y, long r, long n, const float *b) { finch_softmax_bias_rows_portable(x, y, r, n, b); }
 void finch_log_softmax_rows_avx512(const float *x, float *y, long r, long n) { finch_log_softmax_rows_portable(x, y, r, n); }
 void finch_softmax_backward_rows_avx512(const float *g, const float *y, float *d, long r, long n) { finch_softmax_backward_rows_portable(g, y, d, r, n); }
 void finch_log_softmax_backward_rows_avx512(const float *g, const float *y, float *d, long r, long n) { finch_log_softmax_backward_rows_portable(g, y, d, r, n); }

@@ -1,29 +1,30 @@
+import FinchNN
 import FinchTensor
 
 /// A self-contained training run: a two-layer GELU MLP learns to separate two
 /// interleaved spirals with AdamW, linear warmup + decay and gradient clipping.
 /// `finch demo` runs it; it exercises tensors, autodiff, layers, optimizer and
-/// schedule end to end.
-public struct SpiralDemo {
+/// schedule end to end. A demo, so it lives with the command, not in a library.
+struct SpiralDemo {
     /// One epoch's result.
-    public struct EpochResult: Sendable, Equatable {
-        public var epoch: Int
-        public var loss: Float
-        public var accuracy: Float
-        public var learningRate: Double
+    struct EpochResult: Sendable, Equatable {
+        var epoch: Int
+        var loss: Float
+        var accuracy: Float
+        var learningRate: Double
     }
 
-    public var points = 512
-    public var hidden = 64
-    public var epochs = 60
-    public var batchSize = 64
-    public var learningRate = 1e-2
-    public var seed: UInt64 = 7
+    var points = 512
+    var hidden = 64
+    var epochs = 60
+    var batchSize = 64
+    var learningRate = 1e-2
+    var seed: UInt64 = SeedOption.defaultSeed
 
-    public init() {}
+    init() {}
 
     /// The data set: `points` 2-D points on two spirals with labels 0/1.
-    public func data() -> (x: Tensor, y: [Int]) {
+    func data() -> (x: Tensor, y: [Int]) {
         var rng = FinchRNG(seed: seed)
         var xs: [Float] = [], ys: [Int] = []
         for i in 0..<points {
@@ -39,7 +40,7 @@ public struct SpiralDemo {
 
     /// Trains and reports each epoch through `report`; returns all epochs.
     @discardableResult
-    public func run(report: (EpochResult) -> Void = { _ in }) throws -> [EpochResult] {
+    func run(report: (EpochResult) throws -> Void = { _ in }) throws -> [EpochResult] {
         var rng = FinchRNG(seed: seed &+ 1)
         let l1 = Linear(inFeatures: 2, outFeatures: hidden, rng: &rng)
         let l2 = Linear(inFeatures: hidden, outFeatures: hidden, rng: &rng)
@@ -72,7 +73,7 @@ public struct SpiralDemo {
             let accuracy = Float(zip(predictions, y).filter { $0 == $1 }.count) / Float(points)
             let r = EpochResult(epoch: epoch, loss: total / Float(points), accuracy: accuracy, learningRate: optimizer.learningRate)
             results.append(r)
-            report(r)
+            try report(r)
         }
         return results
     }

@@ -1,7 +1,7 @@
 // Portable versions of the kernels (any CPU). Also the reference the AVX-512
 // versions are tested against.
 #include <math.h>
-#include "kernels_internal.h"
+#include "rows_internal.h"
 
 void finch_exp_portable(const float *x, float *y, long count) {
     for (long i = 0; i < count; i++) y[i] = expf(x[i]);
@@ -13,10 +13,15 @@ static float row_max(const float *x, long n) {
     return m;
 }
 
-void finch_softmax_rows_portable(const float *x, float *y, long rows, long n) {
+void finch_softmax_bias_rows_portable(const float *x, float *y, long rows, long n, const float *bias) {
     for (long i = 0; i < rows; i++, x += n, y += n) {
-        float m = row_max(x, n), s = 0;
-        for (long j = 0; j < n; j++) { y[j] = expf(x[j] - m); s += y[j]; }
+        const float *v = x;  // the row, with the bias added in y when there is one
+        if (bias) {
+            for (long j = 0; j < n; j++) y[j] = x[j] + bias[j];
+            v = y;
+        }
+        float m = row_max(v, n), s = 0;
+        for (long j = 0; j < n; j++) { y[j] = expf(v[j] - m); s += y[j]; }
         float inv = 1.0f / s;
         for (long j = 0; j < n; j++) y[j] *= inv;
     }
@@ -55,8 +60,10 @@ void finch_layer_norm_rows_portable(const float *x, const float *w, const float 
         mean /= (float)n;
         for (long j = 0; j < n; j++) { float d = x[j] - mean; var += d * d; }
         float rstd = 1.0f / sqrtf(var / (float)n + eps);
-        stats[2 * i] = mean;
-        stats[2 * i + 1] = rstd;
+        if (stats) {
+            stats[2 * i] = mean;
+            stats[2 * i + 1] = rstd;
+        }
         for (long j = 0; j < n; j++) y[j] = (x[j] - mean) * rstd * w[j] + b[j];
     }
 }

@@ -1,26 +1,21 @@
-// Run-time choice between the AVX-512 and portable kernels.
-// FINCH_DISABLE_AVX512=1 forces the portable path (used by tests to compare both).
-#include <stdlib.h>
-#include "finch_kernels.h"
-#include "kernels_internal.h"
+// Run-time choice between the AVX-512 and portable row kernels, from the one
+// dispatch level (finch_isa). Below AVX-512 these run the portable code.
+#include "finch_cpu.h"
+#include "finch_rows.h"
+#include "rows_internal.h"
 
-static int cached = -1;
-
-void finch_set_avx512_enabled(int enabled) { cached = enabled ? finch_has_avx512() : 0; }
-
-static int use_avx512(void) {
-    if (cached < 0) {
-        const char *off = getenv("FINCH_DISABLE_AVX512");
-        cached = (off && off[0] == '1') ? 0 : finch_has_avx512();
-    }
-    return cached;
-}
+int finch_rows_isa(void) { return finch_isa() >= FINCH_ISA_AVX512 ? FINCH_ISA_AVX512 : FINCH_ISA_PORTABLE; }
 
 #define DISPATCH(name, args) \
-    if (use_avx512()) name##_avx512 args; else name##_portable args;
+    if (finch_rows_isa() == FINCH_ISA_AVX512) name##_avx512 args; else name##_portable args;
 
 void finch_exp(const float *x, float *y, long count) { DISPATCH(finch_exp, (x, y, count)) }
-void finch_softmax_rows(const float *x, float *y, long rows, long n) { DISPATCH(finch_softmax_rows, (x, y, rows, n)) }
+void finch_softmax_rows(const float *x, float *y, long rows, long n) {
+    DISPATCH(finch_softmax_bias_rows, (x, y, rows, n, 0))
+}
+void finch_softmax_bias_rows(const float *x, float *y, long rows, long n, const float *bias) {
+    DISPATCH(finch_softmax_bias_rows, (x, y, rows, n, bias))
+}
 void finch_log_softmax_rows(const float *x, float *y, long rows, long n) { DISPATCH(finch_log_softmax_rows, (x, y, rows, n)) }
 void finch_softmax_backward_rows(const float *g, const float *y, float *dx, long rows, long n) {
     DISPATCH(finch_softmax_backward_rows, (g, y, dx, rows, n))
