@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Finch: ParsableCommand {
@@ -8,6 +9,36 @@ struct Finch: ParsableCommand {
         version: FinchVersion.string,
         subcommands: [Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self]
     )
+
+    /// Parses, validates and runs the command. A mistake on the command line
+    /// (caught while parsing or in `validate()`) gets ArgumentParser's message,
+    /// usage and exit 64; anything that fails while the command runs (a bad
+    /// file, a bad input line, a failed write) gets one line from
+    /// `ErrorMessage` on standard error and exit 1 — no usage banner.
+    static func main() {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let error where error is ExitCode || error is CleanExit || isParserError(error) {
+            exit(withError: error)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(ErrorMessage.render(error))\n".utf8))
+            Foundation.exit(1)
+        }
+    }
+
+    /// ArgumentParser reports `--help` and similar requests as its own
+    /// (internal) error types from `run()`; they keep its handling.
+    /// A `ValidationError` thrown while running (an option checked against the
+    /// loaded model, a bad input line) is rendered here like any other error.
+    private static func isParserError(_ error: any Error) -> Bool {
+        !(error is ValidationError) && String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    }
 }
 
 enum FinchVersion {

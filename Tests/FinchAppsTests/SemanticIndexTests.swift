@@ -1,3 +1,4 @@
+import FinchSupport
 import FinchTensor
 import FinchTestSupport
 import FinchTransformers
@@ -9,12 +10,12 @@ import Testing
 @Suite struct SemanticIndexTests {
     @Test func topKIsAPartialSortWithStableTies() {
         let values: [Float] = [0.1, 0.9, 0.5, 0.9, -1, 0.7]
-        #expect(TopK.indices(of: values, k: 3) == [1, 3, 5])
-        #expect(TopK.indices(of: values, k: 10) == [1, 3, 5, 2, 0, 4])
-        #expect(TopK.indices(of: [], k: 2).isEmpty)
+        #expect(TopK.largest(values, count: 3).map(\.index) == [1, 3, 5])
+        #expect(TopK.largest(values, count: 10).map(\.index) == [1, 3, 5, 2, 0, 4])
+        #expect(TopK.largest([], count: 2).map(\.index).isEmpty)
         var rng = FinchRNG(seed: 4)
         let many = (0..<1000).map { _ in rng.nextNormal() }
-        #expect(TopK.indices(of: many, k: 25) == Array(many.indices.sorted { many[$0] > many[$1] }.prefix(25)))
+        #expect(TopK.largest(many, count: 25).map(\.index) == Array(many.indices.sorted { many[$0] > many[$1] }.prefix(25)))
     }
 
     @Test func searchRanksByCosine() {
