@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "FinchApps", dependencies: ["FinchSupport", "FinchTensor", "FinchText", "FinchTransformers"]),
         // Test helpers: fixtures, tolerances, gradient checks (tensor level only) ...
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor"]),
-        // ... and the fake model hub, for the tests that download through FinchTransformers.
+        // ... and what only transformer-level tests need: the fake model hub, model folders with broken heads.
         .target(name: "FinchHubTestSupport", dependencies: ["FinchTransformers", "FinchTestSupport"]),
         .executableTarget(
             name: "finch",
