@@ -45,7 +45,11 @@ enum TrainingRun {
                 bar?.finish()
             }
         } }
-        print(result.development.summary)
+        if case .heldOut = result.development {
+            print(result.development.summary + " (--dev)")
+        } else {
+            print(result.development.summary)
+        }
         for note in result.notes { print("note: \(note)") }
         if result.summary.interrupted {
             print("interrupted after \(result.summary.steps) steps; continue with --resume")
@@ -56,7 +60,8 @@ enum TrainingRun {
             print(e.report)
         }
         if let best = result.summary.bestMetric, let step = result.summary.bestStep {
-            print(String(format: "best %@ %.4f at step %d; model written to %@", request.training.metricForBestModel.rawValue, best, step, request.outputDirectory.path))
+            let metric = request.training.metricForBestModel.rawValue
+            print(String(format: "best %@ %.4f at step %d; model written to %@", metric, best, step, request.outputDirectory.path))
         }
     }
 }
