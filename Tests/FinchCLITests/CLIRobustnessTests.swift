@@ -117,6 +117,23 @@ import Testing
         #expect(try Self.listing(dir) == ["corpus.txt"])
     }
 
+    // Issue 10 item 4: extreme option values trapped (an overflow in the chunk size or step count).
+    @Test(arguments: [
+        (["embed", "--batch-size", "9223372036854775807"], "--batch-size must be between 1 and 65536"),
+        (["embed", "--batch-size", "0"], "--batch-size must be between 1 and 65536"),
+        (["search", "--corpus", "c.txt", "--batch-size=-3"], "--batch-size must be between 1 and 65536"),
+        (["demo", "--epochs", "9223372036854775807"], "--epochs must be between 1 and 100000"),
+        (["tokenize", "--max-length", "0"], "--max-length must be at least 2"),
+    ])
+    func extremeOptionValuesAreRejectedAtParseTime(_ arguments: [String], _ message: String) throws {
+        let model = arguments[0] == "demo" ? [] : ["--model", Self.model]
+        let (status, out, err) = try Self.run(arguments + model, stdin: "hello\n")
+        #expect(status == 64, "\(err)")
+        #expect(out.isEmpty)
+        #expect(err.contains(message), "\(err)")
+        #expect(!err.contains("Fatal error"))
+    }
+
     // Issue 10 item 11: blank lines in search input were skipped without an answer.
     @Test func blankQueriesGetAnAnswerLine() throws {
         let dir = try Self.corpusFolder()
