@@ -1,0 +1,4 @@
+import FuzzSupport
+import Foundation
+
+exit(Fuzz.run({ fuzzCSV($0, $1) }))

@@ -1,0 +1,4 @@
+import FuzzSupport
+import Foundation
+
+exit(Fuzz.run({ fuzzSafetensors($0, $1) }))
