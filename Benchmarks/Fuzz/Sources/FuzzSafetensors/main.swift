@@ -1,4 +1,4 @@
-import FuzzSupport
 import Foundation
+import FuzzSupport
 
 exit(Fuzz.run({ fuzzSafetensors($0, $1) }))

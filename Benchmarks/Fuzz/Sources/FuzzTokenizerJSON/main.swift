@@ -1,4 +1,4 @@
-import FuzzSupport
 import Foundation
+import FuzzSupport
 
 exit(Fuzz.run({ fuzzTokenizerJSON($0, $1) }))
