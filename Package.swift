@@ -4,6 +4,9 @@ import PackageDescription
 // Layers (see DESIGN.md): each target imports only targets above it in this list.
 // CFinchBLAS, CFinchKernels → FinchTensor → FinchNN → FinchText → FinchTransformers
 // → FinchTrain → FinchRecommend → finch.
+// Kernels: CFinchKernels (Finch's C kernels: one CPU dispatch, row kernels, activations,
+// the GEMM) is used by FinchTensor and by FinchTransformers' inference path; CFinchBLAS
+// (the system BLAS) only by FinchTensor, whose GEMM API is the one way to BLAS.
 let package = Package(
     name: "Finch",
     platforms: [.macOS(.v15)],
@@ -29,47 +32,44 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // Hand-written kernels that need wide FMA: per-function target
-        // attributes plus a runtime CPU check, so no unsafe flags are needed.
+        // Finch's C kernels (GEMM micro-kernels, row kernels, activations): per-function
+        // target attributes plus one run-time CPU dispatch, so no unsafe flags are needed.
         .target(name: "CFinchKernels"),
-        // Row kernels of the BERT inference path (layer norm, GELU, softmax),
-        // vectorised per CPU through function-level target attributes.
-        .target(name: "CFinchBertKernels"),
         // What every layer shares and none owns: delimited text, JSON Lines, JSON values,
         // atomic writes, top-k, progress events, error locations. Foundation only.
         .target(name: "FinchSupport"),
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
-        .target(name: "FinchNN", dependencies: ["FinchTensor"]),
+        .target(name: "FinchNN", dependencies: ["FinchSupport", "FinchTensor"]),
         // Tokenizers: Foundation only, no tensor code.
         .target(name: "FinchText"),
-        .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "FinchText", "CFinchBLAS", "CFinchBertKernels"]),
-        .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
-        .target(name: "FinchRecommend", dependencies: ["FinchTensor", "CFinchBLAS"]),
-        .target(name: "FinchApps", dependencies: ["FinchTensor", "FinchText", "FinchTransformers", "CFinchBLAS"]),
+        .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),
+        .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
+        .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN"]),
+        .target(name: "FinchApps", dependencies: ["FinchSupport", "FinchTensor", "FinchText", "FinchTransformers"]),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN", "FinchTransformers"]),
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
+                "FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "FinchBenchmarks",
-            dependencies: ["FinchTensor", "FinchNN", "FinchTransformers", "CFinchBLAS"],
+            dependencies: ["FinchTensor", "FinchNN", "FinchTransformers", "CFinchKernels"],
             path: "Benchmarks/FinchBenchmarks"
         ),
         .executableTarget(name: "FinchTrainBenchmarks", dependencies: ["FinchTrain"], path: "Benchmarks/FinchTrainBenchmarks"),
         .executableTarget(name: "FinchTextBenchmarks", dependencies: ["FinchText"], path: "Benchmarks/FinchTextBenchmarks"),
         .executableTarget(name: "RecommendBenchmarks", dependencies: ["FinchRecommend", "FinchTensor"], path: "Benchmarks/RecommendBenchmarks"),
-        .executableTarget(name: "EmbedBenchmarks", dependencies: ["FinchTransformers", "FinchTensor", "CFinchBLAS"], path: "Benchmarks/EmbedBenchmarks"),
+        .executableTarget(name: "EmbedBenchmarks", dependencies: ["FinchTransformers", "FinchTensor"], path: "Benchmarks/EmbedBenchmarks"),
         .testTarget(name: "FinchSupportTests", dependencies: ["FinchSupport"]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
         .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
         .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
         .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport"]),
-        .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchTestSupport"]),
-        .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchTestSupport"]),
+        .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
+        .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
         // Property-based tests of the readers of untrusted input (random files and texts).
         .testTarget(

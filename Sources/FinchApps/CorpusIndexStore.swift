@@ -122,7 +122,7 @@ public enum CorpusIndexStore {
         let key = try Self.key(corpus: Data(contentsOf: corpus), modelDirectory: modelDirectory, maxLength: embedder.maxLength)
         let file = indexURL(for: corpus)
         if let vectors = try read(file, key: key, count: entries.count, dimension: embedder.dimension) {
-            return (SemanticIndex(entries: entries, vectors: vectors), .loaded)
+            return (SemanticIndex(entries: entries, unitVectors: vectors), .loaded)
         }
         let index = try SemanticIndex(entries: entries, embedder: embedder, batchSize: batchSize) { progress($0, entries.count) }
         do { try write(index.vectors, key: key, to: file) } catch SearchError.unwritableIndex(_, let reason) {

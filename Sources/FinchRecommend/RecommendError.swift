@@ -27,6 +27,8 @@ public enum RecommendError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidSplit(reason: String)
     /// A cold-start item id that already has ratings.
     case itemAlreadyRated(String)
+    /// An option value that does not parse.
+    case invalidOption(name: String, value: String, reason: String)
     /// A content feature vector of the wrong length.
     case featureDimensionMismatch(item: String, expected: Int, actual: Int)
 
@@ -60,6 +62,8 @@ public enum RecommendError: Error, Equatable, Sendable, CustomStringConvertible 
             return "cannot split the data: \(reason)"
         case .itemAlreadyRated(let id):
             return "item '\(id)' already has ratings; fold its ratings in instead of adding it from content"
+        case .invalidOption(let name, let value, let reason):
+            return "invalid \(name) '\(value)': \(reason)"
         case .featureDimensionMismatch(let item, let expected, let actual):
             return "item '\(item)': feature vector has \(actual) values, expected \(expected)"
         }

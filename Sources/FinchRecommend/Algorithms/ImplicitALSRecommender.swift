@@ -1,4 +1,3 @@
-import CFinchBLAS
 import FinchTensor
 
 /// Hyperparameters of `als`, with the `implicit` library's defaults.
@@ -167,15 +166,15 @@ public struct ImplicitALSRecommender: Recommender {
 
 /// The per-row weighted least-squares solves of implicit ALS.
 enum ALSSolver {
-    /// Gram matrix FᵀF + λI (k×k, row-major) of the fixed side, by BLAS.
+    /// Gram matrix FᵀF + λI (k×k, row-major) of the fixed side, by one GEMM.
     static func gram(_ fixed: [Float], rows: Int, k: Int, reg: Float) -> [Float] {
         var g = [Float](repeating: 0, count: k * k)
         if rows > 0 {
             fixed.withUnsafeBufferPointer { f in
                 g.withUnsafeMutableBufferPointer { gb in
-                    cblas_sgemm(
-                        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(k), Int32(rows), 1, f.baseAddress!, Int32(k),
-                        f.baseAddress!, Int32(k), 0, gb.baseAddress!, Int32(k))
+                    GEMM.sgemm(
+                        transposeA: true, m: k, n: k, k: rows, a: f.baseAddress!, lda: k, b: f.baseAddress!, ldb: k,
+                        c: gb.baseAddress!, ldc: k)
                 }
             }
         }

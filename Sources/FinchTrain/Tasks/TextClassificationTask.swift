@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import FinchText
 import FinchTransformers
@@ -20,7 +21,7 @@ public struct EncodedClassificationExample: Sendable {
 /// weights. Multi-label (`problemType` multi-label; the label field holds labels
 /// joined by `labelSeparator`): independent sigmoids, binary cross-entropy, a
 /// label is predicted when its probability is at least 0.5.
-public final class TextClassificationTask: TrainingTask {
+public final class TextClassificationTask: TrainingTask, FineTunableTask {
     public let classifier: BertForSequenceClassification
     public let tokenizer: Tokenizer
     public let labels: LabelSet
@@ -37,8 +38,14 @@ public final class TextClassificationTask: TrainingTask {
     /// Set when LoRA adapters were attached; saved next to the model unless merged.
     public var loraConfiguration: LoRAConfiguration?
 
+    /// The classifier, as the Trainer sees it.
     public var model: any Module { classifier }
+    /// The word embeddings FGM perturbs.
     public var wordEmbeddingKey: String? { "bert.embeddings.word_embeddings.weight" }
+    /// Accuracy, F1 averages and loss (multi-label: micro F1 too).
+    public var reportedMetrics: [TrainingMetric]? {
+        isMultiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification
+    }
 
     public init(classifier: BertForSequenceClassification, tokenizer: Tokenizer, tokenizerDirectory: URL, maxLength: Int) {
         self.classifier = classifier
@@ -97,6 +104,20 @@ public final class TextClassificationTask: TrainingTask {
             .map { EncodedClassificationExample(ids: $0.ids, typeIDs: $0.typeIDs, label: -1, line: 0) }
     }
 
+    /// Sets the loss weights: balanced (single-label only) or explicit per label.
+    func weightClasses(_ weighting: ClassWeighting, trainingExamples: [EncodedClassificationExample]) throws {
+        switch weighting {
+        case .balanced:
+            guard !isMultiLabel else {
+                throw TrainingError.invalidConfiguration(
+                    setting: .classWeights, reason: "balanced weights are for single-label data; give a positive weight per label")
+            }
+            setBalancedClassWeights(from: trainingExamples)
+        case .perLabel(let weights):
+            classWeights = try FineTuning.explicitWeights(weights, labels: labels)
+        }
+    }
+
     /// Sets class weights from training label counts: n / (classes · count),
     /// scikit-learn's "balanced" weights (a class never seen gets weight 1).
     public func setBalancedClassWeights(from examples: [EncodedClassificationExample]) {
@@ -151,12 +172,19 @@ public final class TextClassificationTask: TrainingTask {
         let p = probs.scalars, c = labels.count
         var loss = 0.0
         for (i, e) in examples.enumerated() { loss -= Foundation.log(Double(Swift.max(p[i * c + e.label], 1e-12))) }
-        let report = ClassificationReport(truth: examples.map { labels.label(for: $0.label) },
-                                          predicted: predicted.map { labels.label(for: $0) }, labels: labels.labels)
+        let report = Self.report(truth: examples.map(\.label), predicted: predicted, labels: labels)
         let e = report.evaluation
         return Evaluation(metrics: ["accuracy": e.accuracy, "macro_f1": e.macroF1, "weighted_f1": e.weightedF1,
                                     "loss": loss / Double(Swift.max(examples.count, 1))],
                           report: report.text(), json: try e.jsonString())
+    }
+
+    /// scikit-learn's `classification_report` of label ids: its rows are the
+    /// labels present in the truth or the predictions (scikit-learn's default
+    /// label set), not every label of the model, so a label absent from both
+    /// neither prints with support 0 nor counts in the macro average.
+    static func report(truth: [Int], predicted: [Int], labels: LabelSet) -> ClassificationReport {
+        ClassificationReport(truth: truth.map { labels.label(for: $0) }, predicted: predicted.map { labels.label(for: $0) })
     }
 
     func evaluateMultiLabel(_ examples: [EncodedClassificationExample]) throws -> Evaluation {

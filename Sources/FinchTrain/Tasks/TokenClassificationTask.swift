@@ -39,7 +39,7 @@ public struct EncodedTaggedExample: Sendable {
 
 /// Fine-tuning a `BertForTokenClassification` on tagged words (NER), with
 /// entity-level (seqeval) evaluation.
-public final class TokenClassificationTask: TrainingTask {
+public final class TokenClassificationTask: TrainingTask, FineTunableTask {
     public let tagger: BertForTokenClassification
     public let tokenizer: Tokenizer
     public let labels: LabelSet
@@ -55,8 +55,12 @@ public final class TokenClassificationTask: TrainingTask {
     private var pieceCache: [String: [Int]] = [:]
     private let cacheLock = NSLock()
 
+    /// The tagger, as the Trainer sees it.
     public var model: any Module { tagger }
+    /// The word embeddings FGM perturbs.
     public var wordEmbeddingKey: String? { "bert.embeddings.word_embeddings.weight" }
+    /// Entity-level precision, recall and F1 (seqeval).
+    public var reportedMetrics: [TrainingMetric]? { TrainingMetric.entities }
 
     public init(tagger: BertForTokenClassification, tokenizer: Tokenizer, tokenizerDirectory: URL, maxLength: Int,
                 boundary: WordBoundary, splitting: WordSplitting) {
@@ -142,6 +146,19 @@ public final class TokenClassificationTask: TrainingTask {
         labels += [Int](repeating: -100, count: frame.suffix.count)
         return EncodedTaggedExample(ids: ids, typeIDs: [Int](repeating: 0, count: ids.count), labels: labels, firstPiece: first,
                                     wordTags: tags ?? [], line: line)
+    }
+
+    /// Sets the loss weights per tag: balanced over the labelled pieces, or explicit.
+    func weightClasses(_ weighting: ClassWeighting, trainingExamples: [EncodedTaggedExample]) throws {
+        switch weighting {
+        case .balanced:
+            var counts = [Int](repeating: 0, count: labels.count)
+            for e in trainingExamples { for l in e.labels where l >= 0 { counts[l] += 1 } }
+            let n = Float(counts.reduce(0, +)), c = Float(labels.count)
+            classWeights = Tensor(counts.map { $0 > 0 ? n / (c * Float($0)) : 1 })
+        case .perLabel(let weights):
+            classWeights = try FineTuning.explicitWeights(weights, labels: labels)
+        }
     }
 
     /// Encodes tagged sentences; tags must be known.

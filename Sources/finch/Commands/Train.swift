@@ -25,8 +25,16 @@ struct TrainClassify: ParsableCommand {
     @Flag(name: .customLong("multi-label"), help: "Each label field holds several labels (sigmoid outputs, binary cross-entropy).") var multiLabel = false
     @Option(name: .customLong("label-separator"), help: "With --multi-label: separator between labels.") var labelSeparator = "|"
 
+    func validate() throws {
+        let allowed = multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification
+        if let metric = options.metric, !allowed.contains(metric) {
+            throw ValidationError("--metric \(metric.rawValue) is not reported by \(multiLabel ? "a multi-label" : "a") classifier; choose one of "
+                + allowed.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
     func run() throws {
-        var request = try options.request(defaultMetric: "accuracy")
+        var request = try options.request(defaultMetric: .accuracy)
         request.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
         request.multiLabel = multiLabel
         request.labelSeparator = labelSeparator
@@ -46,15 +54,19 @@ struct TrainNER: ParsableCommand {
             """)
 
     @OptionGroup var options: TrainingOptions
-    @Option(name: .customLong("word-boundary"), help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.") var wordBoundary: String?
+    @Option(name: .customLong("word-boundary"), help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.")
+    var wordBoundary: WordBoundary?
 
     func validate() throws {
-        if let w = wordBoundary, WordBoundary(rawValue: w) == nil { throw ValidationError("--word-boundary must be keep or drop") }
+        if let metric = options.metric, !TrainingMetric.entities.contains(metric) {
+            throw ValidationError("--metric \(metric.rawValue) is not an entity-level metric; a tagger reports "
+                + TrainingMetric.entities.map(\.rawValue).joined(separator: ", "))
+        }
     }
 
     func run() throws {
-        var request = try options.request(defaultMetric: "f1")
-        request.wordBoundary = wordBoundary.flatMap(WordBoundary.init(rawValue:))
+        var request = try options.request(defaultMetric: .f1)
+        request.wordBoundary = wordBoundary
         try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.tag(r, stop: stop, events: events) }
     }
 }
