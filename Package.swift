@@ -21,7 +21,8 @@ let package = Package(
         .library(name: "FinchApps", targets: ["FinchApps"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // System BLAS. On Linux OpenBLAS through pkg-config; on macOS the seam is
@@ -73,6 +74,11 @@ let package = Package(
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
+        // Property-based tests of the readers of untrusted input (random files and texts).
+        .testTarget(
+            name: "FinchPropertyTests",
+            dependencies: ["FinchNN", "FinchText", "FinchTrain", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "FinchCLITests",
             dependencies: [
