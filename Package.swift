@@ -21,7 +21,8 @@ let package = Package(
         .library(name: "FinchApps", targets: ["FinchApps"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // System BLAS. On Linux OpenBLAS through pkg-config; on macOS the seam is
@@ -45,7 +46,10 @@ let package = Package(
         .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
         .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN"]),
         .target(name: "FinchApps", dependencies: ["FinchSupport", "FinchTensor", "FinchText", "FinchTransformers"]),
-        .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN", "FinchTransformers"]),
+        // Test helpers: fixtures, tolerances, gradient checks (tensor level only) ...
+        .target(name: "FinchTestSupport", dependencies: ["FinchTensor"]),
+        // ... and what only transformer-level tests need: the fake model hub, model folders with broken heads.
+        .target(name: "FinchHubTestSupport", dependencies: ["FinchTransformers", "FinchTestSupport"]),
         .executableTarget(
             name: "finch",
             dependencies: [
@@ -66,13 +70,21 @@ let package = Package(
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
         .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
         .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
-        .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport"]),
+        .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport", "FinchHubTestSupport"]),
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
+        // Property-based tests of the readers of untrusted input (random files and texts).
+        .testTarget(
+            name: "FinchPropertyTests",
+            dependencies: ["FinchNN", "FinchText", "FinchTrain", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "FinchCLITests",
-            dependencies: ["finch", "FinchNN", "FinchTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "finch", "FinchNN", "FinchRecommend", "FinchSupport", "FinchTestSupport", "FinchHubTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -77,8 +77,9 @@ import Testing
 
     // Issue 10 item 11: a bad JSON line on stdin printed a usage banner and exited 64.
     @Test func aBadJSONLineNamesTheLineWithoutAUsageBanner() throws {
-        let (status, out, err) = try Self.run(["embed", "--model", Self.model, "--format", "jsonl"],
-                                              stdin: "{\"text\": \"fine\"}\n{\"text\": 5}\n{\"text\": \"never read\"}\n")
+        let (status, out, err) = try Self.run(
+            ["embed", "--model", Self.model, "--format", "jsonl"],
+            stdin: "{\"text\": \"fine\"}\n{\"text\": 5}\n{\"text\": \"never read\"}\n")
         #expect(status == 1)
         #expect(err == "Error: standard input, line 2: field \"text\" is not a string (a number)\n", "\(err)")
         #expect(!err.contains("USAGE") && !err.contains("Usage"))
@@ -117,11 +118,29 @@ import Testing
         #expect(try Self.listing(dir) == ["corpus.txt"])
     }
 
+    // Issue 10 item 4: extreme option values trapped (an overflow in the chunk size or step count).
+    @Test(arguments: [
+        (["embed", "--batch-size", "9223372036854775807"], "--batch-size must be between 1 and 65536"),
+        (["embed", "--batch-size", "0"], "--batch-size must be between 1 and 65536"),
+        (["search", "--corpus", "c.txt", "--batch-size=-3"], "--batch-size must be between 1 and 65536"),
+        (["demo", "--epochs", "9223372036854775807"], "--epochs must be between 1 and 100000"),
+        (["tokenize", "--max-length", "0"], "--max-length must be at least 2"),
+    ])
+    func extremeOptionValuesAreRejectedAtParseTime(_ arguments: [String], _ message: String) throws {
+        let model = arguments[0] == "demo" ? [] : ["--model", Self.model]
+        let (status, out, err) = try Self.run(arguments + model, stdin: "hello\n")
+        #expect(status == 64, "\(err)")
+        #expect(out.isEmpty)
+        #expect(err.contains(message), "\(err)")
+        #expect(!err.contains("Fatal error"))
+    }
+
     // Issue 10 item 11: blank lines in search input were skipped without an answer.
     @Test func blankQueriesGetAnAnswerLine() throws {
         let dir = try Self.corpusFolder()
-        let (status, out, err) = try Self.run(["search", "--model", Self.model, "--corpus", dir.appendingPathComponent("corpus.txt").path],
-                                              stdin: "hello\n\n   \nweather\n")
+        let (status, out, err) = try Self.run(
+            ["search", "--model", Self.model, "--corpus", dir.appendingPathComponent("corpus.txt").path],
+            stdin: "hello\n\n   \nweather\n")
         #expect(status == 0, "\(err)")
         let answers = try out.split(separator: "\n").map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -158,8 +177,9 @@ import Testing
         let dir = try Self.corpusFolder()
         let index = dir.appendingPathComponent("corpus.txt.finch-index")
         try FileManager.default.createDirectory(at: index, withIntermediateDirectories: false)
-        let (status, out, err) = try Self.run(["search", "--model", Self.model, "--corpus", dir.appendingPathComponent("corpus.txt").path],
-                                              stdin: "hello\n")
+        let (status, out, err) = try Self.run(
+            ["search", "--model", Self.model, "--corpus", dir.appendingPathComponent("corpus.txt").path],
+            stdin: "hello\n")
         #expect(status == 1)
         #expect(out.isEmpty)
         let expected = "Error: \(index.path): cannot read the index: it is a folder; remove or rename it and the index is rebuilt\n"

@@ -91,8 +91,8 @@ struct RowSink {
             if let scale = options.ratingScale, !scale.contains(value) {
                 return try failTyped(
                     .outOfRange(
-                        file: file, line: line, field: names.rating, value: Double(value), lower: Double(scale.lower),
-                        upper: Double(scale.upper)))
+                        file: file, line: line, field: names.rating, value: shortest(value), lower: shortest(scale.lower),
+                        upper: shortest(scale.upper)))
             }
             if options.ratingScale == nil { seen.append((value, line)) }
         }
@@ -125,3 +125,6 @@ struct RowSink {
         return builder.finish(ratingScale: options.ratingScale, hasTimestamps: hasTimestamp)
     }
 }
+
+/// `value` as the Double with the same shortest decimal text (1.2e29, not 1.1999999802780276e29).
+private func shortest(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }

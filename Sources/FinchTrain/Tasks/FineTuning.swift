@@ -29,7 +29,12 @@ public enum FineTuning {
             try requireTwoLabels(data.labels, file: r.trainFile)
         }
         let task = try TextClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
-                                              seed: r.training.seed)
+                                              seed: r.training.seed, pooling: r.pooling)
+        if task.classifier.initializedPooler {
+            let range = task.classifier.bert.config.initializerRange
+            notes.append("the checkpoint has no pooler: a new one was drawn as transformers does (weights normal(0, \(range)²), "
+                + "zero bias; seed \(r.training.seed)); cls or mean pooling uses none")
+        }
         if r.multiLabel {
             task.classifier.problemType = .multiLabelClassification
             task.labelSeparator = r.labelSeparator

@@ -53,10 +53,12 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
         metadata = TaskMetadata(task: .classification, maxLength: maxLength)
     }
 
-    /// Loads a model directory (base encoder or fine-tuned classifier) and its tokenizer.
-    public convenience init(modelDirectory: URL, labels: [String]?, maxLength: Int?, seed: UInt64) throws {
+    /// Loads a model directory (base encoder or fine-tuned classifier) and its
+    /// tokenizer; `pooling` as `BertForSequenceClassification(contentsOf:labels:pooling:rng:)`.
+    public convenience init(modelDirectory: URL, labels: [String]?, maxLength: Int?, seed: UInt64,
+                            pooling: ClassifierPooling? = nil) throws {
         var rng = FinchRNG(seed: seed)
-        let classifier = try BertForSequenceClassification(contentsOf: modelDirectory, labels: labels, rng: &rng)
+        let classifier = try BertForSequenceClassification(contentsOf: modelDirectory, labels: labels, pooling: pooling, rng: &rng)
         let tokenizer = try Tokenizer.load(directory: modelDirectory)
         let stored = try TaskMetadata.readIfPresent(in: modelDirectory)
         let length = Swift.min(maxLength ?? stored?.maxLength ?? 512, classifier.bert.config.maxPositionEmbeddings)

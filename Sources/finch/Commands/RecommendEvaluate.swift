@@ -30,6 +30,15 @@ struct RecommendEvaluate: ParsableCommand {
     @Option(help: "Grid-search objective: rmse, mae (rating) or ndcg, precision, map (ranking).") var objective: String?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
+    func validate() throws {
+        guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
+        guard folds >= 2 else { throw ValidationError("--folds must be at least 2, got \(folds)") }
+        guard testFraction > 0, testFraction < 1 else {
+            throw ValidationError("--test-fraction must lie strictly between 0 and 1, got \(testFraction)")
+        }
+        guard leaveLast >= 1 else { throw ValidationError("--leave-last must be at least 1, got \(leaveLast)") }
+    }
+
     func run() throws {
         let algorithm = try Algorithm(named: algorithm)
         let dataset = try input.load()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchTrain
+import FinchTransformers
 import Foundation
 
 struct Train: ParsableCommand {
@@ -24,6 +25,8 @@ struct TrainClassify: ParsableCommand {
     @Option(name: .customLong("label-column"), help: "Column with the label.") var labelColumn = "label"
     @Flag(name: .customLong("multi-label"), help: "Each label field holds several labels (sigmoid outputs, binary cross-entropy).") var multiLabel = false
     @Option(name: .customLong("label-separator"), help: "With --multi-label: separator between labels.") var labelSeparator = "|"
+    @Option(help: "What the head reads: pooler (BERT's, as transformers; drawn new when the model has none), cls or mean. Default: the model's own, else pooler.")
+    var pooling: ClassifierPooling?
 
     func validate() throws {
         let allowed = multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification
@@ -40,6 +43,7 @@ struct TrainClassify: ParsableCommand {
         request.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
         request.multiLabel = multiLabel
         request.labelSeparator = labelSeparator
+        request.pooling = pooling
         try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.classify(r, stop: stop, events: events) }
     }
 }

@@ -158,6 +158,7 @@ struct TrainingOptions: ParsableArguments {
 extension TrainingMetric: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
 extension WordBoundary: ExpressibleByArgument {}
+extension ClassifierPooling: ExpressibleByArgument {}
 
 /// `--class-weights`: `auto`, or `LABEL=W,LABEL=W` with weights ≥ 0.
 struct ClassWeightsArgument: ExpressibleByArgument {
