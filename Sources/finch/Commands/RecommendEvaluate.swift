@@ -70,7 +70,7 @@ struct RecommendEvaluate: ParsableCommand {
         if json {
             try RecommendTerminal.printJSON(EvaluationJSON(report, totalSeconds: total))
         } else {
-            print(EvaluationTable.render(report, dataset: dataset, totalSeconds: total))
+            try StandardOutput.line(EvaluationTable.render(report, dataset: dataset, totalSeconds: total))
         }
     }
 
@@ -101,9 +101,9 @@ struct RecommendEvaluate: ParsableCommand {
                     report.meanRating.map { String(format: "rmse %.4f mae %.4f", $0.rmse, $0.mae) }
                     ?? report.meanRanking.map { String(format: "ndcg@%d %.4f precision %.4f map %.4f", $0.k, $0.ndcg, $0.precision, $0.map) }
                     ?? ""
-                print("\(n == result.bestIndex ? "*" : " ") \(varied)  \(score)")
+                try StandardOutput.line("\(n == result.bestIndex ? "*" : " ") \(varied)  \(score)")
             }
-            print("best (\(name)): " + values.keys.sorted().map { "\($0)=\(result.best.parameters[$0] ?? "?")" }.joined(separator: " "))
+            try StandardOutput.line("best (\(name)): " + values.keys.sorted().map { "\($0)=\(result.best.parameters[$0] ?? "?")" }.joined(separator: " "))
         }
     }
 }

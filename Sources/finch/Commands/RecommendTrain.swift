@@ -14,9 +14,8 @@ struct RecommendTrain: ParsableCommand {
     @OptionGroup var input: RatingsFileOptions
     @Option(help: "Algorithm: baseline, popular, svd, svdpp, als, bpr, itemknn.") var algorithm: String
     @Option(
-        help: """
-            Model directory to write: new, empty, or a model written before (only its own files are replaced,             each atomically). Locked while training.
-            """)
+        help: "Model directory to write: new, empty, or a model written before (only its own files are replaced, each atomically)."
+    )
     var out: String
     @Option(help: "Seed of the model initialization.") var seed: UInt64 = 0
     @OptionGroup var hyperparameters: HyperparameterOptions
