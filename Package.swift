@@ -40,8 +40,8 @@ let package = Package(
         .target(name: "FinchSupport"),
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchSupport", "FinchTensor"]),
-        // Tokenizers: Foundation only, no tensor code.
-        .target(name: "FinchText"),
+        // Tokenizers: Foundation and FinchSupport only, no tensor code.
+        .target(name: "FinchText", dependencies: ["FinchSupport"]),
         .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),
         .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
         .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN"]),
