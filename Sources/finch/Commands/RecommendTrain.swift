@@ -105,12 +105,13 @@ final class OutputDirectoryGuard {
         lock = try OutputFolderLock(url)
     }
 
-    /// Removes the lock file and the directory when this run created the
-    /// directory and nothing else was written to it.
+    /// When this run created the directory: removes what the run may have
+    /// written there (the model's files, the lock file) and the directory,
+    /// which stays if anything else appeared in it meanwhile.
     func discardIfCreated() {
         guard created else { return }
         let folder = lock.folder.path
-        unlink(folder + "/" + OutputFolderLock.fileName)
+        for name in ["recommender.json", "arrays.safetensors", OutputFolderLock.fileName] { unlink(folder + "/" + name) }
         rmdir(folder)  // fails, leaving it, if anything else is inside
     }
 }
