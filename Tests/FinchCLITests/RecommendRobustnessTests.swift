@@ -188,12 +188,16 @@ final class Sandbox {
     // MARK: item 4 and options — rejected at parse time, before any file is read
 
     @Test(arguments: [
-        (["top", "--model", "/nonexistent", "--user", "u1", "-k", "0"], "-k must be at least 1, got 0"),
-        (["top", "--model", "/nonexistent", "--user", "u1", "-k=-5"], "-k must be at least 1, got -5"),
+        (["top", "--model", "/nonexistent", "--user", "u1", "-k", "0"], "--top-k must be at least 1, got 0"),
+        (["top", "--model", "/nonexistent", "--user", "u1", "--top-k=-5"], "--top-k must be at least 1, got -5"),
         (["top", "--model", "/nonexistent", "--user", "u1", "--explain", "--reasons=-1"], "--reasons must be 0 or more, got -1"),
-        (["similar", "--model", "/nonexistent", "--item", "i1", "-k", "0"], "-k must be at least 1, got 0"),
+        (["similar", "--model", "/nonexistent", "--item", "i1", "-k", "0"], "--top-k must be at least 1, got 0"),
         (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "als", "--metrics", "ranking", "--k=-3"], "--k must be at least 1, got -3"),
         (["train", "--ratings", "/nonexistent.csv", "--algorithm", "knn", "--out", "/nonexistent-out"], "unknown algorithm 'knn'"),
+        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "knn"], "unknown algorithm 'knn'"),
+        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--split", "holdout"], "--split must be kfold, random or leave-last"),
+        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--metrics", "auc"], "--metrics must be rating or ranking"),
+        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--folds", "1"], "--folds must be at least 2, got 1"),
     ])
     func badOptionsAreRejectedBeforeAnyWork(_ arguments: [String], _ message: String) throws {
         let (status, out, err) = try RecommendCLI.run(arguments)
