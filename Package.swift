@@ -21,7 +21,8 @@ let package = Package(
         .library(name: "FinchApps", targets: ["FinchApps"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // System BLAS. On Linux OpenBLAS through pkg-config; on macOS the seam is
@@ -67,8 +68,12 @@ let package = Package(
         .executableTarget(name: "EmbedBenchmarks", dependencies: ["FinchTransformers", "FinchTensor"], path: "Benchmarks/EmbedBenchmarks"),
         .testTarget(name: "FinchSupportTests", dependencies: ["FinchSupport"]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
-        .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
-        .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
+        .testTarget(
+            name: "FinchNNTests",
+            dependencies: ["FinchNN", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "FinchTextTests",
+            dependencies: ["FinchText", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport", "FinchHubTestSupport"]),
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchSupport", "FinchTestSupport"]),
