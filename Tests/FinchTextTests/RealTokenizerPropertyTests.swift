@@ -11,7 +11,7 @@ import Testing
 /// the whitespace rules of the reference; WordPiece vocabulary words come
 /// back as themselves. (The fixture tokenizers are covered by the property
 /// tests of the readers of untrusted input.)
-@Suite struct TokenizerPropertyTests {
+@Suite struct RealTokenizerPropertyTests {
     /// Scalars that stress normalizers and pre-tokenizers: every kind of
     /// whitespace and line end, controls, combining marks, zero-width
     /// characters, CJK, emoji, compatibility forms, `▁` and `##`.
