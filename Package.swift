@@ -69,8 +69,12 @@ let package = Package(
         .testTarget(
             name: "FinchSupportTests", dependencies: ["FinchSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
-        .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
-        .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
+        .testTarget(
+            name: "FinchNNTests",
+            dependencies: ["FinchNN", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "FinchTextTests",
+            dependencies: ["FinchText", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport", "FinchHubTestSupport"]),
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
         .testTarget(
