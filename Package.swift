@@ -74,7 +74,9 @@ let package = Package(
         // Property-based tests of the readers of untrusted input (random files and texts).
         .testTarget(
             name: "FinchPropertyTests",
-            dependencies: ["FinchNN", "FinchText", "FinchTrain", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "FinchSupport", "FinchNN", "FinchText", "FinchTrain", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "FinchCLITests",

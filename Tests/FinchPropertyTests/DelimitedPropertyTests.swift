@@ -1,3 +1,4 @@
+import FinchSupport
 import FinchTrain
 import Foundation
 import PropertyBased
