@@ -86,7 +86,9 @@ let package = Package(
         // Property-based tests of the readers of untrusted input (random files and texts).
         .testTarget(
             name: "FinchPropertyTests",
-            dependencies: ["FinchNN", "FinchSupport", "FinchText", "FinchTrain", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "FinchSupport", "FinchNN", "FinchText", "FinchTrain", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "FinchCLITests",
