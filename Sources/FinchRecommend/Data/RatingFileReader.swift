@@ -75,7 +75,7 @@ public enum RatingFileReader {
         let names = names(options)
         func emit(_ record: DelimitedRecord) throws {
             if record.count == 1, record.withField(0, { $0.allSatisfy(isASCIIWhitespace) }) { return }
-            guard var s = sink else {
+            guard sink != nil else {
                 var header: [String] = []
                 for i in 0..<record.count {
                     guard let name = record.withField(i, decodeUTF8) else {
@@ -97,20 +97,20 @@ public enum RatingFileReader {
                 sink = RowSink(file: file, options: options, hasRating: plan[2] != nil, hasTimestamp: plan[3] != nil)
                 return
             }
-            defer { sink = s }
             var texts: [String?] = [nil, nil, nil, nil]
             let fieldNames = [names.user, names.item, names.rating, names.timestamp]
             for k in 0..<4 {
                 guard let index = plan[k] else { continue }
                 guard index < record.count else {
-                    return try s.fail(.missingField(file: file, line: record.line, field: fieldNames[k]))
+                    return try sink!.fail(.missingField(file: file, line: record.line, field: fieldNames[k]))
                 }
                 guard let text = record.withField(index, decodeUTF8) else {
-                    return try s.fail(.invalidUTF8(file: file, line: record.fieldLines[index], field: fieldNames[k]))
+                    return try sink!.fail(.invalidUTF8(file: file, line: record.fieldLines[index], field: fieldNames[k]))
                 }
                 texts[k] = text
             }
-            try s.add(line: record.line, user: texts[0]!, item: texts[1]!, rating: texts[2], timestamp: texts[3], names: names)
+            // In place (`sink!`): a copy would duplicate the builder's arrays on every row.
+            try sink!.add(line: record.line, user: texts[0]!, item: texts[1]!, rating: texts[2], timestamp: texts[3], names: names)
         }
         try bytes.withUnsafeBufferPointer { try parser.consume($0, emit) }
         try parser.finish(emit)
@@ -156,9 +156,8 @@ public enum RatingFileReader {
             do {
                 record = JSONRecord(fields: try JSONLines.object(line, decoder: decoder, file: file, line: number), file: file, line: number)
             } catch {
-                if var s = sink {
-                    try s.fail(error)
-                    sink = s
+                if sink != nil {
+                    try sink!.fail(error)
                 } else if options.skipBadRows {
                     early.append(error)
                 } else {
