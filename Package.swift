@@ -46,7 +46,10 @@ let package = Package(
         .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
         .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN"]),
         .target(name: "FinchApps", dependencies: ["FinchSupport", "FinchTensor", "FinchText", "FinchTransformers"]),
-        .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN", "FinchTransformers"]),
+        // Test helpers: fixtures, tolerances, gradient checks (tensor level only) ...
+        .target(name: "FinchTestSupport", dependencies: ["FinchTensor"]),
+        // ... and what only transformer-level tests need: the fake model hub, model folders with broken heads.
+        .target(name: "FinchHubTestSupport", dependencies: ["FinchTransformers", "FinchTestSupport"]),
         .executableTarget(
             name: "finch",
             dependencies: [
@@ -66,9 +69,13 @@ let package = Package(
         .testTarget(
             name: "FinchSupportTests", dependencies: ["FinchSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
-        .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
-        .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
-        .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport"]),
+        .testTarget(
+            name: "FinchNNTests",
+            dependencies: ["FinchNN", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "FinchTextTests",
+            dependencies: ["FinchText", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport", "FinchHubTestSupport"]),
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
         .testTarget(
             name: "FinchRecommendTests",
@@ -76,10 +83,17 @@ let package = Package(
                 "FinchRecommend", "FinchSupport", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
+        // Property-based tests of the readers of untrusted input (random files and texts).
+        .testTarget(
+            name: "FinchPropertyTests",
+            dependencies: [
+                "FinchSupport", "FinchNN", "FinchText", "FinchTrain", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(
             name: "FinchCLITests",
             dependencies: [
-                "finch", "FinchNN", "FinchRecommend", "FinchSupport", "FinchTestSupport",
+                "finch", "FinchNN", "FinchRecommend", "FinchSupport", "FinchTestSupport", "FinchHubTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -8,6 +8,8 @@ import Foundation
 /// selection and exact resume. Files in `outputDirectory`: `checkpoint/`
 /// (resumable state), `best/` (best model so far), `metrics.jsonl`,
 /// `training_curves.svg`, and at the end the chosen model itself in Hugging Face layout.
+/// A run holds an exclusive lock on the folder (`OutputFolderLock`); a second
+/// run into it fails with `FileWriteError.folderLocked`.
 ///
 /// The run is one loop (`run`): for each optimizer step, `TrainingSession.step`
 /// (forward, backward, FGM, clipping, update, logging); then, when due,

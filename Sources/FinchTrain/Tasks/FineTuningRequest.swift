@@ -41,6 +41,9 @@ public struct FineTuningRequest: Sendable {
     public var multiLabel = false
     /// Multi-label: the separator between labels.
     public var labelSeparator = "|"
+    /// Classification: what the head reads; nil: the model's own (a fine-tuned
+    /// classifier's), else BERT's pooler, drawn new when the checkpoint has none.
+    public var pooling: ClassifierPooling?
 
     /// A request with the defaults for everything but the three places.
     public init(modelDirectory: URL, trainFile: URL, outputDirectory: URL) {
@@ -66,7 +69,8 @@ public struct FineTuningRequest: Sendable {
         guard out != model && !out.hasPrefix(model + "/") else {
             throw TrainingError.invalidConfiguration(
                 setting: .outputDirectory,
-                reason: "must not be the model directory or inside it (\(modelDirectory.path)): training would overwrite the model it reads")
+                reason: "must not be the model directory or inside it (\(modelDirectory.path)):"
+                    + " training would overwrite the model it reads")
         }
     }
 

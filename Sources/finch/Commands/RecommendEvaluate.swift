@@ -19,11 +19,11 @@ struct RecommendEvaluate: ParsableCommand {
     @OptionGroup var input: RatingsFileOptions
     @Option(help: "Algorithm: baseline, popular, svd, svdpp, als, bpr, itemknn.") var algorithm: String
     @Option(help: "Number of folds for --split kfold.") var folds = 5
-    @Option(help: "kfold, random (one split, --test-fraction) or leave-last (per user, by timestamp).") var split = "kfold"
+    @Option(help: "kfold, random (one split, --test-fraction) or leave-last (per user, by timestamp).") var split: SplitChoice = .kfold
     @Option(name: .customLong("test-fraction"), help: "Test share for --split random.") var testFraction = 0.2
     @Option(name: .customLong("leave-last"), help: "Ratings per user held out by --split leave-last.") var leaveLast = 1
     @Option(help: "Seed for the split and the model initialization.") var seed: UInt64 = 0
-    @Option(help: "rating (RMSE, MAE) or ranking (precision/recall/NDCG/MAP@k, hit rate, coverage).") var metrics: String?
+    @Option(help: "rating (RMSE, MAE) or ranking (precision/recall/NDCG/MAP@k, hit rate, coverage).") var metrics: MetricsChoice?
     @Option(name: .customLong("k"), help: "Cut-off for ranking metrics.") var k = 10
     @OptionGroup var hyperparameters: HyperparameterOptions
     @Option(help: ArgumentHelp("Grid search values as name=v1,v2; repeatable.", valueName: "name=v1,v2")) var grid: [String] = []
@@ -51,16 +51,14 @@ struct RecommendEvaluate: ParsableCommand {
         let dataset = try input.load()
         let strategy: SplitStrategy
         switch split {
-        case "kfold": strategy = .kFold(folds: folds)
-        case "random": strategy = .random(testFraction: testFraction)
-        case "leave-last": strategy = .leaveLastK(k: leaveLast)
-        default: throw ValidationError("--split must be kfold, random or leave-last")
+        case .kfold: strategy = .kFold(folds: folds)
+        case .random: strategy = .random(testFraction: testFraction)
+        case .leaveLast: strategy = .leaveLastK(k: leaveLast)
         }
         let metricKind: MetricKind
-        switch metrics ?? (dataset.feedback == .explicit ? "rating" : "ranking") {
-        case "rating": metricKind = .rating
-        case "ranking": metricKind = .ranking(k: k)
-        default: throw ValidationError("--metrics must be rating or ranking")
+        switch metrics ?? (dataset.feedback == .explicit ? .rating : .ranking) {
+        case .rating: metricKind = .rating
+        case .ranking: metricKind = .ranking(k: k)
         }
         let splits = try Splitter.splits(dataset, strategy: strategy, seed: seed)
         let parameters = try hyperparameters.parameters(for: algorithm, seed: seed)
@@ -211,4 +209,15 @@ extension String {
     fileprivate func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
+}
+
+/// `--split`: how ratings are cut into training and test parts (parsed before any data is read).
+enum SplitChoice: String, ExpressibleByArgument, CaseIterable {
+    case kfold, random
+    case leaveLast = "leave-last"
+}
+
+/// `--metrics`: rating or ranking metrics (parsed before any data is read).
+enum MetricsChoice: String, ExpressibleByArgument, CaseIterable {
+    case rating, ranking
 }

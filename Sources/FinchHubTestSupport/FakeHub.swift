@@ -1,3 +1,4 @@
+import FinchTestSupport
 import FinchTransformers
 import Foundation
 
