@@ -131,7 +131,9 @@ public enum RatingFileReader {
                 return try sink.fail(.invalidUTF8(file: file, line: number, field: nil))
             }
             if doubleColon == nil { doubleColon = text.contains("::") }
-            let fields = doubleColon! ? text.components(separatedBy: "::") : text.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let fields =
+                doubleColon!
+                ? text.components(separatedBy: "::") : text.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             let order = [names.user, names.item, names.rating, names.timestamp]
             if fields.count < 4 { return try sink.fail(.missingField(file: file, line: number, field: order[fields.count])) }
             try sink.add(line: number, user: fields[0], item: fields[1], rating: fields[2], timestamp: fields[3], names: names)
@@ -154,7 +156,8 @@ public enum RatingFileReader {
             if line.allSatisfy(isASCIIWhitespace) { return }
             let record: JSONRecord
             do {
-                record = JSONRecord(fields: try JSONLines.object(line, decoder: decoder, file: file, line: number), file: file, line: number)
+                record = JSONRecord(
+                    fields: try JSONLines.object(line, decoder: decoder, file: file, line: number), file: file, line: number)
             } catch {
                 if sink != nil {
                     try sink!.fail(error)

@@ -82,7 +82,8 @@ extension RecommenderModel {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Safetensors.write(
-                floats, integers: integers, metadata: ["format": "finch-recommender"], to: directory.appendingPathComponent(Self.arraysName))
+                floats, integers: integers, metadata: ["format": "finch-recommender"], to: directory.appendingPathComponent(Self.arraysName)
+            )
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try AtomicFile.write(encoder.encode(manifest), to: directory.appendingPathComponent(Self.manifestName))
@@ -135,7 +136,8 @@ extension RecommenderModel {
             throw RecommendError.modelFile(path: path, reason: "\(error)")
         }
         guard offsets.count == manifest.users.count + 1 else {
-            throw RecommendError.corruptModel(reason: "rating rows (\(offsets.count - 1)) do not match the user ids (\(manifest.users.count))")
+            throw RecommendError.corruptModel(
+                reason: "rating rows (\(offsets.count - 1)) do not match the user ids (\(manifest.users.count))")
         }
         guard indices.allSatisfy({ $0 >= 0 && $0 < Int64(manifest.items.count) }) else {
             throw RecommendError.corruptModel(reason: "a rated item index is outside the \(manifest.items.count) item ids")
