@@ -51,7 +51,7 @@ extension RecommenderModel {
         do {
             names = try fm.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw RecommendError.modelFile(path: directory.path, reason: "cannot list the directory: \(error.localizedDescription)")
+            throw RecommendError.modelFile(path: directory.path, reason: "cannot list the directory: \(SystemReason.describe(error))")
         }
         let others = names.filter { $0 != OutputFolderLock.fileName }
         if others.isEmpty || others.contains(manifestName) { return }
@@ -94,7 +94,7 @@ extension RecommenderModel {
         } catch let error as FileWriteError {
             throw RecommendError.modelFile(path: path, reason: "\(error)")
         } catch {
-            throw RecommendError.modelFile(path: path, reason: (error as NSError).localizedDescription)
+            throw RecommendError.modelFile(path: path, reason: SystemReason.describe(error))
         }
     }
 
@@ -108,7 +108,7 @@ extension RecommenderModel {
         do {
             manifestData = try Data(contentsOf: manifestURL)
         } catch {
-            throw RecommendError.modelFile(path: path, reason: "cannot read \(manifestName): \(readReason(error))")
+            throw RecommendError.modelFile(path: path, reason: "cannot read \(manifestName): \(SystemReason.describe(error))")
         }
         let manifest: ModelManifest
         do {
@@ -158,15 +158,5 @@ extension RecommenderModel {
         }
         result.coldStartItems = Set(manifest.coldStartItems)
         return result
-    }
-
-    /// The system's reason for a failed read, without Foundation's error dump.
-    private static func readReason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError { return "no such file" }
-        return ns.localizedDescription
     }
 }
