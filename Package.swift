@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Layers (see DESIGN.md): each target imports only targets above it in this list.
-// CFinchBLAS, CFinchKernels → FinchTensor → FinchNN → FinchText → FinchTransformers
-// → FinchTrain → FinchRecommend → finch.
+// CFinchBLAS, CFinchKernels, FinchSupport → FinchTensor → FinchNN → FinchText → FinchTransformers
+// → FinchTrain → FinchRecommend (which uses FinchNN's safetensors, not FinchTrain) → finch.
 // Kernels: CFinchKernels (Finch's C kernels: one CPU dispatch, row kernels, activations,
 // the GEMM) is used by FinchTensor and by FinchTransformers' inference path; CFinchBLAS
 // (the system BLAS) only by FinchTensor, whose GEMM API is the one way to BLAS.
