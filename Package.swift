@@ -80,7 +80,10 @@ let package = Package(
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
         .testTarget(
             name: "FinchCLITests",
-            dependencies: ["finch", "FinchNN", "FinchTestSupport", "FinchHubTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "finch", "FinchNN", "FinchTestSupport", "FinchHubTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
