@@ -19,8 +19,10 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FuzzSafetensors FuzzTokenizerJSON FuzzCSV)
 
 cd "$root/Benchmarks/Fuzz"
-swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -E "error|warning:|Compiling|Build" | tail -5
-bin="$(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --show-bin-path)"
+# lld: the system's gold linker stops with an internal error on the sanitized objects.
+flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
+swift build -c release "${flags[@]}" 2>&1 | grep -E "error|warning:|Compiling|Build" | tail -5
+bin="$(swift build -c release "${flags[@]}" --show-bin-path)"
 
 work="$root/.build/fuzz"
 mkdir -p "$work/artifacts"
@@ -34,11 +36,16 @@ seed FuzzSafetensors "$root"/Tests/Fixtures/safetensors/*.safetensors "$root"/Te
 seed FuzzTokenizerJSON "$root"/Tests/Fixtures/tokenizers/synthetic/*.json
 seed FuzzCSV "$root"/Tests/Fixtures/tiny-sentiment.csv "$root"/Tests/Fixtures/data/*.csv "$root"/Tests/Fixtures/data/*.tsv 2>/dev/null || true
 
+# Longest input per target: a header, a tokenizer.json, a small data file.
+declare -A max_len=([FuzzSafetensors]=16384 [FuzzTokenizerJSON]=32768 [FuzzCSV]=4096)
+
+# The driver's copy of argv is still allocated at exit; LeakSanitizer would call that a crash.
+export ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 status=0
 for target in "${targets[@]}"; do
     log="$work/$target.log"
     set +e
-    "$bin/$target" "$work/corpus/$target" -runs="$runs" -max_len=65536 -timeout=20 -rss_limit_mb=4096 \
+    "$bin/$target" "$work/corpus/$target" -runs="$runs" -max_len="${max_len[$target]}" -timeout=20 -rss_limit_mb=4096 \
         -artifact_prefix="$work/artifacts/$target-" -print_final_stats=1 >"$log" 2>&1
     rc=$?
     set -e

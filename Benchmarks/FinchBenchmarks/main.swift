@@ -26,6 +26,8 @@ func report(_ name: String, _ seconds: Double, _ extra: String = "") {
 }
 
 func benchMatmul(threads: [Int32]) {
+    let info = "matmul: Finch kernel \(KernelDispatch.gemmKernel), OpenBLAS core \(BLASLibrary.coreName)\n"
+    FileHandle.standardError.write(Data(info.utf8))
     let shapes = [(4096, 384, 384), (4096, 1536, 384), (4096, 384, 1536)]  // M, N, K of y = x·Wᵀ
     var rng = FinchRNG(seed: 1)
     for t in threads {

@@ -8,12 +8,16 @@ let package = Package(
     name: "FinchFuzz",
     dependencies: [.package(name: "Finch", path: "../..")],
     targets: [
+        // libFuzzer's driver entry point, declared for Swift.
+        .target(name: "CFuzzDriver"),
+        // The driver call and the scratch input file every harness uses.
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"]),
         // The safetensors header parser and the tensor reads it allows.
-        .executableTarget(name: "FuzzSafetensors", dependencies: [.product(name: "FinchNN", package: "Finch")]),
+        .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzSupport", .product(name: "FinchNN", package: "Finch")]),
         // tokenizer.json loading, then encoding with the loaded tokenizer.
-        .executableTarget(name: "FuzzTokenizerJSON", dependencies: [.product(name: "FinchText", package: "Finch")]),
+        .executableTarget(name: "FuzzTokenizerJSON", dependencies: ["FuzzSupport", .product(name: "FinchText", package: "Finch")]),
         // The CSV/TSV reader of labelled texts.
-        .executableTarget(name: "FuzzCSV", dependencies: [.product(name: "FinchTrain", package: "Finch")]),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "FinchTrain", package: "Finch")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -113,6 +113,33 @@ const char *finch_isa_name(int level) {
     }
 }
 
+void finch_cpu_identity(char *buffer, int length, int *family, int *model) {
+    if (length > 0) buffer[0] = 0;
+    *family = -1;
+    *model = -1;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    unsigned a, b, c, d;
+    if (__get_cpuid(1, &a, &b, &c, &d)) {
+        int base_family = (a >> 8) & 0xF, base_model = (a >> 4) & 0xF;
+        *family = base_family == 0xF ? base_family + (int)((a >> 20) & 0xFF) : base_family;
+        *model = base_family == 0x6 || base_family == 0xF ? base_model + (int)(((a >> 16) & 0xF) << 4) : base_model;
+    }
+    unsigned words[12];
+    if (length < 49 || __get_cpuid_max(0x80000000, 0) < 0x80000004) return;
+    for (unsigned leaf = 0; leaf < 3; leaf++)
+        __get_cpuid(0x80000002 + leaf, &words[4 * leaf], &words[4 * leaf + 1], &words[4 * leaf + 2], &words[4 * leaf + 3]);
+    memcpy(buffer, words, 48);
+    buffer[48] = 0;
+    int start = 0, end = 48;
+    while (buffer[start] == ' ') start++;
+    while (end > start && (buffer[end - 1] == ' ' || buffer[end - 1] == 0)) end--;
+    memmove(buffer, buffer + start, (size_t)(end - start));
+    buffer[end - start] = 0;
+#else
+    (void)length;
+#endif
+}
+
 // Cache size in bytes of data/unified cache `level` of CPU 0 from sysfs; 0 when absent.
 static long sysfs_cache_size(int level) {
     char path[96], text[32];

@@ -34,13 +34,15 @@ void finch_gemm_set_blocking(long mc, long kc, long nc) {
 
 static long round_down(long x, long step) { return x < step ? step : x - x % step; }
 
-// Blocking for kernel `u`: kc so that a B micro-panel fills half of L1; mc so
-// that the A block fills half of L2; nc so that the B panel takes a quarter of L3.
+// Blocking for kernel `u`: kc so that an A micro-panel (MR × kc) fills three
+// quarters of L1 (measured on Zen 4: kc 512 beats the B-panel-in-L1 rule's 128
+// by 10–30 %); mc so that the A block fills half of L2; nc so that the B panel
+// takes a quarter of L3.
 static void blocking_for(const finch_gemm_kernel *u, long *mc, long *kc, long *nc) {
     long l1 = finch_cache_size(1), l2 = finch_cache_size(2), l3 = finch_cache_size(3);
-    long k = (l1 / 2) / ((long)u->nr * 4);
-    if (k < 64) k = 64;
-    if (k > 1024) k = 1024;
+    long k = (3 * l1 / 4) / ((long)u->mr * 4);
+    if (k < 128) k = 128;
+    if (k > 512) k = 512;
     k = set_kc ? set_kc : round_down(k, 8);
     long m = set_mc ? round_down(set_mc, u->mr) : round_down((l2 / 2) / (k * 4), u->mr);
     if (m > 4096) m = round_down(4096, u->mr);

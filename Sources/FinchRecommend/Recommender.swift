@@ -124,7 +124,7 @@ public protocol Recommender: Sendable {
     /// against the existing items; then items, against all users.
     mutating func foldIn(_ data: RatingMatrix, users: [Int], items: [Int]) throws
     /// The learnt arrays, by name, for saving.
-    func exportArrays() -> [String: ArchivedArray]
+    func exportArrays() -> [String: [Float]]
     /// Restores learnt arrays written by `exportArrays` for `trainingData`.
     mutating func restore(arrays: ModelArrays, trainingData: RatingMatrix) throws
 }

@@ -55,7 +55,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
                 + " too high or gradients exploded (clip the gradient norm); nothing further was saved"
         case let .adversarialWithoutEmbeddingGradient(key):
             guard let key else { return "adversarial training needs word embeddings, and this task has none" }
-            return "adversarial training perturbs \(key), which does not train (frozen embeddings?); unfreeze it or turn adversarial training off"
+            return "adversarial training perturbs \(key), which does not train (frozen embeddings?);"
+                + " unfreeze it or turn adversarial training off"
         case let .heldOutLabelNotInTraining(file, line, label, fraction, seed):
             let percent = String(format: "%g", fraction * 100)
             return "\(file):\(line): label '\(label)' fell only into the automatic \(percent) % hold-out (seed \(seed)),"

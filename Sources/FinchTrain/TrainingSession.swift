@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import Foundation
 
@@ -17,6 +18,8 @@ final class TrainingSession<Task: TrainingTask> {
     /// Set when an evaluation ran out of patience.
     var stoppedEarly = false
     let clock = ContinuousClock()
+    /// Held for the whole run: a second run into the same folder is refused.
+    let lock: OutputFolderLock
     let startTime: ContinuousClock.Instant
     let startStep: Int
 
@@ -57,6 +60,9 @@ final class TrainingSession<Task: TrainingTask> {
             guard missing.isEmpty else { throw TrainingError.incompleteCheckpoint(directory: checkpoint.path, missing: missing) }
             restore = true
         }
+        // Locking creates the folder; taken before reading the checkpoint, so
+        // no other run rewrites it meanwhile.
+        lock = try OutputFolderLock(trainer.outputDirectory)
         if restore {
             let saved = try CheckpointStore.readState(from: checkpoint, totalSteps: total)
             guard saved.configuration == c, saved.trainExamples == trainer.train.count else {
@@ -67,7 +73,6 @@ final class TrainingSession<Task: TrainingTask> {
             for (name, d) in model.dropoutModules() { if let r = state.dropoutStreams[name] { d.rng = r } }
             if let patience = c.earlyStoppingPatience, state.evaluationsWithoutImprovement >= patience { stoppedEarly = true }
         }
-        try FileManager.default.createDirectory(at: trainer.outputDirectory, withIntermediateDirectories: true)
         if restore { try log.truncate(afterStep: state.globalStep) } else { try log.reset() }
         startTime = clock.now
         startStep = state.globalStep

@@ -7,7 +7,7 @@ struct Finch: ParsableCommand {
         commandName: "finch",
         abstract: "Applied AI in Swift: transformers, fine-tuning, recommenders, serving.",
         version: FinchVersion.string,
-        subcommands: [Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self]
+        subcommands: [Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self, Doctor.self]
     )
 
     /// Parses, validates and runs the command. A mistake on the command line
@@ -15,7 +15,9 @@ struct Finch: ParsableCommand {
     /// usage and exit 64; anything that fails while the command runs (a bad
     /// file, a bad input line, a failed write) gets one line from
     /// `ErrorMessage` on standard error and exit 1 — no usage banner.
+    /// Before any command it says once when OpenBLAS runs with a generic core (`finch doctor`).
     static func main() {
+        BLASFallbackNotice.emit()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -27,7 +29,7 @@ struct Finch: ParsableCommand {
         } catch let error where error is ExitCode || error is CleanExit || isParserError(error) {
             exit(withError: error)
         } catch {
-            FileHandle.standardError.write(Data("Error: \(ErrorMessage.render(error))\n".utf8))
+            StandardError.write("Error: \(ErrorMessage.render(error))\n")
             Foundation.exit(1)
         }
     }

@@ -14,14 +14,16 @@ import Testing
 
     /// Runs finch with standard output and input on the given paths (for
     /// example /dev/full, or a folder); returns (status, stderr).
-    static func run(_ arguments: [String], stdoutPath: String? = nil, stdinPath: String? = nil, stdin: String = "")
+    static func run(
+        _ arguments: [String], stdoutPath: String? = nil, stdinPath: String? = nil, stderrPath: String? = nil, stdin: String = ""
+    )
         throws -> (Int32, String, String)
     {
         let p = Process()
         p.executableURL = CLI.binary
         p.arguments = arguments
         let errPipe = Pipe(), outPipe = Pipe(), inPipe = Pipe()
-        p.standardError = errPipe
+        if let stderrPath { p.standardError = FileHandle(forWritingAtPath: stderrPath) } else { p.standardError = errPipe }
         if let stdoutPath { p.standardOutput = FileHandle(forWritingAtPath: stdoutPath) } else { p.standardOutput = outPipe }
         if let stdinPath { p.standardInput = FileHandle(forReadingAtPath: stdinPath) } else { p.standardInput = inPipe }
         try p.run()
@@ -30,7 +32,7 @@ import Testing
             try inPipe.fileHandleForWriting.close()
         }
         let out = stdoutPath == nil ? outPipe.fileHandleForReading.readDataToEndOfFile() : Data()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        let err = stderrPath == nil ? errPipe.fileHandleForReading.readDataToEndOfFile() : Data()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
@@ -63,6 +65,20 @@ import Testing
         #expect(!err.contains("Fatal error") && !err.contains("Backtrace"))
     }
 
+    // Issue 10 item 4: a failed write to standard error (a full disk) trapped in FileHandle.write.
+    @Test func aFullDiskOnStandardErrorDoesNotTrap() throws {
+        let dir = try Self.corpusFolder()
+        let corpus = dir.appendingPathComponent("corpus.txt").path
+        let (status, out, _) = try Self.run(
+            ["search", "--model", Self.model, "--corpus", corpus], stderrPath: "/dev/full", stdin: "hello\n")
+        #expect(status == 0)
+        #expect(out.split(separator: "\n").count == 1, "the result still reaches stdout")
+        let (failed, failedOut, _) = try Self.run(
+            ["embed", "--model", dir.appendingPathComponent("missing").path], stderrPath: "/dev/full")
+        #expect(failed == 1, "an error with nowhere to report it still exits 1, not a trap")
+        #expect(failedOut.isEmpty)
+    }
+
     // Issue 10 item 11: `embed < DIR` printed nothing and exited 0.
     @Test(arguments: ["tokenize", "embed", "search"])
     func aFolderOnStandardInputIsAnError(_ command: String) throws {
@@ -77,8 +93,9 @@ import Testing
 
     // Issue 10 item 11: a bad JSON line on stdin printed a usage banner and exited 64.
     @Test func aBadJSONLineNamesTheLineWithoutAUsageBanner() throws {
-        let (status, out, err) = try Self.run(["embed", "--model", Self.model, "--format", "jsonl"],
-                                              stdin: "{\"text\": \"fine\"}\n{\"text\": 5}\n{\"text\": \"never read\"}\n")
+        let (status, out, err) = try Self.run(
+            ["embed", "--model", Self.model, "--format", "jsonl"],
+            stdin: "{\"text\": \"fine\"}\n{\"text\": 5}\n{\"text\": \"never read\"}\n")
         #expect(status == 1)
         #expect(err == "Error: standard input, line 2: field \"text\" is not a string (a number)\n", "\(err)")
         #expect(!err.contains("USAGE") && !err.contains("Usage"))
@@ -117,11 +134,29 @@ import Testing
         #expect(try Self.listing(dir) == ["corpus.txt"])
     }
 
+    // Issue 10 item 4: extreme option values trapped (an overflow in the chunk size or step count).
+    @Test(arguments: [
+        (["embed", "--batch-size", "9223372036854775807"], "--batch-size must be between 1 and 65536"),
+        (["embed", "--batch-size", "0"], "--batch-size must be between 1 and 65536"),
+        (["search", "--corpus", "c.txt", "--batch-size=-3"], "--batch-size must be between 1 and 65536"),
+        (["demo", "--epochs", "9223372036854775807"], "--epochs must be between 1 and 100000"),
+        (["tokenize", "--max-length", "0"], "--max-length must be at least 2"),
+    ])
+    func extremeOptionValuesAreRejectedAtParseTime(_ arguments: [String], _ message: String) throws {
+        let model = arguments[0] == "demo" ? [] : ["--model", Self.model]
+        let (status, out, err) = try Self.run(arguments + model, stdin: "hello\n")
+        #expect(status == 64, "\(err)")
+        #expect(out.isEmpty)
+        #expect(err.contains(message), "\(err)")
+        #expect(!err.contains("Fatal error"))
+    }
+
     // Issue 10 item 11: blank lines in search input were skipped without an answer.
     @Test func blankQueriesGetAnAnswerLine() throws {
         let dir = try Self.corpusFolder()
-        let (status, out, err) = try Self.run(["search", "--model", Self.model, "--corpus", dir.appendingPathComponent("corpus.txt").path],
-                                              stdin: "hello\n\n   \nweather\n")
+        let (status, out, err) = try Self.run(
+            ["search", "--model", Self.model, "--corpus", dir.appendingPathComponent("corpus.txt").path],
+            stdin: "hello\n\n   \nweather\n")
         #expect(status == 0, "\(err)")
         let answers = try out.split(separator: "\n").map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -158,8 +193,9 @@ import Testing
         let dir = try Self.corpusFolder()
         let index = dir.appendingPathComponent("corpus.txt.finch-index")
         try FileManager.default.createDirectory(at: index, withIntermediateDirectories: false)
-        let (status, out, err) = try Self.run(["search", "--model", Self.model, "--corpus", dir.appendingPathComponent("corpus.txt").path],
-                                              stdin: "hello\n")
+        let (status, out, err) = try Self.run(
+            ["search", "--model", Self.model, "--corpus", dir.appendingPathComponent("corpus.txt").path],
+            stdin: "hello\n")
         #expect(status == 1)
         #expect(out.isEmpty)
         let expected = "Error: \(index.path): cannot read the index: it is a folder; remove or rename it and the index is rebuilt\n"

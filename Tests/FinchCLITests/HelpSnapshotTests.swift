@@ -55,8 +55,9 @@ import Testing
             Issue.record("wrote \(file.lastPathComponent); run again without FINCH_UPDATE_SNAPSHOTS=1")
             return
         }
-        let expected = try #require(try? String(contentsOf: file, encoding: .utf8),
-                                    "no snapshot \(file.path); run with FINCH_UPDATE_SNAPSHOTS=1 and review it")
+        let expected = try #require(
+            try? String(contentsOf: file, encoding: .utf8),
+            "no snapshot \(file.path); run with FINCH_UPDATE_SNAPSHOTS=1 and review it")
         #expect(help == expected, "finch \(path.joined(separator: " ")) --help changed; regenerate and review the snapshot")
     }
 

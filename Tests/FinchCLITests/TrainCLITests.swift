@@ -24,7 +24,7 @@ import Testing
         #expect(status == 0, "\(stderr)")
         let lines = stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         try #require(lines.count == 15, "\(stdout)")
-        #expect(lines[0] == "dev: 5 examples (10 % of \(train), seed 42) held out from training; no --dev file given")
+        #expect(lines[0] == "dev: 5 examples (10 % of \(train), seed 42) held out from training; no development file given (--dev)")
         #expect(lines[1...3] == ["", "evaluation after the last epoch:", ""])
         // scikit-learn's report on the 5 held-out examples: header, a row per label, the averages.
         #expect(lines[4] == "              precision    recall  f1-score   support")
@@ -167,7 +167,9 @@ import Testing
                                        "--dev", dir + "/dev.csv", "--out", dir + "/o2"])
         #expect(s2 != 0)
         #expect(e2.contains("dev.csv") && e2.contains("happy"), "\(e2)")
-        let (s3, _, e3) = try CLI.run(["train", "classify", "--model", dir, "--train", Self.fixture("tiny-sentiment.csv"), "--out", Self.temp()])
+        let (s3, _, e3) = try CLI.run([
+            "train", "classify", "--model", dir, "--train", Self.fixture("tiny-sentiment.csv"), "--out", Self.temp(),
+        ])
         #expect(s3 != 0)
         #expect(e3.contains("config.json"), "\(e3)")
         let (s4, _, e4) = try CLI.run(["predict", "--model", Self.model], stdin: "x\n")

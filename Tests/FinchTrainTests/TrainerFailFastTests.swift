@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import Foundation
 import Testing
@@ -41,7 +42,7 @@ final class DivergingPointTask: TrainingTask {
             _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
                             outputDirectory: out).run()
         }
-        #expect(try Self.files(in: out) == ["metrics.jsonl"])
+        #expect(try Self.files(in: out) == [".finch.lock", "metrics.jsonl"])
         #expect(try MetricsLog(url: out.appendingPathComponent("metrics.jsonl")).read().isEmpty)
         let message = TrainingError.nonFiniteParameter(name: "hidden.weight", step: 1, learningRate: 1e39).description
         #expect(message.contains("hidden.weight") && message.contains("step 1") && message.contains("learning rate"))
@@ -80,7 +81,9 @@ final class DivergingPointTask: TrainingTask {
         weights["hidden.bias"] = Tensor(shape: [16], values: [Float](repeating: 0, count: 16))
         weights["pooler.dense.bias"] = Tensor(shape: [2], values: [0, 0])
         try Safetensors.write(weights, to: best)
-        #expect(throws: StateDictError.mismatch(missing: [], unexpected: ["pooler.dense.bias"], misshapen: [])) { try trainer.restoreBest() }
+        #expect(throws: StateDictError.mismatch(missing: [], unexpected: ["pooler.dense.bias"], misshapen: [])) {
+            try trainer.restoreBest()
+        }
     }
 
     @Test func adversarialTrainingWithoutAnEmbeddingGradientIsRefusedAtStart() throws {
@@ -92,7 +95,8 @@ final class DivergingPointTask: TrainingTask {
             _ = try Trainer(task: frozen, configuration: c, train: makePoints(10, seed: 1), dev: [], outputDirectory: temporaryDirectory())
         }
         #expect(throws: TrainingError.adversarialWithoutEmbeddingGradient(key: nil)) {
-            _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(10, seed: 1), dev: [], outputDirectory: temporaryDirectory())
+            _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(10, seed: 1), dev: [],
+                            outputDirectory: temporaryDirectory())
         }
     }
 
@@ -129,7 +133,8 @@ final class DivergingPointTask: TrainingTask {
         let file = out.appendingPathComponent("checkpoint/trainer_state.json")
         let original = try String(contentsOf: file, encoding: .utf8)
         #expect(original.contains("\"globalStep\" : 3"))
-        try original.replacingOccurrences(of: "\"globalStep\" : 3", with: "\"globalStep\" : -3").write(to: file, atomically: true, encoding: .utf8)
+        let tampered = original.replacingOccurrences(of: "\"globalStep\" : 3", with: "\"globalStep\" : -3")
+        try tampered.write(to: file, atomically: true, encoding: .utf8)
         #expect(throws: TrainingError.invalidTrainerState(file: file.path, reason: "step -3 is outside 0…10")) {
             _ = try trainer(out).run(resume: .required)
         }
@@ -141,6 +146,17 @@ final class DivergingPointTask: TrainingTask {
         #expect(throws: TrainingError.invalidTrainerState(file: file.path, reason: "no field 'globalStep'")) {
             _ = try trainer(out).run(resume: .required)
         }
+    }
+
+    @Test func aSecondRunIntoTheSameFolderIsRefused() throws {
+        let out = temporaryDirectory()
+        do {
+            let holder = try OutputFolderLock(out)
+            #expect(throws: FileWriteError.folderLocked(folder: out.path)) { _ = try trainer(out).run() }
+            #expect(try Self.files(in: out) == [".finch.lock"])
+            withExtendedLifetime(holder) {}
+        }
+        #expect(try trainer(out).run().steps == 10)  // free again once the holder is gone
     }
 
     @Test func resumingAFinishedRunAppendsNothing() throws {

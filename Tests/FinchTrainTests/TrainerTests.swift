@@ -205,7 +205,8 @@ func temporaryDirectory() -> URL {
         declared.declaredMetrics = [.accuracy, .loss]
         let out = temporaryDirectory().appendingPathComponent("out")
         #expect(throws: TrainingError.unknownMetric(.f1, available: ["accuracy", "loss"])) {
-            _ = try Trainer(task: declared, configuration: m, train: makePoints(10, seed: 1), dev: makePoints(5, seed: 2), outputDirectory: out)
+            _ = try Trainer(task: declared, configuration: m, train: makePoints(10, seed: 1), dev: makePoints(5, seed: 2),
+                            outputDirectory: out)
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }

@@ -44,6 +44,10 @@ void finch_reload_environment(void);
 /// The name of a level: "portable", "avx2", "avx512".
 const char *finch_isa_name(int level);
 
+/// The CPU's brand string (CPUID 0x80000002–4) into `buffer` (NUL-terminated,
+/// empty where unknown), and its display family and model (−1 where unknown).
+void finch_cpu_identity(char *buffer, int length, int *family, int *model);
+
 /// Data cache sizes in bytes for levels 1–3, from sysfs (Linux) or sysconf,
 /// with defaults (32 KiB, 1 MiB, 8 MiB) where neither answers. Read once.
 long finch_cache_size(int level);

@@ -33,6 +33,15 @@ public enum KernelDispatch {
         return names.filter { f & $0.0 != 0 }.map(\.1)
     }
 
+    /// The CPU's brand string, display family and model (CPUID; "" and −1 where unknown).
+    public static var cpuIdentity: (name: String, family: Int, model: Int) {
+        var buffer = [CChar](repeating: 0, count: 64)
+        var family: Int32 = -1, model: Int32 = -1
+        finch_cpu_identity(&buffer, Int32(buffer.count), &family, &model)
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return (String(decoding: bytes, as: UTF8.self), Int(family), Int(model))
+    }
+
     /// The widest level the CPU and OS allow.
     public static var cpuLevel: Level { Level(rawValue: finch_cpu_isa()) ?? .portable }
 

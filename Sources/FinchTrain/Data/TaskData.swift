@@ -9,14 +9,14 @@ public enum DevelopmentSource: Equatable, Sendable {
     case heldOut(trainingFile: String, fraction: Double, seed: UInt64, count: Int)
 
     /// One line for the report: `dev: dev.csv` or `dev: 1243 examples (10 % of
-    /// train.csv, seed 42) held out from training; no --dev file given`.
+    /// train.csv, seed 42) held out from training; no development file given`.
     public var summary: String {
         switch self {
         case .file(let name):
             return "dev: \(name)"
         case let .heldOut(file, fraction, seed, count):
             let percent = String(format: "%g", fraction * 100)
-            return "dev: \(count) examples (\(percent) % of \(file), seed \(seed)) held out from training; no --dev file given"
+            return "dev: \(count) examples (\(percent) % of \(file), seed \(seed)) held out from training; no development file given"
         }
     }
 }

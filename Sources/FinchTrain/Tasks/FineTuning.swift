@@ -56,7 +56,8 @@ public enum FineTuning {
         let noSpaces = TokenClassificationTask.wantsBoundaryDropped(data.train, tokenizer: tokenizer)
         let boundary = r.wordBoundary ?? (noSpaces ? .drop : .keep)
         if r.wordBoundary == nil && noSpaces {
-            notes.append("words are written without spaces and the tokenizer marks word starts: no boundary piece per word (word boundary: drop)")
+            notes.append(
+                "words are written without spaces and the tokenizer marks word starts: no boundary piece per word (word boundary: drop)")
         }
         let task = try TokenClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
                                                boundary: boundary, splitting: noSpaces ? .characters : .whitespace, seed: r.training.seed)
@@ -77,7 +78,8 @@ public enum FineTuning {
         }
         let maxLength = try r.validate(against: Checkpoint.readConfig(BertConfig.self, from: r.modelDirectory))
         if r.maxLength == nil && maxLength < FineTuningRequest.defaultMaxLength {
-            notes.append("maximum length \(maxLength) tokens, the model's position limit (the default \(FineTuningRequest.defaultMaxLength) is above it)")
+            notes.append("maximum length \(maxLength) tokens, the model's position limit"
+                + " (the default \(FineTuningRequest.defaultMaxLength) is above it)")
         }
         return maxLength
     }
@@ -100,6 +102,8 @@ public enum FineTuning {
         let trainer = try Trainer(task: task, configuration: r.training, train: train, dev: dev, outputDirectory: r.outputDirectory)
         let summary = try trainer.run(resume: r.resume, stop: stop, events: events)
         if !summary.interrupted && r.mergeLoRA && task.loraConfiguration != nil {
+            let lock = try OutputFolderLock(r.outputDirectory)
+            defer { withExtendedLifetime(lock) {} }
             task.loraConfiguration = nil
             try exportMerged(task.model, task: task, out: r.outputDirectory)
         }

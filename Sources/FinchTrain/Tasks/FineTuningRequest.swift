@@ -69,7 +69,8 @@ public struct FineTuningRequest: Sendable {
         guard out != model && !out.hasPrefix(model + "/") else {
             throw TrainingError.invalidConfiguration(
                 setting: .outputDirectory,
-                reason: "must not be the model directory or inside it (\(modelDirectory.path)): training would overwrite the model it reads")
+                reason: "must not be the model directory or inside it (\(modelDirectory.path)):"
+                    + " training would overwrite the model it reads")
         }
     }
 

@@ -5,35 +5,31 @@ import FinchText
 import FinchTransformers
 import Foundation
 
-/// A tokenized classification example.
-public struct EncodedClassificationExample: Sendable {
-    public var ids: [Int]
-    public var typeIDs: [Int]
-    /// Label id (−1 when unknown, for prediction; unused for multi-label).
-    public var label: Int
-    /// Multi-label: the ids of every label of the example.
-    public var labelSet: [Int] = []
-    public var line: Int
-}
-
 /// Fine-tuning a `BertForSequenceClassification` on labelled texts (sentiment,
 /// topic, intent). Single-label: softmax cross-entropy with optional class
 /// weights. Multi-label (`problemType` multi-label; the label field holds labels
 /// joined by `labelSeparator`): independent sigmoids, binary cross-entropy, a
 /// label is predicted when its probability is at least 0.5.
 public final class TextClassificationTask: TrainingTask, FineTunableTask {
+    /// The model that trains.
     public let classifier: BertForSequenceClassification
+    /// The model's tokenizer.
     public let tokenizer: Tokenizer
+    /// The labels, in the model's output order.
     public let labels: LabelSet
+    /// Tokens per example, special tokens included.
     public let maxLength: Int
     /// Per-class loss weights [labels]; nil for plain cross-entropy.
     public var classWeights: Tensor?
     /// Where the tokenizer files come from (copied next to saved models).
     public let tokenizerDirectory: URL
+    /// What `finch_task.json` records next to the saved model.
     public var metadata: TaskMetadata
+    /// Examples per forward pass when evaluating and predicting.
     public var evaluationBatchSize = 64
     /// Multi-label: separator between the labels of one example.
     public var labelSeparator = "|"
+    /// True for a multi-label classifier (sigmoid outputs).
     public var isMultiLabel: Bool { classifier.problemType == .multiLabelClassification }
     /// Set when LoRA adapters were attached; saved next to the model unless merged.
     public var loraConfiguration: LoRAConfiguration?
@@ -47,6 +43,7 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
         isMultiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification
     }
 
+    /// A task over a loaded classifier and tokenizer.
     public init(classifier: BertForSequenceClassification, tokenizer: Tokenizer, tokenizerDirectory: URL, maxLength: Int) {
         self.classifier = classifier
         self.tokenizer = tokenizer
@@ -129,12 +126,14 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
         classWeights = Tensor(counts.map { $0 > 0 ? n / (c * Float($0)) : 1 })
     }
 
+    /// Tokens of the example.
     public func length(of example: EncodedClassificationExample) -> Int { example.ids.count }
 
     func input(_ batch: [EncodedClassificationExample]) -> BertInput {
         BertInput(padding: batch.map(\.ids), tokenTypeIDs: batch.map(\.typeIDs), padTokenID: tokenizer.padID)
     }
 
+    /// Mean cross-entropy (multi-label: binary cross-entropy) of the batch, with the class weights.
     public func loss(on batch: [EncodedClassificationExample]) throws -> Tensor {
         let logits = try classifier.logits(input(batch))
         guard isMultiLabel else { return logits.crossEntropy(targets: batch.map(\.label), classWeights: classWeights) }
@@ -167,6 +166,7 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
         return Tensor(shape: [examples.count, c], values: out)
     }
 
+    /// Accuracy, F1 averages, mean loss and scikit-learn's report.
     public func evaluate(_ examples: [EncodedClassificationExample]) throws -> Evaluation {
         if isMultiLabel { return try evaluateMultiLabel(examples) }
         let probs = try probabilities(examples)
@@ -211,6 +211,7 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
         try TaskHeadRuntime.logits(classifier, input, workspace: workspace, adapted: loraConfiguration != nil)
     }
 
+    /// Writes the classifier, its adapters, the tokenizer files and `finch_task.json`.
     public func saveModel(to directory: URL) throws {
         try TaskHeadRuntime.save(classifier, lora: loraConfiguration, tokenizerDirectory: tokenizerDirectory, metadata: metadata, to: directory)
     }

@@ -12,12 +12,17 @@ struct Demo: ParsableCommand {
             {"epoch", "loss", "accuracy", "lr"}.
             """)
 
-    @Option(help: "Number of epochs (at least 1).") var epochs = 60
+    @Option(help: "Number of epochs (1 to \(Demo.maxEpochs)).") var epochs = 60
     @OptionGroup var seed: SeedOption
     @OptionGroup var output: JSONOutputOption
 
+    /// A bound that keeps the schedule's step count far from overflow (and the demo a demo).
+    static let maxEpochs = 100_000
+
     func validate() throws {
-        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard (1...Self.maxEpochs).contains(epochs) else {
+            throw ValidationError("--epochs must be between 1 and \(Self.maxEpochs), got \(epochs)")
+        }
     }
 
     func run() throws {

@@ -15,11 +15,21 @@ struct Embed: ParsableCommand {
 
     @OptionGroup var model: ModelOption
     @OptionGroup var input: InputFormatOption
-    @Option(name: .customLong("batch-size"), help: "Texts per forward pass (at least 1).") var batchSize = 32
+    @Option(name: .customLong("batch-size"), help: "Texts per forward pass (1 to \(Embed.maxBatchSize)).") var batchSize = 32
     @OptionGroup var maxLength: MaxLengthOption
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        try Self.validate(batchSize: batchSize)
+    }
+
+    /// The largest `--batch-size` of embed and search (beyond it a batch's
+    /// activations no longer fit in memory anyway).
+    static let maxBatchSize = 65_536
+
+    static func validate(batchSize: Int) throws {
+        guard (1...maxBatchSize).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and \(maxBatchSize), got \(batchSize)")
+        }
     }
 
     func run() throws {

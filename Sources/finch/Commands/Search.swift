@@ -19,11 +19,12 @@ struct Search: ParsableCommand {
     @OptionGroup var model: ModelOption
     @Option(help: "Corpus file (text lines or JSONL).") var corpus: String
     @OptionGroup var topK: TopKOption<SearchTopK>
-    @Option(name: .customLong("batch-size"), help: "Texts per forward pass while indexing (at least 1).") var batchSize = 32
+    @Option(name: .customLong("batch-size"), help: "Texts per forward pass while indexing (1 to \(Embed.maxBatchSize)).")
+    var batchSize = 32
     @OptionGroup var maxLength: MaxLengthOption
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        try Embed.validate(batchSize: batchSize)
     }
 
     func run() throws {

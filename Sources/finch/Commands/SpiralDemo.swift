@@ -80,11 +80,11 @@ struct SpiralDemo {
 }
 
 #if canImport(Glibc)
-import Glibc
-private func _cos(_ x: Float) -> Float { Glibc.cosf(x) }
-private func _sin(_ x: Float) -> Float { Glibc.sinf(x) }
+    import Glibc
+    private func _cos(_ x: Float) -> Float { Glibc.cosf(x) }
+    private func _sin(_ x: Float) -> Float { Glibc.sinf(x) }
 #else
-import Darwin
-private func _cos(_ x: Float) -> Float { Darwin.cosf(x) }
-private func _sin(_ x: Float) -> Float { Darwin.sinf(x) }
+    import Darwin
+    private func _cos(_ x: Float) -> Float { Darwin.cosf(x) }
+    private func _sin(_ x: Float) -> Float { Darwin.sinf(x) }
 #endif

@@ -31,8 +31,10 @@ struct TrainClassify: ParsableCommand {
     func validate() throws {
         let allowed = multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification
         if let metric = options.metric, !allowed.contains(metric) {
-            throw ValidationError("--metric \(metric.rawValue) is not reported by \(multiLabel ? "a multi-label" : "a") classifier; choose one of "
-                + allowed.map(\.rawValue).joined(separator: ", "))
+            let kind = multiLabel ? "a multi-label" : "a"
+            throw ValidationError(
+                "--metric \(metric.rawValue) is not reported by \(kind) classifier; choose one of "
+                    + allowed.map(\.rawValue).joined(separator: ", "))
         }
     }
 
@@ -58,7 +60,8 @@ struct TrainNER: ParsableCommand {
             """)
 
     @OptionGroup var options: TrainingOptions
-    @Option(name: .customLong("word-boundary"), help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.")
+    @Option(name: .customLong("word-boundary"),
+            help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.")
     var wordBoundary: WordBoundary?
 
     func validate() throws {

@@ -2,9 +2,9 @@ import FinchText
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Problems with standard input, located by line.

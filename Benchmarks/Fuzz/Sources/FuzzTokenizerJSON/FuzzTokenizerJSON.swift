@@ -1,14 +1,14 @@
 import FinchText
 import Foundation
+import FuzzSupport
 
-/// libFuzzer entry: the input is a `tokenizer.json`. A file that loads is then
+/// One fuzz input: the input is a `tokenizer.json`. A file that loads is then
 /// used to encode a few texts (a pair, special tokens, truncation, odd Unicode),
 /// so a configuration that loads but breaks encoding is found too.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTokenizerJSON(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    let url = FuzzScratch.file(named: "tokenizer.json", bytes: bytes, count: count)
+func fuzzTokenizerJSON(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let url = Fuzz.file(named: "tokenizer.json", bytes: bytes, count: count)
     guard let tokenizer = try? Tokenizer(contentsOf: url) else { return 0 }
-    for (text, pair) in FuzzScratch.texts {
+    for (text, pair) in Inputs.texts {
         let encoding = tokenizer.encode(text, pair: pair, truncation: Truncation(maxLength: 8))
         precondition(encoding.ids.count == encoding.offsets.count, "ids and offsets disagree")
         _ = tokenizer.encode(text, pair: pair)
@@ -16,21 +16,9 @@ public func fuzzTokenizerJSON(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CI
     return 0
 }
 
-enum FuzzScratch {
+enum Inputs {
     static let texts: [(String, String?)] = [
         ("Hello, world!", nil), ("  leading and trailing  ", ""), ("<s> </s> [CLS] [MASK]", "ünïcödé 東京 🙂"),
         ("", nil), ("a\u{0301}\u{200B}\tb\r\nc", "x"),
     ]
-
-    static let directory: URL = {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("finch-fuzz-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }()
-
-    static func file(named name: String, bytes: UnsafePointer<UInt8>, count: Int) -> URL {
-        let url = directory.appendingPathComponent(name)
-        FileManager.default.createFile(atPath: url.path, contents: Data(bytes: bytes, count: count))
-        return url
-    }
 }
