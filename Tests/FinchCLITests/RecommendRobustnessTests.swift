@@ -195,8 +195,8 @@ final class Sandbox {
         (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "als", "--metrics", "ranking", "--k=-3"], "--k must be at least 1, got -3"),
         (["train", "--ratings", "/nonexistent.csv", "--algorithm", "knn", "--out", "/nonexistent-out"], "unknown algorithm 'knn'"),
         (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "knn"], "unknown algorithm 'knn'"),
-        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--split", "holdout"], "--split must be kfold, random or leave-last"),
-        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--metrics", "auc"], "--metrics must be rating or ranking"),
+        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--split", "holdout"], "Please provide one of 'kfold', 'random' or 'leave-last'"),
+        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--metrics", "auc"], "Please provide one of 'rating' and 'ranking'"),
         (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--folds", "1"], "--folds must be at least 2, got 1"),
     ])
     func badOptionsAreRejectedBeforeAnyWork(_ arguments: [String], _ message: String) throws {

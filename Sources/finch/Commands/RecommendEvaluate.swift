@@ -32,12 +32,6 @@ struct RecommendEvaluate: ParsableCommand {
 
     func validate() throws {
         do { _ = try Algorithm(named: algorithm) } catch { throw ValidationError("\(error)") }
-        guard ["kfold", "random", "leave-last"].contains(split) else {
-            throw ValidationError("--split must be kfold, random or leave-last, got '\(split)'")
-        }
-        if let metrics, metrics != "rating", metrics != "ranking" {
-            throw ValidationError("--metrics must be rating or ranking, got '\(metrics)'")
-        }
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2, got \(folds)") }
         guard testFraction > 0, testFraction < 1 else {
