@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers (see DESIGN.md): each target imports only targets above it in this list.
 // CFinchBLAS, CFinchKernels → FinchTensor → FinchNN → FinchText → FinchTransformers
-// → FinchTrain → FinchRecommend → finch.
+// → FinchTrain → FinchRecommend → FinchApps → FinchServer → finch.
 let package = Package(
     name: "Finch",
     platforms: [.macOS(.v15)],
@@ -16,9 +16,19 @@ let package = Package(
         .library(name: "FinchTrain", targets: ["FinchTrain"]),
         .library(name: "FinchRecommend", targets: ["FinchRecommend"]),
         .library(name: "FinchApps", targets: ["FinchApps"]),
+        .library(name: "FinchServer", targets: ["FinchServer"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System BLAS. On Linux OpenBLAS through pkg-config; on macOS the seam is
@@ -44,12 +54,34 @@ let package = Package(
         .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "FinchText", "CFinchBLAS", "CFinchBertKernels"]),
         .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
         .target(name: "FinchRecommend", dependencies: ["FinchTensor", "CFinchBLAS"]),
-        .target(name: "FinchApps", dependencies: ["FinchTensor", "FinchText", "FinchTransformers", "CFinchBLAS"]),
+        .target(
+            name: "FinchApps",
+            dependencies: [
+                "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "CFinchBLAS",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The service: the only target that imports HTTP and database packages (DESIGN.md "The service").
+        .target(
+            name: "FinchServer",
+            dependencies: [
+                "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN", "FinchTransformers"]),
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
+                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps", "FinchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,6 +102,13 @@ let package = Package(
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
+        .testTarget(
+            name: "FinchServerTests",
+            dependencies: [
+                "FinchServer", "FinchApps", "FinchTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchNN", "FinchTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
