@@ -25,7 +25,12 @@ public func buildApplication(
     if let givenStore { store = givenStore } else { store = try await StoreFactory.open(configuration, logger: logger) }
     let registry = ModelRegistry(store: store.models, options: configuration.batching, observer: BatcherMetrics())
     try await registerConfiguredModels(configuration.models, registry: registry, logger: logger)
-    try await registry.loadActiveVersions()
+    for failure in try await registry.loadActiveVersions() {
+        logger.warning("model not loaded", metadata: [
+            "model": .string(failure.record.name), "version": .stringConvertible(failure.record.version),
+            "error": .string(String(describing: failure.error)),
+        ])
+    }
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
 

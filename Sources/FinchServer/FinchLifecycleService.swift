@@ -21,7 +21,11 @@ struct FinchLifecycleService: Service {
                 do { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) } catch { break }
                 do {
                     try await collections.reloadIfChanged()
-                    try await registry.loadActiveVersions()
+                    for failure in try await registry.loadActiveVersions() {
+                        logger.warning("model not loaded", metadata: [
+                            "model": .string(failure.record.name), "error": .string(String(describing: failure.error)),
+                        ])
+                    }
                 } catch {
                     logger.warning("reload failed", metadata: ["error": .string(String(describing: error))])
                 }

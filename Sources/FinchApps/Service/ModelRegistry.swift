@@ -31,6 +31,8 @@ public final class ModelRegistry: Sendable {
     private let options: BatchingOptions
     private let observer: (any BatcherObserver)?
     private let active = Mutex<[String: ServedModel]>([:])
+    /// `name@version` of active versions that failed to load.
+    private let failed = Mutex<Set<String>>([])
     /// Serializes registrations and swaps (loading is slow; requests never wait on this).
     private let changes = AsyncLock()
 
@@ -50,14 +52,26 @@ public final class ModelRegistry: Sendable {
     public var activeModels: [ServedModel] { active.withLock { $0.values.sorted { $0.name < $1.name } } }
 
     /// Loads the active version of every model in the store (at start, and to
-    /// pick up activations made by another instance).
-    public func loadActiveVersions() async throws {
+    /// pick up activations made by another instance). A version that does not
+    /// load (its folder is missing on this machine, say) is skipped, reported
+    /// in the result once, and not tried again; the others are served.
+    @discardableResult
+    public func loadActiveVersions() async throws -> [(record: ModelVersionRecord, error: any Error)] {
         try await changes.run {
+            var failures: [(record: ModelVersionRecord, error: any Error)] = []
             let records = try await store.allVersions().filter(\.active)
             for record in records {
                 if let current = active.withLock({ $0[record.name] }), current.version == record.version { continue }
-                swapIn(try ServedModel(record: record, options: options, observer: observer))
+                let key = "\(record.name)@\(record.version)"
+                if failed.withLock({ $0.contains(key) }) { continue }
+                do {
+                    swapIn(try ServedModel(record: record, options: options, observer: observer))
+                } catch {
+                    failed.withLock { _ = $0.insert(key) }
+                    failures.append((record, error))
+                }
             }
+            return failures
         }
     }
 
