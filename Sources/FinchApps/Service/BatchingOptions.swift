@@ -56,4 +56,6 @@ public protocol BatcherObserver: Sendable {
     func batchRan(model: String, inputs: Int, paddedTokens: Int, seconds: Double)
     /// Inputs waiting now.
     func queueDepthChanged(model: String, depth: Int)
+    /// A model version was loaded in `seconds`.
+    func modelLoaded(model: String, seconds: Double)
 }

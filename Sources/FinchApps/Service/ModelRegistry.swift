@@ -123,6 +123,7 @@ public final class ModelRegistry: Sendable {
     }
 
     private func swapIn(_ model: ServedModel) {
+        observer?.modelLoaded(model: model.name, seconds: model.loadSeconds)
         let previous = active.withLock { $0.updateValue(model, forKey: model.name) }
         previous?.retire()
     }
