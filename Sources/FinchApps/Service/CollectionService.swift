@@ -109,7 +109,9 @@ public final class CollectionService: Sendable {
                 var position: [String: Int] = [:]
                 for (i, e) in c.entries.enumerated() { position[e.id] = i }
                 for e in entries {
-                    if let i = position[e.id] { c.entries[i] = e } else {
+                    if let i = position[e.id] {
+                        c.entries[i] = e
+                    } else {
                         position[e.id] = c.entries.count
                         c.entries.append(e)
                     }
@@ -125,7 +127,9 @@ public final class CollectionService: Sendable {
     public func deleteEntry(id: String, from name: String) async throws {
         _ = try collection(named: name)
         try await writes.run {
-            guard try await store.deleteEntry(id: id, collection: name) else { throw CollectionError.unknownEntry(collection: name, id: id) }
+            guard try await store.deleteEntry(id: id, collection: name) else {
+                throw CollectionError.unknownEntry(collection: name, id: id)
+            }
             loaded.withLock { all in
                 all[name]?.entries.removeAll { $0.id == id }
                 all[name]?.index = nil
@@ -149,7 +153,9 @@ public final class CollectionService: Sendable {
             guard var c = all[name] else { return .none }
             if let index = c.index { return .some(index) }
             guard let d = c.entries.first?.vector.count, d > 0 else { return .some(nil) }
-            let vectors = Tensor(shape: [c.entries.count, d], values: c.entries.flatMap { $0.vector.count == d ? $0.vector : [Float](repeating: 0, count: d) })
+            let vectors = Tensor(
+                shape: [c.entries.count, d],
+                values: c.entries.flatMap { $0.vector.count == d ? $0.vector : [Float](repeating: 0, count: d) })
             let index = SemanticIndex(entries: c.entries.map { CorpusEntry(id: $0.id, text: $0.text) }, vectors: vectors)
             c.index = index
             all[name] = c
