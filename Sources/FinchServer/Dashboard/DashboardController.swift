@@ -13,11 +13,10 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     /// Creates the controller.
     public init() {}
 
-    /// Adds `GET /`, `GET /dashboard`, `GET /dashboard/` and `GET /dashboard/{file}` to `router`.
+    /// Adds `GET /`, `GET /dashboard` (which also answers `/dashboard/`) and `GET /dashboard/{file}` to `router`.
     public func addRoutes(to router: Router<Context>) {
         router.get("/") { request, _ in Self.response(for: DashboardAssets.index, request: request) }
         router.get("/dashboard") { request, _ in Self.response(for: DashboardAssets.index, request: request) }
-        router.get("/dashboard/") { request, _ in Self.response(for: DashboardAssets.index, request: request) }
         router.get("/dashboard/{file}") { request, context in
             let name = context.parameters.get("file") ?? ""
             guard let asset = DashboardAssets.asset(named: name) else {

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A JSON value, read either from a response body (JSON) or from the OpenAPI document (YAML), so
@@ -61,17 +62,12 @@ public indirect enum ContractValue: Sendable, Equatable {
     private init(node: Node, at path: String) throws(OpenAPIContractError) {
         switch node {
         case .scalar(let scalar):
-            switch node.tag.name {
-            case .null: self = .null
-            case .bool:
-                guard let value = node.bool else { throw .invalidYAML(Self.at(path, "'\(scalar.string)' is not a boolean")) }
-                self = .bool(value)
-            case .int:
-                guard let value = node.int else { throw .invalidYAML(Self.at(path, "'\(scalar.string)' is not an integer")) }
-                self = .integer(value)
-            case .float:
-                guard let value = node.float else { throw .invalidYAML(Self.at(path, "'\(scalar.string)' is not a number")) }
-                self = .number(value)
+            // The type Yams's resolver gives the scalar (YAML 1.1 rules, as PyYAML's; quoted scalars are strings).
+            switch node.any {
+            case is NSNull: self = .null
+            case let value as Bool: self = .bool(value)
+            case let value as Int: self = .integer(value)
+            case let value as Double: self = .number(value)
             default: self = .string(scalar.string)
             }
         case .sequence(let sequence):
@@ -84,7 +80,6 @@ public indirect enum ContractValue: Sendable, Equatable {
             var members: [String: ContractValue] = [:]
             for (key, value) in mapping {
                 guard let name = key.string else { throw .invalidYAML(Self.at(path, "a key is not a string")) }
-                guard members[name] == nil else { throw .invalidYAML(Self.at(path, "key '\(name)' appears twice")) }
                 members[name] = try ContractValue(node: value, at: path.isEmpty ? name : "\(path).\(name)")
             }
             self = .object(members)
@@ -108,18 +103,15 @@ extension ContractValue: Decodable {
                 return try container.decode(type)
             } catch DecodingError.typeMismatch {
                 return nil
-            } catch DecodingError.dataCorrupted where type == Int.self {
-                return nil  // a number with a fraction or out of Int's range: read as Double next
             }
         }
         if container.decodeNil() {
             self = .null
         } else if let value = try probe(Bool.self) {
             self = .bool(value)
-        } else if let value = try probe(Int.self) {
-            self = .integer(value)
         } else if let value = try probe(Double.self) {
-            self = .number(value)
+            // Integral numbers are integers, as JSON Schema counts them (exact up to 2^53).
+            self = value.rounded() == value && abs(value) < 0x1p53 ? .integer(Int(value)) : .number(value)
         } else if let value = try probe(String.self) {
             self = .string(value)
         } else if let value = try probe([ContractValue].self) {

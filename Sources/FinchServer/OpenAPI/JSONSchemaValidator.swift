@@ -63,7 +63,7 @@ public struct JSONSchemaValidator: Sendable {
         guard pointer.hasPrefix("#/") else { throw .unresolvedReference(pointer) }
         var node = document
         for token in pointer.dropFirst(2).split(separator: "/", omittingEmptySubsequences: false) {
-            let key = token.replacing("~1", with: "/").replacing("~0", with: "~")
+            let key = String(token).replacing("~1", with: "/").replacing("~0", with: "~")
             guard let next = node[key] else { throw .unresolvedReference(pointer) }
             node = next
         }

@@ -64,6 +64,6 @@ import Testing
             }
             #expect(!text.contains("url(http"), "\(asset.name) loads a stylesheet resource from elsewhere")
         }
-        #expect(references >= 15)
+        #expect(references >= 14)
     }
 }

@@ -104,6 +104,7 @@ import Testing
             "a": .integer(1), "b": .number(1.5), "c": .bool(true), "d": .null, "e": .string("200"), "f": .string("3.1.0"),
             "g": .array([.string("x"), .string("y")]),
         ]))
-        #expect(throws: OpenAPIContractError.invalidYAML("key 'a' appears twice")) { try ContractValue(yaml: "a: 1\na: 2\n") }
+        let duplicate = #expect(throws: OpenAPIContractError.self) { try ContractValue(yaml: "a: 1\na: 2\n") }
+        #expect(duplicate?.description.contains("duplicated key(s): 'a'") == true)
     }
 }

@@ -45,7 +45,7 @@ import Testing
     @Test func publicRoutesDeclareNoSecurityAndOthersInheritBearer() throws {
         let contract = try OpenAPIContract.embedded()
         #expect(contract.document["security"] == .array([.object(["bearer": .array([])])]))
-        let public_ = Set(["/healthz", "/readyz", "/openapi.yaml", "/", "/dashboard", "/dashboard/", "/dashboard/{file}"])
+        let public_ = Set(["/healthz", "/readyz", "/openapi.yaml", "/", "/dashboard", "/dashboard/{file}"])
         for operation in contract.operations {
             let security = contract.operation(operation.method, operation.path)?["security"]
             if public_.contains(operation.path) {
