@@ -7,7 +7,6 @@
 // Prints one JSON object per line: the case, sentences per second (median of
 // the runs and every run), GFLOP/s of the encoder, peak resident memory, and
 // a GEMM reference (OpenBLAS sgemm on the model's largest shape).
-import CFinchBLAS
 import FinchTensor
 import FinchTransformers
 import Foundation
@@ -81,7 +80,7 @@ func gemmReference(m: Int, n: Int, k: Int) -> Double {
     var best = 0.0
     for _ in 0..<7 {
         let t0 = now()
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(k), 0, c, Int32(n))
+        GEMM.sgemm(transposeB: true, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: c, ldc: n)
         best = max(best, 2 * Double(m * n * k) / (now() - t0) / 1e9)
     }
     return best
@@ -123,8 +122,9 @@ for name in options.cases {
         "mean_tokens": Double(inputs.map(\.count).reduce(0, +)) / Double(inputs.count),
         "sentences_per_s": median, "runs": rates, "sentences_per_cpu_s": cpuMedian, "gflops": flops / seconds / 1e9,
         "gemm_reference_gflops": gemm, "peak_rss_mb": peakRSSMegabytes(), "first_value": Double(check),
-        "threads": Parallel.threadCount, "blas_threads": Int(openblas_get_num_threads()),
-        "blas_core": String(cString: openblas_get_corename()),
+        "threads": Parallel.threadCount, "blas_threads": GEMMThreading.blasThreads,
+        "blas_core": BLASLibrary.coreName, "gemm_backend": GEMMBackend.current.rawValue,
+        "gemm_kernel": KernelDispatch.gemmKernel,
     ]
     let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))

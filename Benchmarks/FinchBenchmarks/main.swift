@@ -1,7 +1,7 @@
-// Foundation benchmarks: GEMM through Finch vs raw cblas, row ops forward and
+// Foundation benchmarks: GEMM (Finch's kernel vs OpenBLAS, both threaded by Finch,
+// and OpenBLAS threading itself), row ops forward and
 // backward, and an MLP training step. Run through Benchmarks/run_foundation.sh,
 // which runs the PyTorch side in the same session and prints ratios.
-import CFinchBLAS
 import FinchNN
 import FinchTensor
 import Foundation
@@ -26,10 +26,11 @@ func report(_ name: String, _ seconds: Double, _ extra: String = "") {
 }
 
 func benchMatmul(threads: [Int32]) {
+    let info = "matmul: Finch kernel \(KernelDispatch.gemmKernel), OpenBLAS core \(BLASLibrary.coreName)\n"
+    FileHandle.standardError.write(Data(info.utf8))
     let shapes = [(4096, 384, 384), (4096, 1536, 384), (4096, 384, 1536)]  // M, N, K of y = x·Wᵀ
     var rng = FinchRNG(seed: 1)
     for t in threads {
-        openblas_set_num_threads(t)
         Parallel.threadCount = Int(t)
         for (m, n, k) in shapes {
             let flops = 2.0 * Double(m) * Double(n) * Double(k)
@@ -42,20 +43,32 @@ func benchMatmul(threads: [Int32]) {
                 ("TN", g, x, true, false, n, k, m),  // weight gradient
             ]
             for (label, a, b, ta, tb, mm, nn, kk) in cases {
-                // Finch threads GEMMs itself over single-threaded BLAS calls (FINCH_BLAS_THREADS=openblas: BLAS's threads).
-                openblas_set_num_threads(GEMMThreading.finchThreads ? 1 : t)
-                let finch = medianSeconds(repeats: 7) { _ = a.matmul(b, transposeA: ta, transposeB: tb) }
-                openblas_set_num_threads(t)
                 let c = UnsafeMutablePointer<Float>.allocate(capacity: mm * nn)
-                let raw = medianSeconds(repeats: 7) {
-                    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                                Int32(mm), Int32(nn), Int32(kk), 1, a.storage.pointer, Int32(ta ? mm : kk),
-                                b.storage.pointer, Int32(tb ? kk : nn), 0, c, Int32(nn))
+                defer { c.deallocate() }
+                let (pa, pb, lda, ldb) = (a.storage.pointer, b.storage.pointer, ta ? mm : kk, tb ? kk : nn)
+                // Finch's kernel and OpenBLAS, both split across Finch's workers (single-threaded calls).
+                var times: [(String, Double)] = []
+                for backend in GEMMBackend.allCases {
+                    GEMMBackend.forced = backend
+                    GEMMThreading.setBLASThreads(1)
+                    times.append((backend.rawValue, medianSeconds(repeats: 7) {
+                        GEMM.sgemmParallel(transposeA: ta, transposeB: tb, m: mm, n: nn, k: kk, a: pa, lda: lda, b: pb,
+                                           ldb: ldb, c: c, ldc: nn)
+                    }))
                 }
-                c.deallocate()
+                // OpenBLAS threading itself: one call with `t` BLAS threads.
+                GEMMBackend.forced = .blas
+                GEMMThreading.setBLASThreads(Int(t))
+                times.append(("openblas", medianSeconds(repeats: 7) {
+                    GEMM.sgemm(transposeA: ta, transposeB: tb, m: mm, n: nn, k: kk, a: pa, lda: lda, b: pb, ldb: ldb,
+                               c: c, ldc: nn)
+                }))
+                GEMMBackend.forced = nil
+                GEMMThreading.setBLASThreads(1)
                 let name = "matmul.\(m)x\(n)x\(k).\(label).t\(t)"
-                report(name + ".finch", finch, String(format: "%.1f GFLOP/s", flops / finch / 1e9))
-                report(name + ".cblas", raw, String(format: "%.1f GFLOP/s", flops / raw / 1e9))
+                for (label, seconds) in times {
+                    report(name + "." + label, seconds, String(format: "%.1f GFLOP/s", flops / seconds / 1e9))
+                }
             }
         }
     }

@@ -83,7 +83,7 @@ public struct LineTokenization: Sendable {
         case nil, is NSNull:
             return (text, nil)
         case let pair as String:
-            return (text, pair)
+            return (text, pair.isEmpty ? nil : pair)  // an empty text_pair is no pair (`Tokenizer.encode`)
         default:
             throw TokenizerError.invalidInputLine(line: lineNumber, reason: "field `text_pair` must be a string")
         }

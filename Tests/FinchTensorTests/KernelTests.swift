@@ -16,11 +16,11 @@ import Testing
     }
 
     func bothPaths(_ body: () -> Void) {
-        finch_set_avx512_enabled(1)
+        defer { KernelDispatch.force(nil) }
+        KernelDispatch.force(nil)
         body()
-        finch_set_avx512_enabled(0)
+        KernelDispatch.force(.portable)
         body()
-        finch_set_avx512_enabled(1)
     }
 
     @Test func expMatchesLibm() {
@@ -65,9 +65,10 @@ import Testing
             ((y1 + y2 + y3) * r).sum().backward()
             return [y1, y2, y3, xs.grad!, ws.grad!, bs.grad!]
         }
-        finch_set_avx512_enabled(0)
+        defer { KernelDispatch.force(nil) }
+        KernelDispatch.force(.portable)
         let portable = run()
-        finch_set_avx512_enabled(1)
+        KernelDispatch.force(nil)
         let fast = run()
         for (a, b) in zip(portable, fast) {
             #expect(TestSupport.isClose(a, b, atol: 2e-5, rtol: 1e-4), "n \(n): max diff \(TestSupport.maxAbsDifference(a, b))")

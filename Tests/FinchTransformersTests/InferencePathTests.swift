@@ -1,4 +1,4 @@
-import CFinchBertKernels
+import CFinchKernels
 import FinchNN
 import FinchTensor
 import FinchTestSupport
@@ -50,15 +50,15 @@ import Testing
     @Test func everyKernelVariantAgrees() throws {
         let model = try Self.model(.gelu)
         let reference = try withoutGradient { try model(Self.ragged) }.lastHiddenState
-        defer { _ = fbk_force_variant(-1) }
-        for variant in (0...fbk_variant()).reversed() {
-            #expect(fbk_force_variant(Int32(variant)) == Int32(variant))
+        defer { KernelDispatch.force(nil) }
+        for variant in [KernelDispatch.Level.avx512, .avx2, .portable] where variant <= KernelDispatch.cpuLevel {
+            #expect(KernelDispatch.force(variant) == variant)
             let d = TestSupport.maxAbsDifference(try model.inference(Self.ragged).lastHiddenState, reference)
             #expect(d < 2e-5, "variant \(variant): \(d)")
             var x = Tensor(shape: [3, 7], values: (0..<21).map { Float($0) * 0.9 - 9 })
             let expected = x.gelu()
             x = x.copy()
-            fbk_gelu_erf(x.storage.pointer, 21)
+            finch_gelu(x.storage.pointer, x.storage.pointer, 21)
             #expect(TestSupport.maxAbsDifference(x, expected) < 1e-6)
         }
     }

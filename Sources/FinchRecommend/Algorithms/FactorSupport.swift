@@ -1,4 +1,3 @@
-import CFinchBLAS
 import FinchTensor
 
 /// Helpers shared by the latent-factor models (svd, svdpp, als, bpr).
@@ -19,16 +18,14 @@ enum FactorSupport {
     }
 
     /// scores[i] ← Q[i,:]·v for all `scores.count` rows of the row-major
-    /// matrix Q (`width` columns), by one BLAS sgemv.
+    /// matrix Q (`width` columns), by one GEMV.
     static func scores(
         itemFactors q: [Float], width: Int, vector v: UnsafePointer<Float>, into scores: UnsafeMutableBufferPointer<Float>
     ) {
         let rows = scores.count
         guard rows > 0, width > 0 else { return }
         q.withUnsafeBufferPointer { qb in
-            cblas_sgemv(
-                CblasRowMajor, CblasNoTrans, Int32(rows), Int32(width), 1, qb.baseAddress!, Int32(width), v, 1, 0,
-                scores.baseAddress!, 1)
+            GEMM.sgemv(m: rows, n: width, a: qb.baseAddress!, lda: width, x: v, y: scores.baseAddress!)
         }
     }
 

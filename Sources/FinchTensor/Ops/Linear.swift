@@ -1,5 +1,3 @@
-import CFinchBLAS
-
 extension Tensor {
     /// Fused affine map y = x·Wᵀ + b as `torch.nn.functional.linear`: `self`
     /// [..., in], `weight` [out, in] (checkpoint layout), `bias` [out]. The bias

@@ -1,14 +1,13 @@
-import CFinchBLAS
 import Foundation
 
 /// Raw GEMM over row-major pointers: C[i] = op(A[i]) · op(B[i]) (+ C when
 /// `accumulate`), for `batch` products; a stride of 0 reuses one matrix. When
 /// `strideC` is 0 every product accumulates into one C.
 ///
-/// Threading is Finch's, not OpenBLAS's (see `GEMMThreading`): independent
-/// products of a batch run on different workers; one large product is cut
-/// into row (or column) blocks, one per worker, each a single-threaded BLAS
-/// call. So no BLAS thread pool spins while Finch's own loops run.
+/// Threading is Finch's (see `GEMMThreading`): independent products of a
+/// batch run on different workers; one large product is cut into row (or
+/// column) blocks, one per worker, each a single-threaded GEMM call. So no
+/// BLAS thread pool spins while Finch's own loops run.
 @usableFromInline
 func gemmBatched(
     batch: Int, m: Int, n: Int, k: Int,
@@ -22,12 +21,10 @@ func gemmBatched(
         }
         return
     }
-    let g = GEMM(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
-    if strideC != 0 && batch > 1 && GEMMThreading.finchThreads {
-        GEMMThreading.withSingleThreadedBLAS {
-            Parallel.forRanges(batch, cost: 2 * m * n * k, grain: 1 << 18) { r in
-                for i in r { g.run(a + i * strideA, b + i * strideB, c + i * strideC, beta: accumulate ? 1 : 0) }
-            }
+    let g = GEMMPlan(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
+    if strideC != 0 && batch > 1 && (GEMMBackend.current == .finch || GEMMThreading.finchThreads) {
+        Parallel.forRanges(batch, cost: 2 * m * n * k, grain: 1 << 18) { r in
+            for i in r { g.run(a + i * strideA, b + i * strideB, c + i * strideC, beta: accumulate ? 1 : 0) }
         }
         return
     }
@@ -38,64 +35,22 @@ func gemmBatched(
 }
 
 /// One GEMM's shape, and its execution whole or in blocks.
-struct GEMM {
+struct GEMMPlan {
     let m: Int, n: Int, k: Int
     let transposeA: Bool, transposeB: Bool
     var lda: Int { transposeA ? m : k }
     var ldb: Int { transposeB ? k : n }
 
-    /// C[rows, cols] block of op(A)·op(B) with leading dimension n.
-    func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float,
-             rows: Range<Int>? = nil, cols: Range<Int>? = nil) {
-        let r = rows ?? 0..<m, q = cols ?? 0..<n
-        if r.isEmpty || q.isEmpty { return }
-        // Row block of op(A): rows of A, or columns of Aᵀ; column block of op(B) likewise.
-        let aBlock = transposeA ? a + r.lowerBound : a + r.lowerBound * lda
-        let bBlock = transposeB ? b + q.lowerBound * ldb : b + q.lowerBound
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(r.count), Int32(q.count), Int32(k), 1, aBlock, Int32(lda), bBlock, Int32(ldb),
-                    beta, c + r.lowerBound * n + q.lowerBound, Int32(n))
+    /// The product on the calling thread.
+    func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
+        GEMM.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                   beta: beta, c: c, ldc: n)
     }
 
     /// Runs the product, cut across Finch's workers when it is large enough.
     func runSplit(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
-        let threads = Parallel.threadCount
-        guard GEMMThreading.finchThreads, threads > 1, 2 * m * n * k >= 1 << 22, Swift.max(m, n) >= 2 * threads * 16 else {
-            run(a, b, c, beta: beta)
-            return
-        }
-        GEMMThreading.withSingleThreadedBLAS {
-            // Cut the longer side into blocks of whole 16-element panels.
-            let alongRows = m >= n
-            let length = alongRows ? m : n
-            let panels = (length + 15) / 16
-            Parallel.forRanges(threads, cost: 1, grain: 1) { workers in
-                for w in workers {
-                    let lo = Swift.min(length, panels * w / threads * 16), hi = Swift.min(length, panels * (w + 1) / threads * 16)
-                    if alongRows { run(a, b, c, beta: beta, rows: lo..<hi) } else { run(a, b, c, beta: beta, cols: lo..<hi) }
-                }
-            }
-        }
-    }
-}
-
-/// Who threads GEMMs. By default Finch does (OpenBLAS runs one thread per
-/// call); `FINCH_BLAS_THREADS=openblas` leaves threading to OpenBLAS instead.
-public enum GEMMThreading {
-    /// True when Finch splits GEMMs itself.
-    public static let finchThreads: Bool = ProcessInfo.processInfo.environment["FINCH_BLAS_THREADS"] != "openblas"
-
-    /// Sets OpenBLAS to one thread for the process (Finch's own workers share
-    /// the cores); called once, lazily.
-    static let configured: Bool = {
-        if finchThreads { openblas_set_num_threads(1) }
-        return true
-    }()
-
-    @inline(__always)
-    static func withSingleThreadedBLAS<R>(_ body: () -> R) -> R {
-        _ = configured
-        return body()
+        GEMM.sgemmParallel(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b,
+                           ldb: ldb, beta: beta, c: c, ldc: n)
     }
 }
 

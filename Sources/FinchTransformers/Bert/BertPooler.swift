@@ -1,4 +1,4 @@
-import CFinchBertKernels
+import CFinchKernels
 import FinchNN
 import FinchTensor
 
@@ -33,6 +33,6 @@ extension BertPooler {
         let first = workspace.buffer(.context, count: batch * h)
         for b in 0..<batch { (first + b * h).update(from: x + b * sequence * h, count: h) }
         dense.infer(first, rows: batch, into: y)
-        fbk_tanh(y, batch * dense.outFeatures)
+        finch_tanh(y, batch * dense.outFeatures)
     }
 }

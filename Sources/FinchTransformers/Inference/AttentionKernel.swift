@@ -1,5 +1,4 @@
-import CFinchBLAS
-import CFinchBertKernels
+import CFinchKernels
 import FinchTensor
 
 /// Scaled dot-product attention over strided head slices, for inference.
@@ -22,11 +21,10 @@ enum AttentionKernel {
             for pair in range {
                 let b = pair / heads, head = pair % heads
                 let offset = b * s * h + head * d
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(s), Int32(s), Int32(d),
-                            scale, q + offset, Int32(h), k + offset, Int32(h), 0, scores, Int32(s))
-                fbk_softmax_rows(scores, s, s, maskBias.map { $0 + b * s })
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(s), Int32(d), Int32(s),
-                            1, scores, Int32(s), v + offset, Int32(h), 0, context + offset, Int32(h))
+                GEMM.sgemm(transposeB: true, m: s, n: s, k: d, alpha: scale, a: q + offset, lda: h, b: k + offset, ldb: h,
+                           c: scores, ldc: s)
+                finch_softmax_bias_rows(scores, scores, s, s, maskBias.map { $0 + b * s })
+                GEMM.sgemm(m: s, n: d, k: s, a: scores, lda: s, b: v + offset, ldb: h, c: context + offset, ldc: h)
             }
         }
     }

@@ -1,13 +1,12 @@
 // Raw-buffer inference for the FinchNN layers BERT uses (Linear, LayerNorm) and its activations.
-import CFinchBLAS
-import CFinchBertKernels
+import CFinchKernels
 import FinchNN
 import FinchTensor
 
 extension Linear {
     /// y = x·Wᵀ + b (+ residual) on raw rows: `x` [rows, in] → `y` [rows, out].
     /// The product is split across Finch's workers, each running one
-    /// single-threaded GEMM that accumulates (beta = 1) into its block of `y`
+    /// single-threaded GEMM (`GEMM.sgemm`) that accumulates (beta = 1) into its block of `y`
     /// after filling it with residual + bias, so bias and residual cost no
     /// extra pass. Blocks are row ranges, or column ranges (slices of W)
     /// when `out` exceeds `rows`: each worker packs its operands itself, and
@@ -26,25 +25,25 @@ extension Linear {
                 for r in 0..<rows {
                     let yr = y + r * n + c.lowerBound, rr = residual.map { $0 + r * n + c.lowerBound }
                     if let b {
-                        fbk_fill_rows(yr, rr, b + c.lowerBound, 1, width)
+                        finch_fill_rows(yr, rr, b + c.lowerBound, 1, width)
                     } else if let rr {
                         yr.update(from: rr, count: width)
                     }
                 }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(k),
-                            1, x, Int32(k), w + c.lowerBound * k, Int32(k), beta, y + c.lowerBound, Int32(n))
+                GEMM.sgemm(transposeB: true, m: rows, n: width, k: k, a: x, lda: k, b: w + c.lowerBound * k, ldb: k,
+                           beta: beta, c: y + c.lowerBound, ldc: n)
             }
             return
         }
         Parallel.forRanges(rows, cost: 2 * n * k, grain: 1 << 20) { r in
             let yr = y + r.lowerBound * n, rr = residual.map { $0 + r.lowerBound * n }
             if let b {
-                fbk_fill_rows(yr, rr, b, r.count, n)
+                finch_fill_rows(yr, rr, b, r.count, n)
             } else if let rr {
                 yr.update(from: rr, count: r.count * n)
             }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(r.count), Int32(n), Int32(k),
-                        1, x + r.lowerBound * k, Int32(k), w, Int32(k), beta, yr, Int32(n))
+            GEMM.sgemm(transposeB: true, m: r.count, n: n, k: k, a: x + r.lowerBound * k, lda: k, b: w, ldb: k,
+                       beta: beta, c: yr, ldc: n)
         }
     }
 }
@@ -55,13 +54,13 @@ extension LayerNorm {
         let n = weight.shape[0]
         let w = weight.value.storage.pointer, b = bias.value.storage.pointer, eps = self.eps
         Parallel.forRanges(rows, cost: n * 4) { r in
-            fbk_layer_norm(x + r.lowerBound * n, y + r.lowerBound * n, r.count, n, w, b, eps)
+            finch_layer_norm_rows(x + r.lowerBound * n, w, b, y + r.lowerBound * n, nil, r.count, n, eps)
         }
     }
 }
 
 extension BertActivation {
-    /// The kernel code of `fbk_bias_activation`.
+    /// The kernel code of `finch_bias_activation`.
     var kernelCode: Int32 {
         switch self {
         case .gelu: return 1
@@ -75,7 +74,7 @@ extension BertActivation {
     func applyInPlace(_ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bias: UnsafePointer<Float>) {
         let code = kernelCode
         Parallel.forRanges(rows, cost: 16 * n) { r in
-            fbk_bias_activation(y + r.lowerBound * n, r.count, n, bias, code)
+            finch_bias_activation(y + r.lowerBound * n, r.count, n, bias, code)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchRecommend
+import FinchSupport
 import Foundation
 
 /// `finch recommend`: train, evaluate and query recommenders.
@@ -36,8 +37,9 @@ struct RatingsFileOptions: ParsableArguments {
     @Flag(name: .customLong("skip-bad-rows"), help: "Count and report bad rows instead of stopping at the first.")
     var skipBadRows = false
 
-    /// Reads the file, reporting skipped rows on standard error.
-    func load() throws -> RatingDataset {
+    /// Reads the file, reporting skipped rows and an inferred rating scale on
+    /// standard error. `scale` (a model's) applies when `--rating-scale` is not given.
+    func load(scale: RatingScale? = nil) throws -> RatingDataset {
         var options = RatingFileOptions()
         guard let f = RatingFileOptions.Format(rawValue: format) else {
             throw ValidationError("--format must be one of \(RatingFileOptions.Format.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -54,9 +56,19 @@ struct RatingsFileOptions: ParsableArguments {
             options.timestampColumnRequired = true
         }
         options.implicit = implicit
-        options.ratingScale = try ratingScale.map(RatingScale.init(parsing:))
+        options.ratingScale = try ratingScale.map(RatingScale.init(parsing:)) ?? scale
         options.skipBadRows = skipBadRows
-        let data = try RatingFileReader.read(ratings, options: options)
+        let data: RatingDataset
+        do {
+            data = try RatingFileReader.read(ratings, options: options)
+        } catch DataError.invalidValue(let file, let line, let field, let reason) where options.ratingScale == nil {
+            throw RecommendCommandError(
+                message: "\(file):\(line): field '\(field)' \(reason) with --rating-scale LOW,HIGH")
+        }
+        if options.ratingScale == nil, data.feedback == .explicit, let inferred = data.ratingScale {
+            RecommendTerminal.note(
+                "rating scale inferred from the data: \(inferred) (set it with --rating-scale LOW,HIGH)")
+        }
         let report = data.report
         if report.skippedRowCount > 0 {
             RecommendTerminal.note("skipped \(report.skippedRowCount) bad rows of \(report.rowCount) in \(ratings); first problems:")
@@ -109,6 +121,12 @@ struct HyperparameterOptions: ParsableArguments {
         if let seed, p["seed"] == nil, algorithm.recommenderType.parameterNames.contains("seed") { p["seed"] = String(seed) }
         return p
     }
+}
+
+/// A recommend command's own failure, printed as its message.
+struct RecommendCommandError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
 
 /// Standard-error output for the recommend commands.

@@ -20,6 +20,11 @@ struct RecommendTop: ParsableCommand {
     @Flag(help: "Name the rated items behind each recommendation.") var explain = false
     @Option(help: "Reasons per item with --explain.") var reasons = 3
 
+    func validate() throws {
+        guard k >= 1 else { throw ValidationError("-k must be at least 1, got \(k)") }
+        guard reasons >= 0 else { throw ValidationError("--reasons must be 0 or more, got \(reasons)") }
+    }
+
     func run() throws {
         let loaded = try RecommenderModel.load(from: URL(fileURLWithPath: model))
         for r in try loaded.recommend(user: user, count: k, reasons: explain ? reasons : 0) {
@@ -58,6 +63,10 @@ struct RecommendSimilar: ParsableCommand {
     @Option(help: "Model directory.") var model: String
     @Option(help: "Item id.") var item: String
     @Option(name: .short, help: "Number of items.") var k = 10
+
+    func validate() throws {
+        guard k >= 1 else { throw ValidationError("-k must be at least 1, got \(k)") }
+    }
 
     func run() throws {
         let loaded = try RecommenderModel.load(from: URL(fileURLWithPath: model))

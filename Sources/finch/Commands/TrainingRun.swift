@@ -1,3 +1,4 @@
+import ArgumentParser
 import Dispatch
 import FinchTrain
 import Foundation
@@ -24,7 +25,7 @@ enum TrainingRun {
         defer { source.cancel() }
 
         var bar: ProgressBar?
-        let result = try body(request, stop) { event in
+        let result = try TrainingOptions.flagged { try body(request, stop) { event in
             switch event {
             case let .started(total, start, examples, epochs):
                 ProgressBar.write("training on \(examples) examples, \(epochs) epochs, \(total) steps\(start > 0 ? ", resuming at step \(start)" : "")\n")
@@ -43,19 +44,24 @@ enum TrainingRun {
             case .finished:
                 bar?.finish()
             }
+        } }
+        if case .heldOut = result.development {
+            print(result.development.summary + " (--dev)")
+        } else {
+            print(result.development.summary)
         }
-        print(result.development.summary)
         for note in result.notes { print("note: \(note)") }
         if result.summary.interrupted {
             print("interrupted after \(result.summary.steps) steps; continue with --resume")
-            return
+            throw ExitCode(130)  // as shells expect after SIGINT
         }
         if let e = result.summary.lastEvaluation {
             print("\nevaluation after the last epoch:\n")
             print(e.report)
         }
         if let best = result.summary.bestMetric, let step = result.summary.bestStep {
-            print(String(format: "best %@ %.4f at step %d; model written to %@", request.training.metricForBestModel, best, step, request.outputDirectory.path))
+            let metric = request.training.metricForBestModel.rawValue
+            print(String(format: "best %@ %.4f at step %d; model written to %@", metric, best, step, request.outputDirectory.path))
         }
     }
 }
