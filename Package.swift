@@ -3,14 +3,10 @@ import PackageDescription
 
 // Layers (see DESIGN.md): each target imports only targets above it in this list.
 // CFinchBLAS, CFinchKernels → FinchTensor → FinchNN → FinchText → FinchTransformers
-<<<<<<< HEAD
 // → FinchTrain → FinchRecommend → FinchApps → FinchServer → finch.
-=======
-// → FinchTrain → FinchRecommend → finch.
 // Kernels: CFinchKernels (Finch's C kernels: one CPU dispatch, row kernels, activations,
 // the GEMM) is used by FinchTensor and by FinchTransformers' inference path; CFinchBLAS
 // (the system BLAS) only by FinchTensor, whose GEMM API is the one way to BLAS.
->>>>>>> main
 let package = Package(
     name: "Finch",
     platforms: [.macOS(.v15)],
@@ -27,7 +23,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-<<<<<<< HEAD
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -37,9 +32,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-=======
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
->>>>>>> main
     ],
     targets: [
         // System BLAS. On Linux OpenBLAS through pkg-config; on macOS the seam is
@@ -59,14 +52,13 @@ let package = Package(
         .target(name: "FinchNN", dependencies: ["FinchSupport", "FinchTensor"]),
         // Tokenizers: Foundation only, no tensor code.
         .target(name: "FinchText"),
-<<<<<<< HEAD
-        .target(name: "FinchTransformers", dependencies: ["FinchTensor", "FinchNN", "FinchText", "CFinchBLAS", "CFinchBertKernels"]),
-        .target(name: "FinchTrain", dependencies: ["FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
-        .target(name: "FinchRecommend", dependencies: ["FinchTensor", "CFinchBLAS"]),
+        .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),
+        .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
+        .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN"]),
         .target(
             name: "FinchApps",
             dependencies: [
-                "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "CFinchBLAS",
+                "FinchSupport", "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -84,18 +76,11 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            // The dashboard's static files and the OpenAPI document, compiled into the binary as byte
+            // arrays (PackageResources), so a release binary serves them from any folder.
+            resources: [.embedInCode("Dashboard/Web"), .embedInCode("OpenAPI/openapi.yaml")]
         ),
-        .target(name: "FinchTestSupport", dependencies: ["FinchTensor", "FinchNN", "FinchTransformers"]),
-        .executableTarget(
-            name: "finch",
-            dependencies: [
-                "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps", "FinchServer",
-=======
-        .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),
-        .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
-        .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN"]),
-        .target(name: "FinchApps", dependencies: ["FinchSupport", "FinchTensor", "FinchText", "FinchTransformers"]),
         // Test helpers: fixtures, tolerances, gradient checks (tensor level only) ...
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor"]),
         // ... and what only transformer-level tests need: the fake model hub, model folders with broken heads.
@@ -103,8 +88,7 @@ let package = Package(
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
->>>>>>> main
+                "FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps", "FinchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -125,7 +109,6 @@ let package = Package(
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchSupport", "FinchTestSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
-<<<<<<< HEAD
         .testTarget(
             name: "FinchServerTests",
             dependencies: [
@@ -133,8 +116,6 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchNN", "FinchTestSupport"]),
-=======
         // Property-based tests of the readers of untrusted input (random files and texts).
         .testTarget(
             name: "FinchPropertyTests",
@@ -147,7 +128,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
->>>>>>> main
     ],
     swiftLanguageModes: [.v6]
 )

@@ -58,6 +58,27 @@ public struct JSONSchemaValidator: Sendable {
         return found
     }
 
+    /// Checks a schema and every schema inside it (properties, items, combinators, references) for
+    /// keywords the validator does not check and for references that do not resolve.
+    public func checkSchema(_ schema: ContractValue, at path: String = "$") throws(OpenAPIContractError) {
+        guard let keywords = schema.object else {
+            if case .bool = schema { return }
+            throw .malformed(path: path, problem: "a schema is not an object")
+        }
+        for keyword in keywords.keys where !Self.annotations.contains(keyword) && !Self.assertions.contains(keyword) {
+            throw .malformed(path: path, problem: "unsupported schema keyword '\(keyword)'")
+        }
+        if let pointer = keywords["$ref"]?.string { _ = try resolve(pointer) }
+        for (name, property) in keywords["properties"]?.object ?? [:] { try checkSchema(property, at: "\(path).\(name)") }
+        if let items = keywords["items"] { try checkSchema(items, at: "\(path)[]") }
+        if let additional = keywords["additionalProperties"] { try checkSchema(additional, at: "\(path).*") }
+        for combinator in ["oneOf", "anyOf", "allOf"] {
+            for (index, option) in (keywords[combinator]?.array ?? []).enumerated() {
+                try checkSchema(option, at: "\(path).\(combinator)[\(index)]")
+            }
+        }
+    }
+
     /// The schema a local JSON pointer (`#/components/schemas/Error`) names.
     public func resolve(_ pointer: String) throws(OpenAPIContractError) -> ContractValue {
         guard pointer.hasPrefix("#/") else { throw .unresolvedReference(pointer) }

@@ -32,7 +32,16 @@ import Testing
         let schemas = try #require(contract.document["components"]?["schemas"]?.object)
         #expect(schemas.count >= 30)
         for (name, schema) in schemas {
-            _ = try validator.violations(of: .null, against: schema, at: name)
+            try validator.checkSchema(schema, at: name)
+        }
+        #expect(throws: OpenAPIContractError.malformed(path: "$.a[]", problem: "unsupported schema keyword 'when one is.'")) {
+            try validator.checkSchema(.object(["properties": .object(["a": .object(["items": .object(["when one is.": .null])])])]))
+        }
+        var inline: [ContractValue] = []
+        Self.collectSchemas(in: contract.document, into: &inline)
+        #expect(inline.count >= 60)
+        for schema in inline {
+            try validator.checkSchema(schema)
         }
         var references: [String] = []
         Self.collectReferences(in: contract.document, into: &references)
@@ -61,6 +70,19 @@ import Testing
             try OpenAPIContract(yaml: "openapi: 3.0.3\npaths: {}\n")
         }
         #expect(throws: OpenAPIContractError.self) { try OpenAPIContract(yaml: "openapi: [unclosed\n") }
+    }
+
+    /// Every value under a `schema` key (parameters, request bodies, responses, headers).
+    static func collectSchemas(in value: ContractValue, into schemas: inout [ContractValue]) {
+        switch value {
+        case .object(let members):
+            if let schema = members["schema"] { schemas.append(schema) }
+            for member in members.values { collectSchemas(in: member, into: &schemas) }
+        case .array(let elements):
+            for element in elements { collectSchemas(in: element, into: &schemas) }
+        default:
+            break
+        }
     }
 
     static func collectReferences(in value: ContractValue, into references: inout [String]) {
