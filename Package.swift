@@ -77,7 +77,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            // The dashboard's static files and the OpenAPI document, compiled into the binary as byte
+            // arrays (PackageResources), so a release binary serves them from any folder.
+            resources: [.embedInCode("Dashboard/Web"), .embedInCode("OpenAPI/openapi.yaml")]
         ),
         // Test helpers: fixtures, tolerances, gradient checks (tensor level only) ...
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor"]),
