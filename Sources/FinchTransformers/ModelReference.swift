@@ -51,8 +51,8 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
 
     /// The local directory to load: the directory itself (which must
     /// exist), or the verified cached snapshot of the hub repository,
-    /// downloaded by `hub` if needed.
-    public func resolve(hub: HubClient = .fromEnvironment(),
+    /// downloaded by `hub` (default: `HubClient.fromEnvironment()`) if needed.
+    public func resolve(hub: HubClient? = nil,
                         progress: (@Sendable (HubEvent) -> Void)? = nil) async throws -> URL {
         switch self {
         case .directory(let url):
@@ -62,7 +62,8 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
             }
             return url
         case let .hub(repository, revision):
-            return try await hub.snapshot(repository: repository, revision: revision, progress: progress)
+            let client = try hub ?? HubClient.fromEnvironment()
+            return try await client.snapshot(repository: repository, revision: revision, progress: progress)
         }
     }
 }

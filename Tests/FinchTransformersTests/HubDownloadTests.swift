@@ -157,14 +157,22 @@ import Testing
         }
     }
 
-    @Test func environmentAndFileSelection() {
-        let c = HubClient.fromEnvironment(["FINCH_CACHE": "/var/cache/finch", "FINCH_HUB_ENDPOINT": "http://127.0.0.1:9/",
+    @Test func malformedEndpointIsAnError() {
+        for bad in ["not a url", "ftp://example.org/", "http://", "/local/path", "localhost:8080"] {
+            #expect(throws: HubError.invalidEndpoint(bad, reason: "not an absolute http:// or https:// URL with a host"), "\(bad)") {
+                try HubClient.fromEnvironment(["FINCH_HUB_ENDPOINT": bad])
+            }
+        }
+    }
+
+    @Test func environmentAndFileSelection() throws {
+        let c = try HubClient.fromEnvironment(["FINCH_CACHE": "/var/cache/finch", "FINCH_HUB_ENDPOINT": "http://127.0.0.1:9/",
                                            "HF_TOKEN": "secret"])
         #expect(c.cacheDirectory.path == "/var/cache/finch/hub")
         #expect(c.endpoint.absoluteString == "http://127.0.0.1:9/" && c.token == "secret")
         #expect(c.fileURL(repository: "a/b", commit: "main", path: "1_Pooling/config.json").absoluteString
             == "http://127.0.0.1:9/a/b/resolve/main/1_Pooling/config.json")
-        let d = HubClient.fromEnvironment(["XDG_CACHE_HOME": "/x"])
+        let d = try HubClient.fromEnvironment(["XDG_CACHE_HOME": "/x"])
         #expect(d.cacheDirectory.path == "/x/finch/hub" && d.endpoint == HubClient.defaultEndpoint && d.token == nil)
         for yes in ["config.json", "model.safetensors", "vocab.txt", "1_Pooling/config.json", "spiece.model"] {
             #expect(HubClient.wantsFile(yes), "\(yes)")

@@ -44,9 +44,18 @@ public struct HubClient: Sendable {
     /// Settings from the environment: `FINCH_HUB_ENDPOINT` (default
     /// huggingface.co), `FINCH_CACHE` (Finch's cache root, default
     /// `$XDG_CACHE_HOME/finch` or `~/.cache/finch`; the hub cache is its
-    /// `hub` folder) and `HF_TOKEN`.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> HubClient {
-        let endpoint = environment["FINCH_HUB_ENDPOINT"].flatMap { $0.isEmpty ? nil : URL(string: $0) } ?? defaultEndpoint
+    /// `hub` folder) and `HF_TOKEN`. A `FINCH_HUB_ENDPOINT` that is not an
+    /// absolute http(s) URL with a host is an error, never a silent fallback.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HubClient {
+        var endpoint = defaultEndpoint
+        if let text = environment["FINCH_HUB_ENDPOINT"], !text.isEmpty {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                let host = url.host, !host.isEmpty
+            else {
+                throw HubError.invalidEndpoint(text, reason: "not an absolute http:// or https:// URL with a host")
+            }
+            endpoint = url
+        }
         let root: URL
         if let dir = environment["FINCH_CACHE"], !dir.isEmpty {
             root = URL(fileURLWithPath: dir, isDirectory: true)

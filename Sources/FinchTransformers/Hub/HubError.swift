@@ -28,6 +28,8 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
     case cacheUnwritable(path: String, reason: String)
     /// The repository holds no file Finch can load.
     case noUsableFiles(repository: String, revision: String)
+    /// `FINCH_HUB_ENDPOINT` is set to something that is not a hub address.
+    case invalidEndpoint(String, reason: String)
 
     /// A readable message for the user.
     public var description: String {
@@ -50,6 +52,7 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
         case let .cacheUnwritable(path, reason): return "cache \(path): \(reason)"
         case let .noUsableFiles(repository, revision):
             return "hub: \(repository)@\(revision) holds no config.json / model.safetensors to load"
+        case let .invalidEndpoint(text, reason): return "FINCH_HUB_ENDPOINT \"\(text)\": \(reason)"
         }
     }
 }
