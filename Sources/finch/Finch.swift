@@ -6,7 +6,9 @@ struct Finch: ParsableCommand {
         commandName: "finch",
         abstract: "Applied AI in Swift: transformers, fine-tuning, recommenders, serving.",
         version: FinchVersion.string,
-        subcommands: [Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self, Doctor.self]
+        subcommands: [
+            Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self, Doctor.self,
+        ]
     )
 
     /// Says once, before any command, when OpenBLAS runs with a generic core (`finch doctor`).
