@@ -7,7 +7,10 @@
                                             sentence-transformers, with the token ids it used
     make_bert_fixtures.py check-finch-save  runs the Swift test that saves a Finch-made model,
                                             loads that directory in `transformers` and records
-                                            whether its outputs equal Finch's
+                                            what transformers found there: the files' SHA-256,
+                                            its state dict (names and shapes), missing and
+                                            unexpected keys, and its outputs on the test batch,
+                                            which the Swift test compares with the model it saves
 
 Every fixture records the package versions and the seed.
 """
@@ -185,7 +188,7 @@ def check_finch_save():
     out = tempfile.mkdtemp(prefix="finch-saved-")
     env = dict(os.environ, FINCH_EXPORT_SAVED_DIR=out)
     # The test also compares against this script's previous result, so it may fail here; only its export counts.
-    subprocess.run(["swift", "test", "--filter", "SaveLoadTests/finchMadeModelRoundTripsAndMatchesTheTransformersCheck"],
+    subprocess.run(["swift", "test", "--filter", "SaveLoadTests/finchMadeModelRoundTrips"],
                    cwd=ROOT, env=env, check=False)
     finch = json.load(open(os.path.join(out, "finch_outputs.json")))
     model_dir = os.path.join(out, "model")
@@ -203,6 +206,11 @@ def check_finch_save():
     hf_config = json.load(open(os.path.join(model_dir, "config.json")))
     result = {
         "meta": {"script": os.path.basename(sys.argv[0]), **{k: str(v) for k, v in versions().items()}},
+        # What transformers built from the folder: every tensor it holds (persistent
+        # buffers included) with its shape, and its outputs on Finch's batch.
+        "state_dict_shapes": {name: list(t.shape) for name, t in model.state_dict().items()},
+        "transformers_last_hidden_state": [float(x) for x in o.last_hidden_state.flatten()],
+        "transformers_pooler_output": [float(x) for x in o.pooler_output.flatten()] if o.pooler_output is not None else None,
         "files": {name: sha256(os.path.join(model_dir, name)) for name in sorted(os.listdir(model_dir))},
         "missing_keys": sorted(info["missing_keys"]),
         "unexpected_keys": sorted(info["unexpected_keys"]),

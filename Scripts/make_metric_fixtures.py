@@ -130,6 +130,12 @@ for n_labels, n in [(9, 200), (23, 500), (150, 1200)]:
 # Ties at the rounding digit: 1/8, 3/8 and friends.
 cls.append(class_case("rounding_ties", list("aaaaaaaabbbbbbbb"), list("abbbbbbbbaaaaaaa") , digits=2))
 cls.append(class_case("rounding_ties_1digit", list("aaaaaaaabbbbbbbbcccccccc"), list("abbbbbbbaaaaaaabcccccccc"), digits=1))
+# `finch evaluate` of a three-label model on a file whose truth and predictions hold two of its
+# labels: scikit-learn's rows (and macro average) are the labels present in either, so the third
+# label is no row with support 0 and does not pull the macro average down (1.00, not 0.67).
+case = class_case("two_labels_of_a_three_label_model", ["a", "b", "a", "b", "a"], ["a", "b", "a", "b", "a"])
+case["model_labels"] = ["a", "b", "c"]
+cls.append(case)
 write("classification.json", {"meta": meta(), "cases": cls})
 
 
@@ -168,7 +174,10 @@ write("multilabel.json", {"meta": meta(), "cases": ml})
 # ---------------------------------------------------------------- entities (seqeval)
 def ent_case(name, y_true, y_pred, digits=2, zd="warn", suffix=False):
     z = {"warn": "warn", "zero": 0, "one": 1}[zd]
-    report = seq_report(y_true, y_pred, digits=digits, zero_division=z, suffix=suffix)
+    try:
+        report, report_error = seq_report(y_true, y_pred, digits=digits, zero_division=z, suffix=suffix), None
+    except ValueError as e:  # seqeval cannot lay out a report without any entity type
+        report, report_error = None, f"{type(e).__name__}: {e}"
     p, r, f, s = seq_prfs(y_true, y_pred, average=None, zero_division=z, suffix=suffix)
     rows = {}
     for avg in ["micro", "macro", "weighted"]:
@@ -177,7 +186,7 @@ def ent_case(name, y_true, y_pred, digits=2, zd="warn", suffix=False):
     types = sorted({t for t, _, _ in get_entities(y_true, suffix)} | {t for t, _, _ in get_entities(y_pred, suffix)})
     return {
         "name": name, "y_true": y_true, "y_pred": y_pred, "digits": digits,
-        "zero_division": "zero" if zd == "warn" else zd, "suffix": suffix, "report": report,
+        "zero_division": "zero" if zd == "warn" else zd, "suffix": suffix, "report": report, "report_error": report_error,
         "types": types,
         "per_type": [[num(a), num(b), num(c), int(e)] for a, b, c, e in zip(p, r, f, s)],
         "rows": rows,
@@ -243,4 +252,6 @@ many = [f"T{i}" for i in range(20)]
 many_tags = ["O"] + [p + t for t in many for p in ("B-", "I-")]
 yt = random_iob2(300, many, rng)
 ents.append(ent_case("many_types", yt, corrupt(yt, many_tags, 0.15, rng), digits=4))
+# No entities in the truth nor in the predictions: seqeval's report with no type rows.
+ents.append(ent_case("no_entities_at_all", [["O", "O"]], [["O", "O"]]))
 write("entities.json", {"meta": meta(), "cases": ents})

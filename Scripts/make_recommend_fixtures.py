@@ -18,7 +18,18 @@ It also writes Tests/Fixtures/recommend/implicit_als_reference.json: the
 file read as implicit feedback (confidence = alpha * rating), started from
 recorded initial factors, with the factors after 2 iterations.
 
+And Tests/Fixtures/recommend/implicit_bpr_reference.json: the `implicit`
+library's BayesianPersonalizedRanking (CPU, one thread) on the same file,
+2 epochs from its own seeded start. Its sampler (one std::mt19937 seeded from
+numpy, libstdc++'s uniform_int_distribution over the stored entries; the
+negative item is the item of a second random entry) is reproduced here, the
+reproduction is checked against implicit's fitted factors with a plain numpy
+version of its update rule, and the fixture records the initial factors, the
+(user, liked, disliked) triples in the order implicit applied them and the
+factors implicit returned, so Finch replays the same updates.
+
 Run:  /tmp/ref/bin/python Scripts/make_recommend_fixtures.py
+      /tmp/ref/bin/python Scripts/make_recommend_fixtures.py bpr   (only the BPR fixture)
 """
 import json
 import os
@@ -125,6 +136,7 @@ def main():
         json.dump(result, f, indent=None, separators=(",", ":"))
     print("wrote", len(rows), "ratings and", len(result["models"]), "models")
     write_implicit_reference(rows)
+    write_bpr_reference(rows)
 
 
 def write_implicit_reference(rows):
@@ -161,5 +173,139 @@ def write_implicit_reference(rows):
     print("wrote implicit ALS reference")
 
 
+class MT19937:
+    """The 32-bit Mersenne Twister as std::mt19937 (init_genrand seeding)."""
+
+    def __init__(self, seed):
+        self.mt = [0] * 624
+        self.mt[0] = seed & 0xFFFFFFFF
+        for i in range(1, 624):
+            self.mt[i] = (1812433253 * (self.mt[i - 1] ^ (self.mt[i - 1] >> 30)) + i) & 0xFFFFFFFF
+        self.index = 624
+
+    def next(self):
+        if self.index >= 624:
+            for i in range(624):
+                y = (self.mt[i] & 0x80000000) | (self.mt[(i + 1) % 624] & 0x7FFFFFFF)
+                self.mt[i] = self.mt[(i + 397) % 624] ^ (y >> 1) ^ (0x9908B0DF if y & 1 else 0)
+            self.index = 0
+        y = self.mt[self.index]
+        self.index += 1
+        y ^= y >> 11
+        y ^= (y << 7) & 0x9D2C5680
+        y ^= (y << 15) & 0xEFC60000
+        y ^= y >> 18
+        return y
+
+
+def uniform_int(rng, low, high, method):
+    """libstdc++'s uniform_int_distribution<long>(low, high) drawn from a 32-bit engine."""
+    span = high - low + 1
+    if method == "lemire":  # GCC >= 11: Lemire's nearly divisionless method on 64-bit products
+        product = rng.next() * span
+        lowbits = product & 0xFFFFFFFF
+        if lowbits < span:
+            threshold = (2**32 - span) % span
+            while lowbits < threshold:
+                product = rng.next() * span
+                lowbits = product & 0xFFFFFFFF
+        return low + (product >> 32)
+    scaling = 0xFFFFFFFF // span  # older GCC: downscaling
+    past = span * scaling
+    while True:
+        r = rng.next()
+        if r < past:
+            return low + r // scaling
+
+
+def bpr_update_numpy(x, y, triples, lr, reg):
+    """implicit's bpr_update for the given (user, liked, disliked) triples, in float32."""
+    f = x.shape[1] - 1
+    lr, reg = np.float32(lr), np.float32(reg)
+    for u, i, j in triples:
+        user, liked, disliked = x[u], y[i], y[j]
+        score = np.float32(0)
+        for c in range(f + 1):
+            score = np.float32(score + user[c] * (liked[c] - disliked[c]))
+        z = np.float32(1.0 / (1.0 + np.exp(np.float64(score))))
+        for c in range(f):
+            temp = user[c]
+            user[c] += lr * (z * (liked[c] - disliked[c]) - reg * user[c])
+            liked[c] += lr * (z * temp - reg * liked[c])
+            disliked[c] += lr * (-z * temp - reg * disliked[c])
+        liked[f] += lr * (z - reg * liked[f])
+        disliked[f] += lr * (-z - reg * disliked[f])
+
+
+def write_bpr_reference(rows):
+    import implicit
+    import scipy.sparse as sp
+    from implicit.cpu.bpr import BayesianPersonalizedRanking
+
+    users, items = {}, {}
+    u = [users.setdefault(r[0], len(users)) for r in rows]
+    i = [items.setdefault(r[1], len(items)) for r in rows]
+    m = sp.csr_matrix(([float(r[2]) for r in rows], (u, i)), shape=(len(users), len(items)), dtype=np.float32)
+    m.sort_indices()
+    k, lr, reg, epochs, seed = 4, 0.05, 0.01, 2, 11
+    model = BayesianPersonalizedRanking(
+        factors=k, learning_rate=lr, regularization=reg, iterations=epochs, num_threads=1, random_state=seed,
+        verify_negative_samples=True)
+    model.fit(m, show_progress=False)
+
+    # The same start and the same samples, reproduced.
+    # implicit 0.7: check_random_state gives numpy's default_rng; float32 draws.
+    rs = np.random.default_rng(seed)
+    y0 = (rs.random((len(items), k + 1), dtype=np.float32) - .5) / k
+    x0 = (rs.random((len(users), k + 1), dtype=np.float32) - .5) / k
+    x0[:, k] = 1.0
+    rng_seed = int(rs.integers(0, 2**31, size=1)[0])
+    userids = np.repeat(np.arange(len(users)), np.ediff1d(m.indptr))
+    nnz = len(m.data)
+    found = None
+    for method in ("lemire", "downscaling"):
+        rng = MT19937(rng_seed)
+        triples = []
+        for _ in range(epochs):
+            for _ in range(nnz):
+                liked_index = uniform_int(rng, 0, nnz - 1, method)
+                disliked_index = uniform_int(rng, 0, nnz - 1, method)
+                uu, li, di = int(userids[liked_index]), int(m.indices[liked_index]), int(m.indices[disliked_index])
+                if di in m.indices[m.indptr[uu]:m.indptr[uu + 1]]:
+                    continue
+                triples.append((uu, li, di))
+        x, y = x0.copy(), y0.copy()
+        bpr_update_numpy(x, y, triples, lr, reg)
+        if np.allclose(x, model.user_factors, rtol=0, atol=1e-6) and np.allclose(y, model.item_factors, rtol=0, atol=1e-6):
+            found = (method, triples)
+            break
+    assert found, "could not reproduce implicit's BPR samples"
+    method, triples = found
+    out = {"meta": {"script": "Scripts/make_recommend_fixtures.py", "implicit": implicit.__version__,
+                    "numpy": np.__version__, "seed": str(seed), "sampler": method},
+           "users": list(users), "items": list(items),
+           "params": {"factors": str(k), "lr": str(lr), "reg": str(reg), "epochs": str(epochs)},
+           "initial": {"user": rounded(x0[:, :k].ravel()), "item": rounded(y0[:, :k].ravel()),
+                       "item_bias": rounded(y0[:, k])},
+           "triples": [list(t) for t in triples],
+           "final": {"user": rounded(np.asarray(model.user_factors)[:, :k].ravel()),
+                     "item": rounded(np.asarray(model.item_factors)[:, :k].ravel()),
+                     "item_bias": rounded(np.asarray(model.item_factors)[:, k]),
+                     "user_bias_column": rounded(np.asarray(model.user_factors)[:, k])}}
+    with open(os.path.join(OUT, "implicit_bpr_reference.json"), "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print("wrote implicit BPR reference:", len(triples), "updates, sampler", method)
+
+
+def read_rows():
+    with open(os.path.join(OUT, "tiny_ratings.csv")) as f:
+        next(f)
+        return [(a, b, int(c), int(d)) for a, b, c, d in (line.strip().split(",") for line in f if line.strip())]
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if sys.argv[1:] == ["bpr"]:
+        write_bpr_reference(read_rows())
+    else:
+        main()

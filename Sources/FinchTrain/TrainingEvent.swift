@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// What a training run reports while it runs. The CLI renders these as a
 /// progress bar; the server logs them. Libraries never print.
@@ -18,29 +17,4 @@ public enum TrainingEvent: Sendable {
     case interrupted(step: Int)
     /// The run finished.
     case finished(step: Int)
-}
-
-/// Progress of one optimizer step.
-public struct StepProgress: Sendable, Equatable {
-    public var step: Int
-    public var totalSteps: Int
-    public var epoch: Double
-    /// Mean training loss since the last logged step.
-    public var loss: Double
-    public var learningRate: Double
-    public var gradientNorm: Double?
-    public var stepsPerSecond: Double
-    /// Seconds left at the current pace.
-    public var secondsRemaining: Double
-}
-
-/// A thread-safe request to stop a run at the next step boundary. The run then
-/// writes a checkpoint it can resume from.
-public final class StopSignal: Sendable {
-    private let flag = Atomic<Bool>(false)
-    public init() {}
-    /// Asks the run to stop.
-    public func requestStop() { flag.store(true, ordering: .relaxed) }
-    /// True once a stop was requested.
-    public var isStopRequested: Bool { flag.load(ordering: .relaxed) }
 }

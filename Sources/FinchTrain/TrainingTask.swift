@@ -2,25 +2,10 @@ import FinchNN
 import FinchTensor
 import Foundation
 
-/// Dev-set results: named metrics plus a human-readable report.
-public struct Evaluation: Sendable {
-    /// Metric values by name (`loss`, `accuracy`, `macro_f1`, `f1`, …).
-    public var metrics: [String: Double]
-    /// The report as people know it (scikit-learn or seqeval layout).
-    public var report: String
-    /// The results as one JSON object (`finch evaluate --json`).
-    public var json: String
-
-    public init(metrics: [String: Double], report: String, json: String = "{}") {
-        self.metrics = metrics
-        self.report = report
-        self.json = json
-    }
-}
-
 /// What the `Trainer` needs from a task (classification, NER, …): how to turn
 /// a batch of examples into a loss, how to evaluate, how to save the model.
 public protocol TrainingTask: AnyObject {
+    /// One training example, encoded for the model.
     associatedtype Example
     /// The model being trained.
     var model: any Module { get }
@@ -35,4 +20,12 @@ public protocol TrainingTask: AnyObject {
     func saveModel(to directory: URL) throws
     /// Key of the word-embedding parameter, for FGM adversarial training.
     var wordEmbeddingKey: String? { get }
+    /// The metrics `evaluate` reports (nil: not known in advance), so a run
+    /// asking for another fails before training.
+    var reportedMetrics: [TrainingMetric]? { get }
+}
+
+extension TrainingTask {
+    /// Not known in advance: checked at the first evaluation.
+    public var reportedMetrics: [TrainingMetric]? { nil }
 }

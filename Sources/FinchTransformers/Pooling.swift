@@ -1,3 +1,4 @@
+import FinchSupport
 import FinchTensor
 
 /// How token vectors become one sentence vector (sentence-transformers'

@@ -1,3 +1,4 @@
+import FinchSupport
 import FinchTensor
 import FinchTestSupport
 import FinchTransformers
@@ -9,12 +10,12 @@ import Testing
 @Suite struct SemanticIndexTests {
     @Test func topKIsAPartialSortWithStableTies() {
         let values: [Float] = [0.1, 0.9, 0.5, 0.9, -1, 0.7]
-        #expect(TopK.indices(of: values, k: 3) == [1, 3, 5])
-        #expect(TopK.indices(of: values, k: 10) == [1, 3, 5, 2, 0, 4])
-        #expect(TopK.indices(of: [], k: 2).isEmpty)
+        #expect(TopK.largest(values, count: 3).map(\.index) == [1, 3, 5])
+        #expect(TopK.largest(values, count: 10).map(\.index) == [1, 3, 5, 2, 0, 4])
+        #expect(TopK.largest([], count: 2).map(\.index).isEmpty)
         var rng = FinchRNG(seed: 4)
         let many = (0..<1000).map { _ in rng.nextNormal() }
-        #expect(TopK.indices(of: many, k: 25) == Array(many.indices.sorted { many[$0] > many[$1] }.prefix(25)))
+        #expect(TopK.largest(many, count: 25).map(\.index) == Array(many.indices.sorted { many[$0] > many[$1] }.prefix(25)))
     }
 
     @Test func searchRanksByCosine() {
@@ -41,6 +42,30 @@ import Testing
         }
         try "\n\n".write(to: lines, atomically: true, encoding: .utf8)
         #expect(throws: SearchError.emptyCorpus(path: lines.path)) { try CorpusIndexStore.readCorpus(lines) }
+    }
+
+    /// An index read back from its file holds exactly the vectors that were written (regression:
+    /// loading normalized the already unit-length rows a second time, moving the last bit of some).
+    @Test func aLoadedIndexEqualsTheSavedOneBitForBit() throws {
+        let model = TestSupport.fixtureURL("tiny-bert-wordpiece")
+        let embedder = try TextEmbedder(directory: model)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-tiny-index-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus.txt")
+        var rng = FinchRNG(seed: 9)
+        let words = ["john", "paris", "visited", "and", "london", "the", "smith", "a", "b", "c"]
+        let lines = (0..<40).map { _ in (0..<(1 + Int(rng.nextUniform() * 6))).map { _ in words[Int(rng.nextUniform() * 10) % 10] } }
+        try lines.map { $0.joined(separator: " ") }.joined(separator: "\n").write(to: corpus, atomically: true, encoding: .utf8)
+        let (saved, built) = try CorpusIndexStore.loadOrBuild(corpus: corpus, modelDirectory: model, embedder: embedder)
+        let (loaded, rebuilt) = try CorpusIndexStore.loadOrBuild(corpus: corpus, modelDirectory: model, embedder: embedder)
+        #expect(built && !rebuilt)
+        #expect(loaded.vectors.shape == saved.vectors.shape)
+        let changed = zip(loaded.vectors.scalars, saved.vectors.scalars).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(changed == 0, "\(changed) of \(saved.vectors.count) values differ after loading")
+        // Rows given as unit vectors are kept as they are; other rows are normalized once.
+        let unit = SemanticIndex(entries: saved.entries, unitVectors: saved.vectors)
+        #expect(zip(unit.vectors.scalars, saved.vectors.scalars).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 
     @Test func realModelFindsTheRightFAQAndRebuildsOnChange() throws {

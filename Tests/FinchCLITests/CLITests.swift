@@ -60,6 +60,6 @@ enum CLI {
     @Test func badOptionIsAClearError() throws {
         let (status, _, err) = try CLI.run(["demo", "--epochs", "0"])
         #expect(status != 0)
-        #expect(err.contains("--epochs must be at least 1"))
+        #expect(err.contains("--epochs must be between 1 and 100000"))
     }
 }

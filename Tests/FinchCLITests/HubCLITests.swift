@@ -1,3 +1,4 @@
+import FinchHubTestSupport
 import FinchTestSupport
 import Foundation
 import Testing

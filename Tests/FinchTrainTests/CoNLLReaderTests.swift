@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 import Testing
 @testable import FinchTrain

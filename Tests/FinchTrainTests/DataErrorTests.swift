@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 import Testing
 @testable import FinchTrain
@@ -106,10 +107,10 @@ import Testing
     @Test func malformedJSON() {
         #expect(jsonl(Array("{\"text\": \"a\", \"label\": 1\n".utf8)) == "t.jsonl:1: not a JSON object: invalid JSON")
         #expect(jsonl(Array("[\"a\", 1]\n".utf8)) == "t.jsonl:1: not a JSON object: found an array")
-        #expect(jsonl(Array("{\"text\": null, \"label\": 1}".utf8)) == "t.jsonl:1: field 'text' must be a string, found null")
+        #expect(jsonl(Array("{\"text\": null, \"label\": 1}".utf8)) == "t.jsonl:1: field 'text' is not a string (found null)")
         #expect(
             jsonl(Array("{\"text\": \"a\", \"label\": 0.5}".utf8))
-                == "t.jsonl:1: field 'label' must be a string, integer or boolean, found a number")
+                == "t.jsonl:1: field 'label' is not a string, an integer or a boolean (found a number)")
     }
 
     @Test func unknownLabelInDevData() throws {

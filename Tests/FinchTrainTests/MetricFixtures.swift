@@ -72,6 +72,8 @@ struct ClassificationCase: Decodable, Sendable, Named {
     let rows: [String: FixtureAverage]
     let accuracy_score: Double
     let confusion_matrix: [[Int]]
+    /// The labels of the model that made `y_pred`, where the case is about them.
+    let model_labels: [String]?
 }
 
 struct MultiLabelCase: Decodable, Sendable, Named {
@@ -94,7 +96,9 @@ struct EntityCase: Decodable, Sendable, Named {
     let digits: Int
     let zero_division: ZeroDivision
     let suffix: Bool
-    let report: String
+    /// seqeval's report, or nil where seqeval cannot write one (`report_error` says why).
+    let report: String?
+    let report_error: String?
     let types: [String]
     let per_type: [FixtureRow]
     let rows: [String: FixtureRow]

@@ -77,15 +77,53 @@ import Testing
         _ = try Trainer(task: plain, configuration: c, train: train, dev: [], outputDirectory: temporaryDirectory()).run()
         c.adversarialEpsilon = 1.0
         _ = try Trainer(task: adversarial, configuration: c, train: train, dev: [], outputDirectory: temporaryDirectory()).run()
-        #expect(adversarial.losses > 0)
+        #expect(adversarial.losses == 2 * 8)  // a clean and a perturbed loss for each of the 8 batches
         #expect(plain.net.hidden.weight.value.scalars != adversarial.net.hidden.weight.value.scalars)
+    }
+
+    @Test func adversarialStepPerturbsAlongTheGradientAndRestoresTheEmbedding() throws {
+        let batch = makePoints(12, seed: 4)
+        let epsilon = 0.5
+        var c = TrainerTests.configuration()
+        c.adversarialEpsilon = epsilon
+        let task = AdversarialPointTask(seed: 3)
+        task.net.eval()  // no dropout: the twin below must see the same function
+        let trainer = try Trainer(task: task, configuration: c, train: batch, dev: [], outputDirectory: temporaryDirectory())
+        let session = try TrainingSession(trainer: trainer, resume: .fresh, events: { _ in })
+        let weight = task.net.hidden.weight
+        let before = weight.value.scalars
+        try task.loss(on: batch).backward()
+        let g = try #require(weight.grad).scalars
+        task.seenWeights = []
+        try session.adversarialStep(key: "hidden.weight", epsilon: epsilon, examples: batch, scale: 1)
+
+        // The perturbed loss saw W + ε·g/‖g‖.
+        let norm = g.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let perturbed = zip(before, g).map { $0 + Float(epsilon / norm) * $1 }
+        #expect(task.seenWeights.count == 1)
+        let seen = try #require(task.seenWeights.first)
+        #expect(zip(seen, perturbed).map { Swift.abs($0 - $1) }.max()! < 1e-6)
+        #expect(zip(seen, before).map { Swift.abs($0 - $1) }.max()! > 1e-3)  // it did move
+        // The embedding is restored exactly afterwards.
+        #expect(weight.value.scalars == before)
+        // Its gradient is added to the clean one: g + ∇L(W + r).
+        let twin = PointTask(seed: 3)
+        twin.net.eval()
+        try twin.net.loadStateDict(task.net.stateDict())
+        twin.net.hidden.weight.assign(Tensor(shape: weight.value.shape, values: perturbed))
+        try twin.loss(on: batch).backward()
+        let adversarialGradient = try #require(twin.net.hidden.weight.grad).scalars
+        let accumulated = try #require(weight.grad).scalars
+        #expect(zip(accumulated, zip(g, adversarialGradient)).map { Swift.abs($0 - ($1.0 + $1.1)) }.max()! < 1e-5)
     }
 }
 
-/// A point task whose "word embedding" is the hidden layer's weight, for FGM.
+/// A point task whose "word embedding" is the hidden layer's weight, for FGM;
+/// it records the weight each loss was computed with.
 final class AdversarialPointTask: TrainingTask {
     let inner: PointTask
     var losses = 0
+    var seenWeights: [[Float]] = []
     init(seed: UInt64) { inner = PointTask(seed: seed) }
     var net: PointClassifier { inner.net }
     var model: any Module { inner.net }
@@ -93,6 +131,7 @@ final class AdversarialPointTask: TrainingTask {
     func length(of example: Point) -> Int { inner.length(of: example) }
     func loss(on batch: [Point]) throws -> Tensor {
         losses += 1
+        seenWeights.append(net.hidden.weight.value.scalars)
         return try inner.loss(on: batch)
     }
     func evaluate(_ examples: [Point]) throws -> Evaluation { try inner.evaluate(examples) }

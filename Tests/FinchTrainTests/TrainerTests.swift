@@ -28,6 +28,8 @@ final class PointTask: TrainingTask {
     var model: any Module { net }
     var wordEmbeddingKey: String? { nil }
     var constantMetric: Double? = nil
+    var declaredMetrics: [TrainingMetric]? = nil
+    var reportedMetrics: [TrainingMetric]? { declaredMetrics }
     init(seed: UInt64) { net = PointClassifier(seed: seed) }
 
     func length(of example: Point) -> Int { Int(example.features[0] * 10) & 7 }
@@ -72,8 +74,7 @@ func temporaryDirectory() -> URL {
         c.warmupRatio = 0.1
         c.weightDecay = 0.01
         c.loggingSteps = 5
-        c.metricForBestModel = "accuracy"
-        c.greaterIsBetter = true
+        c.metricForBestModel = .accuracy
         return c
     }
 
@@ -95,7 +96,18 @@ func temporaryDirectory() -> URL {
         #expect(steps.last!.learningRate < steps[10].learningRate)
         #expect(evaluations.count == 4)
         #expect((summary.bestMetric ?? 0) > 0.9)
-        #expect(evaluations.last!["loss"]! < evaluations.first!["loss"]! + 0.2)
+        // The best metric is the highest accuracy seen, at the step of the first evaluation reaching it.
+        let accuracies = evaluations.map { $0["accuracy"]! }
+        let bestIndex = try #require(accuracies.firstIndex(of: accuracies.max()!))
+        #expect(summary.bestMetric == accuracies[bestIndex])
+        #expect(summary.bestStep == 15 * (bestIndex + 1))
+        // Training works: the logged training loss of the last 15 steps is under half that of the first 5.
+        let log = try MetricsLog(url: out.appendingPathComponent("metrics.jsonl")).read()
+        let trainLosses = log.filter { $0.kind == .train }.map { $0.values["loss"]! }
+        #expect(trainLosses.count == 12)
+        #expect(trainLosses.suffix(3).reduce(0, +) / 3 < trainLosses[0] / 2, "\(trainLosses)")
+        // The log's evaluations are the ones reported, in order.
+        #expect(log.filter { $0.kind == .eval }.map(\.values) == evaluations)
         for file in ["model.safetensors", "metrics.jsonl", "training_curves.svg", "checkpoint/trainer_state.json", "best/model.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
         }
@@ -110,7 +122,8 @@ func temporaryDirectory() -> URL {
         c.evaluation = .steps(6)
 
         let straight = PointTask(seed: 7)
-        _ = try Trainer(task: straight, configuration: c, train: train, dev: dev, outputDirectory: temporaryDirectory()).run()
+        let straightOut = temporaryDirectory()
+        let straightSummary = try Trainer(task: straight, configuration: c, train: train, dev: dev, outputDirectory: straightOut).run()
 
         let out = temporaryDirectory()
         let stop = StopSignal()
@@ -121,8 +134,13 @@ func temporaryDirectory() -> URL {
 
         // A new process: fresh model with other initial weights, state from disk.
         let resumed = PointTask(seed: 99)
-        let summary = try Trainer(task: resumed, configuration: c, train: train, dev: dev, outputDirectory: out).run(resume: true)
-        #expect(summary.steps == straight.net.hidden.weight.value.count * 0 + 4 * 7)
+        let summary = try Trainer(task: resumed, configuration: c, train: train, dev: dev, outputDirectory: out).run(resume: .required)
+        #expect(summary.steps == straightSummary.steps)
+        #expect(summary.steps == 4 * 7)  // 4 epochs of ceil(ceil(100 / 8) / 2) = 7 steps
+        #expect(summary.bestStep == straightSummary.bestStep && summary.bestMetric == straightSummary.bestMetric)
+        // The resumed run's log is the uninterrupted run's, record for record.
+        #expect(try MetricsLog(url: out.appendingPathComponent("metrics.jsonl")).read()
+                == MetricsLog(url: straightOut.appendingPathComponent("metrics.jsonl")).read())
         for ((name, a), (_, b)) in zip(straight.net.namedParameters(), resumed.net.namedParameters()) {
             #expect(a.value.scalars == b.value.scalars, "\(name) differs after resume")
         }
@@ -167,18 +185,30 @@ func temporaryDirectory() -> URL {
     @Test func badSettingsAreNamed() throws {
         var c = Self.configuration()
         c.batchSize = 0
-        #expect(throws: TrainingError.invalidConfiguration(field: "batch-size", reason: "must be at least 1")) {
+        #expect(throws: TrainingError.invalidConfiguration(setting: .batchSize, reason: "must be at least 1")) {
             _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(5, seed: 1), dev: [], outputDirectory: temporaryDirectory())
         }
+        #expect(TrainingError.invalidConfiguration(setting: .batchSize, reason: "must be at least 1").description
+                == "invalid batch size: must be at least 1")
         #expect(throws: TrainingError.emptyTrainingSet) {
             _ = try Trainer(task: PointTask(seed: 1), configuration: Self.configuration(), train: [], dev: [], outputDirectory: temporaryDirectory())
         }
+        // A task that does not say what it reports fails at the first evaluation…
         var m = Self.configuration()
-        m.metricForBestModel = "f2"
-        #expect(throws: TrainingError.unknownMetric("f2", available: ["accuracy", "loss"])) {
+        m.metricForBestModel = .f1
+        #expect(throws: TrainingError.unknownMetric(.f1, available: ["accuracy", "loss"])) {
             _ = try Trainer(task: PointTask(seed: 1), configuration: m, train: makePoints(10, seed: 1), dev: makePoints(5, seed: 2),
                             outputDirectory: temporaryDirectory()).run()
         }
+        // …one that does, before anything is written.
+        let declared = PointTask(seed: 1)
+        declared.declaredMetrics = [.accuracy, .loss]
+        let out = temporaryDirectory().appendingPathComponent("out")
+        #expect(throws: TrainingError.unknownMetric(.f1, available: ["accuracy", "loss"])) {
+            _ = try Trainer(task: declared, configuration: m, train: makePoints(10, seed: 1), dev: makePoints(5, seed: 2),
+                            outputDirectory: out)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
     @Test func epochPlanIsDeterministicAndBucketed() {

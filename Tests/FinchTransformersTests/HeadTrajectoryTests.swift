@@ -33,7 +33,8 @@ import Testing
                 #expect(TestSupport.isClose(logits.reshaped(ref.shape), ref, atol: 1e-5), "logits: \(TestSupport.maxAbsDifference(logits.reshaped(ref.shape), ref))")
                 for (name, p) in params {
                     let g = try fixture.tensor("\(prefix).grad.\(name)")
-                    let got = p.grad ?? Tensor.zeros(p.shape)
+                    // A parameter the backward pass never reached fails here; it is not read as zeros.
+                    let got = try #require(p.grad, "no gradient reached \(name)")
                     #expect(TestSupport.isClose(got, g, atol: 2e-5, rtol: 1e-3), "grad \(name): max diff \(TestSupport.maxAbsDifference(got, g))")
                 }
             }

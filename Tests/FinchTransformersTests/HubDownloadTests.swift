@@ -1,3 +1,4 @@
+import FinchHubTestSupport
 import FinchNN
 import FinchTensor
 import FinchTestSupport

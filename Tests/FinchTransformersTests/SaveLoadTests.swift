@@ -60,20 +60,31 @@ import Testing
             try Self.export(model: model, output: a, to: URL(fileURLWithPath: export))
         }
 
-        // The committed result of `make_bert_fixtures.py check-finch-save`: transformers loaded
-        // exactly these weights (same bytes) with no missing or unexpected keys and equal outputs.
+        // `make_bert_fixtures.py check-finch-save` loaded this model's saved folder in transformers
+        // and recorded what transformers built from it; the folder saved now must give the same.
         let check = try #require(JSONSerialization.jsonObject(
             with: Data(contentsOf: TestSupport.fixtureURL("finch_saved_check.json"))) as? [String: Any])
-        #expect(check["passed"] as? Bool == true)
-        #expect((check["missing_keys"] as? [String])?.isEmpty == true)
-        #expect((check["unexpected_keys"] as? [String])?.isEmpty == true)
+        // Every tensor transformers holds is in the saved file with its shape, and nothing else.
+        let expected = try #require(check["state_dict_shapes"] as? [String: [Int]])
+        let saved = try SafetensorsFile(contentsOf: modelDir.appendingPathComponent("model.safetensors"))
+        #expect(saved.names == expected.keys.sorted())
+        for name in saved.names { #expect(saved.info(name)?.shape == expected[name], "\(name)") }
+        // The reloaded saved model computes what transformers computed from the same folder.
+        let reference = try #require(check["transformers_last_hidden_state"] as? [Double]).map(Float.init)
+        let pooled = try #require(check["transformers_pooler_output"] as? [Double]).map(Float.init)
+        let reloaded = try loaded.inference(Self.batch)
+        #expect(TestSupport.isClose(reloaded.lastHiddenState, Tensor(shape: reloaded.lastHiddenState.shape, values: reference),
+                                    atol: 5e-5, rtol: 0))
+        let pooler = try #require(reloaded.poolerOutput)
+        #expect(TestSupport.isClose(pooler, Tensor(shape: pooler.shape, values: pooled), atol: 5e-5, rtol: 0))
+        let savedConfig = try #require(JSONSerialization.jsonObject(
+            with: Data(contentsOf: modelDir.appendingPathComponent("config.json"))) as? [String: Any])
+        #expect(savedConfig["hidden_act"] as? String == check["hidden_act"] as? String)
+        // The bytes transformers read are the bytes saved now.
         let files = try #require(check["files"] as? [String: String])
         var digest = SHA256Digest()
         digest.update(Array(try Data(contentsOf: modelDir.appendingPathComponent("model.safetensors"))))
         #expect(files["model.safetensors"] == digest.finalizeHex(), "saved weights differ from the ones transformers checked")
-        let diff = try #require(check["max_abs_diff_last_hidden_state"] as? Double)
-        #expect(diff < 5e-5)
-
     }
 
     /// Writes the saved directory and Finch's outputs for the Python check.

@@ -15,6 +15,13 @@ public struct Int64Tensor: Equatable, Sendable {
 
     /// The elements as `Int` (exact on 64-bit platforms).
     public var ints: [Int] { scalars.map { Int($0) } }
+
+    /// A tensor of `scalars` with `shape` (whose product must be `scalars.count`).
+    public init(shape: [Int], scalars: [Int64]) {
+        precondition(shape.reduce(1, *) == scalars.count, "shape \(shape) does not hold \(scalars.count) values")
+        self.shape = shape
+        self.scalars = scalars
+    }
 }
 
 /// A safetensors file opened for reading, memory-mapped.

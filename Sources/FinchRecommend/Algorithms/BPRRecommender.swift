@@ -83,11 +83,10 @@ public struct BPRRecommender: Recommender {
         itemBias = [Float](repeating: 0, count: data.itemCount)
         let positives = Self.positiveEntries(data)
         let sorted = Self.sortedRows(data.byUser)
-        let clock = ContinuousClock.now
-        for epoch in 0..<c.epochs {
-            userFactors.withUnsafeMutableBufferPointer { P in
-                itemFactors.withUnsafeMutableBufferPointer { Q in
-                    itemBias.withUnsafeMutableBufferPointer { B in
+        try runEpochs(c.epochs, observer: observer, likelyCause: DivergenceCause.sgd(lr: c.lr)) { model in
+            model.userFactors.withUnsafeMutableBufferPointer { P in
+                model.itemFactors.withUnsafeMutableBufferPointer { Q in
+                    model.itemBias.withUnsafeMutableBufferPointer { B in
                         positives.users.withUnsafeBufferPointer { PU in
                             positives.items.withUnsafeBufferPointer { PI in
                                 sorted.withUnsafeBufferPointer { S in
@@ -108,8 +107,24 @@ public struct BPRRecommender: Recommender {
                     }
                 }
             }
-            let progress = TrainingProgress(stage: "epoch", step: epoch + 1, stepCount: c.epochs, elapsedSeconds: clock.secondsSince)
-            if observer?(progress) == .stop { break }
+        }
+    }
+
+    /// Applies one BPR update per (user, liked, disliked) triple, in order: the
+    /// step `fit` takes for every sample it draws (tests replay a reference's samples).
+    mutating func update(triples: [(user: Int, liked: Int, disliked: Int)]) {
+        let c = configuration
+        let k = c.factors
+        userFactors.withUnsafeMutableBufferPointer { P in
+            itemFactors.withUnsafeMutableBufferPointer { Q in
+                itemBias.withUnsafeMutableBufferPointer { B in
+                    for t in triples {
+                        Self.step(
+                            p: P.baseAddress! + t.user * k, qi: Q.baseAddress! + t.liked * k, qj: Q.baseAddress! + t.disliked * k,
+                            bi: &B[t.liked], bj: &B[t.disliked], k: k, lr: c.lr, reg: c.reg, updateUser: true, updateItems: true)
+                    }
+                }
+            }
         }
     }
 
@@ -186,16 +201,6 @@ public struct BPRRecommender: Recommender {
         }
     }
 
-    /// Cosine between item factor vectors.
-    public func itemSimilarities(toItem item: Int, into similarities: UnsafeMutableBufferPointer<Float>) {
-        FactorSupport.cosineSimilarities(itemFactors: itemFactors, width: configuration.factors, item: item, into: similarities)
-    }
-
-    /// The user's items whose factors align most with `item`'s.
-    public func contributions(user: Int, item: Int) -> [Contribution] {
-        FactorSupport.contributions(itemFactors: itemFactors, width: configuration.factors, data: trainingData, user: user, item: item)
-    }
-
     /// One-sided BPR: a listed user's p_u restarts and takes `epochs` passes of
     /// |I_u| sampled triples with items fixed; a listed item's q_i, b_i restart
     /// and take `epochs` passes of |U_i| triples (as the liked item) with users fixed.
@@ -265,8 +270,8 @@ public struct BPRRecommender: Recommender {
     }
 
     /// `user_factors`, `item_factors`, `item_bias`.
-    public func exportArrays() -> [String: ArchivedArray] {
-        ["user_factors": .float(userFactors), "item_factors": .float(itemFactors), "item_bias": .float(itemBias)]
+    public func exportArrays() -> [String: [Float]] {
+        ["user_factors": userFactors, "item_factors": itemFactors, "item_bias": itemBias]
     }
 
     /// Restores the learnt arrays.

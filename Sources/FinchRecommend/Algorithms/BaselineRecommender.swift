@@ -39,6 +39,8 @@ public struct BaselineRecommender: Recommender {
         trainingData = data
         globalMean = data.globalMean
         (userBias, itemBias) = Baselines.fit(data, options: options)
+        let cause = options.method == .sgd ? DivergenceCause.sgd(lr: options.lr) : DivergenceCause.extremeValues
+        try checkFinite(epoch: options.effectiveEpochs, likelyCause: cause)
         _ = observer?(TrainingProgress(stage: "epoch", step: 1, stepCount: 1, elapsedSeconds: clock.secondsSince))
     }
 
@@ -84,8 +86,8 @@ public struct BaselineRecommender: Recommender {
     }
 
     /// `global_mean`, `user_bias`, `item_bias`.
-    public func exportArrays() -> [String: ArchivedArray] {
-        ["global_mean": .float([globalMean]), "user_bias": .float(userBias), "item_bias": .float(itemBias)]
+    public func exportArrays() -> [String: [Float]] {
+        ["global_mean": [globalMean], "user_bias": userBias, "item_bias": itemBias]
     }
 
     /// Restores the biases.

@@ -98,12 +98,11 @@ public struct ImplicitALSRecommender: Recommender {
             precondition(initial.user.count == userFactors.count && initial.item.count == itemFactors.count)
             (userFactors, itemFactors) = (initial.user, initial.item)
         }
-        let clock = ContinuousClock.now
-        for epoch in 0..<c.epochs {
-            ALSSolver.solveAll(data.byUser, scale: c.alpha, target: &userFactors, fixed: itemFactors, k: k, reg: c.reg, configuration: c)
-            ALSSolver.solveAll(data.byItem, scale: c.alpha, target: &itemFactors, fixed: userFactors, k: k, reg: c.reg, configuration: c)
-            let progress = TrainingProgress(stage: "epoch", step: epoch + 1, stepCount: c.epochs, elapsedSeconds: clock.secondsSince)
-            if observer?(progress) == .stop { break }
+        try runEpochs(c.epochs, observer: observer, likelyCause: DivergenceCause.extremeValues) { model in
+            ALSSolver.solveAll(
+                data.byUser, scale: c.alpha, target: &model.userFactors, fixed: model.itemFactors, k: k, reg: c.reg, configuration: c)
+            ALSSolver.solveAll(
+                data.byItem, scale: c.alpha, target: &model.itemFactors, fixed: model.userFactors, k: k, reg: c.reg, configuration: c)
         }
     }
 
@@ -124,16 +123,6 @@ public struct ImplicitALSRecommender: Recommender {
         }
     }
 
-    /// Cosine between item factor vectors (the `implicit` library's `similar_items`).
-    public func itemSimilarities(toItem item: Int, into similarities: UnsafeMutableBufferPointer<Float>) {
-        FactorSupport.cosineSimilarities(itemFactors: itemFactors, width: configuration.factors, item: item, into: similarities)
-    }
-
-    /// The user's items whose factors align most with `item`'s.
-    public func contributions(user: Int, item: Int) -> [Contribution] {
-        FactorSupport.contributions(itemFactors: itemFactors, width: configuration.factors, data: trainingData, user: user, item: item)
-    }
-
     /// Exact fold-in (the `implicit` library's `recalculate_user`/`_item`):
     /// each listed user is solved by Cholesky against the fixed item factors
     /// (new items, still zero, contribute nothing), then each listed item
@@ -151,8 +140,8 @@ public struct ImplicitALSRecommender: Recommender {
     }
 
     /// `user_factors`, `item_factors`.
-    public func exportArrays() -> [String: ArchivedArray] {
-        ["user_factors": .float(userFactors), "item_factors": .float(itemFactors)]
+    public func exportArrays() -> [String: [Float]] {
+        ["user_factors": userFactors, "item_factors": itemFactors]
     }
 
     /// Restores the factors.

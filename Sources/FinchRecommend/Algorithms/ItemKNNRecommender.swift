@@ -103,6 +103,7 @@ public struct ItemKNNRecommender: Recommender {
         trainingData = data
         globalMean = data.globalMean
         (userBias, itemBias) = Baselines.fit(data, options: configuration.baseline)
+        try checkFinite(epoch: configuration.baseline.effectiveEpochs, likelyCause: DivergenceCause.extremeValues)
         if observer?(TrainingProgress(stage: "baselines", step: 1, stepCount: 2, elapsedSeconds: clock.secondsSince)) == .stop {
             return
         }
@@ -110,6 +111,7 @@ public struct ItemKNNRecommender: Recommender {
         var sims = [Float](repeating: 0, count: n * n)
         sims.withUnsafeMutableBufferPointer { builder.computeRows(data, rows: nil, into: $0.baseAddress!) }
         similarities = sims
+        try checkFinite(epoch: configuration.baseline.effectiveEpochs, likelyCause: DivergenceCause.extremeValues)
         _ = observer?(TrainingProgress(stage: "similarities", step: 2, stepCount: 2, elapsedSeconds: clock.secondsSince))
     }
 
@@ -249,10 +251,10 @@ public struct ItemKNNRecommender: Recommender {
     }
 
     /// `global_mean`, `user_bias`, `item_bias`, `similarities`.
-    public func exportArrays() -> [String: ArchivedArray] {
+    public func exportArrays() -> [String: [Float]] {
         [
-            "global_mean": .float([globalMean]), "user_bias": .float(userBias), "item_bias": .float(itemBias),
-            "similarities": .float(similarities),
+            "global_mean": [globalMean], "user_bias": userBias, "item_bias": itemBias,
+            "similarities": similarities,
         ]
     }
 

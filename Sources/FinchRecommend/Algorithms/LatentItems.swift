@@ -1,74 +1,61 @@
-// Item representations of the latent-factor models, for cold start.
+/// A model whose items are rows of one factor matrix, optionally with an item
+/// bias (svd, svdpp, als, bpr). The item representation for cold start, the
+/// item similarities and the "because" contributions are written once here.
+protocol FactorItems: LatentItemRecommender {
+    /// q (or y for ALS), row-major items × `factorCount`.
+    var itemFactors: [Float] { get set }
+    /// Where the item biases b_i live; nil for a model without them (ALS).
+    static var itemBiasPath: WritableKeyPath<Self, [Float]>? { get }
+}
 
-extension SVDRecommender: LatentItemRecommender {
-    /// `factors`.
-    public var factorCount: Int { configuration.factors }
-
-    /// (b_i, q_i).
+extension FactorItems {
+    /// (b_i, q_i); b_i is 0 for a model without item biases.
     public func itemRepresentation(_ item: Int) -> ItemRepresentation {
         let k = factorCount
-        return ItemRepresentation(bias: itemBias[item], factors: Array(itemFactors[(item * k)..<((item + 1) * k)]))
+        let bias = Self.itemBiasPath.map { self[keyPath: $0][item] } ?? 0
+        return ItemRepresentation(bias: bias, factors: Array(itemFactors[(item * k)..<((item + 1) * k)]))
     }
 
-    /// Sets b_i and q_i.
+    /// Sets b_i (when the model has item biases) and q_i.
     public mutating func setItemRepresentation(_ representation: ItemRepresentation, item: Int) {
         let k = factorCount
-        itemBias[item] = representation.bias
+        if let path = Self.itemBiasPath { self[keyPath: path][item] = representation.bias }
         itemFactors.replaceSubrange((item * k)..<((item + 1) * k), with: representation.factors.prefix(k))
+    }
+
+    /// Cosine between item factor vectors (the `implicit` library's `similar_items`).
+    public func itemSimilarities(toItem item: Int, into similarities: UnsafeMutableBufferPointer<Float>) {
+        FactorSupport.cosineSimilarities(itemFactors: itemFactors, width: factorCount, item: item, into: similarities)
+    }
+
+    /// The user's rated items whose factors align most with `item`'s.
+    public func contributions(user: Int, item: Int) -> [Contribution] {
+        FactorSupport.contributions(itemFactors: itemFactors, width: factorCount, data: trainingData, user: user, item: item)
     }
 }
 
-extension SVDppRecommender: LatentItemRecommender {
+extension SVDRecommender: FactorItems {
     /// `factors`.
     public var factorCount: Int { configuration.factors }
-
-    /// (b_i, q_i); y_i is not part of it (it stays 0 for a cold item).
-    public func itemRepresentation(_ item: Int) -> ItemRepresentation {
-        let k = factorCount
-        return ItemRepresentation(bias: itemBias[item], factors: Array(itemFactors[(item * k)..<((item + 1) * k)]))
-    }
-
-    /// Sets b_i and q_i.
-    public mutating func setItemRepresentation(_ representation: ItemRepresentation, item: Int) {
-        let k = factorCount
-        itemBias[item] = representation.bias
-        itemFactors.replaceSubrange((item * k)..<((item + 1) * k), with: representation.factors.prefix(k))
-    }
+    static var itemBiasPath: WritableKeyPath<Self, [Float]>? { \.itemBias }
 }
 
-extension ImplicitALSRecommender: LatentItemRecommender {
-    /// `factors`.
+extension SVDppRecommender: FactorItems {
+    /// `factors` (y_i is not part of an item's representation; it stays 0 for a cold item).
     public var factorCount: Int { configuration.factors }
-
-    /// (0, y_i): ALS has no biases.
-    public func itemRepresentation(_ item: Int) -> ItemRepresentation {
-        let k = factorCount
-        return ItemRepresentation(bias: 0, factors: Array(itemFactors[(item * k)..<((item + 1) * k)]))
-    }
-
-    /// Sets y_i (the bias is ignored).
-    public mutating func setItemRepresentation(_ representation: ItemRepresentation, item: Int) {
-        let k = factorCount
-        itemFactors.replaceSubrange((item * k)..<((item + 1) * k), with: representation.factors.prefix(k))
-    }
+    static var itemBiasPath: WritableKeyPath<Self, [Float]>? { \.itemBias }
 }
 
-extension BPRRecommender: LatentItemRecommender {
+extension ImplicitALSRecommender: FactorItems {
     /// `factors`.
     public var factorCount: Int { configuration.factors }
+    static var itemBiasPath: WritableKeyPath<Self, [Float]>? { nil }
+}
 
-    /// (b_i, q_i).
-    public func itemRepresentation(_ item: Int) -> ItemRepresentation {
-        let k = factorCount
-        return ItemRepresentation(bias: itemBias[item], factors: Array(itemFactors[(item * k)..<((item + 1) * k)]))
-    }
-
-    /// Sets b_i and q_i.
-    public mutating func setItemRepresentation(_ representation: ItemRepresentation, item: Int) {
-        let k = factorCount
-        itemBias[item] = representation.bias
-        itemFactors.replaceSubrange((item * k)..<((item + 1) * k), with: representation.factors.prefix(k))
-    }
+extension BPRRecommender: FactorItems {
+    /// `factors`.
+    public var factorCount: Int { configuration.factors }
+    static var itemBiasPath: WritableKeyPath<Self, [Float]>? { \.itemBias }
 }
 
 extension BaselineRecommender: LatentItemRecommender {

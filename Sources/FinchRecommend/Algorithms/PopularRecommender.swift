@@ -66,8 +66,8 @@ public struct PopularRecommender: Recommender {
     }
 
     /// `item_count`, `item_mean`.
-    public func exportArrays() -> [String: ArchivedArray] {
-        ["item_count": .float(itemCounts), "item_mean": .float(itemMeans)]
+    public func exportArrays() -> [String: [Float]] {
+        ["item_count": itemCounts, "item_mean": itemMeans]
     }
 
     /// Restores the counts.

@@ -26,54 +26,35 @@ public struct SVDConfiguration: Sendable, Equatable {
     /// Surprise's defaults.
     public init() {}
 
-    static let names = [
-        "factors", "epochs", "lr", "reg", "init_mean", "init_std", "biased", "lr_bu", "lr_bi", "lr_pu", "lr_qi",
-        "reg_bu", "reg_bi", "reg_pu", "reg_qi", "seed",
-    ]
+    static let terms = ["bu", "bi", "pu", "qi"]
+    static let names = SGDHyperparameters.names(terms: terms) + ["biased", "seed"]
 
     init(_ algorithm: Algorithm, _ parameters: [String: String]) throws {
         var r = try HyperparameterReader(algorithm, parameters)
-        factors = try r.int("factors", default: factors, minimum: 1)
-        epochs = try r.int("epochs", default: epochs)
-        lr = try r.float("lr", default: lr)
-        reg = try r.float("reg", default: reg)
-        initMean = try r.float("init_mean", default: initMean, minimum: nil)
-        initStd = try r.float("init_std", default: initStd)
+        let h = try SGDHyperparameters.read(&r, defaults: shared, terms: Self.terms)
+        (factors, epochs, lr, reg, initMean, initStd) = (h.factors, h.epochs, h.lr, h.reg, h.initMean, h.initStd)
+        (lrBu, lrBi, lrPu, lrQi) = (h.termLR["bu"]!, h.termLR["bi"]!, h.termLR["pu"]!, h.termLR["qi"]!)
+        (regBu, regBi, regPu, regQi) = (h.termReg["bu"]!, h.termReg["bi"]!, h.termReg["pu"]!, h.termReg["qi"]!)
         biased = try r.bool("biased", default: biased)
-        lrBu = try r.optionalFloat("lr_bu")
-        lrBi = try r.optionalFloat("lr_bi")
-        lrPu = try r.optionalFloat("lr_pu")
-        lrQi = try r.optionalFloat("lr_qi")
-        regBu = try r.optionalFloat("reg_bu")
-        regBi = try r.optionalFloat("reg_bi")
-        regPu = try r.optionalFloat("reg_pu")
-        regQi = try r.optionalFloat("reg_qi")
         seed = try r.seed()
         try r.finish()
     }
 
+    /// The shared SGD hyperparameters as they stand.
+    private var shared: SGDHyperparameters {
+        SGDHyperparameters(
+            factors: factors, epochs: epochs, lr: lr, reg: reg, initMean: initMean, initStd: initStd,
+            termLR: ["bu": lrBu, "bi": lrBi, "pu": lrPu, "qi": lrQi], termReg: ["bu": regBu, "bi": regBi, "pu": regPu, "qi": regQi])
+    }
+
     var parameters: [String: String] {
-        [
-            "factors": String(factors), "epochs": String(epochs), "lr": parameterText(lr), "reg": parameterText(reg),
-            "init_mean": parameterText(initMean), "init_std": parameterText(initStd), "biased": String(biased),
-            "lr_bu": parameterText(lrBu), "lr_bi": parameterText(lrBi), "lr_pu": parameterText(lrPu),
-            "lr_qi": parameterText(lrQi), "reg_bu": parameterText(regBu), "reg_bi": parameterText(regBi),
-            "reg_pu": parameterText(regPu), "reg_qi": parameterText(regQi), "seed": String(seed),
-        ]
+        shared.parameters.merging(["biased": String(biased), "seed": String(seed)]) { a, _ in a }
     }
 
     /// The four learning rates and four regularizations in effect.
     var rates: SGDRates {
-        SGDRates(
-            lrBu: lrBu ?? lr, lrBi: lrBi ?? lr, lrPu: lrPu ?? lr, lrQi: lrQi ?? lr,
-            regBu: regBu ?? reg, regBi: regBi ?? reg, regPu: regPu ?? reg, regQi: regQi ?? reg)
+        SGDHyperparameters.rates(lr: lr, reg: reg, lrs: [lrBu, lrBi, lrPu, lrQi], regs: [regBu, regBi, regPu, regQi])
     }
-}
-
-/// Learning rates and regularizations of one SGD model.
-struct SGDRates {
-    var lrBu, lrBi, lrPu, lrQi: Float
-    var regBu, regBi, regPu, regQi: Float
 }
 
 /// Biased matrix factorization trained by SGD, Surprise's `SVD`:
@@ -135,15 +116,14 @@ public struct SVDRecommender: Recommender {
         }
         userBias = [Float](repeating: 0, count: data.userCount)
         itemBias = [Float](repeating: 0, count: data.itemCount)
-        let clock = ContinuousClock.now
         let rates = c.rates
         let mu = globalMean
         let biased = c.biased
-        for epoch in 0..<c.epochs {
-            userFactors.withUnsafeMutableBufferPointer { P in
-                itemFactors.withUnsafeMutableBufferPointer { Q in
-                    userBias.withUnsafeMutableBufferPointer { BU in
-                        itemBias.withUnsafeMutableBufferPointer { BI in
+        try runEpochs(c.epochs, observer: observer, likelyCause: DivergenceCause.sgd(lr: c.lr)) { model in
+            model.userFactors.withUnsafeMutableBufferPointer { P in
+                model.itemFactors.withUnsafeMutableBufferPointer { Q in
+                    model.userBias.withUnsafeMutableBufferPointer { BU in
+                        model.itemBias.withUnsafeMutableBufferPointer { BI in
                             data.byUser.withBuffers { ur in
                                 Self.epoch(
                                     ur, userCount: data.userCount, k: k, mu: mu, biased: biased, rates: rates,
@@ -153,8 +133,6 @@ public struct SVDRecommender: Recommender {
                     }
                 }
             }
-            let progress = TrainingProgress(stage: "epoch", step: epoch + 1, stepCount: c.epochs, elapsedSeconds: clock.secondsSince)
-            if observer?(progress) == .stop { break }
         }
     }
 
@@ -213,16 +191,6 @@ public struct SVDRecommender: Recommender {
         }
     }
 
-    /// Cosine between item factor vectors.
-    public func itemSimilarities(toItem item: Int, into similarities: UnsafeMutableBufferPointer<Float>) {
-        FactorSupport.cosineSimilarities(itemFactors: itemFactors, width: configuration.factors, item: item, into: similarities)
-    }
-
-    /// The user's items whose factors align most with `item`'s.
-    public func contributions(user: Int, item: Int) -> [Contribution] {
-        FactorSupport.contributions(itemFactors: itemFactors, width: configuration.factors, data: trainingData, user: user, item: item)
-    }
-
     /// Fold-in by SGD on one side: each listed user's b_u and p_u restart from
     /// the initialization and take `epochs` passes over their ratings with item
     /// parameters fixed (ratings of items the model did not know are skipped);
@@ -231,35 +199,27 @@ public struct SVDRecommender: Recommender {
     public mutating func foldIn(_ data: RatingMatrix, users: [Int], items: [Int]) throws {
         let old = trainingData
         let c = configuration
-        let k = c.factors
-        FactorSupport.grow(&userFactors, width: k, to: data.userCount, mean: c.initMean, std: c.initStd, seed: c.seed, side: 1)
-        FactorSupport.grow(&itemFactors, width: k, to: data.itemCount, mean: c.initMean, std: c.initStd, seed: c.seed, side: 2)
-        userBias.resize(to: data.userCount)
-        itemBias.resize(to: data.itemCount)
+        let settings = FoldInSGD.Settings(
+            k: c.factors, mu: globalMean, biased: c.biased, epochs: c.epochs, seed: c.seed, initMean: c.initMean, initStd: c.initStd)
+        settings.grow(&userFactors, &userBias, rows: data.userCount, side: 1)
+        settings.grow(&itemFactors, &itemBias, rows: data.itemCount, side: 2)
         trainingData = data
         let rates = c.rates
-        for u in users {
-            FoldInSGD.solveRow(
-                rows: data.byUser, row: u, own: &userFactors, ownBias: &userBias, other: itemFactors, otherBias: itemBias,
-                otherKnown: old.knowsItem, k: k, mu: globalMean, biased: c.biased, epochs: c.epochs,
-                lr: (rates.lrBu, rates.lrPu), reg: (rates.regBu, rates.regPu),
-                initialize: { FactorSupport.rowRNG(seed: c.seed, side: 3, row: $0) }, initMean: c.initMean, initStd: c.initStd)
-        }
+        FoldInSGD.solveRows(
+            data.byUser, users, side: 3, own: &userFactors, ownBias: &userBias, other: itemFactors, otherBias: itemBias,
+            otherKnown: old.knowsItem, lr: (rates.lrBu, rates.lrPu), reg: (rates.regBu, rates.regPu), settings: settings)
         let userSet = Set(users)
-        for i in items {
-            FoldInSGD.solveRow(
-                rows: data.byItem, row: i, own: &itemFactors, ownBias: &itemBias, other: userFactors, otherBias: userBias,
-                otherKnown: { old.knowsUser($0) || userSet.contains($0) }, k: k, mu: globalMean, biased: c.biased,
-                epochs: c.epochs, lr: (rates.lrBi, rates.lrQi), reg: (rates.regBi, rates.regQi),
-                initialize: { FactorSupport.rowRNG(seed: c.seed, side: 4, row: $0) }, initMean: c.initMean, initStd: c.initStd)
-        }
+        FoldInSGD.solveRows(
+            data.byItem, items, side: 4, own: &itemFactors, ownBias: &itemBias, other: userFactors, otherBias: userBias,
+            otherKnown: { old.knowsUser($0) || userSet.contains($0) }, lr: (rates.lrBi, rates.lrQi),
+            reg: (rates.regBi, rates.regQi), settings: settings)
     }
 
     /// `global_mean`, `user_bias`, `item_bias`, `user_factors`, `item_factors`.
-    public func exportArrays() -> [String: ArchivedArray] {
+    public func exportArrays() -> [String: [Float]] {
         [
-            "global_mean": .float([globalMean]), "user_bias": .float(userBias), "item_bias": .float(itemBias),
-            "user_factors": .float(userFactors), "item_factors": .float(itemFactors),
+            "global_mean": [globalMean], "user_bias": userBias, "item_bias": itemBias,
+            "user_factors": userFactors, "item_factors": itemFactors,
         ]
     }
 
@@ -272,46 +232,5 @@ public struct SVDRecommender: Recommender {
         itemBias = try arrays.floats("item_bias", count: trainingData.itemCount)
         userFactors = try arrays.floats("user_factors", count: trainingData.userCount * k)
         itemFactors = try arrays.floats("item_factors", count: trainingData.itemCount * k)
-    }
-}
-
-/// One-sided SGD used by fold-in of `svd` and `svdpp`.
-enum FoldInSGD {
-    /// Re-learns row `row` of `own` (and its bias) from `rows[row]` against the
-    /// fixed `other` side. `shift`, when given, is added to the own vector in
-    /// the prediction but not learnt (SVD++'s implicit term).
-    static func solveRow(
-        rows: SparseRows, row: Int, own: inout [Float], ownBias: inout [Float], other: [Float], otherBias: [Float],
-        otherKnown: (Int) -> Bool, k: Int, mu: Float, biased: Bool, epochs: Int, lr: (bias: Float, factor: Float),
-        reg: (bias: Float, factor: Float), initialize: (Int) -> FinchRNG, initMean: Float, initStd: Float,
-        shift: [Float]? = nil
-    ) {
-        var rng = initialize(row)
-        var p = (0..<k).map { _ in initMean + initStd * rng.nextNormal() }
-        var b: Float = 0
-        let range = rows.range(ofRow: row)
-        var scratch = [Float](repeating: 0, count: k)
-        p.withUnsafeMutableBufferPointer { pb in
-            other.withUnsafeBufferPointer { qb in
-                scratch.withUnsafeMutableBufferPointer { sb in
-                    for _ in 0..<epochs {
-                        for n in range {
-                            let j = Int(rows.indices[n])
-                            if !otherKnown(j) { continue }
-                            let q = qb.baseAddress! + j * k
-                            var dot = Kernels.dot(pb.baseAddress!, q, k)
-                            if let shift { dot += shift.withUnsafeBufferPointer { Kernels.dot($0.baseAddress!, q, k) } }
-                            let err = rows.values[n] - (mu + b + (biased ? otherBias[j] : 0) + dot)
-                            if biased { b += lr.bias * (err - reg.bias * b) }
-                            // p += lr·(err·q − reg·p), q fixed.
-                            for f in 0..<k { sb[f] = err * q[f] - reg.factor * pb[f] }
-                            Kernels.axpy(lr.factor, sb.baseAddress!, pb.baseAddress!, k)
-                        }
-                    }
-                }
-            }
-        }
-        own.replaceSubrange((row * k)..<((row + 1) * k), with: p)
-        ownBias[row] = biased ? b : 0
     }
 }

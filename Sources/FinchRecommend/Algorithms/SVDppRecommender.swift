@@ -24,48 +24,35 @@ public struct SVDppConfiguration: Sendable, Equatable {
     /// Surprise's defaults.
     public init() {}
 
-    static let names = [
-        "factors", "epochs", "lr", "reg", "init_mean", "init_std", "lr_bu", "lr_bi", "lr_pu", "lr_qi", "lr_yj",
-        "reg_bu", "reg_bi", "reg_pu", "reg_qi", "reg_yj", "seed",
-    ]
+    static let terms = ["bu", "bi", "pu", "qi", "yj"]
+    static let names = SGDHyperparameters.names(terms: terms) + ["seed"]
 
     init(_ parameters: [String: String]) throws {
         var r = try HyperparameterReader(.svdpp, parameters)
-        factors = try r.int("factors", default: factors, minimum: 1)
-        epochs = try r.int("epochs", default: epochs)
-        lr = try r.float("lr", default: lr)
-        reg = try r.float("reg", default: reg)
-        initMean = try r.float("init_mean", default: initMean, minimum: nil)
-        initStd = try r.float("init_std", default: initStd)
-        lrBu = try r.optionalFloat("lr_bu")
-        lrBi = try r.optionalFloat("lr_bi")
-        lrPu = try r.optionalFloat("lr_pu")
-        lrQi = try r.optionalFloat("lr_qi")
-        lrYj = try r.optionalFloat("lr_yj")
-        regBu = try r.optionalFloat("reg_bu")
-        regBi = try r.optionalFloat("reg_bi")
-        regPu = try r.optionalFloat("reg_pu")
-        regQi = try r.optionalFloat("reg_qi")
-        regYj = try r.optionalFloat("reg_yj")
+        let h = try SGDHyperparameters.read(&r, defaults: shared, terms: Self.terms)
+        (factors, epochs, lr, reg, initMean, initStd) = (h.factors, h.epochs, h.lr, h.reg, h.initMean, h.initStd)
+        (lrBu, lrBi, lrPu, lrQi, lrYj) = (h.termLR["bu"]!, h.termLR["bi"]!, h.termLR["pu"]!, h.termLR["qi"]!, h.termLR["yj"]!)
+        (regBu, regBi, regPu, regQi, regYj) = (
+            h.termReg["bu"]!, h.termReg["bi"]!, h.termReg["pu"]!, h.termReg["qi"]!, h.termReg["yj"]!
+        )
         seed = try r.seed()
         try r.finish()
     }
 
+    /// The shared SGD hyperparameters as they stand.
+    private var shared: SGDHyperparameters {
+        SGDHyperparameters(
+            factors: factors, epochs: epochs, lr: lr, reg: reg, initMean: initMean, initStd: initStd,
+            termLR: ["bu": lrBu, "bi": lrBi, "pu": lrPu, "qi": lrQi, "yj": lrYj],
+            termReg: ["bu": regBu, "bi": regBi, "pu": regPu, "qi": regQi, "yj": regYj])
+    }
+
     var parameters: [String: String] {
-        [
-            "factors": String(factors), "epochs": String(epochs), "lr": parameterText(lr), "reg": parameterText(reg),
-            "init_mean": parameterText(initMean), "init_std": parameterText(initStd), "lr_bu": parameterText(lrBu),
-            "lr_bi": parameterText(lrBi), "lr_pu": parameterText(lrPu), "lr_qi": parameterText(lrQi),
-            "lr_yj": parameterText(lrYj), "reg_bu": parameterText(regBu), "reg_bi": parameterText(regBi),
-            "reg_pu": parameterText(regPu), "reg_qi": parameterText(regQi), "reg_yj": parameterText(regYj),
-            "seed": String(seed),
-        ]
+        shared.parameters.merging(["seed": String(seed)]) { a, _ in a }
     }
 
     var rates: SGDRates {
-        SGDRates(
-            lrBu: lrBu ?? lr, lrBi: lrBi ?? lr, lrPu: lrPu ?? lr, lrQi: lrQi ?? lr,
-            regBu: regBu ?? reg, regBi: regBi ?? reg, regPu: regPu ?? reg, regQi: regQi ?? reg)
+        SGDHyperparameters.rates(lr: lr, reg: reg, lrs: [lrBu, lrBi, lrPu, lrQi], regs: [regBu, regBi, regPu, regQi])
     }
 }
 
@@ -135,17 +122,16 @@ public struct SVDppRecommender: Recommender {
         }
         userBias = [Float](repeating: 0, count: data.userCount)
         itemBias = [Float](repeating: 0, count: data.itemCount)
-        let clock = ContinuousClock.now
         let rates = c.rates
         let lrY = c.lrYj ?? c.lr, regY = c.regYj ?? c.reg
         let mu = globalMean
         var scratch = [Float](repeating: 0, count: 3 * k)
-        for epoch in 0..<c.epochs {
-            userFactors.withUnsafeMutableBufferPointer { P in
-                itemFactors.withUnsafeMutableBufferPointer { Q in
-                    implicitFactors.withUnsafeMutableBufferPointer { Y in
-                        userBias.withUnsafeMutableBufferPointer { BU in
-                            itemBias.withUnsafeMutableBufferPointer { BI in
+        try runEpochs(c.epochs, observer: observer, likelyCause: DivergenceCause.sgd(lr: c.lr)) { model in
+            model.userFactors.withUnsafeMutableBufferPointer { P in
+                model.itemFactors.withUnsafeMutableBufferPointer { Q in
+                    model.implicitFactors.withUnsafeMutableBufferPointer { Y in
+                        model.userBias.withUnsafeMutableBufferPointer { BU in
+                            model.itemBias.withUnsafeMutableBufferPointer { BI in
                                 scratch.withUnsafeMutableBufferPointer { S in
                                     data.byUser.withBuffers { ur in
                                         Self.epoch(
@@ -159,8 +145,6 @@ public struct SVDppRecommender: Recommender {
                     }
                 }
             }
-            let progress = TrainingProgress(stage: "epoch", step: epoch + 1, stepCount: c.epochs, elapsedSeconds: clock.secondsSince)
-            if observer?(progress) == .stop { break }
         }
         refreshImplicit()
     }
@@ -263,16 +247,6 @@ public struct SVDppRecommender: Recommender {
         for i in 0..<scores.count { scores[i] += base + itemBias[i] }
     }
 
-    /// Cosine between item factor vectors q.
-    public func itemSimilarities(toItem item: Int, into similarities: UnsafeMutableBufferPointer<Float>) {
-        FactorSupport.cosineSimilarities(itemFactors: itemFactors, width: configuration.factors, item: item, into: similarities)
-    }
-
-    /// The user's items whose factors q align most with `item`'s.
-    public func contributions(user: Int, item: Int) -> [Contribution] {
-        FactorSupport.contributions(itemFactors: itemFactors, width: configuration.factors, data: trainingData, user: user, item: item)
-    }
-
     /// One-sided SGD fold-in (see `SVDRecommender.foldIn`). A folded user's
     /// implicit term uses the y of the items the model knew; a new item's y
     /// starts at zero (it moves only in a full fit).
@@ -280,50 +254,46 @@ public struct SVDppRecommender: Recommender {
         let old = trainingData
         let c = configuration
         let k = c.factors
-        FactorSupport.grow(&userFactors, width: k, to: data.userCount, mean: c.initMean, std: c.initStd, seed: c.seed, side: 1)
-        FactorSupport.grow(&itemFactors, width: k, to: data.itemCount, mean: c.initMean, std: c.initStd, seed: c.seed, side: 2)
+        let settings = FoldInSGD.Settings(
+            k: k, mu: globalMean, biased: true, epochs: c.epochs, seed: c.seed, initMean: c.initMean, initStd: c.initStd)
+        settings.grow(&userFactors, &userBias, rows: data.userCount, side: 1)
+        settings.grow(&itemFactors, &itemBias, rows: data.itemCount, side: 2)
         FactorSupport.grow(&implicitFactors, width: k, to: data.itemCount, mean: 0, std: 0, seed: c.seed, side: 5)
-        userBias.resize(to: data.userCount)
-        itemBias.resize(to: data.itemCount)
         trainingData = data
         let rates = c.rates
-        for u in users {
-            var shift = [Float](repeating: 0, count: k)
-            var known = 0
-            for n in data.byUser.range(ofRow: u) where old.knowsItem(Int(data.byUser.indices[n])) {
-                let j = Int(data.byUser.indices[n])
-                for f in 0..<k { shift[f] += implicitFactors[j * k + f] }
-                known += 1
-            }
-            if known > 0 { for f in 0..<k { shift[f] /= Float(known).squareRoot() } }
-            FoldInSGD.solveRow(
-                rows: data.byUser, row: u, own: &userFactors, ownBias: &userBias, other: itemFactors, otherBias: itemBias,
-                otherKnown: old.knowsItem, k: k, mu: globalMean, biased: true, epochs: c.epochs,
-                lr: (rates.lrBu, rates.lrPu), reg: (rates.regBu, rates.regPu),
-                initialize: { FactorSupport.rowRNG(seed: c.seed, side: 3, row: $0) }, initMean: c.initMean, initStd: c.initStd,
-                shift: shift)
-        }
+        let y = implicitFactors
+        FoldInSGD.solveRows(
+            data.byUser, users, side: 3, own: &userFactors, ownBias: &userBias, other: itemFactors, otherBias: itemBias,
+            otherKnown: old.knowsItem, lr: (rates.lrBu, rates.lrPu), reg: (rates.regBu, rates.regPu), settings: settings,
+            shift: { u in
+                // |I_u|^(-1/2) Σ y_j over the items the model knew.
+                var shift = [Float](repeating: 0, count: k)
+                var known = 0
+                for n in data.byUser.range(ofRow: u) where old.knowsItem(Int(data.byUser.indices[n])) {
+                    let j = Int(data.byUser.indices[n])
+                    for f in 0..<k { shift[f] += y[j * k + f] }
+                    known += 1
+                }
+                if known > 0 { for f in 0..<k { shift[f] /= Float(known).squareRoot() } }
+                return shift
+            })
         refreshImplicit()
         if !items.isEmpty {
             let effective = zip(userFactors, userImplicit).map { $0 + $1 }
             let userSet = Set(users)
-            for i in items {
-                FoldInSGD.solveRow(
-                    rows: data.byItem, row: i, own: &itemFactors, ownBias: &itemBias, other: effective, otherBias: userBias,
-                    otherKnown: { old.knowsUser($0) || userSet.contains($0) }, k: k, mu: globalMean, biased: true,
-                    epochs: c.epochs, lr: (rates.lrBi, rates.lrQi), reg: (rates.regBi, rates.regQi),
-                    initialize: { FactorSupport.rowRNG(seed: c.seed, side: 4, row: $0) }, initMean: c.initMean,
-                    initStd: c.initStd)
-            }
+            FoldInSGD.solveRows(
+                data.byItem, items, side: 4, own: &itemFactors, ownBias: &itemBias, other: effective, otherBias: userBias,
+                otherKnown: { old.knowsUser($0) || userSet.contains($0) }, lr: (rates.lrBi, rates.lrQi),
+                reg: (rates.regBi, rates.regQi), settings: settings)
         }
     }
 
     /// `global_mean`, biases, `user_factors`, `item_factors`, `implicit_factors`.
-    public func exportArrays() -> [String: ArchivedArray] {
+    public func exportArrays() -> [String: [Float]] {
         [
-            "global_mean": .float([globalMean]), "user_bias": .float(userBias), "item_bias": .float(itemBias),
-            "user_factors": .float(userFactors), "item_factors": .float(itemFactors),
-            "implicit_factors": .float(implicitFactors),
+            "global_mean": [globalMean], "user_bias": userBias, "item_bias": itemBias,
+            "user_factors": userFactors, "item_factors": itemFactors,
+            "implicit_factors": implicitFactors,
         ]
     }
 

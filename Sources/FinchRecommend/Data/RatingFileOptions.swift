@@ -1,3 +1,5 @@
+import FinchSupport
+
 /// The closed range ratings must lie in (`--rating-scale 1,5`). Predictions of
 /// explicit models are clipped to it, as Surprise clips to its `Reader` scale.
 public struct RatingScale: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -14,13 +16,13 @@ public struct RatingScale: Sendable, Equatable, Codable, CustomStringConvertible
     }
 
     /// Parses `"1,5"` (also `"1:5"` or `"1-5"` for positive bounds).
-    /// - Throws: `DataError.invalidOption` when the text is not two ordered numbers.
+    /// - Throws: `RecommendError.invalidOption` when the text is not two ordered numbers.
     public init(parsing text: String) throws {
         let separators: [Character] = [",", ":"]
         var parts = text.split(whereSeparator: { separators.contains($0) }).map { $0.trimmingSpaces() }
         if parts.count != 2, !text.hasPrefix("-") { parts = text.split(separator: "-").map { $0.trimmingSpaces() } }
         guard parts.count == 2, let lo = Float(parts[0]), let hi = Float(parts[1]), lo.isFinite, hi.isFinite, lo <= hi
-        else { throw DataError.invalidOption(name: "rating scale", value: text, reason: "expected two ordered numbers, e.g. 1,5") }
+        else { throw RecommendError.invalidOption(name: "rating scale", value: text, reason: "expected two ordered numbers, e.g. 1,5") }
         self.init(lower: lo, upper: hi)
     }
 

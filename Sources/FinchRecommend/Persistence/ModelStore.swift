@@ -1,9 +1,12 @@
+import FinchNN
+import FinchSupport
+import FinchTensor
 import Foundation
 
 /// The manifest `recommender.json` of a saved model directory.
 struct ModelManifest: Codable {
     var format = "finch-recommender"
-    var version = 1
+    var version = 2
     var algorithm: Algorithm
     var parameters: [String: String]
     var feedback: FeedbackKind
@@ -21,102 +24,132 @@ struct ModelManifest: Codable {
 /// Saving and loading models as a directory:
 ///
 ///     DIR/recommender.json       manifest: algorithm, hyperparameters, feedback,
-///                                rating scale, user and item ids
-///     DIR/arrays.safetensors     training ratings (CSR) and the learnt arrays
+///                                rating scale, user and item ids (written last)
+///     DIR/arrays.safetensors     training ratings (CSR: I64 offsets and item
+///                                indices, F32 values) and the learnt F32 arrays,
+///                                by FinchNN's safetensors writer
 ///
-/// Saving writes a sibling temporary directory and renames it into place, so
-/// a reader never sees a half-written model; an existing model is replaced.
+/// A save writes only these two files, each atomically (temporary file, then
+/// rename), and touches nothing else in the directory. It refuses a directory
+/// that holds anything but a Finch recommender model (a lock file aside), so
+/// it never destroys what it did not write.
 extension RecommenderModel {
     static let manifestName = "recommender.json"
     static let arraysName = "arrays.safetensors"
 
-    /// Saves to `directory` atomically.
-    /// - Throws: `RecommendError.modelFile` when the directory cannot be written.
-    public func save(to directory: URL) throws {
+    /// Checks that `directory` may receive a model: absent, empty (but for an
+    /// `OutputFolderLock` file), or a Finch recommender model already.
+    /// - Throws: `RecommendError.modelFile` naming the directory otherwise.
+    public static func checkOutputDirectory(_ directory: URL) throws {
         let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw RecommendError.modelFile(path: directory.path, reason: "exists and is not a directory")
+        }
+        let names: [String]
+        do {
+            names = try fm.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw RecommendError.modelFile(path: directory.path, reason: "cannot list the directory: \(SystemReason.describe(error))")
+        }
+        let others = names.filter { $0 != OutputFolderLock.fileName }
+        if others.isEmpty || others.contains(manifestName) { return }
+        throw RecommendError.modelFile(
+            path: directory.path,
+            reason: "is not empty and holds no Finch recommender model (\(others.count) other entr\(others.count == 1 ? "y" : "ies")); "
+                + "refusing to write into it: choose a new or empty directory")
+    }
+
+    /// Saves to `directory` (created if needed), replacing only the model's own
+    /// files, each atomically. Callers that may run concurrently hold an
+    /// `OutputFolderLock` on `directory`.
+    /// - Throws: `RecommendError.modelFile` when the directory is not a model
+    ///   directory (see `checkOutputDirectory`) or cannot be written.
+    public func save(to directory: URL) throws {
+        try Self.checkOutputDirectory(directory)
         let path = directory.path
         let manifest = ModelManifest(
             algorithm: algorithm, parameters: recommender.parameters, feedback: feedback, ratingScale: ratingScale,
             users: users, items: items, coldStartItems: coldStartItems.sorted())
         let data = recommender.trainingData
-        var arrays: [String: ArchivedArray] = [
-            "data.user_offsets": .int64(data.byUser.offsets.map(Int64.init)),
-            "data.user_items": .int32(data.byUser.indices),
-            "data.user_values": .float(data.byUser.values),
+        var floats: [String: Tensor] = ["data.user_values": Tensor(shape: [data.byUser.values.count], values: data.byUser.values)]
+        for (name, array) in recommender.exportArrays() { floats["model." + name] = Tensor(shape: [array.count], values: array) }
+        let integers = [
+            "data.user_offsets": Int64Tensor(shape: [data.byUser.offsets.count], scalars: data.byUser.offsets.map(Int64.init)),
+            "data.user_items": Int64Tensor(shape: [data.byUser.indices.count], scalars: data.byUser.indices.map(Int64.init)),
         ]
-        for (name, array) in recommender.exportArrays() { arrays["model." + name] = array }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let parent = directory.deletingLastPathComponent()
-        let token = UUID().uuidString.prefix(8)
-        let temporary = parent.appendingPathComponent(".\(directory.lastPathComponent).partial-\(token)")
-        let previous = parent.appendingPathComponent(".\(directory.lastPathComponent).old-\(token)")
         do {
-            try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
-            try encoder.encode(manifest).write(to: temporary.appendingPathComponent(Self.manifestName))
-            try SafetensorsArchive.encode(arrays, metadata: ["format": "finch-recommender"])
-                .write(to: temporary.appendingPathComponent(Self.arraysName))
-            var isDirectory: ObjCBool = false
-            if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
-                guard isDirectory.boolValue else {
-                    Self.removeTemporary(temporary)
-                    throw RecommendError.modelFile(path: path, reason: "exists and is not a directory")
-                }
-                try fm.moveItem(at: directory, to: previous)
-                try fm.moveItem(at: temporary, to: directory)
-                try fm.removeItem(at: previous)
-            } else {
-                try fm.moveItem(at: temporary, to: directory)
-            }
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Safetensors.write(
+                floats, integers: integers, metadata: ["format": "finch-recommender"], to: directory.appendingPathComponent(Self.arraysName)
+            )
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try AtomicFile.write(encoder.encode(manifest), to: directory.appendingPathComponent(Self.manifestName))
         } catch let error as RecommendError {
             throw error
+        } catch let error as SafetensorsError {
+            throw RecommendError.modelFile(path: path, reason: "\(error)")
+        } catch let error as FileWriteError {
+            throw RecommendError.modelFile(path: path, reason: "\(error)")
         } catch {
-            Self.removeTemporary(temporary)
-            throw RecommendError.modelFile(path: path, reason: (error as NSError).localizedDescription)
+            throw RecommendError.modelFile(path: path, reason: SystemReason.describe(error))
         }
     }
 
-    /// Best-effort removal of our own temporary directory after a failed
-    /// save; the save's error is the one the caller needs, so a failure here
-    /// is deliberately not reported.
-    private static func removeTemporary(_ url: URL) {
-        do { try FileManager.default.removeItem(at: url) } catch {}
-    }
-
     /// Loads a model saved by `save(to:)`.
-    /// - Throws: `RecommendError.modelFile` / `.corruptModel`.
+    /// - Throws: `RecommendError.modelFile` / `.corruptModel` (including
+    ///   learnt arrays that hold NaN or infinities).
     public static func load(from directory: URL) throws -> RecommenderModel {
         let path = directory.path
-        let manifestData: Data, arrayData: Data
+        let manifestURL = directory.appendingPathComponent(manifestName)
+        let manifestData: Data
         do {
-            manifestData = try Data(contentsOf: directory.appendingPathComponent(manifestName))
-            arrayData = try Data(contentsOf: directory.appendingPathComponent(arraysName))
+            manifestData = try Data(contentsOf: manifestURL)
         } catch {
-            throw RecommendError.modelFile(path: path, reason: "cannot read: \((error as NSError).localizedDescription)")
+            throw RecommendError.modelFile(path: path, reason: "cannot read \(manifestName): \(SystemReason.describe(error))")
         }
         let manifest: ModelManifest
         do {
             manifest = try JSONDecoder().decode(ModelManifest.self, from: manifestData)
         } catch {
-            throw RecommendError.modelFile(path: path, reason: "\(manifestName) is not a Finch recommender manifest: \(error)")
+            throw RecommendError.modelFile(path: path, reason: "\(manifestName) is not a Finch recommender manifest")
         }
-        guard manifest.format == "finch-recommender", manifest.version == 1 else {
-            throw RecommendError.modelFile(path: path, reason: "unsupported format \(manifest.format) v\(manifest.version)")
+        guard manifest.format == "finch-recommender", manifest.version == 2 else {
+            throw RecommendError.modelFile(
+                path: path, reason: "unsupported format \(manifest.format) v\(manifest.version) (retrain the model with this Finch)")
         }
-        let (arrays, _) = try SafetensorsArchive.decode(arrayData, path: directory.appendingPathComponent(arraysName).path)
-        let stored = ModelArrays(arrays)
-        let offsets = try stored.int64s("data.user_offsets").map(Int.init)
+        let stored: ModelArrays
+        let offsets: [Int], indices: [Int64], values: [Float]
+        do {
+            let file = try SafetensorsFile(contentsOf: directory.appendingPathComponent(arraysName))
+            var arrays: [String: [Float]] = [:]
+            for name in file.names where name.hasPrefix("model.") {
+                arrays[String(name.dropFirst(6))] = try file.tensor(named: name).scalars
+            }
+            stored = ModelArrays(arrays)
+            offsets = try file.int64Tensor(named: "data.user_offsets").ints
+            indices = try file.int64Tensor(named: "data.user_items").scalars
+            values = try file.tensor(named: "data.user_values").scalars
+        } catch let error as SafetensorsError {
+            throw RecommendError.modelFile(path: path, reason: "\(error)")
+        }
         guard offsets.count == manifest.users.count + 1 else {
-            throw RecommendError.corruptModel(reason: "rating rows (\(offsets.count - 1)) do not match the user ids (\(manifest.users.count))")
+            throw RecommendError.corruptModel(
+                reason: "rating rows (\(offsets.count - 1)) do not match the user ids (\(manifest.users.count))")
+        }
+        guard indices.allSatisfy({ $0 >= 0 && $0 < Int64(manifest.items.count) }) else {
+            throw RecommendError.corruptModel(reason: "a rated item index is outside the \(manifest.items.count) item ids")
+        }
+        guard values.count == offsets.last, firstNonFinite(values) == nil else {
+            throw RecommendError.corruptModel(reason: "the stored ratings are inconsistent or not finite")
         }
         let rows = try SparseRows(
-            offsets: offsets, indices: stored.int32s("data.user_items"),
-            values: stored.floats("data.user_values", count: offsets.last ?? 0), columnCount: manifest.items.count)
+            offsets: offsets, indices: indices.map { Int32($0) }, values: values, columnCount: manifest.items.count)
         let data = RatingMatrix(itemCount: manifest.items.count, byUser: rows)
-        var model = [String: ArchivedArray]()
-        for (name, array) in arrays where name.hasPrefix("model.") { model[String(name.dropFirst(6))] = array }
         var recommender = try manifest.algorithm.makeRecommender(parameters: manifest.parameters)
-        try recommender.restore(arrays: ModelArrays(model), trainingData: data)
+        try recommender.restore(arrays: stored, trainingData: data)
         var result = RecommenderModel(
             recommender: recommender, users: manifest.users, items: manifest.items, feedback: manifest.feedback,
             ratingScale: manifest.ratingScale)

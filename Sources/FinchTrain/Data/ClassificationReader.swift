@@ -1,4 +1,4 @@
-import FinchTransformers
+import FinchSupport
 import Foundation
 
 /// Reads labelled texts from CSV, TSV or JSON-lines files into
@@ -144,68 +144,35 @@ public struct ClassificationReader: Sendable {
     private func readJSONLines(
         _ url: URL, file: String, _ body: (ClassificationExample) throws -> Void
     ) throws -> Int {
-        var splitter = LineSplitter()
-        let decoder = JSONDecoder()
-        var count = 0
-        func handle(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Int) throws {
-            if bytes.allSatisfy(isASCIIWhitespace) { return }
-            guard decodeUTF8(bytes) != nil else { throw DataError.invalidUTF8(file: file, line: line, field: nil) }
-            let object = try Self.jsonObject(Data(bytes), decoder: decoder, file: file, line: line)
-            let text = try self.jsonText(object, key: self.columns.text, file: file, line: line)
+        try JSONLines.forEachRecord(in: url, file: file) { record in
+            let text = try self.jsonText(record, key: self.columns.text)
             var pair: String? = nil
-            if let key = self.columns.textPair { pair = try self.jsonText(object, key: key, file: file, line: line) }
-            let label = try self.jsonLabel(object, file: file, line: line)
-            count += 1
-            try body(ClassificationExample(text: text, textPair: pair, label: label, line: line))
+            if let key = self.columns.textPair { pair = try self.jsonText(record, key: key) }
+            let label = try self.jsonLabel(record)
+            try body(ClassificationExample(text: text, textPair: pair, label: label, line: record.line))
         }
-        try ByteChunks.forEach(in: url, file: file) { try splitter.consume($0, handle) }
-        try splitter.finish(handle)
-        return count
     }
 
-    private static func jsonObject(_ data: Data, decoder: JSONDecoder, file: String, line: Int) throws -> [String: JSONValue] {
-        let value: JSONValue
-        do {
-            value = try decoder.decode(JSONValue.self, from: data)
-        } catch {
-            throw DataError.malformedJSON(file: file, line: line, reason: "invalid JSON")
-        }
-        guard case .object(let object) = value else {
-            throw DataError.malformedJSON(file: file, line: line, reason: "found \(value.kindDescription)")
-        }
-        return object
-    }
-
-    private func jsonValue(_ object: [String: JSONValue], key: String, file: String, line: Int) throws -> JSONValue {
-        guard let value = object[key] else {
-            throw DataError.missingColumn(file: file, line: line, column: key, found: object.keys.sorted())
-        }
-        return value
-    }
-
-    private func jsonText(_ object: [String: JSONValue], key: String, file: String, line: Int) throws -> String {
-        let value = try jsonValue(object, key: key, file: file, line: line)
-        guard case .string(let text) = value else {
-            throw DataError.invalidValue(file: file, line: line, field: key, reason: "must be a string, found \(value.kindDescription)")
-        }
-        if isBlank(text) { throw DataError.emptyText(file: file, line: line, field: key) }
+    private func jsonText(_ record: JSONRecord, key: String) throws -> String {
+        let text = try record.string(key)
+        if isBlank(text) { throw DataError.emptyText(file: record.file, line: record.line, field: key) }
         return text
     }
 
-    private func jsonLabel(_ object: [String: JSONValue], file: String, line: Int) throws -> String {
+    private func jsonLabel(_ record: JSONRecord) throws -> String {
         let key = columns.label
-        let value = try jsonValue(object, key: key, file: file, line: line)
+        let value = try record.value(key)
         let label: String
         switch value {
         case .string(let s): label = s.trimmingWhitespace
         case .int(let i): label = String(i)
         case .bool(let b): label = b ? "true" : "false"
         default:
-            throw DataError.invalidValue(
-                file: file, line: line, field: key,
-                reason: "must be a string, integer or boolean, found \(value.kindDescription)")
+            throw DataError.wrongType(
+                file: record.file, line: record.line, field: key,
+                expected: "a string, an integer or a boolean", found: value.kindDescription)
         }
-        if label.isEmpty { throw DataError.emptyLabel(file: file, line: line, field: key) }
+        if label.isEmpty { throw DataError.emptyLabel(file: record.file, line: record.line, field: key) }
         return label
     }
 }

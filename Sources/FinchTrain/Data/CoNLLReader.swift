@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 
 /// Reads CoNLL/BIO files for token classification into `TaggedSentence`s,

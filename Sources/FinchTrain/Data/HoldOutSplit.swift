@@ -1,3 +1,4 @@
+import FinchSupport
 import FinchTensor
 
 /// A training file cut in two: what the model trains on and a held-out

@@ -1,3 +1,5 @@
+import FinchSupport
+
 /// The labels of a task and their ids (the model's output positions), in a
 /// fixed order: `labels[id]`. Saved as `id2label`/`label2id` in a checkpoint's
 /// `config.json`.

@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 
 /// Where a run's development data came from, for the report's heading.
@@ -8,14 +9,14 @@ public enum DevelopmentSource: Equatable, Sendable {
     case heldOut(trainingFile: String, fraction: Double, seed: UInt64, count: Int)
 
     /// One line for the report: `dev: dev.csv` or `dev: 1243 examples (10 % of
-    /// train.csv, seed 42) held out from training; no --dev file given`.
+    /// train.csv, seed 42) held out from training; no development file given`.
     public var summary: String {
         switch self {
         case .file(let name):
             return "dev: \(name)"
         case let .heldOut(file, fraction, seed, count):
             let percent = String(format: "%g", fraction * 100)
-            return "dev: \(count) examples (\(percent) % of \(file), seed \(seed)) held out from training; no --dev file given"
+            return "dev: \(count) examples (\(percent) % of \(file), seed \(seed)) held out from training; no development file given"
         }
     }
 }
@@ -57,7 +58,7 @@ extension TaskData where Example == ClassificationExample {
         let split = try HoldOutSplit(
             all, fraction: holdOutFraction, seed: seed, file: trainName, stratifyBy: stratify ? { $0.label } : nil)
         let labels = LabelSet(examples: split.train)
-        try labels.validate(split.dev, file: trainName)
+        try heldOut(trainName, fraction: holdOutFraction, seed: seed) { try labels.validate(split.dev, file: trainName) }
         return TaskData(
             train: split.train, dev: split.dev, labels: labels,
             devSource: .heldOut(trainingFile: trainName, fraction: holdOutFraction, seed: seed, count: split.dev.count))
@@ -81,9 +82,20 @@ extension TaskData where Example == TaggedSentence {
         }
         let split = try HoldOutSplit(all, fraction: holdOutFraction, seed: seed, file: trainName)
         let labels = LabelSet(sentences: split.train)
-        try labels.validate(split.dev, file: trainName)
+        try heldOut(trainName, fraction: holdOutFraction, seed: seed) { try labels.validate(split.dev, file: trainName) }
         return TaskData(
             train: split.train, dev: split.dev, labels: labels,
             devSource: .heldOut(trainingFile: trainName, fraction: holdOutFraction, seed: seed, count: split.dev.count))
+    }
+}
+
+/// Runs `check` on an automatic hold-out: a label it lacks in training is the
+/// hold-out's doing, so the error says so (`TrainingError.heldOutLabelNotInTraining`)
+/// instead of blaming the file.
+func heldOut(_ file: String, fraction: Double, seed: UInt64, _ check: () throws -> Void) throws {
+    do {
+        try check()
+    } catch let DataError.unknownLabel(_, line, label, _) {
+        throw TrainingError.heldOutLabelNotInTraining(file: file, line: line, label: label, fraction: fraction, seed: seed)
     }
 }

@@ -1,103 +1,16 @@
-import Foundation
+/// Dev-set results: named metrics plus a human-readable report.
+public struct Evaluation: Sendable {
+    /// Metric values by name (`loss`, `accuracy`, `macro_f1`, `f1`, …).
+    public var metrics: [String: Double]
+    /// The report as people know it (scikit-learn or seqeval layout).
+    public var report: String
+    /// The results as one JSON object (`finch evaluate --json`).
+    public var json: String
 
-/// What `finch evaluate --json` prints for a classifier:
-/// `{"accuracy": x, "macro_f1": x, "weighted_f1": x, "labels": {"L":
-/// {"precision": x, "recall": x, "f1": x, "support": n}}}`.
-public struct ClassificationEvaluation: Equatable, Sendable, Codable {
-    /// Fraction of examples predicted correctly.
-    public var accuracy: Double
-    /// Unweighted mean of the per-label F1.
-    public var macroF1: Double
-    /// Support-weighted mean of the per-label F1.
-    public var weightedF1: Double
-    /// Scores per label.
-    public var labels: [String: LabelScores]
-
-    /// An evaluation from its parts.
-    public init(accuracy: Double, macroF1: Double, weightedF1: Double, labels: [String: LabelScores]) {
-        self.accuracy = accuracy
-        self.macroF1 = macroF1
-        self.weightedF1 = weightedF1
-        self.labels = labels
+    /// Results with their report and JSON form.
+    public init(metrics: [String: Double], report: String, json: String = "{}") {
+        self.metrics = metrics
+        self.report = report
+        self.json = json
     }
-
-    private enum CodingKeys: String, CodingKey {
-        case accuracy
-        case macroF1 = "macro_f1"
-        case weightedF1 = "weighted_f1"
-        case labels
-    }
-
-    /// Writes the documented keys; a NaN score as null.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeFinite(accuracy, forKey: .accuracy)
-        try c.encodeFinite(macroF1, forKey: .macroF1)
-        try c.encodeFinite(weightedF1, forKey: .weightedF1)
-        try c.encode(labels, forKey: .labels)
-    }
-
-    /// Reads what `encode(to:)` writes (null → NaN).
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        accuracy = try c.decodeIfPresent(Double.self, forKey: .accuracy) ?? .nan
-        macroF1 = try c.decodeIfPresent(Double.self, forKey: .macroF1) ?? .nan
-        weightedF1 = try c.decodeIfPresent(Double.self, forKey: .weightedF1) ?? .nan
-        labels = try c.decode([String: LabelScores].self, forKey: .labels)
-    }
-
-    /// One line of JSON with sorted keys, as `finch evaluate --json` prints it.
-    public func jsonString() throws -> String { try encodeSortedJSON(self) }
-}
-
-/// What `finch evaluate --json` prints for a tagger: entity-level micro
-/// `{"precision": x, "recall": x, "f1": x, "labels": {"PER": {"precision": x,
-/// "recall": x, "f1": x, "support": n}}}` (labels are entity types).
-public struct EntityEvaluation: Equatable, Sendable, Codable {
-    /// Micro-averaged precision over all entities.
-    public var precision: Double
-    /// Micro-averaged recall.
-    public var recall: Double
-    /// Micro-averaged F1.
-    public var f1: Double
-    /// Scores per entity type.
-    public var labels: [String: LabelScores]
-
-    /// An evaluation from its parts.
-    public init(precision: Double, recall: Double, f1: Double, labels: [String: LabelScores]) {
-        self.precision = precision
-        self.recall = recall
-        self.f1 = f1
-        self.labels = labels
-    }
-
-    private enum CodingKeys: String, CodingKey { case precision, recall, f1, labels }
-
-    /// Writes the documented keys; a NaN score as null.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeFinite(precision, forKey: .precision)
-        try c.encodeFinite(recall, forKey: .recall)
-        try c.encodeFinite(f1, forKey: .f1)
-        try c.encode(labels, forKey: .labels)
-    }
-
-    /// Reads what `encode(to:)` writes (null → NaN).
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        precision = try c.decodeIfPresent(Double.self, forKey: .precision) ?? .nan
-        recall = try c.decodeIfPresent(Double.self, forKey: .recall) ?? .nan
-        f1 = try c.decodeIfPresent(Double.self, forKey: .f1) ?? .nan
-        labels = try c.decode([String: LabelScores].self, forKey: .labels)
-    }
-
-    /// One line of JSON with sorted keys, as `finch evaluate --json` prints it.
-    public func jsonString() throws -> String { try encodeSortedJSON(self) }
-}
-
-/// `value` as one line of JSON with sorted keys and unescaped slashes.
-func encodeSortedJSON<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -130,7 +131,7 @@ public struct MetricsLog: Sendable {
 
     /// Empties the file (a new run), creating it if needed.
     public func reset() throws {
-        try AtomicFile.write(Data(), to: url)
+        try Self.writeAtomically(Data(), to: url)
     }
 
     /// Appends `record` as one line.
@@ -142,9 +143,9 @@ public struct MetricsLog: Sendable {
             throw MetricsLogError.cannotWrite(file: url.path, reason: "\(error)")
         }
         let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
-        if fd < 0 { throw AtomicFile.failure(url) }
+        if fd < 0 { throw Self.cannotWrite(FileOutput.failure(url.path)) }
         defer { close(fd) }
-        try AtomicFile.writeAll(line, to: fd, url: url)
+        do { try FileOutput(descriptor: fd, path: url.path).write(line) } catch { throw Self.cannotWrite(error) }
     }
 
     /// Every record in the file, in order; an empty list when the file does
@@ -184,7 +185,7 @@ public struct MetricsLog: Sendable {
                 throw MetricsLogError.cannotWrite(file: url.path, reason: "\(error)")
             }
         }
-        try AtomicFile.write(Data(text.utf8), to: url)
+        try Self.writeAtomically(Data(text.utf8), to: url)
     }
 
     private static func reason(_ error: Error) -> String {
@@ -196,6 +197,21 @@ public struct MetricsLog: Sendable {
             return context.codingPath.isEmpty
                 ? "invalid JSON" : "bad value for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
         default: return "invalid JSON"
+        }
+    }
+}
+
+extension MetricsLog {
+    /// `AtomicFile.write`, with its failure reported as `MetricsLogError.cannotWrite`.
+    static func writeAtomically(_ data: Data, to url: URL) throws(MetricsLogError) {
+        do { try AtomicFile.write(data, to: url) } catch { throw cannotWrite(error) }
+    }
+
+    /// The `MetricsLogError` for a failed write.
+    static func cannotWrite(_ error: FileWriteError) -> MetricsLogError {
+        switch error {
+        case let .cannotWrite(path, reason): return .cannotWrite(file: path, reason: reason)
+        case .folderLocked: return .cannotWrite(file: "\(error)", reason: "locked")
         }
     }
 }

@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 
 /// One point of a curve: a metric's value after `step` optimizer steps.
@@ -149,7 +150,7 @@ public struct TrainingCurves: Sendable {
 
     /// Writes `svg()` to `url` atomically (temporary file, then rename).
     public func write(to url: URL, width: Int = 800, height: Int = 450) throws {
-        try AtomicFile.write(Data(svg(width: width, height: height).utf8), to: url)
+        try MetricsLog.writeAtomically(Data(svg(width: width, height: height).utf8), to: url)
     }
 
     /// Coordinates with two decimals: enough for a screen, and short.

@@ -4,30 +4,11 @@ import FinchText
 import FinchTransformers
 import Foundation
 
-/// A classification prediction. Multi-label models set `labels` (every label
-/// with probability ≥ 0.5); `label` is then the most probable one.
-public struct ClassPrediction: Codable, Sendable, Equatable {
-    public var label: String
-    public var labels: [String]?
-    public var score: Double
-    /// Probability of every label.
-    public var scores: [String: Double]
-}
-
-/// An entity found in a text: whole words only, character offsets (Unicode
-/// scalars, end exclusive) into the input.
-public struct EntityPrediction: Codable, Sendable, Equatable {
-    public var text: String
-    public var label: String
-    public var start: Int
-    public var end: Int
-    /// Mean probability of the entity's word tags.
-    public var score: Double
-}
-
 /// A fine-tuned model directory ready for prediction and evaluation.
 public enum FineTunedModel {
+    /// A sequence classifier.
     case classifier(TextClassificationTask)
+    /// A token classifier (NER).
     case tagger(TokenClassificationTask)
 
     /// Loads `directory` (written by `finch train` or by `transformers`); LoRA

@@ -1,56 +1,24 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import FinchText
 import FinchTransformers
 import Foundation
 
-/// Everything `finch train classify|ner` asks for, as one value.
-public struct FineTuningRequest: Sendable {
-    public var modelDirectory: URL
-    public var trainFile: URL
-    public var devFile: URL?
-    public var outputDirectory: URL
-    public var training = TrainingConfiguration()
-    public var maxLength = 128
-    public var columns = ClassificationColumns()
-    /// "auto" (balanced), explicit weights per label ("pos=2,neg=1"), or nil.
-    public var classWeights: String?
-    public var lora: LoRAConfiguration?
-    public var mergeLoRA = false
-    public var freezeEmbeddings = false
-    public var freezeLayers = 0
-    /// NER: word-boundary rule; nil chooses automatically.
-    public var wordBoundary: WordBoundary?
-    public var resume = false
-    /// Fraction held out when there is no dev file.
-    public var holdOut = 0.1
-    /// Classification: each label field holds several labels joined by `labelSeparator`.
-    public var multiLabel = false
-    public var labelSeparator = "|"
-
-    public init(modelDirectory: URL, trainFile: URL, outputDirectory: URL) {
-        self.modelDirectory = modelDirectory
-        self.trainFile = trainFile
-        self.outputDirectory = outputDirectory
-    }
-}
-
-/// What a fine-tuning run reports besides its events.
-public struct FineTuningResult: Sendable {
-    public var summary: TrainingSummary
-    /// Where the development examples came from.
-    public var development: DevelopmentSource
-    public var trainExamples: Int
-    public var labels: [String]
-    /// Notes for the user (automatic choices made).
-    public var notes: [String]
-}
-
-/// The fine-tuning recipes behind the CLI.
+/// The fine-tuning recipes behind `finch train classify|ner`. Both follow
+/// one flow: check the request (before reading anything), check it against
+/// the model's config, read the data, build the task, then `fineTune`.
 public enum FineTuning {
     /// Fine-tunes a sequence classifier.
     public static func classify(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
                                 events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
+        var notes: [String] = []
+        let maxLength = try check(r, metrics: r.multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification,
+                                  notes: &notes)
+        if r.multiLabel && r.classWeights == .balanced {
+            throw TrainingError.invalidConfiguration(
+                setting: .classWeights, reason: "balanced weights are for single-label data; give a positive weight per label")
+        }
         let data: TaskData<ClassificationExample>
         if r.multiLabel {
             data = try multiLabelData(r)
@@ -58,9 +26,15 @@ public enum FineTuning {
             data = try TaskData<ClassificationExample>.load(
                 train: r.trainFile, dev: r.devFile, reader: ClassificationReader(columns: r.columns), seed: r.training.seed,
                 holdOutFraction: r.holdOut)
+            try requireTwoLabels(data.labels, file: r.trainFile)
         }
-        let (train, dev, labels) = (data.train, data.dev, data.labels)
-        let task = try TextClassificationTask(modelDirectory: r.modelDirectory, labels: labels.labels, maxLength: r.maxLength, seed: r.training.seed)
+        let task = try TextClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
+                                              seed: r.training.seed, pooling: r.pooling)
+        if task.classifier.initializedPooler {
+            let range = task.classifier.bert.config.initializerRange
+            notes.append("the checkpoint has no pooler: a new one was drawn as transformers does (weights normal(0, \(range)²), "
+                + "zero bias; seed \(r.training.seed)); cls or mean pooling uses none")
+        }
         if r.multiLabel {
             task.classifier.problemType = .multiLabelClassification
             task.labelSeparator = r.labelSeparator
@@ -68,65 +42,87 @@ public enum FineTuning {
         task.metadata.textColumn = r.columns.text
         task.metadata.textPairColumn = r.columns.textPair
         task.metadata.labelColumn = r.columns.label
-        let encodedTrain = try task.encode(train, file: r.trainFile.lastPathComponent)
-        let encodedDev = try task.encode(dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
-        if let spec = r.classWeights {
-            if spec == "auto" {
-                if r.multiLabel {
-                    throw TrainingError.invalidConfiguration(field: "class-weights", reason: "auto is for single-label data; give LABEL=W positive weights")
-                }
-                task.setBalancedClassWeights(from: encodedTrain)
-            } else {
-                task.classWeights = try parseClassWeights(spec, labels: labels)
-            }
-        }
-        let config = r.training
-        try prepare(task.classifier, request: r, headPrefix: "classifier.", lora: &task.loraConfiguration)
-        let trainer = try Trainer(task: task, configuration: config, train: encodedTrain, dev: encodedDev, outputDirectory: r.outputDirectory)
-        let summary = try trainer.run(resume: r.resume, stop: stop, events: events)
-        if !summary.interrupted && r.mergeLoRA && task.loraConfiguration != nil {
-            task.loraConfiguration = nil
-            try exportMerged(task.classifier, task: task, out: r.outputDirectory)
-        }
-        return FineTuningResult(summary: summary, development: data.devSource, trainExamples: train.count, labels: labels.labels, notes: [])
+        return try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
     }
 
     /// Fine-tunes a token classifier (NER).
     public static func tag(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
                            events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
-        let data = try TaskData<TaggedSentence>.load(train: r.trainFile, dev: r.devFile, seed: r.training.seed, holdOutFraction: r.holdOut)
-        let (train, dev, labels) = (data.train, data.dev, data.labels)
-        let tokenizer = try Tokenizer.load(directory: r.modelDirectory)
         var notes: [String] = []
-        let noSpaces = TokenClassificationTask.wantsBoundaryDropped(train, tokenizer: tokenizer)
+        let maxLength = try check(r, metrics: TrainingMetric.entities, notes: &notes)
+        let data = try TaskData<TaggedSentence>.load(train: r.trainFile, dev: r.devFile, seed: r.training.seed, holdOutFraction: r.holdOut)
+        try requireTwoLabels(data.labels, file: r.trainFile)
+        let tokenizer = try Tokenizer.load(directory: r.modelDirectory)
+        let noSpaces = TokenClassificationTask.wantsBoundaryDropped(data.train, tokenizer: tokenizer)
         let boundary = r.wordBoundary ?? (noSpaces ? .drop : .keep)
         if r.wordBoundary == nil && noSpaces {
-            notes.append("words are written without spaces and the tokenizer marks word starts: no boundary piece per word (--word-boundary drop)")
+            notes.append(
+                "words are written without spaces and the tokenizer marks word starts: no boundary piece per word (word boundary: drop)")
         }
-        let task = try TokenClassificationTask(modelDirectory: r.modelDirectory, labels: labels.labels, maxLength: r.maxLength,
+        let task = try TokenClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
                                                boundary: boundary, splitting: noSpaces ? .characters : .whitespace, seed: r.training.seed)
-        let encodedTrain = try task.encode(train, file: r.trainFile.lastPathComponent)
-        let encodedDev = try task.encode(dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
-        if let spec = r.classWeights {
-            if spec == "auto" {
-                var counts = [Int](repeating: 0, count: labels.count)
-                for e in encodedTrain { for l in e.labels where l >= 0 { counts[l] += 1 } }
-                let n = Float(counts.reduce(0, +)), c = Float(labels.count)
-                task.classWeights = Tensor(counts.map { $0 > 0 ? n / (c * Float($0)) : 1 })
-            } else {
-                task.classWeights = try parseClassWeights(spec, labels: labels)
-            }
+        return try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
+    }
+
+    /// What both recipes check before reading any data: the request itself,
+    /// the chosen metric against what the task reports, and the request
+    /// against the model's `config.json`. Returns the length to train with
+    /// (noting when the default was capped).
+    static func check(_ r: FineTuningRequest, metrics: [TrainingMetric], notes: inout [String]) throws -> Int {
+        try r.validate()
+        let metric = r.training.metricForBestModel
+        guard metrics.contains(metric) else {
+            throw TrainingError.invalidConfiguration(
+                setting: .metric, reason: "'\(metric.rawValue)' is not reported by this task; choose one of "
+                    + metrics.map(\.rawValue).joined(separator: ", "))
         }
-        var config = r.training
-        if config.metricForBestModel == "accuracy" { config.metricForBestModel = "f1" }
-        try prepare(task.tagger, request: r, headPrefix: "classifier.", lora: &task.loraConfiguration)
-        let trainer = try Trainer(task: task, configuration: config, train: encodedTrain, dev: encodedDev, outputDirectory: r.outputDirectory)
+        let maxLength = try r.validate(against: Checkpoint.readConfig(BertConfig.self, from: r.modelDirectory))
+        if r.maxLength == nil && maxLength < FineTuningRequest.defaultMaxLength {
+            notes.append("maximum length \(maxLength) tokens, the model's position limit"
+                + " (the default \(FineTuningRequest.defaultMaxLength) is above it)")
+        }
+        return maxLength
+    }
+
+    /// A classifier or tagger needs two labels to tell apart.
+    static func requireTwoLabels(_ labels: LabelSet, file: URL) throws {
+        if labels.count == 1 { throw TrainingError.singleLabel(file: file.relativePath, label: labels.labels[0]) }
+    }
+
+    /// The shared flow once the task is built: encode, weight the classes,
+    /// freeze or attach LoRA, train, and with `mergeLoRA` export merged weights.
+    static func fineTune<Task: FineTunableTask>(
+        _ task: Task, data: TaskData<Task.Raw>, request r: FineTuningRequest, notes: [String], stop: StopSignal,
+        events: (TrainingEvent) -> Void
+    ) throws -> FineTuningResult {
+        let train = try task.encode(data.train, file: r.trainFile.lastPathComponent)
+        let dev = try encodeDevelopment(task, data: data, request: r)
+        if let weighting = r.classWeights { try task.weightClasses(weighting, trainingExamples: train) }
+        try prepare(task.model, request: r, lora: &task.loraConfiguration)
+        let trainer = try Trainer(task: task, configuration: r.training, train: train, dev: dev, outputDirectory: r.outputDirectory)
         let summary = try trainer.run(resume: r.resume, stop: stop, events: events)
         if !summary.interrupted && r.mergeLoRA && task.loraConfiguration != nil {
+            let lock = try OutputFolderLock(r.outputDirectory)
+            defer { withExtendedLifetime(lock) {} }
             task.loraConfiguration = nil
-            try exportMerged(task.tagger, task: task, out: r.outputDirectory)
+            try exportMerged(task.model, task: task, out: r.outputDirectory)
         }
-        return FineTuningResult(summary: summary, development: data.devSource, trainExamples: train.count, labels: labels.labels, notes: notes)
+        return FineTuningResult(summary: summary, development: data.devSource, trainExamples: data.train.count,
+                                labels: data.labels.labels, notes: notes)
+    }
+
+    /// Encodes the development part; a label that only the automatic hold-out
+    /// has is blamed on the hold-out, not on the file.
+    static func encodeDevelopment<Task: FineTunableTask>(_ task: Task, data: TaskData<Task.Raw>,
+                                                         request r: FineTuningRequest) throws -> [Task.Example] {
+        do {
+            return try task.encode(data.dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
+        } catch let error as DataError {
+            if case let .unknownLabel(_, line, label, _) = error, case let .heldOut(file, fraction, seed, _) = data.devSource {
+                throw TrainingError.heldOutLabelNotInTraining(file: file, line: line, label: label, fraction: fraction, seed: seed)
+            }
+            throw error
+        }
     }
 
     /// Multi-label files: labels are the separated parts of each label field; a
@@ -149,7 +145,7 @@ public enum FineTuning {
     }
 
     /// Freezing and LoRA before training. The task head always trains.
-    static func prepare(_ model: any Module, request r: FineTuningRequest, headPrefix: String, lora: inout LoRAConfiguration?) throws {
+    static func prepare(_ model: any Module, request r: FineTuningRequest, lora: inout LoRAConfiguration?) throws {
         if r.freezeEmbeddings { model.freeze(["bert.embeddings."]) }
         if r.freezeLayers > 0 {
             model.freeze(["bert.embeddings."] + (0..<r.freezeLayers).map { "bert.encoder.layer.\($0)." })
@@ -157,12 +153,12 @@ public enum FineTuning {
         if let config = r.lora {
             var rng = FinchRNG(seed: r.training.seed &+ 17)
             try model.applyLoRA(config, rng: &rng)
-            model.freeze([headPrefix], frozen: false)
+            model.freeze(["classifier."], frozen: false)
             lora = config
         }
     }
 
-    /// After training with LoRA and `--merge`: folds the adapters into the
+    /// After training with LoRA and `mergeLoRA`: folds the adapters into the
     /// weights and exports a plain checkpoint (no adapter files).
     static func exportMerged(_ model: any Module, task: some TrainingTask, out: URL) throws {
         model.mergeLoRA()
@@ -173,18 +169,18 @@ public enum FineTuning {
         try task.saveModel(to: out)
     }
 
-    /// "pos=2,neg=0.5" → weights in label order (unlisted labels 1).
-    static func parseClassWeights(_ spec: String, labels: LabelSet) throws -> Tensor {
+    /// Per-label weights in label order (unlisted labels weigh 1).
+    ///
+    /// - Throws: `TrainingError.invalidConfiguration` for a label not in `labels`.
+    static func explicitWeights(_ weights: [LabelWeight], labels: LabelSet) throws -> Tensor {
         var w = [Float](repeating: 1, count: labels.count)
-        for part in spec.split(separator: ",") {
-            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard kv.count == 2, let value = Float(kv[1]), value >= 0 else {
-                throw TrainingError.invalidConfiguration(field: "class-weights", reason: "expected auto or LABEL=WEIGHT,…, got '\(part)'")
+        for entry in weights {
+            guard let id = labels.id(of: entry.label) else {
+                throw TrainingError.invalidConfiguration(
+                    setting: .classWeights,
+                    reason: "unknown label '\(entry.label)'; the training labels are \(labels.labels.joined(separator: ", "))")
             }
-            guard let id = labels.id(of: kv[0]) else {
-                throw TrainingError.invalidConfiguration(field: "class-weights", reason: "unknown label '\(kv[0])'; labels are \(labels.labels.joined(separator: ", "))")
-            }
-            w[id] = value
+            w[id] = Float(entry.weight)
         }
         return Tensor(w)
     }

@@ -6,7 +6,9 @@ import Foundation
 /// (`model.safetensors`) plus its adapters in `adapter_model.safetensors` and
 /// the settings in `adapter_config.json`, the file names PEFT uses.
 public enum LoRAFiles {
+    /// The adapters' weights file (PEFT's name).
     public static let weights = "adapter_model.safetensors"
+    /// The adapters' settings file (PEFT's name).
     public static let config = "adapter_config.json"
 
     /// Writes the adapters of `model` into `directory` when it has any.

@@ -1,45 +1,49 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import FinchText
 import FinchTransformers
 import Foundation
-
-/// A tokenized classification example.
-public struct EncodedClassificationExample: Sendable {
-    public var ids: [Int]
-    public var typeIDs: [Int]
-    /// Label id (−1 when unknown, for prediction; unused for multi-label).
-    public var label: Int
-    /// Multi-label: the ids of every label of the example.
-    public var labelSet: [Int] = []
-    public var line: Int
-}
 
 /// Fine-tuning a `BertForSequenceClassification` on labelled texts (sentiment,
 /// topic, intent). Single-label: softmax cross-entropy with optional class
 /// weights. Multi-label (`problemType` multi-label; the label field holds labels
 /// joined by `labelSeparator`): independent sigmoids, binary cross-entropy, a
 /// label is predicted when its probability is at least 0.5.
-public final class TextClassificationTask: TrainingTask {
+public final class TextClassificationTask: TrainingTask, FineTunableTask {
+    /// The model that trains.
     public let classifier: BertForSequenceClassification
+    /// The model's tokenizer.
     public let tokenizer: Tokenizer
+    /// The labels, in the model's output order.
     public let labels: LabelSet
+    /// Tokens per example, special tokens included.
     public let maxLength: Int
     /// Per-class loss weights [labels]; nil for plain cross-entropy.
     public var classWeights: Tensor?
     /// Where the tokenizer files come from (copied next to saved models).
     public let tokenizerDirectory: URL
+    /// What `finch_task.json` records next to the saved model.
     public var metadata: TaskMetadata
+    /// Examples per forward pass when evaluating and predicting.
     public var evaluationBatchSize = 64
     /// Multi-label: separator between the labels of one example.
     public var labelSeparator = "|"
+    /// True for a multi-label classifier (sigmoid outputs).
     public var isMultiLabel: Bool { classifier.problemType == .multiLabelClassification }
     /// Set when LoRA adapters were attached; saved next to the model unless merged.
     public var loraConfiguration: LoRAConfiguration?
 
+    /// The classifier, as the Trainer sees it.
     public var model: any Module { classifier }
+    /// The word embeddings FGM perturbs.
     public var wordEmbeddingKey: String? { "bert.embeddings.word_embeddings.weight" }
+    /// Accuracy, F1 averages and loss (multi-label: micro F1 too).
+    public var reportedMetrics: [TrainingMetric]? {
+        isMultiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification
+    }
 
+    /// A task over a loaded classifier and tokenizer.
     public init(classifier: BertForSequenceClassification, tokenizer: Tokenizer, tokenizerDirectory: URL, maxLength: Int) {
         self.classifier = classifier
         self.tokenizer = tokenizer
@@ -49,10 +53,12 @@ public final class TextClassificationTask: TrainingTask {
         metadata = TaskMetadata(task: .classification, maxLength: maxLength)
     }
 
-    /// Loads a model directory (base encoder or fine-tuned classifier) and its tokenizer.
-    public convenience init(modelDirectory: URL, labels: [String]?, maxLength: Int?, seed: UInt64) throws {
+    /// Loads a model directory (base encoder or fine-tuned classifier) and its
+    /// tokenizer; `pooling` as `BertForSequenceClassification(contentsOf:labels:pooling:rng:)`.
+    public convenience init(modelDirectory: URL, labels: [String]?, maxLength: Int?, seed: UInt64,
+                            pooling: ClassifierPooling? = nil) throws {
         var rng = FinchRNG(seed: seed)
-        let classifier = try BertForSequenceClassification(contentsOf: modelDirectory, labels: labels, rng: &rng)
+        let classifier = try BertForSequenceClassification(contentsOf: modelDirectory, labels: labels, pooling: pooling, rng: &rng)
         let tokenizer = try Tokenizer.load(directory: modelDirectory)
         let stored = try TaskMetadata.readIfPresent(in: modelDirectory)
         let length = Swift.min(maxLength ?? stored?.maxLength ?? 512, classifier.bert.config.maxPositionEmbeddings)
@@ -97,6 +103,20 @@ public final class TextClassificationTask: TrainingTask {
             .map { EncodedClassificationExample(ids: $0.ids, typeIDs: $0.typeIDs, label: -1, line: 0) }
     }
 
+    /// Sets the loss weights: balanced (single-label only) or explicit per label.
+    func weightClasses(_ weighting: ClassWeighting, trainingExamples: [EncodedClassificationExample]) throws {
+        switch weighting {
+        case .balanced:
+            guard !isMultiLabel else {
+                throw TrainingError.invalidConfiguration(
+                    setting: .classWeights, reason: "balanced weights are for single-label data; give a positive weight per label")
+            }
+            setBalancedClassWeights(from: trainingExamples)
+        case .perLabel(let weights):
+            classWeights = try FineTuning.explicitWeights(weights, labels: labels)
+        }
+    }
+
     /// Sets class weights from training label counts: n / (classes · count),
     /// scikit-learn's "balanced" weights (a class never seen gets weight 1).
     public func setBalancedClassWeights(from examples: [EncodedClassificationExample]) {
@@ -106,12 +126,14 @@ public final class TextClassificationTask: TrainingTask {
         classWeights = Tensor(counts.map { $0 > 0 ? n / (c * Float($0)) : 1 })
     }
 
+    /// Tokens of the example.
     public func length(of example: EncodedClassificationExample) -> Int { example.ids.count }
 
     func input(_ batch: [EncodedClassificationExample]) -> BertInput {
         BertInput(padding: batch.map(\.ids), tokenTypeIDs: batch.map(\.typeIDs), padTokenID: tokenizer.padID)
     }
 
+    /// Mean cross-entropy (multi-label: binary cross-entropy) of the batch, with the class weights.
     public func loss(on batch: [EncodedClassificationExample]) throws -> Tensor {
         let logits = try classifier.logits(input(batch))
         guard isMultiLabel else { return logits.crossEntropy(targets: batch.map(\.label), classWeights: classWeights) }
@@ -144,6 +166,7 @@ public final class TextClassificationTask: TrainingTask {
         return Tensor(shape: [examples.count, c], values: out)
     }
 
+    /// Accuracy, F1 averages, mean loss and scikit-learn's report.
     public func evaluate(_ examples: [EncodedClassificationExample]) throws -> Evaluation {
         if isMultiLabel { return try evaluateMultiLabel(examples) }
         let probs = try probabilities(examples)
@@ -151,12 +174,19 @@ public final class TextClassificationTask: TrainingTask {
         let p = probs.scalars, c = labels.count
         var loss = 0.0
         for (i, e) in examples.enumerated() { loss -= Foundation.log(Double(Swift.max(p[i * c + e.label], 1e-12))) }
-        let report = ClassificationReport(truth: examples.map { labels.label(for: $0.label) },
-                                          predicted: predicted.map { labels.label(for: $0) }, labels: labels.labels)
+        let report = Self.report(truth: examples.map(\.label), predicted: predicted, labels: labels)
         let e = report.evaluation
         return Evaluation(metrics: ["accuracy": e.accuracy, "macro_f1": e.macroF1, "weighted_f1": e.weightedF1,
                                     "loss": loss / Double(Swift.max(examples.count, 1))],
                           report: report.text(), json: try e.jsonString())
+    }
+
+    /// scikit-learn's `classification_report` of label ids: its rows are the
+    /// labels present in the truth or the predictions (scikit-learn's default
+    /// label set), not every label of the model, so a label absent from both
+    /// neither prints with support 0 nor counts in the macro average.
+    static func report(truth: [Int], predicted: [Int], labels: LabelSet) -> ClassificationReport {
+        ClassificationReport(truth: truth.map { labels.label(for: $0) }, predicted: predicted.map { labels.label(for: $0) })
     }
 
     func evaluateMultiLabel(_ examples: [EncodedClassificationExample]) throws -> Evaluation {
@@ -181,6 +211,7 @@ public final class TextClassificationTask: TrainingTask {
         try TaskHeadRuntime.logits(classifier, input, workspace: workspace, adapted: loraConfiguration != nil)
     }
 
+    /// Writes the classifier, its adapters, the tokenizer files and `finch_task.json`.
     public func saveModel(to directory: URL) throws {
         try TaskHeadRuntime.save(classifier, lora: loraConfiguration, tokenizerDirectory: tokenizerDirectory, metadata: metadata, to: directory)
     }

@@ -4,50 +4,26 @@ import FinchText
 import FinchTransformers
 import Foundation
 
-/// How raw text is cut into words when predicting.
-public enum WordSplitting: String, Codable, Sendable {
-    /// Runs of non-space characters (English and other space-separated text).
-    case whitespace
-    /// Every non-space character is a word (Chinese, Japanese: text written without spaces).
-    case characters
-}
-
-/// Which piece of a word carries its label.
-///
-/// With `keep`, words are tokenized as Hugging Face does with
-/// `is_split_into_words=True` and the label goes on the first piece. For text
-/// written without spaces a SentencePiece/Metaspace tokenizer then puts a bare
-/// `▁` before every character, the label lands on that piece, identical for
-/// every character, and the model must recover each label from context. With
-/// `drop`, a word gets no boundary piece of its own: a bare leading `▁` is
-/// removed, and a first piece `▁x` becomes `x` when `x` is in the vocabulary.
-public enum WordBoundary: String, Codable, Sendable, CaseIterable {
-    case keep, drop
-}
-
-/// A tokenized tagged sentence: pieces, the label of each piece (−100 where
-/// the loss ignores it) and the first piece of every word (nil when cut off).
-public struct EncodedTaggedExample: Sendable {
-    public var ids: [Int]
-    public var typeIDs: [Int]
-    public var labels: [Int]
-    public var firstPiece: [Int?]
-    /// The tag of every word (including words cut off by the length limit); empty when unknown.
-    public var wordTags: [Int]
-    public var line: Int
-}
-
 /// Fine-tuning a `BertForTokenClassification` on tagged words (NER), with
 /// entity-level (seqeval) evaluation.
-public final class TokenClassificationTask: TrainingTask {
+public final class TokenClassificationTask: TrainingTask, FineTunableTask {
+    /// The model that trains.
     public let tagger: BertForTokenClassification
+    /// The model's tokenizer.
     public let tokenizer: Tokenizer
+    /// The tags, in the model's output order.
     public let labels: LabelSet
+    /// Pieces per sentence, special tokens included.
     public let maxLength: Int
+    /// Where the tokenizer files come from (copied next to saved models).
     public let tokenizerDirectory: URL
+    /// Which piece of a word carries its label.
     public var boundary: WordBoundary
+    /// Per-tag loss weights [tags]; nil for plain cross-entropy.
     public var classWeights: Tensor?
+    /// What `finch_task.json` records next to the saved model.
     public var metadata: TaskMetadata
+    /// Sentences per forward pass when evaluating and predicting.
     public var evaluationBatchSize = 64
     /// Set when LoRA adapters were attached; saved next to the model unless merged.
     public var loraConfiguration: LoRAConfiguration?
@@ -55,9 +31,14 @@ public final class TokenClassificationTask: TrainingTask {
     private var pieceCache: [String: [Int]] = [:]
     private let cacheLock = NSLock()
 
+    /// The tagger, as the Trainer sees it.
     public var model: any Module { tagger }
+    /// The word embeddings FGM perturbs.
     public var wordEmbeddingKey: String? { "bert.embeddings.word_embeddings.weight" }
+    /// Entity-level precision, recall and F1 (seqeval).
+    public var reportedMetrics: [TrainingMetric]? { TrainingMetric.entities }
 
+    /// A task over a loaded tagger and tokenizer.
     public init(tagger: BertForTokenClassification, tokenizer: Tokenizer, tokenizerDirectory: URL, maxLength: Int,
                 boundary: WordBoundary, splitting: WordSplitting) {
         self.tagger = tagger
@@ -144,18 +125,33 @@ public final class TokenClassificationTask: TrainingTask {
                                     wordTags: tags ?? [], line: line)
     }
 
+    /// Sets the loss weights per tag: balanced over the labelled pieces, or explicit.
+    func weightClasses(_ weighting: ClassWeighting, trainingExamples: [EncodedTaggedExample]) throws {
+        switch weighting {
+        case .balanced:
+            var counts = [Int](repeating: 0, count: labels.count)
+            for e in trainingExamples { for l in e.labels where l >= 0 { counts[l] += 1 } }
+            let n = Float(counts.reduce(0, +)), c = Float(labels.count)
+            classWeights = Tensor(counts.map { $0 > 0 ? n / (c * Float($0)) : 1 })
+        case .perLabel(let weights):
+            classWeights = try FineTuning.explicitWeights(weights, labels: labels)
+        }
+    }
+
     /// Encodes tagged sentences; tags must be known.
     public func encode(_ sentences: [TaggedSentence], file: String) throws -> [EncodedTaggedExample] {
         let tagIDs = try labels.ids(for: sentences, file: file)
         return zip(sentences, tagIDs).map { encode(words: $0.tokens, tags: $1, line: $0.line) }
     }
 
+    /// Pieces of the sentence.
     public func length(of example: EncodedTaggedExample) -> Int { example.ids.count }
 
     func input(_ batch: [EncodedTaggedExample]) -> BertInput {
         BertInput(padding: batch.map(\.ids), tokenTypeIDs: batch.map(\.typeIDs), padTokenID: tokenizer.padID)
     }
 
+    /// Mean cross-entropy over the labelled pieces of the batch, with the class weights.
     public func loss(on batch: [EncodedTaggedExample]) throws -> Tensor {
         let s = batch.map(\.ids.count).max() ?? 0
         let targets = batch.flatMap { $0.labels + [Int](repeating: -100, count: s - $0.labels.count) }
@@ -188,6 +184,7 @@ public final class TokenClassificationTask: TrainingTask {
         return out
     }
 
+    /// Entity-level precision, recall and F1 and seqeval's report.
     public func evaluate(_ examples: [EncodedTaggedExample]) throws -> Evaluation {
         let predicted = try predictWords(examples)
         let outside = labels.labels.contains("O") ? "O" : labels.label(for: 0)
@@ -209,6 +206,7 @@ public final class TokenClassificationTask: TrainingTask {
         try TaskHeadRuntime.logits(tagger, input, workspace: workspace, adapted: loraConfiguration != nil)
     }
 
+    /// Writes the tagger, its adapters, the tokenizer files and `finch_task.json`.
     public func saveModel(to directory: URL) throws {
         try TaskHeadRuntime.save(tagger, lora: loraConfiguration, tokenizerDirectory: tokenizerDirectory, metadata: metadata, to: directory)
     }

@@ -1,3 +1,5 @@
+import FinchSupport
+
 /// The activation between `intermediate.dense` and `output.dense`
 /// (`hidden_act` in `config.json`, Hugging Face's `ACT2FN` names).
 public enum BertActivation: String, Codable, Sendable, CaseIterable {

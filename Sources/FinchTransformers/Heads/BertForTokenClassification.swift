@@ -23,17 +23,14 @@ public final class BertForTokenClassification: Module {
         self.labels = labels
     }
 
-    /// Loads a plain encoder (new head for `labels`) or a fine-tuned tagger.
-    /// The pooler, which this head does not use, is dropped as Hugging Face does.
+    /// Loads a plain encoder (new head for `labels`) or a fine-tuned tagger
+    /// (`labels` nil: its stored head, which must agree with `id2label`; see
+    /// `StoredHead`). The pooler, which this head does not use, is dropped as
+    /// Hugging Face does.
     public convenience init(contentsOf directory: URL, labels: [String]? = nil, rng: inout FinchRNG) throws {
-        let (loaded, head, stored) = try TaskHeadCheckpoint.load(directory, headKeys: ["classifier.weight", "classifier.bias"])
-        let bert = try loaded.withoutPooler()
-        let wanted = labels ?? stored ?? []
-        var classifier: Linear? = nil
-        if let head, let w = head["classifier.weight"], w.shape == [wanted.count, bert.config.hiddenSize], labels == nil || labels == stored {
-            classifier = Linear(weight: w, bias: head["classifier.bias"])
-        }
-        try self.init(bert: bert, labels: wanted, classifier: classifier, rng: &rng)
+        let (loaded, head) = try TaskHeadCheckpoint.load(directory)
+        let (wanted, classifier) = try head.resolve(requested: labels)
+        try self.init(bert: try loaded.withoutPooler(), labels: wanted, classifier: classifier, rng: &rng)
     }
 
     /// Logits [B, S, labels]; records for autodiff when training.
@@ -63,6 +60,22 @@ extension BertModel {
         var rng = FinchRNG(seed: 0)
         let copy = try BertModel(config: config, addPoolingLayer: false, initialization: .zeros, rng: &rng)
         let state = stateDict().filter { !$0.key.hasPrefix("pooler.") }
+        try copy.loadStateDict(state)
+        return copy
+    }
+
+    /// The same encoder (sharing its parameters) with a new pooler, drawn as
+    /// Hugging Face initializes a missing one: dense weight
+    /// normal(0, initializer_range²), zero bias.
+    func withNewPooler(rng: inout FinchRNG) throws -> BertModel {
+        var initializer = BertInitializer(config: config, mode: .random, rng: rng)
+        let dense = initializer.linear(config.hiddenSize, config.hiddenSize)
+        rng = initializer.rng
+        var scratch = FinchRNG(seed: 0)
+        let copy = try BertModel(config: config, addPoolingLayer: true, initialization: .zeros, rng: &scratch)
+        var state = stateDict().filter { !$0.key.hasPrefix("pooler.") }
+        state["pooler.dense.weight"] = dense.weight.value
+        state["pooler.dense.bias"] = dense.bias?.value
         try copy.loadStateDict(state)
         return copy
     }

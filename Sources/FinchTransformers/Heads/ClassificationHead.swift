@@ -48,17 +48,15 @@ enum TaskHeadCheckpoint {
         return c
     }
 
-    /// Loads a directory for a head: the encoder (bare keys or `bert.`), and the
-    /// head's own tensors when the checkpoint has them with the same labels.
-    /// Returns the encoder, the stored head tensors (nil when a new head is
-    /// needed) and the labels found in the config.
-    static func load(_ directory: URL, headKeys: [String]) throws -> (BertModel, [String: Tensor]?, [String]?) {
+    /// Loads a directory for a head: the encoder (bare keys or `bert.`) and
+    /// the stored head, checked against `config.json` (see `StoredHead`).
+    static func load(_ directory: URL) throws -> (BertModel, StoredHead) {
         let config = try Checkpoint.readConfig(BertConfig.self, from: directory)
         let file = try Checkpoint.openWeights(in: directory)
+        let head = try StoredHead(
+            file: file, config: config, configPath: directory.appendingPathComponent(Checkpoint.configFileName).path)
         let bert = try BertModel(contentsOf: directory, options: .bert(ignoringKeyPrefixes: ["classifier.", "cls.", "qa_outputs."]))
-        var head: [String: Tensor] = [:]
-        for key in headKeys where file.names.contains(key) { head[key] = try file.tensor(named: key) }
-        return (bert, head.count == headKeys.count ? head : nil, labels(in: config))
+        return (bert, head)
     }
 }
 
@@ -79,13 +77,33 @@ extension BertForTokenClassification: BertTaskHead {}
 public enum TaskHeadError: Error, CustomStringConvertible, Equatable {
     case noLabels
     case duplicateLabel(String)
+    /// A fine-tuned classifier that uses BERT's pooler lacks its weights (`tensor`).
     case missingPooler(path: String)
+    /// The head's `tensor` has `shape`, which disagrees with the config's `configKey`.
+    case headMismatch(path: String, tensor: String, shape: [Int], configKey: String, expected: String)
+    /// The stored head was asked for, and the weights file has no `tensor`; `declared` says what the config claims.
+    case missingHead(path: String, tensor: String, declared: String)
+    /// Only one of `classifier.weight` and `classifier.bias` is stored.
+    case incompleteHead(path: String, missing: String)
+    /// `id2label` in `config.json` does not number its labels 0…count−1.
+    case invalidLabelMap(path: String, key: String, count: Int)
 
     public var description: String {
         switch self {
         case .noLabels: return "a classifier needs at least one label"
         case .duplicateLabel(let l): return "label \(l) appears twice"
-        case .missingPooler(let p): return "\(p): the checkpoint has no pooler, which sequence classification needs"
+        case .missingPooler(let p):
+            return "\(p): no tensor `bert.pooler.dense.weight`: this fine-tuned classifier reads BERT's pooler, "
+                + "which the checkpoint lacks"
+        case let .headMismatch(path, tensor, shape, key, expected):
+            return "\(path): tensor `\(tensor)` has shape \(shape), but config.json `\(key)` calls for \(expected)"
+        case let .missingHead(path, tensor, declared):
+            return "\(path): no tensor `\(tensor)`, so there is no trained head to use (\(declared)); "
+                + "a fine-tuned model folder must hold its head"
+        case let .incompleteHead(path, missing):
+            return "\(path): no tensor `\(missing)`, while the rest of the head is stored"
+        case let .invalidLabelMap(path, key, count):
+            return "\(path): `id2label` key \"\(key)\" is not one of the ids 0…\(count - 1)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -91,7 +92,7 @@ struct HubCache {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(Manifest(commit: commit, files: files)).write(to: url, options: .atomic)
+            try AtomicFile.write(encoder.encode(Manifest(commit: commit, files: files)), to: url)
         } catch {
             throw .cacheUnwritable(path: url.path, reason: "\(error)")
         }
@@ -102,7 +103,7 @@ struct HubCache {
         let url = refURL(revision)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(commit.utf8).write(to: url, options: .atomic)
+            try AtomicFile.write(Data(commit.utf8), to: url)
         } catch {
             throw .cacheUnwritable(path: url.path, reason: "\(error)")
         }

@@ -2,32 +2,44 @@ import ArgumentParser
 import FinchTransformers
 import Foundation
 
+/// `finch embed`: one sentence vector per stdin line.
 struct Embed: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sentence embeddings: one JSON line {\"embedding\": [...]} per input line.",
         discussion: """
             Uses the model's own pooling, normalization and max_seq_length (sentence-transformers \
-            files) unless --max-length is given. Input lines are read from stdin: with --format text \
-            each line is a text; with jsonl each is an object with "text" (and optional "text_pair"). \
-            Output is in input order.
+            files); --max-length can only shorten that limit (above it is an error). Input lines are read from stdin: with \
+            --format text each line is a text; with jsonl each is an object with "text" (and optional \
+            "text_pair"). Output is in input order.
             """)
 
-    @Option(help: "Model directory (Hugging Face or sentence-transformers layout).") var model: String
-    @Option(help: "Input format: text or jsonl.") var format = "text"
-    @Option(name: .customLong("batch-size"), help: "Texts per forward pass.") var batchSize = 32
-    @Option(name: .customLong("max-length"), help: "Tokens per text (special tokens included); default: the model's.") var maxLength: Int?
+    @OptionGroup var model: ModelOption
+    @OptionGroup var input: InputFormatOption
+    @Option(name: .customLong("batch-size"), help: "Texts per forward pass (1 to \(Embed.maxBatchSize)).") var batchSize = 32
+    @OptionGroup var maxLength: MaxLengthOption
 
     func validate() throws {
-        guard format == "text" || format == "jsonl" else { throw ValidationError("--format must be text or jsonl") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        try Self.validate(batchSize: batchSize)
+    }
+
+    /// The largest `--batch-size` of embed and search (beyond it a batch's
+    /// activations no longer fit in memory anyway).
+    static let maxBatchSize = 65_536
+
+    static func validate(batchSize: Int) throws {
+        guard (1...maxBatchSize).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and \(maxBatchSize), got \(batchSize)")
+        }
     }
 
     func run() throws {
-        let embedder = try TextEmbedder(directory: try ModelLocation.resolve(model), maxLength: maxLength)
+        let directory = try model.resolve()
+        let embedder = try TextEmbedder(directory: directory, maxLength: maxLength.maxLength)
+        let limit = embedder.embedder.maxSequenceLength
+        _ = try maxLength.checked(limit: limit, source: Self.limitSource(directory, embedder: embedder.embedder))
         // Bounded memory: embed in chunks of lines, written as they finish.
         let chunk = Swift.max(batchSize * 32, 1024)
         var pending: [(String, String?)] = []
-        var lineNumber = 0
         func flush() throws {
             guard !pending.isEmpty else { return }
             let vectors = try embedder.embed(pending, batchSize: batchSize)
@@ -41,14 +53,25 @@ struct Embed: ParsableCommand {
                 }
                 out += "]}\n"
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            try StandardOutput.write(out)
             pending.removeAll(keepingCapacity: true)
         }
-        while let line = readLine(strippingNewline: true) {
-            lineNumber += 1
-            pending.append(try InputLine.parse(line, format: format, lineNumber: lineNumber))
+        var lines = StandardInputLines()
+        while let line = try lines.next() {
+            do { pending.append(try LineInput.parse(line, format: input.format, lineNumber: lines.lineNumber)) } catch {
+                try flush()  // the good lines before the bad one are answered first
+                throw error
+            }
             if pending.count >= chunk { try flush() }
         }
         try flush()
+    }
+
+    /// Where the model's length limit is written.
+    static func limitSource(_ directory: URL, embedder: SentenceEmbedder) -> String {
+        let sentenceConfig = directory.appendingPathComponent("sentence_bert_config.json")
+        return embedder.maxSequenceLength < embedder.model.config.maxPositionEmbeddings
+            ? "max_seq_length in \(sentenceConfig.path)"
+            : "max_position_embeddings in \(directory.appendingPathComponent("config.json").path)"
     }
 }

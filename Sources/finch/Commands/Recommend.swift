@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchRecommend
+import FinchSupport
 import Foundation
 
 /// `finch recommend`: train, evaluate and query recommenders.
@@ -31,13 +32,18 @@ struct RatingsFileOptions: ParsableArguments {
     @Option(name: .customLong("timestamp-column"), help: "Column with a numeric timestamp (needed by --split leave-last).")
     var timestampColumn: String?
     @Flag(help: "Read the rating column as an implicit-feedback weight (a count or a duration).") var implicit = false
-    @Option(name: .customLong("rating-scale"), help: "Allowed ratings as LOW,HIGH (e.g. 1,5); rows outside are bad rows.")
+    @Option(
+        name: .customLong("rating-scale"),
+        help: ArgumentHelp(
+            "Allowed ratings as LOW,HIGH (e.g. 1,5); rows outside are bad rows. Without it the scale is the data's range "
+                + "(said on stderr), and a rating far outside the bulk is an error."))
     var ratingScale: String?
     @Flag(name: .customLong("skip-bad-rows"), help: "Count and report bad rows instead of stopping at the first.")
     var skipBadRows = false
 
-    /// Reads the file, reporting skipped rows on standard error.
-    func load() throws -> RatingDataset {
+    /// Reads the file, reporting skipped rows and an inferred rating scale on
+    /// standard error. `scale` (a model's) applies when `--rating-scale` is not given.
+    func load(scale: RatingScale? = nil) throws -> RatingDataset {
         var options = RatingFileOptions()
         guard let f = RatingFileOptions.Format(rawValue: format) else {
             throw ValidationError("--format must be one of \(RatingFileOptions.Format.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -54,9 +60,19 @@ struct RatingsFileOptions: ParsableArguments {
             options.timestampColumnRequired = true
         }
         options.implicit = implicit
-        options.ratingScale = try ratingScale.map(RatingScale.init(parsing:))
+        options.ratingScale = try ratingScale.map(RatingScale.init(parsing:)) ?? scale
         options.skipBadRows = skipBadRows
-        let data = try RatingFileReader.read(ratings, options: options)
+        let data: RatingDataset
+        do {
+            data = try RatingFileReader.read(ratings, options: options)
+        } catch DataError.invalidValue(let file, let line, let field, let reason) where options.ratingScale == nil {
+            throw RecommendCommandError(
+                message: "\(file):\(line): field '\(field)' \(reason) with --rating-scale LOW,HIGH")
+        }
+        if options.ratingScale == nil, data.feedback == .explicit, let inferred = data.ratingScale {
+            RecommendTerminal.note(
+                "rating scale inferred from the data: \(inferred) (set it with --rating-scale LOW,HIGH)")
+        }
         let report = data.report
         if report.skippedRowCount > 0 {
             RecommendTerminal.note("skipped \(report.skippedRowCount) bad rows of \(report.rowCount) in \(ratings); first problems:")
@@ -111,36 +127,35 @@ struct HyperparameterOptions: ParsableArguments {
     }
 }
 
+/// A recommend command's own failure, printed as its message.
+struct RecommendCommandError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
 /// Standard-error output for the recommend commands.
 enum RecommendTerminal {
     static func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// A per-epoch progress line (redrawn in place on a terminal).
+    /// Draws a fit's progress events with the shared `ProgressBar` (one bar per stage count).
     static func observer(label: String) -> TrainingObserver {
-        let isTerminal = isatty(STDERR_FILENO) != 0
+        var bar: ProgressBar? = nil
         return { progress in
-            let width = 24
-            let filled = progress.stepCount > 0 ? width * progress.step / progress.stepCount : width
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            let text = "\(label) \(bar) \(progress.stage) \(progress.step)/\(progress.stepCount) "
-                + String(format: "%.2fs", progress.elapsedSeconds)
-            if isTerminal {
-                FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))
-                if progress.step == progress.stepCount { FileHandle.standardError.write(Data("\n".utf8)) }
-            } else {
-                note(text)
+            if bar == nil { bar = ProgressBar(total: progress.stepCount, label: label) }
+            bar?.update(progress.step, details: "\(progress.stage) " + ProgressBar.duration(progress.elapsedSeconds))
+            if progress.step >= progress.stepCount {
+                bar?.finish()
+                bar = nil
             }
             return .proceed
         }
     }
 
-    /// One JSON object per line on standard output.
+    /// One JSON object per line on standard output; a failed write is an error.
     static func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        try StandardOutput.json(value)
     }
 
     /// A Float as the shortest decimal that reads back as the same Float.

@@ -19,32 +19,40 @@ struct RecommendEvaluate: ParsableCommand {
     @OptionGroup var input: RatingsFileOptions
     @Option(help: "Algorithm: baseline, popular, svd, svdpp, als, bpr, itemknn.") var algorithm: String
     @Option(help: "Number of folds for --split kfold.") var folds = 5
-    @Option(help: "kfold, random (one split, --test-fraction) or leave-last (per user, by timestamp).") var split = "kfold"
+    @Option(help: "kfold, random (one split, --test-fraction) or leave-last (per user, by timestamp).") var split: SplitChoice = .kfold
     @Option(name: .customLong("test-fraction"), help: "Test share for --split random.") var testFraction = 0.2
     @Option(name: .customLong("leave-last"), help: "Ratings per user held out by --split leave-last.") var leaveLast = 1
     @Option(help: "Seed for the split and the model initialization.") var seed: UInt64 = 0
-    @Option(help: "rating (RMSE, MAE) or ranking (precision/recall/NDCG/MAP@k, hit rate, coverage).") var metrics: String?
+    @Option(help: "rating (RMSE, MAE) or ranking (precision/recall/NDCG/MAP@k, hit rate, coverage).") var metrics: MetricsChoice?
     @Option(name: .customLong("k"), help: "Cut-off for ranking metrics.") var k = 10
     @OptionGroup var hyperparameters: HyperparameterOptions
     @Option(help: ArgumentHelp("Grid search values as name=v1,v2; repeatable.", valueName: "name=v1,v2")) var grid: [String] = []
     @Option(help: "Grid-search objective: rmse, mae (rating) or ndcg, precision, map (ranking).") var objective: String?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
+    func validate() throws {
+        do { _ = try Algorithm(named: algorithm) } catch { throw ValidationError("\(error)") }
+        guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
+        guard folds >= 2 else { throw ValidationError("--folds must be at least 2, got \(folds)") }
+        guard testFraction > 0, testFraction < 1 else {
+            throw ValidationError("--test-fraction must lie strictly between 0 and 1, got \(testFraction)")
+        }
+        guard leaveLast >= 1 else { throw ValidationError("--leave-last must be at least 1, got \(leaveLast)") }
+    }
+
     func run() throws {
         let algorithm = try Algorithm(named: algorithm)
         let dataset = try input.load()
         let strategy: SplitStrategy
         switch split {
-        case "kfold": strategy = .kFold(folds: folds)
-        case "random": strategy = .random(testFraction: testFraction)
-        case "leave-last": strategy = .leaveLastK(k: leaveLast)
-        default: throw ValidationError("--split must be kfold, random or leave-last")
+        case .kfold: strategy = .kFold(folds: folds)
+        case .random: strategy = .random(testFraction: testFraction)
+        case .leaveLast: strategy = .leaveLastK(k: leaveLast)
         }
         let metricKind: MetricKind
-        switch metrics ?? (dataset.feedback == .explicit ? "rating" : "ranking") {
-        case "rating": metricKind = .rating
-        case "ranking": metricKind = .ranking(k: k)
-        default: throw ValidationError("--metrics must be rating or ranking")
+        switch metrics ?? (dataset.feedback == .explicit ? .rating : .ranking) {
+        case .rating: metricKind = .rating
+        case .ranking: metricKind = .ranking(k: k)
         }
         let splits = try Splitter.splits(dataset, strategy: strategy, seed: seed)
         let parameters = try hyperparameters.parameters(for: algorithm, seed: seed)
@@ -61,7 +69,7 @@ struct RecommendEvaluate: ParsableCommand {
         if json {
             try RecommendTerminal.printJSON(EvaluationJSON(report, totalSeconds: total))
         } else {
-            print(EvaluationTable.render(report, dataset: dataset, totalSeconds: total))
+            try StandardOutput.line(EvaluationTable.render(report, dataset: dataset, totalSeconds: total))
         }
     }
 
@@ -92,9 +100,9 @@ struct RecommendEvaluate: ParsableCommand {
                     report.meanRating.map { String(format: "rmse %.4f mae %.4f", $0.rmse, $0.mae) }
                     ?? report.meanRanking.map { String(format: "ndcg@%d %.4f precision %.4f map %.4f", $0.k, $0.ndcg, $0.precision, $0.map) }
                     ?? ""
-                print("\(n == result.bestIndex ? "*" : " ") \(varied)  \(score)")
+                try StandardOutput.line("\(n == result.bestIndex ? "*" : " ") \(varied)  \(score)")
             }
-            print("best (\(name)): " + values.keys.sorted().map { "\($0)=\(result.best.parameters[$0] ?? "?")" }.joined(separator: " "))
+            try StandardOutput.line("best (\(name)): " + values.keys.sorted().map { "\($0)=\(result.best.parameters[$0] ?? "?")" }.joined(separator: " "))
         }
     }
 }
@@ -195,4 +203,15 @@ extension String {
     fileprivate func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
+}
+
+/// `--split`: how ratings are cut into training and test parts (parsed before any data is read).
+enum SplitChoice: String, ExpressibleByArgument, CaseIterable {
+    case kfold, random
+    case leaveLast = "leave-last"
+}
+
+/// `--metrics`: rating or ranking metrics (parsed before any data is read).
+enum MetricsChoice: String, ExpressibleByArgument, CaseIterable {
+    case rating, ranking
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchRecommend
+import FinchSupport
 import Foundation
 
 /// `finch recommend train`: fit on a whole file and save the model.
@@ -12,19 +13,37 @@ struct RecommendTrain: ParsableCommand {
 
     @OptionGroup var input: RatingsFileOptions
     @Option(help: "Algorithm: baseline, popular, svd, svdpp, als, bpr, itemknn.") var algorithm: String
-    @Option(help: "Model directory to write (replaced atomically if it exists).") var out: String
+    @Option(
+        help: "Model directory to write: new, empty, or a model written before (only its own files are replaced, each atomically)."
+    )
+    var out: String
     @Option(help: "Seed of the model initialization.") var seed: UInt64 = 0
     @OptionGroup var hyperparameters: HyperparameterOptions
 
+    func validate() throws {
+        do { _ = try Algorithm(named: algorithm) } catch { throw ValidationError("\(error)") }
+    }
+
     func run() throws {
         let algorithm = try Algorithm(named: algorithm)
-        let dataset = try input.load()
-        let parameters = try hyperparameters.parameters(for: algorithm, seed: seed)
+        let outURL = URL(fileURLWithPath: out)
+        try RecommenderModel.checkOutputDirectory(outURL)
+        let model: RecommenderModel
+        let dataset: RatingDataset
         let start = ContinuousClock.now
-        let model = try RecommenderModel.train(
-            dataset, algorithm: algorithm, parameters: parameters, observer: RecommendTerminal.observer(label: algorithm.rawValue))
+        let lock = try OutputDirectoryGuard(outURL)
+        defer { withExtendedLifetime(lock) {} }
+        do {
+            dataset = try input.load()
+            let parameters = try hyperparameters.parameters(for: algorithm, seed: seed)
+            model = try RecommenderModel.train(
+                dataset, algorithm: algorithm, parameters: parameters, observer: RecommendTerminal.observer(label: algorithm.rawValue))
+            try model.save(to: outURL)
+        } catch {
+            lock.discardIfCreated()
+            throw error
+        }
         let elapsed = ContinuousClock.now - start
-        try model.save(to: URL(fileURLWithPath: out))
         try RecommendTerminal.printJSON(
             TrainSummary(
                 model: out, algorithm: algorithm.rawValue, parameters: model.recommender.parameters, users: dataset.users.count,
@@ -52,7 +71,8 @@ struct RecommendFoldIn: ParsableCommand {
         discussion: """
             Every user in the file is re-solved from all their ratings against the fixed item factors; \
             every item that had no ratings before is then solved against the users (--refit-items: every \
-            item in the file). The model directory is replaced atomically.
+            item in the file). Explicit ratings must lie in the model's rating scale (or --rating-scale). The \
+            model's files are replaced atomically; the directory is locked meanwhile.
             """
     )
 
@@ -63,9 +83,35 @@ struct RecommendFoldIn: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: model)
         var loaded = try RecommenderModel.load(from: url)
-        let dataset = try input.load()
+        let lock = try OutputDirectoryGuard(url)
+        defer { withExtendedLifetime(lock) {} }
+        let dataset = try input.load(scale: loaded.feedback == .explicit ? loaded.ratingScale : nil)
         let summary = try loaded.foldIn(dataset, refitExistingItems: refitItems)
         try loaded.save(to: url)
         try RecommendTerminal.printJSON(summary)
+    }
+}
+
+/// The lock on a command's output directory, and whether the command created
+/// the directory: a run that fails before writing removes what it created
+/// (the lock file and the then empty directory) and nothing else.
+final class OutputDirectoryGuard {
+    private let lock: OutputFolderLock
+    private let created: Bool
+
+    /// Locks `url`, creating it when absent.
+    init(_ url: URL) throws {
+        created = !FileManager.default.fileExists(atPath: url.path)
+        lock = try OutputFolderLock(url)
+    }
+
+    /// When this run created the directory: removes what the run may have
+    /// written there (the model's files, the lock file) and the directory,
+    /// which stays if anything else appeared in it meanwhile.
+    func discardIfCreated() {
+        guard created else { return }
+        let folder = lock.folder.path
+        for name in ["recommender.json", "arrays.safetensors", OutputFolderLock.fileName] { unlink(folder + "/" + name) }
+        rmdir(folder)  // fails, leaving it, if anything else is inside
     }
 }

@@ -27,31 +27,16 @@ struct Tokenize: ParsableCommand {
             run with an error naming its line number.
             """)
 
-    @Option(name: .long, help: "Model directory in Hugging Face layout (tokenizer.json, or vocab.txt).")
-    var model: String
-
-    @Option(name: .long, help: "Truncate each encoding to at most this many tokens, special tokens included.")
-    var maxLength: Int?
-
-    @Option(name: .long, help: "Input format: text or jsonl.")
-    var format: LineTokenization.Format = .text
-
-    func validate() throws {
-        if let maxLength, maxLength < 1 {
-            throw ValidationError("--max-length must be at least 1")
-        }
-    }
+    @OptionGroup var model: ModelOption
+    @OptionGroup var maxLength: MaxLengthOption
+    @OptionGroup var input: InputFormatOption
 
     func run() throws {
-        let tokenizer = try Tokenizer.load(directory: try ModelLocation.resolve(model))
+        let tokenizer = try Tokenizer.load(directory: try model.resolve())
         let job = LineTokenization(
-            tokenizer: tokenizer, format: format, truncation: maxLength.map { Truncation(maxLength: $0) })
-        let input = FileHandle.standardInput
-        let output = FileHandle.standardOutput
+            tokenizer: tokenizer, format: input.format, truncation: maxLength.maxLength.map { Truncation(maxLength: $0) })
         try job.run(
-            readChunk: { try input.read(upToCount: 1 << 16) },
-            write: { output.write(Data($0.utf8)) })
+            readChunk: { Data(try StandardInputLines.readChunk()) },
+            write: { try StandardOutput.write($0) })
     }
 }
-
-extension LineTokenization.Format: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchTrain
+import FinchTransformers
 import Foundation
 
 struct Train: ParsableCommand {
@@ -24,12 +25,25 @@ struct TrainClassify: ParsableCommand {
     @Option(name: .customLong("label-column"), help: "Column with the label.") var labelColumn = "label"
     @Flag(name: .customLong("multi-label"), help: "Each label field holds several labels (sigmoid outputs, binary cross-entropy).") var multiLabel = false
     @Option(name: .customLong("label-separator"), help: "With --multi-label: separator between labels.") var labelSeparator = "|"
+    @Option(help: "What the head reads: pooler (BERT's, as transformers; drawn new when the model has none), cls or mean. Default: the model's own, else pooler.")
+    var pooling: ClassifierPooling?
+
+    func validate() throws {
+        let allowed = multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification
+        if let metric = options.metric, !allowed.contains(metric) {
+            let kind = multiLabel ? "a multi-label" : "a"
+            throw ValidationError(
+                "--metric \(metric.rawValue) is not reported by \(kind) classifier; choose one of "
+                    + allowed.map(\.rawValue).joined(separator: ", "))
+        }
+    }
 
     func run() throws {
-        var request = try options.request(defaultMetric: "accuracy")
+        var request = try options.request(defaultMetric: .accuracy)
         request.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
         request.multiLabel = multiLabel
         request.labelSeparator = labelSeparator
+        request.pooling = pooling
         try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.classify(r, stop: stop, events: events) }
     }
 }
@@ -46,15 +60,20 @@ struct TrainNER: ParsableCommand {
             """)
 
     @OptionGroup var options: TrainingOptions
-    @Option(name: .customLong("word-boundary"), help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.") var wordBoundary: String?
+    @Option(name: .customLong("word-boundary"),
+            help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.")
+    var wordBoundary: WordBoundary?
 
     func validate() throws {
-        if let w = wordBoundary, WordBoundary(rawValue: w) == nil { throw ValidationError("--word-boundary must be keep or drop") }
+        if let metric = options.metric, !TrainingMetric.entities.contains(metric) {
+            throw ValidationError("--metric \(metric.rawValue) is not an entity-level metric; a tagger reports "
+                + TrainingMetric.entities.map(\.rawValue).joined(separator: ", "))
+        }
     }
 
     func run() throws {
-        var request = try options.request(defaultMetric: "f1")
-        request.wordBoundary = wordBoundary.flatMap(WordBoundary.init(rawValue:))
+        var request = try options.request(defaultMetric: .f1)
+        request.wordBoundary = wordBoundary
         try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.tag(r, stop: stop, events: events) }
     }
 }

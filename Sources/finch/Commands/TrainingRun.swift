@@ -1,3 +1,4 @@
+import ArgumentParser
 import Dispatch
 import FinchTrain
 import Foundation
@@ -24,10 +25,11 @@ enum TrainingRun {
         defer { source.cancel() }
 
         var bar: ProgressBar?
-        let result = try body(request, stop) { event in
+        let render: (TrainingEvent) -> Void = { event in
             switch event {
             case let .started(total, start, examples, epochs):
-                ProgressBar.write("training on \(examples) examples, \(epochs) epochs, \(total) steps\(start > 0 ? ", resuming at step \(start)" : "")\n")
+                let resuming = start > 0 ? ", resuming at step \(start)" : ""
+                ProgressBar.write("training on \(examples) examples, \(epochs) epochs, \(total) steps\(resuming)\n")
                 bar = ProgressBar(total: total, label: "train")
             case .step(let p):
                 let details = String(format: "loss %.4f lr %.2e %.2f it/s", p.loss, p.learningRate, p.stepsPerSecond)
@@ -44,18 +46,25 @@ enum TrainingRun {
                 bar?.finish()
             }
         }
-        print(result.development.summary)
+        // A setting the library rejects is reported with its flag.
+        let result = try TrainingOptions.flagged { try body(request, stop, render) }
+        if case .heldOut = result.development {
+            print(result.development.summary + " (--dev)")
+        } else {
+            print(result.development.summary)
+        }
         for note in result.notes { print("note: \(note)") }
         if result.summary.interrupted {
             print("interrupted after \(result.summary.steps) steps; continue with --resume")
-            return
+            throw ExitCode(130)  // as shells expect after SIGINT
         }
         if let e = result.summary.lastEvaluation {
             print("\nevaluation after the last epoch:\n")
             print(e.report)
         }
         if let best = result.summary.bestMetric, let step = result.summary.bestStep {
-            print(String(format: "best %@ %.4f at step %d; model written to %@", request.training.metricForBestModel, best, step, request.outputDirectory.path))
+            let metric = request.training.metricForBestModel.rawValue
+            print(String(format: "best %@ %.4f at step %d; model written to %@", metric, best, step, request.outputDirectory.path))
         }
     }
 }

@@ -1,0 +1,4 @@
+import Foundation
+import FuzzSupport
+
+exit(Fuzz.run({ fuzzCSV($0, $1) }))

@@ -1,0 +1,4 @@
+import Foundation
+import FuzzSupport
+
+exit(Fuzz.run({ fuzzSafetensors($0, $1) }))
