@@ -277,7 +277,9 @@ AVX512 void finch_gelu_backward_avx512(const float *g, const float *x, float *dx
 #else
 // Not x86-64: the dispatcher never calls these; they forward to the portable code.
 void finch_exp_avx512(const float *x, float *y, long c) { finch_exp_portable(x, y, c); }
-void finch_softmax_bias_rows_avx512(const float *x, float *y, long r, long n, const float *b) { finch_softmax_bias_rows_portable(x, y, r, n, b); }
+void finch_softmax_bias_rows_avx512(const float *x, float *y, long r, long n, const float *b) {
+    finch_softmax_bias_rows_portable(x, y, r, n, b);
+}
 void finch_log_softmax_rows_avx512(const float *x, float *y, long r, long n) { finch_log_softmax_rows_portable(x, y, r, n); }
 void finch_softmax_backward_rows_avx512(const float *g, const float *y, float *d, long r, long n) { finch_softmax_backward_rows_portable(g, y, d, r, n); }
 void finch_log_softmax_backward_rows_avx512(const float *g, const float *y, float *d, long r, long n) { finch_log_softmax_backward_rows_portable(g, y, d, r, n); }

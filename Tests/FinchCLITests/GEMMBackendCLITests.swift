@@ -8,7 +8,8 @@ import Testing
     @Test(arguments: ["finch", "blas"])
     func embedMatchesSentenceTransformers(backend: String) throws {
         let model = try TestSupport.miniLMDirectory().path
-        let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: TestSupport.fixtureURL("minilm_embeddings.json"))) as! [String: Any]
+        let data = try Data(contentsOf: TestSupport.fixtureURL("minilm_embeddings.json"))
+        let fixture = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let meta = fixture["meta"] as! [String: String]
         let sentences = try JSONSerialization.jsonObject(with: Data(meta["sentences"]!.utf8)) as! [String]
         let reference = ((fixture["tensors"] as! [String: Any])["embeddings"] as! [String: Any])["data"] as! [Double]

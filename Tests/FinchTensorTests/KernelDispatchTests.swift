@@ -23,7 +23,8 @@ import Testing
         for (ours, linux) in [("avx2", "avx2"), ("fma", "fma"), ("avx512f", "avx512f"), ("avx512bw", "avx512bw"),
                               ("avx512dq", "avx512dq"), ("avx512vl", "avx512vl"), ("avx512vnni", "avx512_vnni"),
                               ("avx512bf16", "avx512_bf16")] {
-            #expect(features.contains(ours) == flags.contains(linux), "\(ours): CPUID \(features.contains(ours)), /proc \(flags.contains(linux))")
+            #expect(features.contains(ours) == flags.contains(linux),
+                    "\(ours): CPUID \(features.contains(ours)), /proc \(flags.contains(linux))")
         }
         #endif
         let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma"].allSatisfy(features.contains)

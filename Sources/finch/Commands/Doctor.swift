@@ -49,7 +49,9 @@ struct Doctor: ParsableCommand {
         lines.append(("features", KernelDispatch.cpuFeatures.joined(separator: " ")))
         lines.append(("caches", "L1d \(caches[0] / 1024) KiB, L2 \(caches[1] / 1024) KiB, L3 \(caches[2] / 1024) KiB"))
         var level = KernelDispatch.level.name
-        if KernelDispatch.avx512DisabledByEnvironment { level += " (FINCH_DISABLE_AVX512=1; the CPU allows \(KernelDispatch.cpuLevel.name))" }
+        if KernelDispatch.avx512DisabledByEnvironment {
+            level += " (FINCH_DISABLE_AVX512=1; the CPU allows \(KernelDispatch.cpuLevel.name))"
+        }
         lines.append(("kernels", level))
         for (family, name) in families { lines.append(("  " + family, name)) }
         lines.append(("GEMM", "\(selection.backend.rawValue): \(selection.reason)"))
