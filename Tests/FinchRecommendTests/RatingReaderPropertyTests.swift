@@ -41,7 +41,9 @@ import Testing
     }
 
     @Test func anyBytesInEveryFormatAreADatasetOrALocatedError() async {
-        let formats: [(String, RatingFileOptions.Format)] = [("r.csv", .csv), ("r.tsv", .tsv), ("r.jsonl", .jsonl), ("r.dat", .movielens), ("r", .auto)]
+        let formats: [(String, RatingFileOptions.Format)] = [
+            ("r.csv", .csv), ("r.tsv", .tsv), ("r.jsonl", .jsonl), ("r.dat", .movielens), ("r", .auto),
+        ]
         await propertyCheck(count: 250, input: Self.bytes, Gen.int(in: 0...4), Gen.bool()) { body, prefix, skip in
             let bytes = Array(Self.prefixes[prefix].utf8) + body
             for (file, format) in formats {

@@ -8,7 +8,8 @@ enum HostileInput {
     /// Bytes that carry structure in delimited text and JSON (quotes,
     /// separators, line ends, braces, escapes, a byte-order mark, UTF-8 lead
     /// and continuation bytes, invalid bytes), plus any byte.
-    static let structuralBytes: [UInt8] = Array("\",\t\n\r :{}[]\\0123456789.-eE+abnul".utf8) + [0xEF, 0xBB, 0xBF, 0xC3, 0xA9, 0xFF, 0xC0, 0x80]
+    static let structuralBytes: [UInt8] =
+        Array("\",\t\n\r :{}[]\\0123456789.-eE+abnul".utf8) + [0xEF, 0xBB, 0xBF, 0xC3, 0xA9, 0xFF, 0xC0, 0x80]
 
     /// Up to 300 bytes, three quarters of them structural.
     static let bytes = Gen.uint8().array(of: 0...300).map { raw in

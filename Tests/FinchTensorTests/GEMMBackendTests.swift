@@ -5,15 +5,18 @@ import Testing
 
 /// How the GEMM backend is chosen, and when the OpenBLAS fallback warning appears.
 @Suite struct GEMMBackendTests {
-    @Test func environmentForcesEitherBackendAndTheDefaultFollowsTheCPU() {
+    @Test func environmentForcesEitherBackendAndTheDefaultFollowsCPUAndBLASCore() {
         let avx512 = Int32(FINCH_ISA_AVX512), avx2 = Int32(FINCH_ISA_AVX2), portable = Int32(FINCH_ISA_PORTABLE)
-        #expect(GEMMBackend.choose(environment: "blas", isa: avx512).backend == .blas)
-        #expect(GEMMBackend.choose(environment: "finch", isa: portable).backend == .finch)
-        #expect(GEMMBackend.choose(environment: "FINCH", isa: avx2).reason == "FINCH_GEMM=FINCH forces it")
-        #expect(GEMMBackend.choose(environment: nil, isa: avx512).backend == .finch)
-        #expect(GEMMBackend.choose(environment: nil, isa: avx2).backend == .finch)
-        #expect(GEMMBackend.choose(environment: nil, isa: portable).backend == .blas)
-        let bad = GEMMBackend.choose(environment: "mkl", isa: avx2)
+        #expect(GEMMBackend.choose(environment: "blas", isa: avx512, blasCore: "Prescott").backend == .blas)
+        #expect(GEMMBackend.choose(environment: "finch", isa: portable, blasCore: "Haswell").backend == .finch)
+        #expect(GEMMBackend.choose(environment: "FINCH", isa: avx2, blasCore: "Zen").reason == "FINCH_GEMM=FINCH forces it")
+        // OpenBLAS without kernels for the CPU: Finch's GEMM; OpenBLAS with fitting kernels: BLAS.
+        #expect(GEMMBackend.choose(environment: nil, isa: avx512, blasCore: "Prescott").backend == .finch)
+        #expect(GEMMBackend.choose(environment: nil, isa: avx2, blasCore: "Core2").backend == .finch)
+        #expect(GEMMBackend.choose(environment: nil, isa: avx512, blasCore: "Cooperlake").backend == .blas)
+        #expect(GEMMBackend.choose(environment: nil, isa: avx2, blasCore: "Haswell").backend == .blas)
+        #expect(GEMMBackend.choose(environment: nil, isa: portable, blasCore: "Prescott").backend == .blas)
+        let bad = GEMMBackend.choose(environment: "mkl", isa: avx2, blasCore: "Prescott")
         #expect(bad.backend == .finch)
         #expect(bad.reason.hasPrefix("FINCH_GEMM=mkl is neither finch nor blas"))
     }
@@ -29,3 +32,4 @@ import Testing
         #expect(BLASLibrary.fallbackWarning(coreName: "Prescott", cpuISA: Int32(FINCH_ISA_PORTABLE)) == nil)
     }
 }
+

@@ -101,7 +101,8 @@ import Testing
     /// key looked up in them: an error when the blob is read, or lookups that
     /// stay inside it.
     @Test func damagedCharsMapsNeverReadOutsideThemselves() async throws {
-        let json = try Tokenizer.decodeJSON(TokenizerJSON.self, from: TextTestSupport.e5Directory().appendingPathComponent("tokenizer.json"))
+        let file = try TextTestSupport.e5Directory().appendingPathComponent("tokenizer.json")
+        let json = try Tokenizer.decodeJSON(TokenizerJSON.self, from: file)
         guard case .sequence(let normalizers) = try #require(json.normalizer),
               case .precompiled(let base64?) = normalizers.first
         else { Issue.record("the e5 tokenizer has no Precompiled normalizer"); return }

@@ -1,0 +1,90 @@
+import FinchApps
+import Foundation
+import Hummingbird
+import Logging
+
+/// The one composition root: opens the store (SQLite in the data folder, or
+/// PostgreSQL), registers the configured models, loads the active versions and
+/// the collections, and wires the routes:
+///
+/// - public: `GET /healthz`, `GET /readyz` (and the dashboard's static files, `/`, `/dashboard/…`)
+/// - read: inference (`/v1/embed`, `/v1/classify`, `/v1/entities`, `/v1/tokenize`, `/v1/rerank`,
+///   `/v1/search`, `/v1/embeddings`, TEI's `/embed`, `/predict`, `/rerank`, `/tokenize`), listings, `/metrics`
+/// - write: collections and their entries
+/// - admin: `/v1/models` registration and activation, `/v1/keys`
+///
+/// `store` replaces the configured store (tests); `logSink` receives the JSON log lines; `routes` is
+/// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`).
+public func buildApplication(
+    configuration: ServerConfiguration, store givenStore: (any ServiceStore)? = nil, logSink: JSONLogHandler.Sink? = nil,
+    routes: (([Router<FinchRequestContext>.RouteDescription]) -> Void)? = nil
+) async throws -> some ApplicationProtocol {
+    let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    let sink = logSink ?? JSONLogHandler.standardError
+    let logger = Logger(label: "finch.server") { label in JSONLogHandler(label: label, level: level, sink: sink) }
+    ServerMetrics.bootstrap()
+    let store: any ServiceStore
+    if let givenStore { store = givenStore } else { store = try await StoreFactory.open(configuration, logger: logger) }
+    let registry = ModelRegistry(store: store.models, options: configuration.batching, observer: BatcherMetrics())
+    try await registerConfiguredModels(configuration.models, registry: registry, logger: logger)
+    for failure in try await registry.loadActiveVersions() {
+        logger.warning("model not loaded", metadata: [
+            "model": .string(failure.record.name), "version": .stringConvertible(failure.record.version),
+            "error": .string(String(describing: failure.error)),
+        ])
+    }
+    let collections = CollectionService(store: store.collections, registry: registry)
+    try await collections.reload()
+
+    let limits = InputLimits(maxBodyBytes: configuration.maxBodyBytes, maxInputs: configuration.maxInputs,
+                             maxCharacters: configuration.maxCharacters)
+    let keyCache = KeyCache(store: store.keys, ttl: configuration.reloadIntervalSeconds)
+    let limiter = RateLimiter(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
+    let router = Router(context: FinchRequestContext.self)
+    router.add(middleware: RequestLogMiddleware(maxBodyBytes: configuration.maxBodyBytes, logger: logger))
+
+    let health = HealthController(store: store, registry: registry, expectedModels: configuration.models.map(\.name))
+    health.addPublicRoutes(to: router)
+    DashboardController<FinchRequestContext>().addRoutes(to: router)
+    OpenAPIController<FinchRequestContext>().addRoutes(to: router)
+    let inference = InferenceController(registry: registry, limits: limits)
+    let models = ModelsController(registry: registry, limits: limits)
+    let collectionRoutes = CollectionsController(collections: collections, limits: limits)
+    let compatibility = CompatibilityController(registry: registry, limits: limits)
+    let keys = KeysController(store: store.keys, cache: keyCache, limits: limits)
+
+    func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
+    let readRoot = router.group().add(middleware: auth(.read))
+    health.addReadRoutes(to: readRoot)
+    compatibility.addRootRoutes(to: readRoot)
+    let read = router.group("v1").add(middleware: auth(.read))
+    inference.addRoutes(to: read)
+    models.addReadRoutes(to: read)
+    collectionRoutes.addReadRoutes(to: read)
+    compatibility.addV1Routes(to: read)
+    collectionRoutes.addWriteRoutes(to: router.group("v1").add(middleware: auth(.write)))
+    let admin = router.group("v1").add(middleware: auth(.admin))
+    models.addAdminRoutes(to: admin)
+    keys.addAdminRoutes(to: admin)
+    routes?(router.routes)
+
+    let lifecycle = FinchLifecycleService(registry: registry, collections: collections, ownedStore: givenStore == nil ? store : nil,
+                                          interval: configuration.reloadIntervalSeconds, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "finch"),
+        services: [lifecycle],
+        logger: logger)
+}
+
+/// Registers each configured model unless its active version already serves that folder.
+func registerConfiguredModels(_ specs: [ServerConfiguration.ModelSpec], registry: ModelRegistry, logger: Logger) async throws {
+    let versions = try await registry.versions()
+    for spec in specs {
+        let path = URL(fileURLWithPath: spec.path).standardizedFileURL.path
+        if versions.contains(where: { $0.name == spec.name && $0.active && $0.path == path }) { continue }
+        let record = try await registry.register(name: spec.name, path: path)
+        logger.info("registered model", metadata: ["model": .string(spec.name), "version": .stringConvertible(record.version),
+                                                   "kind": .string(record.kind.rawValue)])
+    }
+}

@@ -1,0 +1,48 @@
+import FinchApps
+import Foundation
+
+/// Everything `finch serve` is told: where to listen, where to store, which
+/// models to register at start, and the limits. Built by
+/// `ServerConfiguration.load(file:environment:flags:)` from a YAML file,
+/// `FINCH_…` environment variables and flags, flags winning.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// A model to register at start: `name` → folder.
+    public struct ModelSpec: Sendable, Equatable {
+        public var name: String
+        public var path: String
+        public init(name: String, path: String) {
+            self.name = name
+            self.path = path
+        }
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Folder of the SQLite database (created when missing).
+    public var dataDirectory = "./finch-data"
+    /// `postgres://user:password@host:port/database`; when set, PostgreSQL replaces SQLite.
+    public var databaseURL: String?
+    public var models: [ModelSpec] = []
+    public var batching = BatchingOptions()
+    /// Largest request body, bytes (413 above).
+    public var maxBodyBytes = 1 << 20
+    /// Most texts in one request (400 above).
+    public var maxInputs = 256
+    /// Most characters in one text (400 above).
+    public var maxCharacters = 20_000
+    /// Requests per second per key (token bucket refill).
+    public var rateLimitPerSecond = 200.0
+    /// Requests a key may make at once before the rate applies.
+    public var rateLimitBurst = 400.0
+    /// Seconds between checks for writes made by other instances.
+    public var reloadIntervalSeconds = 2.0
+    /// swift-log level name: trace, debug, info, notice, warning, error, critical.
+    public var logLevel = "info"
+    /// Seconds a graceful shutdown waits for requests in flight.
+    public var shutdownGraceSeconds = 30.0
+
+    public init() {}
+
+    /// The SQLite file inside `dataDirectory`.
+    public var sqlitePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("finch.sqlite").path }
+}

@@ -1,0 +1,64 @@
+/// The schema, as versioned migrations shared by SQLite and PostgreSQL.
+/// Each migration is a list of statements written once with two type
+/// placeholders: `{blob}` (BLOB / BYTEA) and `{real}` (REAL / DOUBLE
+/// PRECISION). Applied in order inside one transaction each, and recorded in
+/// `schema_migrations`; a database is never changed by an edit to a past
+/// migration — add a new one.
+enum Migrations {
+    enum Dialect {
+        case sqlite, postgres
+    }
+
+    static let all: [(version: Int, name: String, statements: [String])] = [
+        (
+            1, "keys, models, collections",
+            [
+                """
+                CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL, salt TEXT NOT NULL,
+                  hash TEXT NOT NULL, created_at {real} NOT NULL, revoked_at {real})
+                """,
+                """
+                CREATE TABLE model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,
+                  active INTEGER NOT NULL, created_at {real} NOT NULL, PRIMARY KEY (name, version))
+                """,
+                "CREATE TABLE collections (name TEXT PRIMARY KEY, model TEXT NOT NULL, created_at {real} NOT NULL)",
+                """
+                CREATE TABLE collection_entries (collection TEXT NOT NULL, id TEXT NOT NULL, position BIGINT NOT NULL, text TEXT NOT NULL,
+                  vector {blob} NOT NULL, PRIMARY KEY (collection, id))
+                """,
+                "CREATE INDEX collection_entries_order ON collection_entries (collection, position)",
+                "CREATE TABLE change_stamp (id INTEGER PRIMARY KEY, stamp BIGINT NOT NULL)",
+                "INSERT INTO change_stamp (id, stamp) VALUES (1, 0)",
+            ]
+        )
+    ]
+
+    static let createTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+
+    /// `statement` with the dialect's types.
+    static func sql(_ statement: String, _ dialect: Dialect) -> String {
+        switch dialect {
+        case .sqlite: statement.replacingOccurrences(of: "{blob}", with: "BLOB").replacingOccurrences(of: "{real}", with: "REAL")
+        case .postgres:
+            statement.replacingOccurrences(of: "{blob}", with: "BYTEA").replacingOccurrences(of: "{real}", with: "DOUBLE PRECISION")
+        }
+    }
+}
+
+/// The store could not be opened or used.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// `path`/URL could not be opened.
+    case cannotOpen(location: String, reason: String)
+    /// A `postgres://` URL that cannot be read (`field` names the part).
+    case invalidURL(field: String, reason: String)
+    /// A stored row that does not decode (`field` names the column).
+    case corruptRow(table: String, field: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let location, let reason): "cannot open the database \(location): \(reason)"
+        case .invalidURL(let field, let reason): "database URL, \(field): \(reason)"
+        case .corruptRow(let table, let field): "table \(table): column \(field) holds a value Finch cannot read"
+        }
+    }
+}
