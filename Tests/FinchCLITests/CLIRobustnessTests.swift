@@ -79,6 +79,30 @@ import Testing
         #expect(failedOut.isEmpty)
     }
 
+    // Issue 10 items 5 and 11: predict and evaluate exited 0 with their results lost on a full disk;
+    // predict read a folder on stdin as empty input and answered a bad JSON line with a usage banner.
+    @Test func predictAndEvaluateCannotLoseTheirResults() throws {
+        let dir = try Self.corpusFolder()
+        let out = dir.appendingPathComponent("model").path
+        let data = Self.fixtures.appendingPathComponent("tiny-sentiment.csv").path
+        let (trained, _, trainErr) = try Self.run([
+            "train", "classify", "--model", Self.model, "--train", data, "--out", out, "--epochs", "1", "--batch-size", "8",
+            "--max-length", "16",
+        ])
+        try #require(trained == 0, "\(trainErr)")
+        let (p, _, pErr) = try Self.run(["predict", "--model", out], stdoutPath: "/dev/full", stdin: "a good film\n")
+        #expect(p == 1 && pErr.contains("cannot write to standard output: No space left on device"), "\(pErr)")
+        let (e, _, eErr) = try Self.run(["evaluate", "--model", out, "--data", data], stdoutPath: "/dev/full")
+        #expect(e == 1 && eErr.contains("cannot write to standard output: No space left on device"), "\(eErr)")
+        let (folder, folderOut, folderErr) = try Self.run(["predict", "--model", out], stdinPath: dir.path)
+        #expect(folder == 1 && folderOut.isEmpty && folderErr.contains("cannot read standard input: Is a directory"), "\(folderErr)")
+        let (bad, badOut, badErr) = try Self.run(
+            ["predict", "--model", out, "--format", "jsonl"], stdin: "{\"text\": \"fine\"}\n{\"text\": [1]}\n")
+        #expect(bad == 1, "\(badErr)")
+        #expect(badErr == "Error: standard input, line 2: field \"text\" is not a string (an array)\n", "\(badErr)")
+        #expect(badOut.split(separator: "\n").count == 1)
+    }
+
     // Issue 10 item 11: `embed < DIR` printed nothing and exited 0.
     @Test(arguments: ["tokenize", "embed", "search"])
     func aFolderOnStandardInputIsAnError(_ command: String) throws {

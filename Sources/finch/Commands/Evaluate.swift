@@ -11,20 +11,20 @@ struct Evaluate: ParsableCommand {
             entity-level report. With --json, one JSON object instead.
             """)
 
-    @Option(help: "Fine-tuned model directory.") var model: String
+    @OptionGroup var model: ModelOption
     @Option(help: "Labelled data file.") var data: String
-    @Flag(help: "Print one JSON object instead of the report.") var json = false
+    @OptionGroup var output: JSONOutputOption
     @Option(name: .customLong("text-column"), help: "Text column (classifiers).") var textColumn: String?
     @Option(name: .customLong("text-pair-column"), help: "Second text column (classifiers).") var textPairColumn: String?
     @Option(name: .customLong("label-column"), help: "Label column (classifiers).") var labelColumn: String?
 
     func run() throws {
-        let loaded = try FineTunedModel.load(try ModelLocation.resolve(model))
+        let loaded = try FineTunedModel.load(try model.resolve())
         var columns: ClassificationColumns? = nil
         if textColumn != nil || labelColumn != nil || textPairColumn != nil {
             columns = ClassificationColumns(text: textColumn ?? "text", textPair: textPairColumn, label: labelColumn ?? "label")
         }
         let result = try loaded.evaluate(file: URL(fileURLWithPath: data), columns: columns)
-        print(json ? result.json : result.report)
+        try StandardOutput.line(output.json ? result.json : result.report)
     }
 }

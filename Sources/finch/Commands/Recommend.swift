@@ -136,7 +136,7 @@ struct RecommendCommandError: Error, CustomStringConvertible {
 /// Standard-error output for the recommend commands.
 enum RecommendTerminal {
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardError.write(text + "\n")
     }
 
     /// Draws a fit's progress events with the shared `ProgressBar` (one bar per stage count).
