@@ -13,9 +13,11 @@ import Logging
 /// - write: collections and their entries
 /// - admin: `/v1/models` registration and activation, `/v1/keys`
 ///
-/// `store` replaces the configured store (tests); `logSink` receives the JSON log lines.
+/// `store` replaces the configured store (tests); `logSink` receives the JSON log lines; `routes` is
+/// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`).
 public func buildApplication(
-    configuration: ServerConfiguration, store givenStore: (any ServiceStore)? = nil, logSink: JSONLogHandler.Sink? = nil
+    configuration: ServerConfiguration, store givenStore: (any ServiceStore)? = nil, logSink: JSONLogHandler.Sink? = nil,
+    routes: (([Router<FinchRequestContext>.RouteDescription]) -> Void)? = nil
 ) async throws -> some ApplicationProtocol {
     let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
     let sink = logSink ?? JSONLogHandler.standardError
@@ -43,6 +45,8 @@ public func buildApplication(
 
     let health = HealthController(store: store, registry: registry, expectedModels: configuration.models.map(\.name))
     health.addPublicRoutes(to: router)
+    DashboardController<FinchRequestContext>().addRoutes(to: router)
+    OpenAPIController<FinchRequestContext>().addRoutes(to: router)
     let inference = InferenceController(registry: registry, limits: limits)
     let models = ModelsController(registry: registry, limits: limits)
     let collectionRoutes = CollectionsController(collections: collections, limits: limits)
@@ -62,6 +66,7 @@ public func buildApplication(
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)
+    routes?(router.routes)
 
     let lifecycle = FinchLifecycleService(registry: registry, collections: collections, ownedStore: givenStore == nil ? store : nil,
                                           interval: configuration.reloadIntervalSeconds, logger: logger)

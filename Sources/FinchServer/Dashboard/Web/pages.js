@@ -1,0 +1,9 @@
+// The dashboard's pages, in nav order. A page is a module whose default export is
+// {id, title, render(root, context)}; render may return a function the shell calls when the
+// user leaves the page (to stop timers). To add a page: write page-NAME.js, import it here,
+// and list the file in DashboardAssets.swift (a test fails when a file is not listed).
+import models from './page-models.js';
+import metrics from './page-metrics.js';
+import playground from './page-playground.js';
+
+export const pages = [models, metrics, playground];
