@@ -34,4 +34,27 @@ import Testing
             #expect(item["max_length"] as? Int == 256)
         }
     }
+
+    /// A collection embedded with one version keeps working (an error, not a crash) after a version of
+    /// another width is activated.
+    @Test func collectionOfAnotherWidthIsAConflict() async throws {
+        let dir = try TestSupport.miniLMDirectory()
+        let fixture = try await ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.app().test(.router) { client in
+            #expect(try await client.send(.put, "/v1/collections/faq", key: fixture.writeKey, json: ["model": "mini"]).status == .created)
+            let add = try await client.send(
+                .post, "/v1/collections/faq/entries", key: fixture.writeKey, json: ["entries": [["id": "a", "text": "hello"]]])
+            #expect(add.status == .ok)
+            let swap = try await client.send(.post, "/v1/models", key: fixture.adminKey, json: ["name": "mini", "path": dir.path])
+            #expect(swap.status == .created)
+            let r = try await client.send(.post, "/v1/search", key: fixture.readKey, json: ["collection": "faq", "query": "hello"])
+            #expect(r.status == .conflict)
+            #expect(try r.apiError().code == "dimension_mismatch")
+            #expect(try r.apiError().message.contains("holds vectors of 32 values but its model now gives 384"))
+            let more = try await client.send(
+                .post, "/v1/collections/faq/entries", key: fixture.writeKey, json: ["entries": [["id": "b", "text": "bye"]]])
+            #expect(more.status == .conflict)
+        }
+    }
 }
