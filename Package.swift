@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Layers (see DESIGN.md): each target imports only targets above it in this list.
-// CFinchBLAS, CFinchKernels → FinchTensor → FinchNN → FinchText → FinchTransformers
-// → FinchTrain → FinchRecommend → FinchApps → FinchServer → finch.
+// CFinchBLAS, CFinchKernels, FinchSupport → FinchTensor → FinchNN → FinchText → FinchTransformers
+// → FinchTrain → FinchRecommend (which uses FinchNN's safetensors, not FinchTrain) → FinchApps
+// → FinchServer (the only target that imports HTTP and database packages) → finch.
 // Kernels: CFinchKernels (Finch's C kernels: one CPU dispatch, row kernels, activations,
 // the GEMM) is used by FinchTensor and by FinchTransformers' inference path; CFinchBLAS
 // (the system BLAS) only by FinchTensor, whose GEMM API is the one way to BLAS.
@@ -53,8 +54,8 @@ let package = Package(
         .target(name: "FinchSupport"),
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
         .target(name: "FinchNN", dependencies: ["FinchSupport", "FinchTensor"]),
-        // Tokenizers: Foundation only, no tensor code.
-        .target(name: "FinchText"),
+        // Tokenizers: Foundation and FinchSupport only, no tensor code.
+        .target(name: "FinchText", dependencies: ["FinchSupport"]),
         .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),
         .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
         .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN"]),
@@ -104,13 +105,22 @@ let package = Package(
         .executableTarget(name: "FinchTextBenchmarks", dependencies: ["FinchText"], path: "Benchmarks/FinchTextBenchmarks"),
         .executableTarget(name: "RecommendBenchmarks", dependencies: ["FinchRecommend", "FinchTensor"], path: "Benchmarks/RecommendBenchmarks"),
         .executableTarget(name: "EmbedBenchmarks", dependencies: ["FinchTransformers", "FinchTensor"], path: "Benchmarks/EmbedBenchmarks"),
-        .testTarget(name: "FinchSupportTests", dependencies: ["FinchSupport"]),
+        .testTarget(
+            name: "FinchSupportTests", dependencies: ["FinchSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
-        .testTarget(name: "FinchNNTests", dependencies: ["FinchNN", "FinchTestSupport"]),
-        .testTarget(name: "FinchTextTests", dependencies: ["FinchText", "FinchTestSupport"]),
+        .testTarget(
+            name: "FinchNNTests",
+            dependencies: ["FinchNN", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "FinchTextTests",
+            dependencies: ["FinchText", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTransformersTests", dependencies: ["FinchTransformers", "FinchTestSupport", "FinchHubTestSupport"]),
         .testTarget(name: "FinchTrainTests", dependencies: ["FinchTrain", "FinchSupport", "FinchTestSupport"]),
-        .testTarget(name: "FinchRecommendTests", dependencies: ["FinchRecommend", "FinchSupport", "FinchTestSupport"]),
+        .testTarget(
+            name: "FinchRecommendTests",
+            dependencies: [
+                "FinchRecommend", "FinchSupport", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
         .testTarget(
             name: "FinchServerTests",
@@ -123,7 +133,9 @@ let package = Package(
         // Property-based tests of the readers of untrusted input (random files and texts).
         .testTarget(
             name: "FinchPropertyTests",
-            dependencies: ["FinchNN", "FinchSupport", "FinchText", "FinchTrain", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "FinchSupport", "FinchNN", "FinchText", "FinchTrain", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "FinchCLITests",

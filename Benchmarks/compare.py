@@ -1,7 +1,8 @@
 """Prints a side-by-side table of Finch vs reference timings from run_*.sh output folders.
 
-Lines are `name<TAB>seconds<TAB>extra`; names ending in .finch/.cblas pair up within Finch's file,
-other names pair Finch's file with the reference's. Each figure is the median over runs.
+Lines are `name<TAB>seconds<TAB>extra`; GEMM names ending in .finch/.blas/.openblas (Finch's kernel,
+OpenBLAS threaded by Finch, OpenBLAS's own threads) pair up within Finch's file (Benchmarks/run_gemm.sh
+adds torch.matmul); other names pair Finch's file with the reference's. Each figure is the median over runs.
 """
 import collections
 import statistics
@@ -34,10 +35,10 @@ print("|---|---:|---:|---:|")
 for name, t in finch.items():
     if name.endswith(".finch"):
         base = name[: -len(".finch")]
-        raw = finch.get(base + ".cblas")
+        raw = finch.get(base + ".blas")
         if raw:
-            print(f"| {base} ({fextra[name]} vs {fextra[base + '.cblas']}) | {t*1e3:.3f} | cblas {raw*1e3:.3f} | {raw/t:.2f} |")
-    elif name.endswith(".cblas"):
+            print(f"| {base} ({fextra[name]} vs {fextra[base + '.blas']}) | {t*1e3:.3f} | OpenBLAS {raw*1e3:.3f} | {raw/t:.2f} |")
+    elif name.endswith(".blas") or name.endswith(".openblas"):
         continue
     elif name in ref:
         print(f"| {name} | {t*1e3:.3f} | {ref[name]*1e3:.3f} | {ref[name]/t:.2f} |")

@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing of Finch's readers of untrusted files (issue 10):
 #   FuzzSafetensors    the safetensors header parser and the tensor reads it allows
 #   FuzzTokenizerJSON  tokenizer.json loading, then encoding with what loaded
-#   FuzzCSV            the CSV/TSV reader of labelled texts
+#   FuzzCSV            the delimited-text readers: labelled texts (CSV/TSV/JSONL) and ratings files
 # Builds the separate package in Benchmarks/Fuzz (libFuzzer and AddressSanitizer through
 # the Swift toolchain's -sanitize=fuzzer,address; never part of `swift build` or CI) and
 # runs each harness for a fixed number of inputs, seeded from Tests/Fixtures.
@@ -34,7 +34,7 @@ seed() {  # seed TARGET FILES...: a fresh corpus folder holding the seed files
 }
 seed FuzzSafetensors "$root"/Tests/Fixtures/safetensors/*.safetensors "$root"/Tests/Fixtures/tiny-bert/model.safetensors
 seed FuzzTokenizerJSON "$root"/Tests/Fixtures/tokenizers/synthetic/*.json
-seed FuzzCSV "$root"/Tests/Fixtures/tiny-sentiment.csv "$root"/Tests/Fixtures/data/*.csv "$root"/Tests/Fixtures/data/*.tsv 2>/dev/null || true
+seed FuzzCSV "$root"/Tests/Fixtures/tiny-sentiment.csv "$root"/Tests/Fixtures/data/*.csv "$root"/Tests/Fixtures/recommend/*.csv
 
 # Longest input per target: a header, a tokenizer.json, a small data file.
 declare -A max_len=([FuzzSafetensors]=16384 [FuzzTokenizerJSON]=32768 [FuzzCSV]=4096)

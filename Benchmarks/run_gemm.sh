@@ -4,6 +4,8 @@
 # on the BERT shapes (4096x384x384, 4096x1536x384, 4096x384x1536; NT, NN, TN as Linear uses) at 1 and
 # 2 threads. Usage: Benchmarks/run_gemm.sh [RUNS] (default 3; each figure is a median of 7 calls inside
 # a run, the table the median over runs). Needs the reference venv (PYTHON, default /tmp/ref/bin/python).
+# FINCH_BENCH_CLOCK=cpu times process CPU seconds instead of wall seconds (for machines whose cores
+# other jobs share: the table is then GFLOP per CPU-second).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-3}"

@@ -6,14 +6,28 @@ import FinchNN
 import FinchTensor
 import Foundation
 
-/// Median wall time in seconds of `body` after `warmup` untimed calls.
+/// True when FINCH_BENCH_CLOCK=cpu: times are the process's CPU seconds (all threads), which stay
+/// meaningful when other jobs share the cores; otherwise wall seconds.
+let cpuClock = ProcessInfo.processInfo.environment["FINCH_BENCH_CLOCK"] == "cpu"
+
+/// Seconds on the chosen clock.
+func clockSeconds() -> Double {
+    if cpuClock {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+    return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+}
+
+/// Median time in seconds (wall, or CPU with FINCH_BENCH_CLOCK=cpu) of `body` after `warmup` untimed calls.
 func medianSeconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> Double {
     for _ in 0..<warmup { body() }
     var times: [Double] = []
     for _ in 0..<repeats {
-        let t0 = DispatchTime.now().uptimeNanoseconds
+        let t0 = clockSeconds()
         body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        times.append(clockSeconds() - t0)
     }
     times.sort()
     return times[times.count / 2]

@@ -16,8 +16,13 @@ let package = Package(
         .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzSupport", .product(name: "FinchNN", package: "Finch")]),
         // tokenizer.json loading, then encoding with the loaded tokenizer.
         .executableTarget(name: "FuzzTokenizerJSON", dependencies: ["FuzzSupport", .product(name: "FinchText", package: "Finch")]),
-        // The CSV/TSV reader of labelled texts.
-        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "FinchTrain", package: "Finch")]),
+        // The delimited-text readers: labelled texts (CSV/TSV/JSONL) and ratings files.
+        .executableTarget(
+            name: "FuzzCSV",
+            dependencies: [
+                "FuzzSupport", .product(name: "FinchTrain", package: "Finch"), .product(name: "FinchRecommend", package: "Finch"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

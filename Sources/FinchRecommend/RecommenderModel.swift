@@ -147,7 +147,9 @@ public struct RecommenderModel: Sendable {
     /// ratings before (and, with `refitExistingItems`, every item in the file)
     /// against the users.
     /// - Throws: `RecommendError.ratingOutsideScale` for an explicit rating
-    ///   outside the model's scale (nothing is changed then).
+    ///   outside the model's scale (nothing is changed then);
+    ///   `RecommendError.diverged` when the re-solved rows are not finite
+    ///   (the model must then be discarded, not saved).
     public mutating func foldIn(_ dataset: RatingDataset, refitExistingItems: Bool = false) throws -> FoldInSummary {
         if feedback == .explicit, let scale = ratingScale,
             let n = dataset.values.firstIndex(where: { !scale.contains($0) })
@@ -195,6 +197,7 @@ public struct RecommenderModel: Sendable {
         }
         let merged = RatingMatrix(userCount: users.count, itemCount: items.count, users: tu, items: ti, values: tv)
         try recommender.foldIn(merged, users: userMap, items: itemsToSolve)
+        try recommender.checkFinite(epoch: 1, likelyCause: "the fold-in diverged; " + DivergenceCause.extremeValues)
         for i in itemsToSolve { coldStartItems.remove(i) }
         return summary
     }

@@ -65,6 +65,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case .unknownCollection: return APIError(.notFound, code: "collection_not_found", message: e.description, field: "collection")
             case .unknownEntry: return APIError(.notFound, code: "entry_not_found", message: e.description, field: "id")
             case .invalidName: return APIError(.badRequest, code: "invalid_request", message: e.description, field: "name")
+            case .dimensionMismatch: return APIError(.conflict, code: "dimension_mismatch", message: e.description, field: "collection")
             }
         case let e as BatcherError:
             switch e {

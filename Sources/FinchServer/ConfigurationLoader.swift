@@ -65,7 +65,9 @@ extension ServerConfiguration {
             let line = (keyNode.mark?.line).map { ":\($0)" } ?? ""
             guard let key = keyNode.string else { throw ConfigurationError(key: "\(path)\(line)", message: "a key must be a string") }
             let source = "\(path)\(line): \(key)"
-            guard Self.keys.contains(key) else { throw ConfigurationError(key: source, message: "unknown setting (known: \(Self.keys.joined(separator: ", ")))") }
+            guard Self.keys.contains(key) else {
+                throw ConfigurationError(key: source, message: "unknown setting (known: \(Self.keys.joined(separator: ", ")))")
+            }
             if key == "models" {
                 guard let models = value.mapping else { throw ConfigurationError(key: source, message: "must map model names to folders") }
                 for (name, folder) in models {
@@ -91,7 +93,8 @@ extension ServerConfiguration {
     mutating func set(_ key: String, _ value: String, source: String, base: URL?) throws {
         func int(_ range: ClosedRange<Int>) throws -> Int {
             guard let v = Int(value.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
-                throw ConfigurationError(key: source, message: "\"\(value)\" is not a whole number in \(range.lowerBound)...\(range.upperBound)")
+                throw ConfigurationError(
+                    key: source, message: "\"\(value)\" is not a whole number in \(range.lowerBound)...\(range.upperBound)")
             }
             return v
         }
@@ -134,7 +137,9 @@ extension ServerConfiguration {
         case "shutdown_grace_s": shutdownGraceSeconds = try double(0)
         case "log_level":
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-            guard levels.contains(value) else { throw ConfigurationError(key: source, message: "must be one of \(levels.joined(separator: ", "))") }
+            guard levels.contains(value) else {
+                throw ConfigurationError(key: source, message: "must be one of \(levels.joined(separator: ", "))")
+            }
             logLevel = value
         default: throw ConfigurationError(key: source, message: "unknown setting")
         }

@@ -22,9 +22,11 @@ struct FinchLifecycleService: Service {
                 do {
                     try await collections.reloadIfChanged()
                     for failure in try await registry.loadActiveVersions() {
-                        logger.warning("model not loaded", metadata: [
-                            "model": .string(failure.record.name), "error": .string(String(describing: failure.error)),
-                        ])
+                        logger.warning(
+                            "model not loaded",
+                            metadata: [
+                                "model": .string(failure.record.name), "error": .string(String(describing: failure.error)),
+                            ])
                     }
                 } catch {
                     logger.warning("reload failed", metadata: ["error": .string(String(describing: error))])

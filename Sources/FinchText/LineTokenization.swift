@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 
 /// Tokenizes a stream of lines, one input per line, into one JSON object per
@@ -170,28 +171,8 @@ public struct LineTokenization: Sendable {
         }
     }
 
-    /// Appends `value` as a JSON string literal (RFC 8259 escapes; other
-    /// characters as UTF-8).
+    /// Appends `value` as a JSON string literal (FinchSupport's `JSONString`).
     static func appendJSONString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        JSONString.append(value, to: &out)
     }
 }

@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import Foundation
 
@@ -123,13 +124,8 @@ public final class Trainer<Task: TrainingTask> {
     }
 }
 
-/// Writes a directory through `body` into a temporary sibling, then swaps it in.
+/// Writes a directory through `body` into a temporary sibling, then swaps it in
+/// (FinchSupport's `AtomicDirectory`).
 func saveAtomically(_ directory: URL, _ body: (URL) throws -> Void) throws {
-    let fm = FileManager.default
-    let tmp = directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + ".tmp")
-    if fm.fileExists(atPath: tmp.path) { try fm.removeItem(at: tmp) }
-    try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
-    try body(tmp)
-    if fm.fileExists(atPath: directory.path) { try fm.removeItem(at: directory) }
-    try fm.moveItem(at: tmp, to: directory)
+    try AtomicDirectory.replace(directory, body)
 }

@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import Foundation
 
@@ -50,20 +51,13 @@ enum CheckpointStore {
     /// Writes into a temporary sibling, then swaps it in, so a kill never leaves
     /// a half-written checkpoint.
     static func save(to directory: URL, model: any Module, optimizer: any Optimizer, state: TrainerState) throws {
-        let fm = FileManager.default
-        let tmp = directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + ".tmp")
-        if fm.fileExists(atPath: tmp.path) { try fm.removeItem(at: tmp) }
-        try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
-        try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], to: tmp.appendingPathComponent(Self.model))
-        try optimizer.exportState().write(to: tmp.appendingPathComponent(Self.optimizer))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(state).write(to: tmp.appendingPathComponent(Self.state), options: .atomic)
-        let old = directory.deletingLastPathComponent().appendingPathComponent(directory.lastPathComponent + ".old")
-        if fm.fileExists(atPath: old.path) { try fm.removeItem(at: old) }
-        if fm.fileExists(atPath: directory.path) { try fm.moveItem(at: directory, to: old) }
-        try fm.moveItem(at: tmp, to: directory)
-        if fm.fileExists(atPath: old.path) { try fm.removeItem(at: old) }
+        try AtomicDirectory.replace(directory) { tmp in
+            try Safetensors.write(model.stateDict(), metadata: ["format": "pt"], to: tmp.appendingPathComponent(Self.model))
+            try optimizer.exportState().write(to: tmp.appendingPathComponent(Self.optimizer))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(encoder.encode(state), to: tmp.appendingPathComponent(Self.state))
+        }
     }
 
     /// The checkpoint files absent from `directory` (all three when it does not exist).

@@ -36,7 +36,7 @@ struct Finch: AsyncParsableCommand {
         } catch let error where error is ExitCode || error is CleanExit || isParserError(error) {
             exit(withError: error)
         } catch {
-            FileHandle.standardError.write(Data("Error: \(ErrorMessage.render(error))\n".utf8))
+            StandardError.write("Error: \(ErrorMessage.render(error))\n")
             Foundation.exit(1)
         }
     }

@@ -14,14 +14,16 @@ import Testing
 
     /// Runs finch with standard output and input on the given paths (for
     /// example /dev/full, or a folder); returns (status, stderr).
-    static func run(_ arguments: [String], stdoutPath: String? = nil, stdinPath: String? = nil, stdin: String = "")
+    static func run(
+        _ arguments: [String], stdoutPath: String? = nil, stdinPath: String? = nil, stderrPath: String? = nil, stdin: String = ""
+    )
         throws -> (Int32, String, String)
     {
         let p = Process()
         p.executableURL = CLI.binary
         p.arguments = arguments
         let errPipe = Pipe(), outPipe = Pipe(), inPipe = Pipe()
-        p.standardError = errPipe
+        if let stderrPath { p.standardError = FileHandle(forWritingAtPath: stderrPath) } else { p.standardError = errPipe }
         if let stdoutPath { p.standardOutput = FileHandle(forWritingAtPath: stdoutPath) } else { p.standardOutput = outPipe }
         if let stdinPath { p.standardInput = FileHandle(forReadingAtPath: stdinPath) } else { p.standardInput = inPipe }
         try p.run()
@@ -30,7 +32,7 @@ import Testing
             try inPipe.fileHandleForWriting.close()
         }
         let out = stdoutPath == nil ? outPipe.fileHandleForReading.readDataToEndOfFile() : Data()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        let err = stderrPath == nil ? errPipe.fileHandleForReading.readDataToEndOfFile() : Data()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
@@ -61,6 +63,20 @@ import Testing
         #expect(status == 1, "\(err)")
         #expect(err.contains("Error: cannot write to standard output: No space left on device"), "\(err)")
         #expect(!err.contains("Fatal error") && !err.contains("Backtrace"))
+    }
+
+    // Issue 10 item 4: a failed write to standard error (a full disk) trapped in FileHandle.write.
+    @Test func aFullDiskOnStandardErrorDoesNotTrap() throws {
+        let dir = try Self.corpusFolder()
+        let corpus = dir.appendingPathComponent("corpus.txt").path
+        let (status, out, _) = try Self.run(
+            ["search", "--model", Self.model, "--corpus", corpus], stderrPath: "/dev/full", stdin: "hello\n")
+        #expect(status == 0)
+        #expect(out.split(separator: "\n").count == 1, "the result still reaches stdout")
+        let (failed, failedOut, _) = try Self.run(
+            ["embed", "--model", dir.appendingPathComponent("missing").path], stderrPath: "/dev/full")
+        #expect(failed == 1, "an error with nowhere to report it still exits 1, not a trap")
+        #expect(failedOut.isEmpty)
     }
 
     // Issue 10 item 11: `embed < DIR` printed nothing and exited 0.

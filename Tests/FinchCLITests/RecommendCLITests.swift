@@ -92,7 +92,7 @@ enum RecommendCLI {
         ])
         #expect(ts == 0, "\(terr)")
         #expect(try RecommendCLI.json(try #require(tout.split(separator: "\n").first))["ratings"] as? Int == 192)
-        #expect(terr.contains("similarities 2/2"))
+        #expect(terr.contains("itemknn 100% (2/2) similarities"), "\(terr)")
         let (s, out, _) = try RecommendCLI.run(["top", "--model", dir, "--user", "u3", "-k", "4", "--explain"])
         #expect(s == 0)
         let lines = out.split(separator: "\n")

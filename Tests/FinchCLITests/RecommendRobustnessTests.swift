@@ -135,7 +135,9 @@ final class Sandbox {
     }
 
     @Test func evaluateOfADivergingModelFailsInsteadOfPrintingNaN() throws {
-        let (status, out, err) = try RecommendCLI.run(["evaluate", "--ratings", ratings, "--algorithm", "svd", "--lr", "1e6", "--folds", "2"])
+        let (status, out, err) = try RecommendCLI.run([
+            "evaluate", "--ratings", ratings, "--algorithm", "svd", "--lr", "1e6", "--folds", "2",
+        ])
         #expect(status == 1)
         #expect(!out.contains("nan"))
         #expect(err.contains("svd training diverged at epoch 1"), "\(err)")
@@ -188,12 +190,25 @@ final class Sandbox {
     // MARK: item 4 and options — rejected at parse time, before any file is read
 
     @Test(arguments: [
-        (["top", "--model", "/nonexistent", "--user", "u1", "-k", "0"], "-k must be at least 1, got 0"),
-        (["top", "--model", "/nonexistent", "--user", "u1", "-k=-5"], "-k must be at least 1, got -5"),
+        (["top", "--model", "/nonexistent", "--user", "u1", "-k", "0"], "--top-k must be at least 1, got 0"),
+        (["top", "--model", "/nonexistent", "--user", "u1", "--top-k=-5"], "--top-k must be at least 1, got -5"),
         (["top", "--model", "/nonexistent", "--user", "u1", "--explain", "--reasons=-1"], "--reasons must be 0 or more, got -1"),
-        (["similar", "--model", "/nonexistent", "--item", "i1", "-k", "0"], "-k must be at least 1, got 0"),
-        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "als", "--metrics", "ranking", "--k=-3"], "--k must be at least 1, got -3"),
+        (["similar", "--model", "/nonexistent", "--item", "i1", "-k", "0"], "--top-k must be at least 1, got 0"),
+        (
+            ["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "als", "--metrics", "ranking", "--k=-3"],
+            "--k must be at least 1, got -3"
+        ),
         (["train", "--ratings", "/nonexistent.csv", "--algorithm", "knn", "--out", "/nonexistent-out"], "unknown algorithm 'knn'"),
+        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "knn"], "unknown algorithm 'knn'"),
+        (
+            ["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--split", "holdout"],
+            "The value 'holdout' is invalid for '--split <split>'"
+        ),
+        (
+            ["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--metrics", "auc"],
+            "The value 'auc' is invalid for '--metrics <metrics>'"
+        ),
+        (["evaluate", "--ratings", "/nonexistent.csv", "--algorithm", "svd", "--folds", "1"], "--folds must be at least 2, got 1"),
     ])
     func badOptionsAreRejectedBeforeAnyWork(_ arguments: [String], _ message: String) throws {
         let (status, out, err) = try RecommendCLI.run(arguments)
@@ -207,7 +222,8 @@ final class Sandbox {
 
     @Test func jsonLinesFieldsOfTheWrongTypeSaySo() throws {
         let box = try Sandbox()
-        let notNumber = try box.write("a.jsonl", "{\"userId\": 1, \"itemId\": 2, \"rating\": 4}\n{\"userId\": 1, \"itemId\": 3, \"rating\": \"x\"}\n")
+        let notNumber = try box.write(
+            "a.jsonl", "{\"userId\": 1, \"itemId\": 2, \"rating\": 4}\n{\"userId\": 1, \"itemId\": 3, \"rating\": \"x\"}\n")
         let (s1, _, e1) = try RecommendCLI.run(["train", "--ratings", notNumber, "--algorithm", "baseline", "--out", box.path("m1")])
         #expect(s1 == 1)
         #expect(e1.contains("\(notNumber):2: field 'rating' is not a number: 'x'"), "\(e1)")

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A `finch serve` child process on a free loopback port.
@@ -153,7 +153,8 @@ func tinyEmbedderFolder() throws -> URL {
         var server = try ServeProcess(arguments: args)
         try await server.waitUntilReady()
         let collection = "dur-\(UUID().uuidString.prefix(6).lowercased())"
-        let (created, _) = try await HTTP.request("PUT", server.baseURL + "/v1/collections/\(collection)", key: key, json: ["model": "mini"])
+        let (created, _) = try await HTTP.request(
+            "PUT", server.baseURL + "/v1/collections/\(collection)", key: key, json: ["model": "mini"])
         #expect(created == 201)
         let base = server.baseURL
         let acknowledged = AckedIDs()
@@ -161,8 +162,11 @@ func tinyEmbedderFolder() throws -> URL {
             Task {
                 for i in 0..<10_000 {
                     let id = "w\(w)-\(i)"
-                    guard let (status, _) = try? await HTTP.request("POST", base + "/v1/collections/\(collection)/entries", key: key,
-                                                                    json: ["entries": [["id": id, "text": "entry \(i) of writer \(w)"]]]) else { return }
+                    guard
+                        let (status, _) = try? await HTTP.request(
+                            "POST", base + "/v1/collections/\(collection)/entries", key: key,
+                            json: ["entries": [["id": id, "text": "entry \(i) of writer \(w)"]]])
+                    else { return }
                     if status == 200 { acknowledged.add(id) }
                 }
             }
@@ -189,7 +193,8 @@ func tinyEmbedderFolder() throws -> URL {
     }
 
     @Test func postgresKeepsAcknowledgedWritesThroughSIGKILL() async throws {
-        let url = try #require(ProcessInfo.processInfo.environment["FINCH_TEST_POSTGRES_URL"], "set FINCH_TEST_POSTGRES_URL (Tools/test.sh does)")
+        let url = try #require(
+            ProcessInfo.processInfo.environment["FINCH_TEST_POSTGRES_URL"], "set FINCH_TEST_POSTGRES_URL (Tools/test.sh does)")
         try await durability(store: ["--database-url", url])
     }
 
@@ -203,7 +208,8 @@ func tinyEmbedderFolder() throws -> URL {
         let base = server.baseURL
         let requests = (0..<3).map { i in
             Task { () async throws -> (Int, Int?) in
-                let (status, body) = try await HTTP.request("POST", base + "/v1/embed", key: key, json: ["model": "mini", "inputs": ["text \(i)"]])
+                let (status, body) = try await HTTP.request(
+                    "POST", base + "/v1/embed", key: key, json: ["model": "mini", "inputs": ["text \(i)"]])
                 return (status, ((body as? [String: Any])?["embeddings"] as? [[Double]])?.count)
             }
         }
@@ -219,7 +225,8 @@ func tinyEmbedderFolder() throws -> URL {
     }
 
     @Test func twoInstancesOnOnePostgresBehaveAsOne() async throws {
-        let url = try #require(ProcessInfo.processInfo.environment["FINCH_TEST_POSTGRES_URL"], "set FINCH_TEST_POSTGRES_URL (Tools/test.sh does)")
+        let url = try #require(
+            ProcessInfo.processInfo.environment["FINCH_TEST_POSTGRES_URL"], "set FINCH_TEST_POSTGRES_URL (Tools/test.sh does)")
         let model = try tinyEmbedderFolder()
         let admin = try createKey("admin", store: ["--database-url", url])
         let args = ["--database-url", url, "--model", "mini=\(model.path)"]
@@ -236,12 +243,14 @@ func tinyEmbedderFolder() throws -> URL {
         let name = "shared-\(UUID().uuidString.prefix(6).lowercased())"
         #expect(try await HTTP.request("PUT", a.baseURL + "/v1/collections/\(name)", key: key, json: ["model": "mini"]).0 == 201)
         let entries = [["id": "pw", "text": "how do i reset my password"], ["id": "hours", "text": "opening hours"]]
-        #expect(try await HTTP.request("POST", a.baseURL + "/v1/collections/\(name)/entries", key: key, json: ["entries": entries]).0 == 200)
+        #expect(
+            try await HTTP.request("POST", a.baseURL + "/v1/collections/\(name)/entries", key: key, json: ["entries": entries]).0 == 200)
         var found: String?
         let deadline = Date().addingTimeInterval(10)
         while found == nil && Date() < deadline {
-            let (status, result) = try await HTTP.request("POST", b.baseURL + "/v1/search", key: key,
-                                                          json: ["collection": name, "query": "how do i reset my password"])
+            let (status, result) = try await HTTP.request(
+                "POST", b.baseURL + "/v1/search", key: key,
+                json: ["collection": name, "query": "how do i reset my password"])
             if status == 200 { found = (((result as? [String: Any])?["results"] as? [[String: Any]])?.first?["id"] as? String) }
             if found == nil { try await Task.sleep(nanoseconds: 200_000_000) }
         }

@@ -297,4 +297,60 @@ struct TrainSandbox {
         #expect(try String(contentsOfFile: out + "/metrics.jsonl", encoding: .utf8).isEmpty)
         #expect(try s.snapshot(excluding: out) == before)
     }
+
+    /// Every training setting's range, checked by the library and reported with its flag.
+    @Test(arguments: [
+        (["--epochs", "0"], "--epochs must be at least 1"),
+        (["--batch-size", "0"], "--batch-size must be at least 1"),
+        (["--max-length", "2"], "--max-length must be at least 4"),
+        (["--lora-rank", "0"], "--lora-rank must be at least 1"),
+        (["--freeze-layers=-1"], "--freeze-layers must not be negative"),
+        (["--warmup-ratio", "1"], "--warmup-ratio must be in [0, 1)"),
+        (["--eval-steps", "0"], "--eval-steps must be at least 1"),
+        (["--lr=-1"], "--lr must be a positive number"),
+        (["--lr", "nan"], "--lr must be a positive number"),
+        (["--weight-decay", "nan"], "--weight-decay must be a number ≥ 0"),
+        (["--logging-steps", "0"], "--logging-steps must be at least 1"),
+        (["--early-stopping-patience", "0"], "--early-stopping-patience must be at least 1"),
+        (["--lora-rank", "2", "--lora-targets", ","], "--lora-targets must name at least one module"),
+        (["--class-weights", "pos=-1"], "The value 'pos=-1' is invalid for '--class-weights <class-weights>'"),
+    ])
+    func settingRangesAreReportedWithTheirFlag(_ option: [String], _ message: String) throws {
+        let s = try TrainSandbox()
+        defer { s.remove() }
+        let out = s.path("o")
+        let arguments = ["train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out] + option
+        try expectRefused(arguments, message, in: s, out: out)
+    }
+
+    @Test func evaluateReportsTheLabelsPresentAsScikitLearnDoes() throws {
+        let s = try TrainSandbox()
+        defer { s.remove() }
+        // A three-label model: the third label has its own words ("actor", "not").
+        let sentiment = try String(contentsOfFile: s.sentiment, encoding: .utf8)
+        let meh = (0..<16).map { "the actor is not \(["fun", "bad", "good", "boring"][$0 % 4]),meh" }
+        let train = try s.write("three.csv", sentiment + meh.joined(separator: "\n") + "\n")
+        let texts = ["the movie was very good", "the film was very bad", "the story was very fun"]
+        let test = try s.write("two.csv", "text,label\n\(texts[0]),pos\n\(texts[1]),neg\n\(texts[2]),pos\n")
+        let out = s.path("o")
+        let (status, _, stderr) = try CLI.run([
+            "train", "classify", "--model", s.model, "--train", train, "--out", out, "--epochs", "10", "--batch-size", "8", "--lr", "1e-2",
+            "--max-length", "16",
+        ])
+        #expect(status == 0, "\(stderr)")
+        let (es, eout, _) = try CLI.run(["evaluate", "--model", out, "--data", test, "--json"])
+        #expect(es == 0)
+        let metrics = try TrainCLITests.json(Substring(eout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let rows = try #require(metrics["labels"] as? [String: [String: Any]])
+        let (ps, pout, _) = try CLI.run(["predict", "--model", out], stdin: texts.joined(separator: "\n") + "\n")
+        #expect(ps == 0)
+        let predicted = try pout.split(separator: "\n").map { try TrainCLITests.json($0)["label"] as! String }
+        // scikit-learn's rows: the labels of the truth or the predictions, never a model label absent from both.
+        try #require(!predicted.contains("meh"), "the model predicted the third label; the case needs it absent")
+        #expect(Set(rows.keys) == Set(["pos", "neg"] + predicted))
+        #expect(rows["meh"] == nil)
+        // The macro average is over those rows only (a row with support 0 would pull it down).
+        let f1s = rows.values.map { $0["f1"] as! Double }
+        #expect(Swift.abs((metrics["macro_f1"] as! Double) - f1s.reduce(0, +) / Double(f1s.count)) < 1e-12)
+    }
 }

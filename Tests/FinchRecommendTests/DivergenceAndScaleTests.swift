@@ -51,4 +51,19 @@ import Testing
         #expect(model.users.index(of: "new") == nil)
         #expect(model.predict(user: "u0", item: "i1") == before)
     }
+
+    @Test func aDivergingFoldInIsAnError() throws {
+        let (data, _) = TestData.checkerboard(implicit: true)
+        var model = try RecommenderModel.train(data, algorithm: .bpr, parameters: ["factors": "3", "epochs": "2"])
+        var bpr = try #require(model.recommender as? BPRRecommender)
+        bpr.configuration.lr = 1e30
+        model.recommender = bpr
+        let update = RatingDataset(ratings: [("new", "i1", 1), ("new", "i2", 1), ("new", "i7", 1)], feedback: .implicit)
+        #expect(throws: RecommendError.self) { try model.foldIn(update) }
+        do {
+            _ = try model.foldIn(update)
+        } catch let RecommendError.diverged(algorithm, _, _, cause) {
+            #expect(algorithm == "bpr" && cause.hasPrefix("the fold-in diverged"))
+        }
+    }
 }

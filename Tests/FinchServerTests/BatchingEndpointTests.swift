@@ -8,7 +8,8 @@ import Testing
 @Suite struct BatchingEndpointTests {
     /// `finch_batch_inputs_count{model="NAME"}`: forward passes of that model so far.
     static func forwardPasses(_ metrics: String, model: String) -> Int? {
-        for line in metrics.split(separator: "\n") where line.hasPrefix("finch_batch_inputs_count{") && line.contains("model=\"\(model)\"") {
+        for line in metrics.split(separator: "\n") where line.hasPrefix("finch_batch_inputs_count{") && line.contains("model=\"\(model)\"")
+        {
             return line.split(separator: " ").last.flatMap { Int($0) }
         }
         return nil
@@ -31,7 +32,8 @@ import Testing
             let singles = try await withThrowingTaskGroup(of: (Int, [Double]).self) { group in
                 for (i, text) in texts.enumerated() {
                     group.addTask {
-                        let r = try await LoopbackHTTP.post(port: port, "/v1/embed", key: fixture.readKey, json: ["model": model, "inputs": [text]])
+                        let r = try await LoopbackHTTP.post(
+                            port: port, "/v1/embed", key: fixture.readKey, json: ["model": model, "inputs": [text]])
                         return (i, try #require((try r.object()["embeddings"] as? [[Double]])?.first))
                     }
                 }
@@ -63,7 +65,10 @@ import Testing
             let port = try #require(client.port)
             let replies = try await withThrowingTaskGroup(of: LoopbackHTTP.Reply.self) { group in
                 for i in 0..<4 {
-                    group.addTask { try await LoopbackHTTP.post(port: port, "/v1/embed", key: fixture.readKey, json: ["model": "mini", "inputs": ["t \(i)"]]) }
+                    group.addTask {
+                        try await LoopbackHTTP.post(
+                            port: port, "/v1/embed", key: fixture.readKey, json: ["model": "mini", "inputs": ["t \(i)"]])
+                    }
                 }
                 var all: [LoopbackHTTP.Reply] = []
                 for try await r in group { all.append(r) }

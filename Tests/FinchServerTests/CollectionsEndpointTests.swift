@@ -21,8 +21,9 @@ import Testing
             r = try await client.send(.post, "/v1/collections/faq/entries", key: fixture.writeKey, json: ["entries": faq])
             #expect(r.status == .ok)
             #expect(try r.object()["upserted"] as? Int == 3)
-            r = try await client.send(.post, "/v1/search", key: fixture.readKey,
-                                      json: ["collection": "faq", "query": "can i get a refund for my order", "top_k": 2])
+            r = try await client.send(
+                .post, "/v1/search", key: fixture.readKey,
+                json: ["collection": "faq", "query": "can i get a refund for my order", "top_k": 2])
             #expect(r.status == .ok)
             let hits = try #require(try r.object()["results"] as? [[String: Any]])
             #expect(hits.count == 2)
@@ -40,8 +41,9 @@ import Testing
         }
         // A new app on the same store rebuilds the index from the stored vectors.
         try await fixture.app().test(.router) { client in
-            let r = try await client.send(.post, "/v1/search", key: fixture.readKey,
-                                          json: ["collection": "faq", "query": "how do i reset my password", "top_k": 5])
+            let r = try await client.send(
+                .post, "/v1/search", key: fixture.readKey,
+                json: ["collection": "faq", "query": "how do i reset my password", "top_k": 5])
             let hits = try #require(try r.object()["results"] as? [[String: Any]])
             #expect(hits.map { $0["id"] as? String } == ["reset", "refund"])
             let e = try await client.send(.get, "/v1/collections/faq/entries", key: fixture.readKey)
@@ -67,11 +69,13 @@ import Testing
             r = try await client.send(.post, "/v1/collections/none/entries", key: fixture.writeKey, json: ["entries": faq])
             #expect(r.status == .notFound)
             #expect(try await client.send(.put, "/v1/collections/faq", key: fixture.writeKey, json: ["model": "mini"]).status == .created)
-            r = try await client.send(.post, "/v1/collections/faq/entries", key: fixture.writeKey,
-                                      json: ["entries": [["id": "a", "text": "x"], ["id": "a", "text": "y"]]])
+            r = try await client.send(
+                .post, "/v1/collections/faq/entries", key: fixture.writeKey,
+                json: ["entries": [["id": "a", "text": "x"], ["id": "a", "text": "y"]]])
             #expect(r.status == .badRequest)
             #expect(try r.apiError().field == "entries")
-            r = try await client.send(.post, "/v1/collections/faq/entries", key: fixture.writeKey, json: ["entries": [["id": "", "text": "x"]]])
+            r = try await client.send(
+                .post, "/v1/collections/faq/entries", key: fixture.writeKey, json: ["entries": [["id": "", "text": "x"]]])
             #expect(try r.apiError().field == "entries[0].id")
             r = try await client.send(.post, "/v1/search", key: fixture.readKey, json: ["collection": "faq", "query": "x", "top_k": 0])
             #expect(try r.apiError().field == "top_k")

@@ -12,8 +12,9 @@ import Testing
         let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.app().test(.router) { client in
-            let r = try await client.send(.post, "/v1/embeddings", key: fixture.readKey,
-                                          raw: #"{"input": "The food was delicious and the waiter...", "model": "mini", "encoding_format": "float"}"#)
+            let r = try await client.send(
+                .post, "/v1/embeddings", key: fixture.readKey,
+                raw: #"{"input": "The food was delicious and the waiter...", "model": "mini", "encoding_format": "float"}"#)
             #expect(r.status == .ok)
             let body = try r.object()
             #expect(body["object"] as? String == "list")
@@ -53,9 +54,13 @@ import Testing
             r = try await client.send(.post, "/predict", key: fixture.readKey, raw: #"{"inputs":[["I like you."],["I hate pineapples"]]}"#)
             #expect((try r.json() as? [[[String: Any]]])?.count == 2)
 
-            // curl 127.0.0.1:8080/rerank -d '{"query":"What is Deep Learning?", "texts": ["Deep Learning is not...", "Deep learning is..."]}'
-            r = try await client.send(.post, "/rerank", key: fixture.readKey,
-                                      raw: #"{"query":"What is Deep Learning?", "texts": ["Deep Learning is not...", "Deep learning is..."], "return_text": true}"#)
+            // curl 127.0.0.1:8080/rerank \
+            //   -d '{"query":"What is Deep Learning?", "texts": ["Deep Learning is not...", "Deep learning is..."]}'
+            r = try await client.send(
+                .post, "/rerank", key: fixture.readKey,
+                raw:
+                    #"{"query":"What is Deep Learning?", "texts": ["Deep Learning is not...", "Deep learning is..."], "return_text": true}"#
+            )
             #expect(r.status == .ok)
             let ranks = try #require(try r.json() as? [[String: Any]])
             #expect(Set(ranks.compactMap { $0["index"] as? Int }) == [0, 1])

@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func fileThenEnvironmentThenFlags() throws {
-        let path = try write("""
+        let path = try write(
+            """
             port: 9000
             host: 0.0.0.0
             max_wait_ms: 5

@@ -29,8 +29,10 @@ import Testing
         let unknown = APIKeyHasher.generate(name: "never stored", scope: .admin).key
         try await fixture.app().test(.router) { client in
             let body: [String: Any] = ["model": "mini", "inputs": ["hello"]]
-            for (key, message) in [(nil, "missing Authorization"), ("not-a-finch-key", "not Bearer"), (unknown, "unknown API key"),
-                                   (revoked, "revoked")] as [(String?, String)] {
+            for (key, message) in [
+                (nil, "missing Authorization"), ("not-a-finch-key", "not Bearer"), (unknown, "unknown API key"),
+                (revoked, "revoked"),
+            ] as [(String?, String)] {
                 let r = try await client.send(.post, "/v1/embed", key: key, json: body)
                 #expect(r.status == .unauthorized)
                 let error = try r.apiError()

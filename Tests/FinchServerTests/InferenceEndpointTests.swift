@@ -10,7 +10,8 @@ import Testing
         let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.app().test(.router) { client in
-            let r = try await client.send(.post, "/v1/embed", key: fixture.readKey, json: ["model": "mini", "inputs": ["hello world", "good day"]])
+            let r = try await client.send(
+                .post, "/v1/embed", key: fixture.readKey, json: ["model": "mini", "inputs": ["hello world", "good day"]])
             #expect(r.status == .ok)
             let body = try r.object()
             let vectors = try #require(body["embeddings"] as? [[Double]])
@@ -52,8 +53,9 @@ import Testing
         let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.app().test(.router) { client in
-            let r = try await client.send(.post, "/v1/classify", key: fixture.readKey,
-                                          json: ["model": "sentiment", "inputs": ["a fine film", "bad"], "top_k": 3])
+            let r = try await client.send(
+                .post, "/v1/classify", key: fixture.readKey,
+                json: ["model": "sentiment", "inputs": ["a fine film", "bad"], "top_k": 3])
             #expect(r.status == .ok)
             let results = try #require(try r.object()["results"] as? [[[String: Any]]])
             #expect(results.count == 2)
@@ -63,7 +65,8 @@ import Testing
                 #expect(scores == scores.sorted(by: >))
                 #expect(abs(scores.reduce(0, +) - 1) < 1e-4)
             }
-            let top1 = try await client.send(.post, "/v1/classify", key: fixture.readKey, json: ["model": "sentiment", "inputs": ["a fine film"]])
+            let top1 = try await client.send(
+                .post, "/v1/classify", key: fixture.readKey, json: ["model": "sentiment", "inputs": ["a fine film"]])
             let first = try #require((try top1.object()["results"] as? [[[String: Any]]])?.first)
             #expect(first.count == 1)
             #expect(first[0]["label"] as? String == results[0][0]["label"] as? String)
@@ -114,7 +117,8 @@ import Testing
         defer { fixture.remove() }
         try await fixture.app().test(.router) { client in
             let texts = ["the weather is nice", "hello world", "something else entirely"]
-            let r = try await client.send(.post, "/v1/rerank", key: fixture.readKey, json: ["model": "mini", "query": "hello world", "texts": texts])
+            let r = try await client.send(
+                .post, "/v1/rerank", key: fixture.readKey, json: ["model": "mini", "query": "hello world", "texts": texts])
             #expect(r.status == .ok)
             let results = try #require(try r.object()["results"] as? [[String: Any]])
             #expect(results.count == 3)
@@ -152,7 +156,8 @@ import Testing
             #expect(r.status == .badRequest)
             #expect(try r.apiError().field == "inputs")
             #expect(try r.apiError().message.contains("limit of 3"))
-            r = try await client.send(.post, "/v1/embed", key: key, json: ["model": "mini", "inputs": ["ok", String(repeating: "x", count: 51)]])
+            r = try await client.send(
+                .post, "/v1/embed", key: key, json: ["model": "mini", "inputs": ["ok", String(repeating: "x", count: 51)]])
             #expect(r.status == .badRequest)
             #expect(try r.apiError().field == "inputs[1]")
             r = try await client.send(.post, "/v1/embed", key: key, json: ["model": "mini", "inputs": []])
@@ -162,7 +167,8 @@ import Testing
             #expect(try r.apiError().field == "body")
             r = try await client.send(.post, "/v1/classify", key: key, json: ["model": "sentiment", "inputs": ["x"], "top_k": 0])
             #expect(try r.apiError().field == "top_k")
-            r = try await client.send(.post, "/v1/embed", key: key, raw: "{\"model\": \"mini\", \"inputs\": [\"" + String(repeating: "x", count: 3000) + "\"]}")
+            r = try await client.send(
+                .post, "/v1/embed", key: key, raw: "{\"model\": \"mini\", \"inputs\": [\"" + String(repeating: "x", count: 3000) + "\"]}")
             #expect(r.status == .contentTooLarge)
             #expect(try r.apiError().code == "payload_too_large")
         }

@@ -59,7 +59,8 @@ import Testing
                     group.addTask {
                         var seen: [HTTPResponse.Status] = []
                         for i in 0..<25 {
-                            let r = try await client.send(.post, "/v1/embed", key: fixture.readKey, json: ["model": "mini", "inputs": ["text \(i)"]])
+                            let r = try await client.send(
+                                .post, "/v1/embed", key: fixture.readKey, json: ["model": "mini", "inputs": ["text \(i)"]])
                             seen.append(r.status)
                         }
                         return seen
@@ -68,7 +69,9 @@ import Testing
                 group.addTask {
                     var seen: [HTTPResponse.Status] = []
                     for _ in 0..<3 {
-                        seen.append(try await client.send(.post, "/v1/models", key: fixture.adminKey, json: ["name": "mini", "path": embedderPath]).status)
+                        seen.append(
+                            try await client.send(.post, "/v1/models", key: fixture.adminKey, json: ["name": "mini", "path": embedderPath])
+                                .status)
                         seen.append(try await client.send(.post, "/v1/models/mini/versions/1/activate", key: fixture.adminKey).status)
                     }
                     return seen

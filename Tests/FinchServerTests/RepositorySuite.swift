@@ -23,9 +23,12 @@ enum RepositoryChecks {
 
         // model versions
         let name = "m-\(tag)"
-        let v1 = try await store.models.addVersion(name: name, kind: .embedder, path: "/a", activate: true, at: Date(timeIntervalSince1970: 5))
-        let v2 = try await store.models.addVersion(name: name, kind: .embedder, path: "/b", activate: true, at: Date(timeIntervalSince1970: 6))
-        let v3 = try await store.models.addVersion(name: name, kind: .embedder, path: "/c", activate: false, at: Date(timeIntervalSince1970: 7))
+        let v1 = try await store.models.addVersion(
+            name: name, kind: .embedder, path: "/a", activate: true, at: Date(timeIntervalSince1970: 5))
+        let v2 = try await store.models.addVersion(
+            name: name, kind: .embedder, path: "/b", activate: true, at: Date(timeIntervalSince1970: 6))
+        let v3 = try await store.models.addVersion(
+            name: name, kind: .embedder, path: "/c", activate: false, at: Date(timeIntervalSince1970: 7))
         let numbers: [Int] = [v1.version, v2.version, v3.version]
         #expect(numbers == [1, 2, 3])
         var mine = try await store.models.allVersions().filter { $0.name == name }
@@ -87,8 +90,9 @@ enum RepositoryChecks {
 
     /// Needs `FINCH_TEST_POSTGRES_URL` (Tools/test.sh starts a throw-away server and sets it).
     @Test func postgres() async throws {
-        let url = try #require(ProcessInfo.processInfo.environment["FINCH_TEST_POSTGRES_URL"],
-                               "set FINCH_TEST_POSTGRES_URL (Tools/test.sh starts a throw-away PostgreSQL)")
+        let url = try #require(
+            ProcessInfo.processInfo.environment["FINCH_TEST_POSTGRES_URL"],
+            "set FINCH_TEST_POSTGRES_URL (Tools/test.sh starts a throw-away PostgreSQL)")
         let store = try await PostgresStore(url: url)
         try await RepositoryChecks.run(store)
         // A second client on the same database migrates nothing and sees the same rows.

@@ -33,8 +33,10 @@ struct ServerFixture {
             }
             return dir
         }
-        return (try folder("embedder", from: "tiny-bert-wordpiece"), try folder("classifier", from: "tiny-bert-seqcls"),
-                try folder("tagger", from: "tiny-bert-tokcls"))
+        return (
+            try folder("embedder", from: "tiny-bert-wordpiece"), try folder("classifier", from: "tiny-bert-seqcls"),
+            try folder("tagger", from: "tiny-bert-tokcls")
+        )
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -87,7 +89,8 @@ final class LogLines: @unchecked Sendable {
 extension TestClientProtocol {
     /// Sends `json` (an object or array, serialized) with `key` as the bearer token.
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ uri: String, key: String?, json: Any? = nil, raw: String? = nil) async throws -> TestResponse {
+    func send(_ method: HTTPRequest.Method, _ uri: String, key: String?, json: Any? = nil, raw: String? = nil) async throws -> TestResponse
+    {
         var headers: HTTPFields = [:]
         if let key { headers[.authorization] = "Bearer \(key)" }
         var body: ByteBuffer? = nil
@@ -122,7 +125,7 @@ extension TestResponse {
 }
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Requests on their own connections (the live test client sends one at a

@@ -82,4 +82,14 @@ import Testing
         #expect(try folder.names().contains(OutputFolderLock.fileName))
         _ = again
     }
+
+    @Test func aFolderThatCannotBeCreatedIsNamedWithTheSystemsReason() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("plain", Array("x".utf8))
+        let inside = file.appendingPathComponent("model")
+        #expect(throws: FileWriteError.cannotWrite(path: inside.path, reason: "Not a directory")) { _ = try OutputFolderLock(inside) }
+        #expect(throws: FileWriteError.cannotWrite(path: inside.path, reason: "Not a directory")) {
+            try AtomicDirectory.replace(inside) { _ in }
+        }
+    }
 }

@@ -3,12 +3,15 @@ import Testing
 
 @Suite struct DataErrorTests {
     @Test func messagesStartWithFileAndLineAndNameTheField() {
-        #expect(DataError.notANumber(file: "r.csv", line: 3, field: "rating", value: "x").description
-            == "r.csv:3: field 'rating' is not a number: 'x'")
-        #expect(DataError.wrongType(file: "r.jsonl", line: 2, field: "text", expected: "a string", found: "an integer").description
-            == "r.jsonl:2: field 'text' is not a string (found an integer)")
-        #expect(DataError.outOfRange(file: "r.csv", line: 9, field: "rating", value: 6, lower: 1, upper: 5).description
-            == "r.csv:9: field 'rating' is 6.0, outside [1.0, 5.0]")
+        #expect(
+            DataError.notANumber(file: "r.csv", line: 3, field: "rating", value: "x").description
+                == "r.csv:3: field 'rating' is not a number: 'x'")
+        #expect(
+            DataError.wrongType(file: "r.jsonl", line: 2, field: "text", expected: "a string", found: "an integer").description
+                == "r.jsonl:2: field 'text' is not a string (found an integer)")
+        #expect(
+            DataError.outOfRange(file: "r.csv", line: 9, field: "rating", value: 6, lower: 1, upper: 5).description
+                == "r.csv:9: field 'rating' is 6.0, outside [1.0, 5.0]")
         #expect(DataError.invalidUTF8(file: "r.csv", line: 4, field: nil).description == "r.csv:4: the line is not valid UTF-8")
     }
 

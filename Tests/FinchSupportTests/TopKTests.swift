@@ -4,7 +4,10 @@ import Testing
 @Suite struct TopKTests {
     @Test func largestFirstTiesToTheLowerIndexExcludedSkipped() {
         let scores: [Float] = [0.5, 2, -.infinity, 2, .nan, 1, 7]
-        #expect(TopK.largest(scores, count: 3) == [RankedIndex(index: 6, score: 7), RankedIndex(index: 1, score: 2), RankedIndex(index: 3, score: 2)])
+        #expect(
+            TopK.largest(scores, count: 3) == [
+                RankedIndex(index: 6, score: 7), RankedIndex(index: 1, score: 2), RankedIndex(index: 3, score: 2),
+            ])
         #expect(TopK.largest(scores, count: 10).map(\.index) == [6, 1, 3, 5, 0])
         #expect(TopK.largest(scores, count: 0).isEmpty)
         #expect(TopK.largest(scores, count: -3).isEmpty)

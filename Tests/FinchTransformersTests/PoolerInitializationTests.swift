@@ -86,7 +86,8 @@ import Testing
         var rng = FinchRNG(seed: 3)
         let model = try BertForSequenceClassification(contentsOf: dir, labels: ["a", "b"], rng: &rng)
         try model.save(to: out)
-        let config = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as? [String: Any])
+        let config = try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as? [String: Any])
         #expect((config[ClassifierPooling.initializationKey] as? String)?.contains("normal(0, 0.02") == true)
         #expect(config[ClassifierPooling.configKey] == nil)  // BERT's pooler: a plain BertForSequenceClassification
         let reloaded = try BertForSequenceClassification(contentsOf: out, rng: &rng)

@@ -21,7 +21,8 @@ public enum APIKeyHasher {
     public static func parse(_ key: String) -> (id: String, secret: String)? {
         let parts = key.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "finch", parts[1].count == 12, !parts[2].isEmpty,
-              parts[1].allSatisfy(\.isHexDigit) else { return nil }
+            parts[1].allSatisfy(\.isHexDigit)
+        else { return nil }
         return (String(parts[1]), String(parts[2]))
     }
 

@@ -68,8 +68,10 @@ public final class Batcher<Input: Sendable, Output: Sendable>: @unchecked Sendab
                 return
             }
             let now = Self.now()
-            queue.append(Job(inputs: inputs, longest: lengths.max() ?? 0, enqueued: now,
-                             deadline: now + options.timeoutSeconds, continuation: continuation))
+            queue.append(
+                Job(
+                    inputs: inputs, longest: lengths.max() ?? 0, enqueued: now,
+                    deadline: now + options.timeoutSeconds, continuation: continuation))
             queuedInputs += inputs.count
             let depth = queuedInputs
             condition.signal()
@@ -99,7 +101,8 @@ public final class Batcher<Input: Sendable, Output: Sendable>: @unchecked Sendab
             // Let the oldest request wait a little for others to join.
             let until = queue[0].enqueued + options.maxWaitMilliseconds / 1000
             while !stopping && paddedTokensQueued() < options.maxBatchTokens && queuedInputs < options.maxBatchInputs
-                && Self.now() < until {
+                && Self.now() < until
+            {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, until - Self.now())))
             }
             let now = Self.now()
@@ -159,8 +162,9 @@ public final class Batcher<Input: Sendable, Output: Sendable>: @unchecked Sendab
             result = .failure(error)
         }
         let seconds = Self.now() - start
-        observer?.batchRan(model: name, inputs: inputs.count, paddedTokens: (batch.map(\.longest).max() ?? 0) * inputs.count,
-                           seconds: seconds)
+        observer?.batchRan(
+            model: name, inputs: inputs.count, paddedTokens: (batch.map(\.longest).max() ?? 0) * inputs.count,
+            seconds: seconds)
         var offset = 0
         for job in batch {
             let n = job.inputs.count

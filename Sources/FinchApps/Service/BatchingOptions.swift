@@ -12,8 +12,10 @@ public struct BatchingOptions: Sendable, Equatable {
     /// Seconds a request may wait in the queue before it is dropped (504).
     public var timeoutSeconds: Double
 
-    public init(maxBatchTokens: Int = 8192, maxBatchInputs: Int = 128, maxWaitMilliseconds: Double = 2,
-                queueCapacity: Int = 2048, timeoutSeconds: Double = 30) {
+    public init(
+        maxBatchTokens: Int = 8192, maxBatchInputs: Int = 128, maxWaitMilliseconds: Double = 2,
+        queueCapacity: Int = 2048, timeoutSeconds: Double = 30
+    ) {
         self.maxBatchTokens = maxBatchTokens
         self.maxBatchInputs = maxBatchInputs
         self.maxWaitMilliseconds = maxWaitMilliseconds
@@ -56,4 +58,6 @@ public protocol BatcherObserver: Sendable {
     func batchRan(model: String, inputs: Int, paddedTokens: Int, seconds: Double)
     /// Inputs waiting now.
     func queueDepthChanged(model: String, depth: Int)
+    /// A model version was loaded in `seconds`.
+    func modelLoaded(model: String, seconds: Double)
 }

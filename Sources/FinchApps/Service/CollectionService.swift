@@ -8,12 +8,18 @@ public enum CollectionError: Error, Equatable, CustomStringConvertible {
     case unknownEntry(collection: String, id: String)
     /// A name with characters outside [A-Za-z0-9._-] or longer than 64.
     case invalidName(String)
+    /// The collection holds vectors of `stored` values, its model now gives `model`
+    /// (another version was activated): replace the collection to re-embed it.
+    case dimensionMismatch(collection: String, stored: Int, model: Int)
 
     public var description: String {
         switch self {
         case .unknownCollection(let name): "no collection named \"\(name)\""
         case .unknownEntry(let collection, let id): "collection \"\(collection)\" has no entry \"\(id)\""
         case .invalidName(let name): "collection name \"\(name)\" must be 1–64 characters of A-Z a-z 0-9 . _ -"
+        case .dimensionMismatch(let collection, let stored, let model):
+            "collection \"\(collection)\" holds vectors of \(stored) values but its model now gives \(model); "
+                + "replace the collection (PUT) and add its entries again"
         }
     }
 }
@@ -102,6 +108,9 @@ public final class CollectionService: Sendable {
         let model = try registry.model(named: record.model)
         let embedded = try await InferenceService.embed(items.map(\.text), model: model, normalize: true)
         let entries = zip(items, embedded.value).map { CollectionEntryRecord(id: $0.0.id, text: $0.0.text, vector: $0.1) }
+        if let stored = try self.entries(of: name).first?.vector.count, let given = entries.first?.vector.count, stored != given {
+            throw CollectionError.dimensionMismatch(collection: name, stored: stored, model: given)
+        }
         try await writes.run {
             try await store.upsertEntries(entries, collection: name)
             loaded.withLock { all in
@@ -109,7 +118,9 @@ public final class CollectionService: Sendable {
                 var position: [String: Int] = [:]
                 for (i, e) in c.entries.enumerated() { position[e.id] = i }
                 for e in entries {
-                    if let i = position[e.id] { c.entries[i] = e } else {
+                    if let i = position[e.id] {
+                        c.entries[i] = e
+                    } else {
                         position[e.id] = c.entries.count
                         c.entries.append(e)
                     }
@@ -125,7 +136,9 @@ public final class CollectionService: Sendable {
     public func deleteEntry(id: String, from name: String) async throws {
         _ = try collection(named: name)
         try await writes.run {
-            guard try await store.deleteEntry(id: id, collection: name) else { throw CollectionError.unknownEntry(collection: name, id: id) }
+            guard try await store.deleteEntry(id: id, collection: name) else {
+                throw CollectionError.unknownEntry(collection: name, id: id)
+            }
             loaded.withLock { all in
                 all[name]?.entries.removeAll { $0.id == id }
                 all[name]?.index = nil
@@ -139,6 +152,9 @@ public final class CollectionService: Sendable {
         let model = try registry.model(named: record.model)
         let embedded = try await InferenceService.embed([query], model: model, normalize: true)
         let index = try self.index(of: name)
+        if let index, index.dimension != embedded.value[0].count {
+            throw CollectionError.dimensionMismatch(collection: name, stored: index.dimension, model: embedded.value[0].count)
+        }
         let hits = index.map { $0.search(Tensor(embedded.value[0]), topK: topK) } ?? []
         return InferenceResult(value: hits, truncated: embedded.truncated, timing: embedded.timing, tokens: embedded.tokens)
     }
@@ -149,7 +165,9 @@ public final class CollectionService: Sendable {
             guard var c = all[name] else { return .none }
             if let index = c.index { return .some(index) }
             guard let d = c.entries.first?.vector.count, d > 0 else { return .some(nil) }
-            let vectors = Tensor(shape: [c.entries.count, d], values: c.entries.flatMap { $0.vector.count == d ? $0.vector : [Float](repeating: 0, count: d) })
+            let vectors = Tensor(
+                shape: [c.entries.count, d],
+                values: c.entries.flatMap { $0.vector.count == d ? $0.vector : [Float](repeating: 0, count: d) })
             let index = SemanticIndex(entries: c.entries.map { CorpusEntry(id: $0.id, text: $0.text) }, vectors: vectors)
             c.index = index
             all[name] = c

@@ -44,8 +44,9 @@ public enum InferenceService {
         let (vectors, batch) = try await batcher.submit(tokenized.map(\.encoding), lengths: tokenized.map(\.encoding.count))
         timing.add(batch)
         let out = normalize ? vectors.map(Self.normalized) : vectors
-        return InferenceResult(value: out, truncated: tokenized.indices.filter { tokenized[$0].truncated }, timing: timing,
-                               tokens: tokenized.reduce(0) { $0 + $1.encoding.count })
+        return InferenceResult(
+            value: out, truncated: tokenized.indices.filter { tokenized[$0].truncated }, timing: timing,
+            tokens: tokenized.reduce(0) { $0 + $1.encoding.count })
     }
 
     /// Class probabilities per text (or pair).
@@ -59,8 +60,9 @@ public enum InferenceService {
         timing.tokenizationSeconds = Date().timeIntervalSince(start)
         let (predictions, batch) = try await batcher.submit(inputs, lengths: tokenized.map(\.encoding.count))
         timing.add(batch)
-        return InferenceResult(value: predictions, truncated: tokenized.indices.filter { tokenized[$0].truncated }, timing: timing,
-                               tokens: tokenized.reduce(0) { $0 + $1.encoding.count })
+        return InferenceResult(
+            value: predictions, truncated: tokenized.indices.filter { tokenized[$0].truncated }, timing: timing,
+            tokens: tokenized.reduce(0) { $0 + $1.encoding.count })
     }
 
     /// Whole-word entities per text.
@@ -74,12 +76,15 @@ public enum InferenceService {
         timing.tokenizationSeconds = Date().timeIntervalSince(start)
         let (entities, batch) = try await batcher.submit(texts, lengths: tokenized.map(\.encoding.count))
         timing.add(batch)
-        return InferenceResult(value: entities, truncated: tokenized.indices.filter { tokenized[$0].truncated }, timing: timing,
-                               tokens: tokenized.reduce(0) { $0 + $1.encoding.count })
+        return InferenceResult(
+            value: entities, truncated: tokenized.indices.filter { tokenized[$0].truncated }, timing: timing,
+            tokens: tokenized.reduce(0) { $0 + $1.encoding.count })
     }
 
     /// Scores of `texts` against `query`: cosine of the sentence vectors, best first.
-    public static func rerank(query: String, texts: [String], model: ServedModel) async throws -> InferenceResult<[(index: Int, score: Double)]> {
+    public static func rerank(query: String, texts: [String], model: ServedModel) async throws -> InferenceResult<
+        [(index: Int, score: Double)]
+    > {
         let result = try await embed([query] + texts, model: model, normalize: true)
         let q = result.value[0]
         var scores: [(index: Int, score: Double)] = []
@@ -89,8 +94,9 @@ public enum InferenceService {
             scores.append((i, Double(dot)))
         }
         scores.sort { ($0.score, -$0.index) > ($1.score, -$1.index) }
-        return InferenceResult(value: scores, truncated: result.truncated.filter { $0 > 0 }.map { $0 - 1 }, timing: result.timing,
-                               tokens: result.tokens)
+        return InferenceResult(
+            value: scores, truncated: result.truncated.filter { $0 > 0 }.map { $0 - 1 }, timing: result.timing,
+            tokens: result.tokens)
     }
 
     /// `v` scaled to unit length (zero stays zero).

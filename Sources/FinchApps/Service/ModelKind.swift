@@ -46,7 +46,8 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable {
         }
         guard has("model.safetensors") else { throw .missing(path: folder.path, what: "model.safetensors") }
         if has("modules.json") || architecture.isEmpty || architecture.hasSuffix("Model") { return .embedder }
-        throw .missing(path: configURL.path, what: "an architecture Finch serves (…Model, …ForSequenceClassification, …ForTokenClassification)")
+        throw .missing(
+            path: configURL.path, what: "an architecture Finch serves (…Model, …ForSequenceClassification, …ForTokenClassification)")
     }
 
     private static func readObject(_ url: URL) throws(ModelFolderError) -> [String: Any] {

@@ -123,13 +123,16 @@ public final class ModelRegistry: Sendable {
     }
 
     private func swapIn(_ model: ServedModel) {
+        observer?.modelLoaded(model: model.name, seconds: model.loadSeconds)
         let previous = active.withLock { $0.updateValue(model, forKey: model.name) }
         previous?.retire()
     }
 
     static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64
-            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+            }
     }
 }
 

@@ -60,12 +60,14 @@ public final class ServedModel: Sendable {
             maxLength = model.maxLength
             dimension = model.dimension
             labels = nil
-            engine = .embedder(Batcher(name: label, options: options, observer: observer) { encodings in
-                let vectors = try embedder.embed(tokenIDs: encodings.map(\.ids), tokenTypeIDs: encodings.map(\.typeIDs),
-                                                 batchSize: max(encodings.count, 1))
-                let d = vectors.shape[1], p = vectors.storage.pointer
-                return (0..<encodings.count).map { Array(UnsafeBufferPointer(start: p + $0 * d, count: d)) }
-            })
+            engine = .embedder(
+                Batcher(name: label, options: options, observer: observer) { encodings in
+                    let vectors = try embedder.embed(
+                        tokenIDs: encodings.map(\.ids), tokenTypeIDs: encodings.map(\.typeIDs),
+                        batchSize: max(encodings.count, 1))
+                    let d = vectors.shape[1], p = vectors.storage.pointer
+                    return (0..<encodings.count).map { Array(UnsafeBufferPointer(start: p + $0 * d, count: d)) }
+                })
         case .classifier, .tagger:
             let loaded = try FineTunedModel.load(url)
             switch loaded {
@@ -74,17 +76,19 @@ public final class ServedModel: Sendable {
                 tokenizer = task.tokenizer
                 maxLength = task.maxLength
                 labels = task.labels.labels
-                engine = .classifier(Batcher(name: label, options: options, observer: observer) { inputs in
-                    try loaded.classify(inputs.map { ($0.text, $0.pair) })
-                })
+                engine = .classifier(
+                    Batcher(name: label, options: options, observer: observer) { inputs in
+                        try loaded.classify(inputs.map { ($0.text, $0.pair) })
+                    })
             case .tagger(let task):
                 guard record.kind == .tagger else { throw ModelFolderError.unreadable(path: record.path, field: "kind (a tagger)") }
                 tokenizer = task.tokenizer
                 maxLength = task.maxLength
                 labels = task.labels.labels
-                engine = .tagger(Batcher(name: label, options: options, observer: observer) { texts in
-                    try loaded.entities(in: texts)
-                })
+                engine = .tagger(
+                    Batcher(name: label, options: options, observer: observer) { texts in
+                        try loaded.entities(in: texts)
+                    })
             }
             dimension = nil
         case .recommender:

@@ -98,7 +98,10 @@ struct RatingDatasetBuilder {
         self.duplicates = duplicates
     }
 
-    mutating func append(user: String, item: String, value: Float, timestamp: Double?) {
+    /// The 1-based line each stored value last came from (for messages).
+    var lines: [Int32] = []
+
+    mutating func append(user: String, item: String, value: Float, timestamp: Double?, line: Int = 0) {
         let u = users.insert(user).index
         let i = items.insert(item).index
         let key = UInt64(u) << 32 | UInt64(i)
@@ -108,6 +111,7 @@ struct RatingDatasetBuilder {
             case .keepLast: values[p] = value
             case .sum: values[p] += value
             }
+            lines[p] = Int32(clamping: line)
             if let t = timestamp { timestamps[p] = Swift.max(timestamps[p], t) }
             return
         }
@@ -115,6 +119,7 @@ struct RatingDatasetBuilder {
         userIndices.append(Int32(u))
         itemIndices.append(Int32(i))
         values.append(value)
+        lines.append(Int32(clamping: line))
         timestamps.append(timestamp ?? 0)
     }
 

@@ -75,7 +75,7 @@ public enum RatingFileReader {
         let names = names(options)
         func emit(_ record: DelimitedRecord) throws {
             if record.count == 1, record.withField(0, { $0.allSatisfy(isASCIIWhitespace) }) { return }
-            guard var s = sink else {
+            guard sink != nil else {
                 var header: [String] = []
                 for i in 0..<record.count {
                     guard let name = record.withField(i, decodeUTF8) else {
@@ -97,20 +97,20 @@ public enum RatingFileReader {
                 sink = RowSink(file: file, options: options, hasRating: plan[2] != nil, hasTimestamp: plan[3] != nil)
                 return
             }
-            defer { sink = s }
             var texts: [String?] = [nil, nil, nil, nil]
             let fieldNames = [names.user, names.item, names.rating, names.timestamp]
             for k in 0..<4 {
                 guard let index = plan[k] else { continue }
                 guard index < record.count else {
-                    return try s.fail(.missingField(file: file, line: record.line, field: fieldNames[k]))
+                    return try sink!.fail(.missingField(file: file, line: record.line, field: fieldNames[k]))
                 }
                 guard let text = record.withField(index, decodeUTF8) else {
-                    return try s.fail(.invalidUTF8(file: file, line: record.fieldLines[index], field: fieldNames[k]))
+                    return try sink!.fail(.invalidUTF8(file: file, line: record.fieldLines[index], field: fieldNames[k]))
                 }
                 texts[k] = text
             }
-            try s.add(line: record.line, user: texts[0]!, item: texts[1]!, rating: texts[2], timestamp: texts[3], names: names)
+            // In place (`sink!`): a copy would duplicate the builder's arrays on every row.
+            try sink!.add(line: record.line, user: texts[0]!, item: texts[1]!, rating: texts[2], timestamp: texts[3], names: names)
         }
         try bytes.withUnsafeBufferPointer { try parser.consume($0, emit) }
         try parser.finish(emit)
@@ -131,7 +131,9 @@ public enum RatingFileReader {
                 return try sink.fail(.invalidUTF8(file: file, line: number, field: nil))
             }
             if doubleColon == nil { doubleColon = text.contains("::") }
-            let fields = doubleColon! ? text.components(separatedBy: "::") : text.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let fields =
+                doubleColon!
+                ? text.components(separatedBy: "::") : text.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             let order = [names.user, names.item, names.rating, names.timestamp]
             if fields.count < 4 { return try sink.fail(.missingField(file: file, line: number, field: order[fields.count])) }
             try sink.add(line: number, user: fields[0], item: fields[1], rating: fields[2], timestamp: fields[3], names: names)
@@ -154,11 +156,11 @@ public enum RatingFileReader {
             if line.allSatisfy(isASCIIWhitespace) { return }
             let record: JSONRecord
             do {
-                record = JSONRecord(fields: try JSONLines.object(line, decoder: decoder, file: file, line: number), file: file, line: number)
+                record = JSONRecord(
+                    fields: try JSONLines.object(line, decoder: decoder, file: file, line: number), file: file, line: number)
             } catch {
-                if var s = sink {
-                    try s.fail(error)
-                    sink = s
+                if sink != nil {
+                    try sink!.fail(error)
                 } else if options.skipBadRows {
                     early.append(error)
                 } else {

@@ -8,9 +8,6 @@ struct RowSink {
     let hasRating: Bool
     let hasTimestamp: Bool
     var builder: RatingDatasetBuilder
-    /// Every accepted explicit rating and its line, for the outlier check
-    /// when no rating scale is given.
-    private var seen: [(value: Float, line: Int)] = []
 
     init(file: String, options: RatingFileOptions, hasRating: Bool, hasTimestamp: Bool) {
         self.file = file
@@ -94,10 +91,9 @@ struct RowSink {
                         file: file, line: line, field: names.rating, value: shortest(value), lower: shortest(scale.lower),
                         upper: shortest(scale.upper)))
             }
-            if options.ratingScale == nil { seen.append((value, line)) }
         }
         builder.report.rowCount += 1
-        builder.append(user: user, item: item, value: value ?? 1, timestamp: timestamp)
+        builder.append(user: user, item: item, value: value ?? 1, timestamp: timestamp, line: line)
     }
 
     private mutating func failTyped(_ problem: DataError) throws(DataError) {
@@ -114,12 +110,11 @@ struct RowSink {
             throw DataError.emptyFile(file: file)
         }
         if builder.feedback == .explicit, options.ratingScale == nil,
-            let outlier = RatingOutliers.first(in: seen.map(\.value))
+            let outlier = RatingOutliers.first(in: builder.values)
         {
-            let row = seen[outlier.index]
             throw DataError.invalidValue(
-                file: file, line: row.line, field: options.ratingColumn ?? "rating",
-                reason: "is \(row.value), far outside the bulk of the ratings (median \(outlier.median)); "
+                file: file, line: Int(builder.lines[outlier.index]), field: options.ratingColumn ?? "rating",
+                reason: "is \(builder.values[outlier.index]), far outside the bulk of the ratings (median \(outlier.median)); "
                     + "if it is a real rating, state the rating scale")
         }
         return builder.finish(ratingScale: options.ratingScale, hasTimestamps: hasTimestamp)

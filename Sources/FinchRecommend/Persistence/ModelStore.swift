@@ -51,7 +51,7 @@ extension RecommenderModel {
         do {
             names = try fm.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw RecommendError.modelFile(path: directory.path, reason: "cannot list the directory: \(error.localizedDescription)")
+            throw RecommendError.modelFile(path: directory.path, reason: "cannot list the directory: \(SystemReason.describe(error))")
         }
         let others = names.filter { $0 != OutputFolderLock.fileName }
         if others.isEmpty || others.contains(manifestName) { return }
@@ -82,7 +82,8 @@ extension RecommenderModel {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Safetensors.write(
-                floats, integers: integers, metadata: ["format": "finch-recommender"], to: directory.appendingPathComponent(Self.arraysName))
+                floats, integers: integers, metadata: ["format": "finch-recommender"], to: directory.appendingPathComponent(Self.arraysName)
+            )
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try AtomicFile.write(encoder.encode(manifest), to: directory.appendingPathComponent(Self.manifestName))
@@ -93,7 +94,7 @@ extension RecommenderModel {
         } catch let error as FileWriteError {
             throw RecommendError.modelFile(path: path, reason: "\(error)")
         } catch {
-            throw RecommendError.modelFile(path: path, reason: (error as NSError).localizedDescription)
+            throw RecommendError.modelFile(path: path, reason: SystemReason.describe(error))
         }
     }
 
@@ -107,7 +108,7 @@ extension RecommenderModel {
         do {
             manifestData = try Data(contentsOf: manifestURL)
         } catch {
-            throw RecommendError.modelFile(path: path, reason: "cannot read \(manifestName): \(readReason(error))")
+            throw RecommendError.modelFile(path: path, reason: "cannot read \(manifestName): \(SystemReason.describe(error))")
         }
         let manifest: ModelManifest
         do {
@@ -135,7 +136,8 @@ extension RecommenderModel {
             throw RecommendError.modelFile(path: path, reason: "\(error)")
         }
         guard offsets.count == manifest.users.count + 1 else {
-            throw RecommendError.corruptModel(reason: "rating rows (\(offsets.count - 1)) do not match the user ids (\(manifest.users.count))")
+            throw RecommendError.corruptModel(
+                reason: "rating rows (\(offsets.count - 1)) do not match the user ids (\(manifest.users.count))")
         }
         guard indices.allSatisfy({ $0 >= 0 && $0 < Int64(manifest.items.count) }) else {
             throw RecommendError.corruptModel(reason: "a rated item index is outside the \(manifest.items.count) item ids")
@@ -156,15 +158,5 @@ extension RecommenderModel {
         }
         result.coldStartItems = Set(manifest.coldStartItems)
         return result
-    }
-
-    /// The system's reason for a failed read, without Foundation's error dump.
-    private static func readReason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError { return "no such file" }
-        return ns.localizedDescription
     }
 }

@@ -34,14 +34,17 @@ struct CollectionsController {
     struct ListResponse: Encodable { var collections: [CollectionItem] }
 
     @Sendable func list(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        try JSONResponse.make(ListResponse(collections: collections.list().map {
-            CollectionItem(name: $0.record.name, model: $0.record.model, count: $0.count, createdAt: $0.record.createdAt)
-        }))
+        try JSONResponse.make(
+            ListResponse(
+                collections: collections.list().map {
+                    CollectionItem(name: $0.record.name, model: $0.record.model, count: $0.count, createdAt: $0.record.createdAt)
+                }))
     }
 
     @Sendable func show(_ request: Request, context: FinchRequestContext) async throws -> Response {
         let c = try collections.collection(named: try context.parameters.require("name"))
-        return try JSONResponse.make(CollectionItem(name: c.record.name, model: c.record.model, count: c.count, createdAt: c.record.createdAt))
+        return try JSONResponse.make(
+            CollectionItem(name: c.record.name, model: c.record.model, count: c.count, createdAt: c.record.createdAt))
     }
 
     struct EntryItem: Codable {
@@ -63,8 +66,9 @@ struct CollectionsController {
         let name = try context.parameters.require("name")
         let body = try await request.decodeJSON(PutRequest.self, limit: limits.maxBodyBytes)
         let record = try await collections.put(name: name, model: body.model)
-        return try JSONResponse.make(CollectionItem(name: record.name, model: record.model, count: 0, createdAt: record.createdAt),
-                                     status: .created)
+        return try JSONResponse.make(
+            CollectionItem(name: record.name, model: record.model, count: 0, createdAt: record.createdAt),
+            status: .created)
     }
 
     @Sendable func delete(_ request: Request, context: FinchRequestContext) async throws -> Response {
@@ -91,8 +95,9 @@ struct CollectionsController {
             throw APIError.invalid("entries", "entries holds the same id twice")
         }
         let result = try await collections.upsert(body.entries.map { ($0.id, $0.text) }, into: name)
-        return try JSONResponse.make(AddResponse(upserted: result.value, truncated: result.truncated), timing: result.timing,
-                                     truncated: result.truncated, tokens: result.tokens)
+        return try JSONResponse.make(
+            AddResponse(upserted: result.value, truncated: result.truncated), timing: result.timing,
+            truncated: result.truncated, tokens: result.tokens)
     }
 
     @Sendable func deleteEntry(_ request: Request, context: FinchRequestContext) async throws -> Response {
@@ -120,7 +125,8 @@ struct CollectionsController {
         let k = body.topK ?? 5
         guard (1...1000).contains(k) else { throw APIError.invalid("top_k", "top_k must be in 1...1000") }
         let result = try await collections.search(body.query, in: body.collection, topK: k)
-        return try JSONResponse.make(SearchResponse(results: result.value, collection: body.collection, truncated: !result.truncated.isEmpty),
-                                     timing: result.timing, truncated: result.truncated, tokens: result.tokens)
+        return try JSONResponse.make(
+            SearchResponse(results: result.value, collection: body.collection, truncated: !result.truncated.isEmpty),
+            timing: result.timing, truncated: result.truncated, tokens: result.tokens)
     }
 }

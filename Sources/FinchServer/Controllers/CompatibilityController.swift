@@ -163,7 +163,9 @@ struct CompatibilityController {
         try limits.check(body.texts, field: "texts")
         let model = try model(named: body.model, kind: .embedder)
         let result = try await InferenceService.rerank(query: body.query, texts: body.texts, model: model)
-        let ranks = result.value.map { TEIRank(index: $0.index, score: $0.score, text: body.returnText == true ? body.texts[$0.index] : nil) }
+        let ranks = result.value.map {
+            TEIRank(index: $0.index, score: $0.score, text: body.returnText == true ? body.texts[$0.index] : nil)
+        }
         return try JSONResponse.make(ranks, timing: result.timing, truncated: result.truncated, tokens: result.tokens)
     }
 
@@ -205,8 +207,9 @@ struct CompatibilityController {
             let e = tokenizer.encode(text, addSpecialTokens: body.addSpecialTokens ?? true)
             return e.ids.indices.map { i in
                 let special = e.specialTokensMask[i] == 1
-                return TEIToken(id: e.ids[i], text: e.tokens[i], special: special, start: special ? nil : e.offsets[i].start,
-                                stop: special ? nil : e.offsets[i].end)
+                return TEIToken(
+                    id: e.ids[i], text: e.tokens[i], special: special, start: special ? nil : e.offsets[i].start,
+                    stop: special ? nil : e.offsets[i].end)
             }
         }
         return try JSONResponse.make(rows)

@@ -33,12 +33,14 @@ struct HealthController {
         do { try await store.ping() } catch { problems.append("database unreachable: \(error)") }
         let loaded = Set(registry.activeModels.map(\.name))
         for name in expectedModels where !loaded.contains(name) { problems.append("model \(name) not loaded") }
-        let status = Status(status: problems.isEmpty ? "ready" : "not ready", models: loaded.count, problems: problems.isEmpty ? nil : problems)
+        let status = Status(
+            status: problems.isEmpty ? "ready" : "not ready", models: loaded.count, problems: problems.isEmpty ? nil : problems)
         return try JSONResponse.make(status, status: problems.isEmpty ? .ok : .serviceUnavailable)
     }
 
     @Sendable func metrics(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: ServerMetrics.render())))
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: ServerMetrics.render())))
     }
 }

@@ -98,7 +98,9 @@ struct InferenceController {
         try limits.check(body.inputs.texts, field: "inputs")
         let model = try registry.model(named: body.model)
         let result = try await InferenceService.entities(body.inputs.texts, model: model)
-        let rows = result.value.map { $0.map { EntityItem(entityGroup: $0.label, word: $0.text, start: $0.start, end: $0.end, score: $0.score) } }
+        let rows = result.value.map {
+            $0.map { EntityItem(entityGroup: $0.label, word: $0.text, start: $0.start, end: $0.end, score: $0.score) }
+        }
         return try JSONResponse.make(
             ResultsResponse(results: rows, model: model.name, version: model.version, truncated: result.truncated),
             timing: result.timing, truncated: result.truncated, tokens: result.tokens)
@@ -126,8 +128,9 @@ struct InferenceController {
         let start = Date()
         let items = try body.inputs.texts.map { text in
             let t = try model.tokenize(text)
-            return TokenizeItem(ids: t.encoding.ids, tokens: t.encoding.tokens, offsets: t.encoding.offsets.map { [$0.start, $0.end] },
-                                truncated: t.truncated)
+            return TokenizeItem(
+                ids: t.encoding.ids, tokens: t.encoding.tokens, offsets: t.encoding.offsets.map { [$0.start, $0.end] },
+                truncated: t.truncated)
         }
         timing.tokenizationSeconds = Date().timeIntervalSince(start)
         let truncated = items.indices.filter { items[$0].truncated }
@@ -155,8 +158,9 @@ struct InferenceController {
         let model = try registry.model(named: body.model)
         let result = try await InferenceService.rerank(query: body.query, texts: body.texts, model: model)
         return try JSONResponse.make(
-            ResultsResponse(results: result.value.map { RerankItem(index: $0.index, score: $0.score) }, model: model.name,
-                            version: model.version, truncated: result.truncated),
+            ResultsResponse(
+                results: result.value.map { RerankItem(index: $0.index, score: $0.score) }, model: model.name,
+                version: model.version, truncated: result.truncated),
             timing: result.timing, truncated: result.truncated, tokens: result.tokens)
     }
 }

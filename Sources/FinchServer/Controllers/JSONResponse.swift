@@ -15,8 +15,10 @@ enum JSONResponse {
     /// `x-queue-time`, `x-tokenization-time`, `x-inference-time` (TEI's names,
     /// milliseconds), `x-batch-size`, and `x-truncated` (indices of cut inputs)
     /// when any was cut.
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, timing: InferenceTiming? = nil, truncated: [Int] = [],
-                     tokens: Int? = nil) throws -> Response {
+    static func make(
+        _ value: some Encodable, status: HTTPResponse.Status = .ok, timing: InferenceTiming? = nil, truncated: [Int] = [],
+        tokens: Int? = nil
+    ) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let timing {
             func ms(_ s: Double) -> String { String(format: "%.3f", s * 1000) }

@@ -51,7 +51,9 @@ struct ModelsController {
             return ModelItem(
                 name: name, kind: (served?.kind ?? own.last!.kind).rawValue, activeVersion: served?.version,
                 dimension: served?.dimension, maxLength: served.map(\.maxLength).flatMap { $0 > 0 ? $0 : nil }, labels: served?.labels,
-                versions: own.map { VersionItem(version: $0.version, path: $0.path, active: $0.version == served?.version, createdAt: $0.createdAt) })
+                versions: own.map {
+                    VersionItem(version: $0.version, path: $0.path, active: $0.version == served?.version, createdAt: $0.createdAt)
+                })
         }
         return try JSONResponse.make(ListResponse(models: items))
     }
@@ -76,7 +78,8 @@ struct ModelsController {
         guard body.path.hasPrefix("/") else { throw APIError.invalid("path", "path must be an absolute folder path on the server") }
         let record = try await registry.register(name: body.name, path: body.path, activate: body.activate ?? true)
         return try JSONResponse.make(
-            RecordResponse(name: record.name, version: record.version, kind: record.kind.rawValue, path: record.path, active: record.active),
+            RecordResponse(
+                name: record.name, version: record.version, kind: record.kind.rawValue, path: record.path, active: record.active),
             status: .created)
     }
 

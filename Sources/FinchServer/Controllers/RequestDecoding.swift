@@ -27,7 +27,8 @@ extension Request {
     mutating func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
         let buffer: ByteBuffer
         do { buffer = try await collectBody(upTo: limit) } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, code: "payload_too_large", message: "the request body is larger than the limit of \(limit) bytes")
+            throw APIError(
+                .contentTooLarge, code: "payload_too_large", message: "the request body is larger than the limit of \(limit) bytes")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))

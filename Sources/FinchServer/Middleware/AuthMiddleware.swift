@@ -17,8 +17,9 @@ struct AuthMiddleware: RouterMiddleware {
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer", let (id, secret) = APIKeyHasher.parse(String(parts[1])) else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "the Authorization header is not Bearer and a Finch key",
-                           field: "Authorization")
+            throw APIError(
+                .unauthorized, code: "unauthorized", message: "the Authorization header is not Bearer and a Finch key",
+                field: "Authorization")
         }
         guard let record = try await keys.key(id: id), APIKeyHasher.verify(secret: secret, against: record) else {
             throw APIError(.unauthorized, code: "unauthorized", message: "unknown API key", field: "Authorization")
@@ -28,12 +29,14 @@ struct AuthMiddleware: RouterMiddleware {
         }
         context.info.keyID = record.id
         guard record.scope.allows(scope) else {
-            throw APIError(.forbidden, code: "forbidden",
-                           message: "this route needs a key of scope \(scope.rawValue); this key has \(record.scope.rawValue)")
+            throw APIError(
+                .forbidden, code: "forbidden",
+                message: "this route needs a key of scope \(scope.rawValue); this key has \(record.scope.rawValue)")
         }
         if let wait = limiter.take(key: record.id) {
-            throw APIError(.tooManyRequests, code: "rate_limited",
-                           message: "rate limit of \(limiter.perSecond) requests per second exceeded", retryAfterSeconds: wait)
+            throw APIError(
+                .tooManyRequests, code: "rate_limited",
+                message: "rate limit of \(limiter.perSecond) requests per second exceeded", retryAfterSeconds: wait)
         }
         var context = context
         context.key = record

@@ -17,8 +17,9 @@ struct RequestLogMiddleware: RouterMiddleware {
         var response: Response
         do {
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
-                throw APIError(.contentTooLarge, code: "payload_too_large",
-                               message: "the request body has \(length) bytes, more than the limit of \(maxBodyBytes)")
+                throw APIError(
+                    .contentTooLarge, code: "payload_too_large",
+                    message: "the request body has \(length) bytes, more than the limit of \(maxBodyBytes)")
             }
             response = try await next(request, context)
         } catch {

@@ -29,15 +29,22 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var object: [String: Any] = [
-            "ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue, "label": label,
+            "ts": Date().formatted(Self.timestamp), "level": event.level.rawValue, "label": label,
             "message": event.message.description,
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             object[key == "hb.request.id" ? "request_id" : key] = Self.plain(value)
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        sink(String(decoding: data, as: UTF8.self))
+        do {
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            sink(String(decoding: data, as: UTF8.self))
+        } catch {
+            // Every value above is a string, array or dictionary of them; say so rather than lose the line.
+            sink(#"{"level":"error","message":"log line not serializable"}"#)
+        }
     }
+
+    static let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     static func plain(_ value: Logger.Metadata.Value) -> Any {
         switch value {

@@ -39,6 +39,11 @@ struct BatcherMetrics: BatcherObserver {
             .recordNanoseconds(Int64(seconds * 1e9))
     }
 
+    func modelLoaded(model: String, seconds: Double) {
+        Timer(label: "finch_model_load_duration_seconds", dimensions: [("model", model)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(seconds * 1e9))
+    }
+
     func queueDepthChanged(model: String, depth: Int) {
         Gauge(label: "finch_queue_depth", dimensions: [("model", model)]).record(depth)
     }

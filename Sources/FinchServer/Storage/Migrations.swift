@@ -10,24 +10,27 @@ enum Migrations {
     }
 
     static let all: [(version: Int, name: String, statements: [String])] = [
-        (1, "keys, models, collections", [
-            """
-            CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL, salt TEXT NOT NULL,
-              hash TEXT NOT NULL, created_at {real} NOT NULL, revoked_at {real})
-            """,
-            """
-            CREATE TABLE model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,
-              active INTEGER NOT NULL, created_at {real} NOT NULL, PRIMARY KEY (name, version))
-            """,
-            "CREATE TABLE collections (name TEXT PRIMARY KEY, model TEXT NOT NULL, created_at {real} NOT NULL)",
-            """
-            CREATE TABLE collection_entries (collection TEXT NOT NULL, id TEXT NOT NULL, position BIGINT NOT NULL, text TEXT NOT NULL,
-              vector {blob} NOT NULL, PRIMARY KEY (collection, id))
-            """,
-            "CREATE INDEX collection_entries_order ON collection_entries (collection, position)",
-            "CREATE TABLE change_stamp (id INTEGER PRIMARY KEY, stamp BIGINT NOT NULL)",
-            "INSERT INTO change_stamp (id, stamp) VALUES (1, 0)",
-        ]),
+        (
+            1, "keys, models, collections",
+            [
+                """
+                CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL, salt TEXT NOT NULL,
+                  hash TEXT NOT NULL, created_at {real} NOT NULL, revoked_at {real})
+                """,
+                """
+                CREATE TABLE model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,
+                  active INTEGER NOT NULL, created_at {real} NOT NULL, PRIMARY KEY (name, version))
+                """,
+                "CREATE TABLE collections (name TEXT PRIMARY KEY, model TEXT NOT NULL, created_at {real} NOT NULL)",
+                """
+                CREATE TABLE collection_entries (collection TEXT NOT NULL, id TEXT NOT NULL, position BIGINT NOT NULL, text TEXT NOT NULL,
+                  vector {blob} NOT NULL, PRIMARY KEY (collection, id))
+                """,
+                "CREATE INDEX collection_entries_order ON collection_entries (collection, position)",
+                "CREATE TABLE change_stamp (id INTEGER PRIMARY KEY, stamp BIGINT NOT NULL)",
+                "INSERT INTO change_stamp (id, stamp) VALUES (1, 0)",
+            ]
+        )
     ]
 
     static let createTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"

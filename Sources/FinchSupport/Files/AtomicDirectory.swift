@@ -30,7 +30,7 @@ public enum AtomicDirectory {
         do {
             try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
         } catch {
-            throw FileWriteError.cannotWrite(path: url.path, reason: reason(error))
+            throw FileWriteError.cannotWrite(path: url.path, reason: SystemReason.describe(error))
         }
         do {
             try build(temporary)
@@ -54,14 +54,5 @@ public enum AtomicDirectory {
             throw failure
         }
         if exists { try? fm.removeItem(at: previous) }  // the swap succeeded; a leftover old copy is harmless
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain,
-            let code = POSIXErrorCode(rawValue: Int32(posix.code))
-        {
-            return String(cString: strerror(code.rawValue))
-        }
-        return (error as NSError).localizedDescription
     }
 }

@@ -29,7 +29,7 @@ public final class OutputFolderLock: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw .cannotWrite(path: folder.path, reason: (error as NSError).localizedDescription)
+            throw .cannotWrite(path: folder.path, reason: SystemReason.describe(error))
         }
         let path = folder.appendingPathComponent(Self.fileName).path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)

@@ -3,7 +3,7 @@ import CFinchKernels
 
 /// Finch's matrix products on raw row-major buffers: the one way to BLAS for
 /// every target above FinchTensor. Each call runs Finch's own GEMM or the
-/// system BLAS, as `GEMMBackend.current` says. Transposes are flags: op(X) is
+/// system BLAS: `backend`, by default `GEMMBackend.current`. Transposes are flags: op(X) is
 /// X or Xᵀ; leading dimensions are the row strides of the stored matrices.
 public enum GEMM {
     /// C = alpha · op(A) · op(B) + beta · C on the calling thread, with op(A)
@@ -11,10 +11,10 @@ public enum GEMM {
     public static func sgemm(
         transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, backend: GEMMBackend = .current
     ) {
         if m <= 0 || n <= 0 { return }
-        switch GEMMBackend.current {
+        switch backend {
         case .finch:
             finch_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         case .blas:
@@ -35,12 +35,12 @@ public enum GEMM {
     public static func sgemmParallel(
         transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, backend: GEMMBackend = .current
     ) {
         let threads = Parallel.threadCount
-        guard threads > 1, GEMMBackend.current == .finch || GEMMThreading.finchThreads, 2 * m * n * Swift.max(k, 1) >= 1 << 22 else {
+        guard threads > 1, backend == .finch || GEMMThreading.finchThreads, 2 * m * n * Swift.max(k, 1) >= 1 << 22 else {
             sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                  b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                  b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, backend: backend)
             return
         }
         // Blocks of whole micro-tiles (48 rows: a multiple of every kernel's MR; 32 columns likewise for NR).
@@ -55,11 +55,11 @@ public enum GEMM {
                 if alongRows {
                     let aBlock = transposeA ? a + lo : a + lo * lda
                     sgemm(transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
-                          a: aBlock, lda: lda, b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc)
+                          a: aBlock, lda: lda, b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc, backend: backend)
                 } else {
                     let bBlock = transposeB ? b + lo * ldb : b + lo
                     sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
-                          a: a, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: c + lo, ldc: ldc)
+                          a: a, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: c + lo, ldc: ldc, backend: backend)
                 }
             }
         }
@@ -71,16 +71,17 @@ public enum GEMM {
     public static func sgemmStridedBatched(
         transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, strideA: Int, b: UnsafePointer<Float>, ldb: Int, strideB: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int, batch: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int, batch: Int,
+        backend: GEMMBackend = .current
     ) {
-        if GEMMBackend.current == .finch {
+        if backend == .finch {
             finch_sgemm_strided_batched(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, strideA, b, ldb,
                                         strideB, beta, c, ldc, strideC, batch)
             return
         }
         for i in 0..<Swift.max(batch, 0) {
             sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a + i * strideA,
-                  lda: lda, b: b + i * strideB, ldb: ldb, beta: beta, c: c + i * strideC, ldc: ldc)
+                  lda: lda, b: b + i * strideB, ldb: ldb, beta: beta, c: c + i * strideC, ldc: ldc, backend: backend)
         }
     }
 
@@ -89,14 +90,14 @@ public enum GEMM {
     /// y is not read.
     public static func sgemv(
         transpose: Bool = false, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-        x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>
+        x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>, backend: GEMMBackend = .current
     ) {
         if m <= 0 || n <= 0 {
             let count = transpose ? n : m
             for i in 0..<Swift.max(count, 0) { y[i] = beta == 0 ? 0 : beta * y[i] }
             return
         }
-        switch GEMMBackend.current {
+        switch backend {
         case .finch:
             finch_sgemv(transpose ? 1 : 0, m, n, alpha, a, lda, x, beta, y)
         case .blas:

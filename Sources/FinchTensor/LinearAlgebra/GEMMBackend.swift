@@ -2,9 +2,12 @@ import CFinchKernels
 import Foundation
 
 /// Which GEMM runs Finch's matrix products: Finch's own kernels or the
-/// system BLAS. `FINCH_GEMM=finch|blas` forces one; otherwise Finch's kernel
-/// runs wherever it has a SIMD micro-kernel (AVX-512 or AVX2+FMA), where it
-/// measured at least as fast as OpenBLAS (BENCHMARKS.md), and BLAS elsewhere.
+/// system BLAS. `FINCH_GEMM=finch|blas` forces one. Otherwise Finch's kernel
+/// runs where OpenBLAS has no kernels for the CPU's AVX2/AVX-512 (a generic
+/// fallback core such as `Prescott`, several times slower), and OpenBLAS
+/// runs where its core fits the CPU: there it measured slightly faster than
+/// Finch's kernel (BENCHMARKS.md, Zen 4: Finch 0.85–1.04× of OpenBLAS's
+/// Cooperlake core), and on a CPU without AVX2 Finch has only portable C.
 public enum GEMMBackend: String, CaseIterable, Sendable {
     /// Finch's packed, cache-blocked GEMM (CFinchKernels).
     case finch
@@ -13,7 +16,8 @@ public enum GEMMBackend: String, CaseIterable, Sendable {
 
     /// The backend in use and why, read once from the environment and the CPU.
     public static let selection: (backend: GEMMBackend, reason: String) = choose(
-        environment: ProcessInfo.processInfo.environment["FINCH_GEMM"], isa: finch_cpu_isa_in_force())
+        environment: ProcessInfo.processInfo.environment["FINCH_GEMM"], isa: finch_cpu_isa_in_force(),
+        blasCore: BLASLibrary.coreName)
 
     /// The backend every GEMM call uses: `forced` when set, else `selection`.
     public static var current: GEMMBackend { forced ?? selection.backend }
@@ -22,26 +26,30 @@ public enum GEMMBackend: String, CaseIterable, Sendable {
     /// before starting work, not while products run.
     nonisolated(unsafe) public static var forced: GEMMBackend?
 
-    /// The choice for a FINCH_GEMM value (nil when unset) and the kernel
-    /// level in force; the reason is one sentence for `finch doctor`.
-    static func choose(environment: String?, isa: Int32) -> (backend: GEMMBackend, reason: String) {
+    /// The choice for a FINCH_GEMM value (nil when unset), the kernel level in
+    /// force and OpenBLAS's core; the reason is one sentence for `finch doctor`.
+    static func choose(environment: String?, isa: Int32, blasCore: String) -> (backend: GEMMBackend, reason: String) {
         if let value = environment, !value.isEmpty {
             if let forced = GEMMBackend(rawValue: value.lowercased()) {
                 return (forced, "FINCH_GEMM=\(value) forces it")
             }
-            return (defaultBackend(isa: isa).backend,
-                    "FINCH_GEMM=\(value) is neither finch nor blas, so it is ignored; "
-                        + defaultBackend(isa: isa).reason)
+            let fallback = defaultBackend(isa: isa, blasCore: blasCore)
+            return (fallback.backend, "FINCH_GEMM=\(value) is neither finch nor blas, so it is ignored; " + fallback.reason)
         }
-        return defaultBackend(isa: isa)
+        return defaultBackend(isa: isa, blasCore: blasCore)
     }
 
-    private static func defaultBackend(isa: Int32) -> (backend: GEMMBackend, reason: String) {
-        if isa >= Int32(FINCH_ISA_AVX2) {
-            return (.finch, "the CPU runs Finch's \(String(cString: finch_isa_name(isa))) micro-kernel, "
-                        + "measured at least as fast as OpenBLAS (BENCHMARKS.md)")
+    private static func defaultBackend(isa: Int32, blasCore: String) -> (backend: GEMMBackend, reason: String) {
+        let level = String(cString: finch_isa_name(isa))
+        if isa < Int32(FINCH_ISA_AVX2) {
+            return (.blas, "the CPU has no AVX2/AVX-512, and Finch's portable micro-kernel is slower than BLAS")
         }
-        return (.blas, "the CPU has no AVX2/AVX-512, and Finch's portable micro-kernel is slower than BLAS")
+        if BLASLibrary.fallbackWarning(coreName: blasCore, cpuISA: isa) != nil {
+            return (.finch, "OpenBLAS runs its generic '\(blasCore)' kernels on this CPU; Finch's \(level) micro-kernel "
+                        + "is several times faster")
+        }
+        return (.blas, "OpenBLAS's '\(blasCore)' kernels fit this CPU and measured slightly faster than Finch's "
+                    + "\(level) micro-kernel (BENCHMARKS.md); FINCH_GEMM=finch selects Finch's")
     }
 }
 

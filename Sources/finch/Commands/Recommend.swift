@@ -32,7 +32,11 @@ struct RatingsFileOptions: ParsableArguments {
     @Option(name: .customLong("timestamp-column"), help: "Column with a numeric timestamp (needed by --split leave-last).")
     var timestampColumn: String?
     @Flag(help: "Read the rating column as an implicit-feedback weight (a count or a duration).") var implicit = false
-    @Option(name: .customLong("rating-scale"), help: "Allowed ratings as LOW,HIGH (e.g. 1,5); rows outside are bad rows.")
+    @Option(
+        name: .customLong("rating-scale"),
+        help: ArgumentHelp(
+            "Allowed ratings as LOW,HIGH (e.g. 1,5); rows outside are bad rows. Without it the scale is the data's range "
+                + "(said on stderr), and a rating far outside the bulk is an error."))
     var ratingScale: String?
     @Flag(name: .customLong("skip-bad-rows"), help: "Count and report bad rows instead of stopping at the first.")
     var skipBadRows = false
@@ -135,30 +139,23 @@ enum RecommendTerminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// A per-epoch progress line (redrawn in place on a terminal).
+    /// Draws a fit's progress events with the shared `ProgressBar` (one bar per stage count).
     static func observer(label: String) -> TrainingObserver {
-        let isTerminal = isatty(STDERR_FILENO) != 0
+        var bar: ProgressBar? = nil
         return { progress in
-            let width = 24
-            let filled = progress.stepCount > 0 ? width * progress.step / progress.stepCount : width
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            let text = "\(label) \(bar) \(progress.stage) \(progress.step)/\(progress.stepCount) "
-                + String(format: "%.2fs", progress.elapsedSeconds)
-            if isTerminal {
-                FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))
-                if progress.step == progress.stepCount { FileHandle.standardError.write(Data("\n".utf8)) }
-            } else {
-                note(text)
+            if bar == nil { bar = ProgressBar(total: progress.stepCount, label: label) }
+            bar?.update(progress.step, details: "\(progress.stage) " + ProgressBar.duration(progress.elapsedSeconds))
+            if progress.step >= progress.stepCount {
+                bar?.finish()
+                bar = nil
             }
             return .proceed
         }
     }
 
-    /// One JSON object per line on standard output.
+    /// One JSON object per line on standard output; a failed write is an error.
     static func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        try StandardOutput.json(value)
     }
 
     /// A Float as the shortest decimal that reads back as the same Float.

@@ -31,6 +31,7 @@ struct RecommendEvaluate: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
+        do { _ = try Algorithm(named: algorithm) } catch { throw ValidationError("\(error)") }
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2, got \(folds)") }
         guard testFraction > 0, testFraction < 1 else {
@@ -68,7 +69,7 @@ struct RecommendEvaluate: ParsableCommand {
         if json {
             try RecommendTerminal.printJSON(EvaluationJSON(report, totalSeconds: total))
         } else {
-            print(EvaluationTable.render(report, dataset: dataset, totalSeconds: total))
+            try StandardOutput.line(EvaluationTable.render(report, dataset: dataset, totalSeconds: total))
         }
     }
 
@@ -99,9 +100,9 @@ struct RecommendEvaluate: ParsableCommand {
                     report.meanRating.map { String(format: "rmse %.4f mae %.4f", $0.rmse, $0.mae) }
                     ?? report.meanRanking.map { String(format: "ndcg@%d %.4f precision %.4f map %.4f", $0.k, $0.ndcg, $0.precision, $0.map) }
                     ?? ""
-                print("\(n == result.bestIndex ? "*" : " ") \(varied)  \(score)")
+                try StandardOutput.line("\(n == result.bestIndex ? "*" : " ") \(varied)  \(score)")
             }
-            print("best (\(name)): " + values.keys.sorted().map { "\($0)=\(result.best.parameters[$0] ?? "?")" }.joined(separator: " "))
+            try StandardOutput.line("best (\(name)): " + values.keys.sorted().map { "\($0)=\(result.best.parameters[$0] ?? "?")" }.joined(separator: " "))
         }
     }
 }

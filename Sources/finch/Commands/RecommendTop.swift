@@ -16,24 +16,29 @@ struct RecommendTop: ParsableCommand {
 
     @Option(help: "Model directory.") var model: String
     @Option(help: "User id.") var user: String
-    @Option(name: .short, help: "Number of items.") var k = 10
+    @OptionGroup var topK: TopKOption<RecommendedItems>
     @Flag(help: "Name the rated items behind each recommendation.") var explain = false
     @Option(help: "Reasons per item with --explain.") var reasons = 3
 
     func validate() throws {
-        guard k >= 1 else { throw ValidationError("-k must be at least 1, got \(k)") }
         guard reasons >= 0 else { throw ValidationError("--reasons must be 0 or more, got \(reasons)") }
     }
 
     func run() throws {
         let loaded = try RecommenderModel.load(from: URL(fileURLWithPath: model))
-        for r in try loaded.recommend(user: user, count: k, reasons: explain ? reasons : 0) {
+        for r in try loaded.recommend(user: user, count: topK.topK, reasons: explain ? reasons : 0) {
             try RecommendTerminal.printJSON(
                 TopLine(
                     user: user, item: r.item, score: RecommendTerminal.number(r.score), rank: r.rank,
                     because: explain ? r.reasons.map { ReasonJSON(item: $0.item, weight: RecommendTerminal.number($0.weight)) } : nil))
         }
     }
+}
+
+/// `--top-k` of `recommend top` and `similar`: 10 items.
+enum RecommendedItems: TopKDefault {
+    static let defaultValue = 10
+    static let counted = "items"
 }
 
 struct ReasonJSON: Encodable {
@@ -62,15 +67,11 @@ struct RecommendSimilar: ParsableCommand {
 
     @Option(help: "Model directory.") var model: String
     @Option(help: "Item id.") var item: String
-    @Option(name: .short, help: "Number of items.") var k = 10
-
-    func validate() throws {
-        guard k >= 1 else { throw ValidationError("-k must be at least 1, got \(k)") }
-    }
+    @OptionGroup var topK: TopKOption<RecommendedItems>
 
     func run() throws {
         let loaded = try RecommenderModel.load(from: URL(fileURLWithPath: model))
-        for r in try loaded.similarItems(to: item, count: k) {
+        for r in try loaded.similarItems(to: item, count: topK.topK) {
             try RecommendTerminal.printJSON(SimilarLine(item: item, similar: r.item, score: RecommendTerminal.number(r.score), rank: r.rank))
         }
     }

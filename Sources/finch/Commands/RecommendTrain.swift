@@ -14,9 +14,8 @@ struct RecommendTrain: ParsableCommand {
     @OptionGroup var input: RatingsFileOptions
     @Option(help: "Algorithm: baseline, popular, svd, svdpp, als, bpr, itemknn.") var algorithm: String
     @Option(
-        help: """
-            Model directory to write: new, empty, or a model written before (only its own files are replaced,             each atomically). Locked while training.
-            """)
+        help: "Model directory to write: new, empty, or a model written before (only its own files are replaced, each atomically)."
+    )
     var out: String
     @Option(help: "Seed of the model initialization.") var seed: UInt64 = 0
     @OptionGroup var hyperparameters: HyperparameterOptions
@@ -106,12 +105,13 @@ final class OutputDirectoryGuard {
         lock = try OutputFolderLock(url)
     }
 
-    /// Removes the lock file and the directory when this run created the
-    /// directory and nothing else was written to it.
+    /// When this run created the directory: removes what the run may have
+    /// written there (the model's files, the lock file) and the directory,
+    /// which stays if anything else appeared in it meanwhile.
     func discardIfCreated() {
         guard created else { return }
         let folder = lock.folder.path
-        unlink(folder + "/" + OutputFolderLock.fileName)
+        for name in ["recommender.json", "arrays.safetensors", OutputFolderLock.fileName] { unlink(folder + "/" + name) }
         rmdir(folder)  // fails, leaving it, if anything else is inside
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FinchServer
 import Foundation
-import Hummingbird
 
 /// `finch serve`: the HTTP service (see `buildApplication(configuration:)`).
 struct Serve: AsyncParsableCommand {
@@ -44,7 +43,6 @@ struct Serve: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
-        let app = try await buildApplication(configuration: configuration)
-        try await app.runService()
+        try await runApplication(configuration: configuration)
     }
 }

@@ -25,10 +25,11 @@ enum TrainingRun {
         defer { source.cancel() }
 
         var bar: ProgressBar?
-        let result = try TrainingOptions.flagged { try body(request, stop) { event in
+        let render: (TrainingEvent) -> Void = { event in
             switch event {
             case let .started(total, start, examples, epochs):
-                ProgressBar.write("training on \(examples) examples, \(epochs) epochs, \(total) steps\(start > 0 ? ", resuming at step \(start)" : "")\n")
+                let resuming = start > 0 ? ", resuming at step \(start)" : ""
+                ProgressBar.write("training on \(examples) examples, \(epochs) epochs, \(total) steps\(resuming)\n")
                 bar = ProgressBar(total: total, label: "train")
             case .step(let p):
                 let details = String(format: "loss %.4f lr %.2e %.2f it/s", p.loss, p.learningRate, p.stepsPerSecond)
@@ -44,7 +45,9 @@ enum TrainingRun {
             case .finished:
                 bar?.finish()
             }
-        } }
+        }
+        // A setting the library rejects is reported with its flag.
+        let result = try TrainingOptions.flagged { try body(request, stop, render) }
         if case .heldOut = result.development {
             print(result.development.summary + " (--dev)")
         } else {

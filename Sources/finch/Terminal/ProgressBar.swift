@@ -46,7 +46,7 @@ final class ProgressBar {
     }
 
     static func write(_ s: String) {
-        FileHandle.standardError.write(Data(s.utf8))
+        StandardError.write(s)
     }
 
     /// "1h02m", "3m05s", "42s".

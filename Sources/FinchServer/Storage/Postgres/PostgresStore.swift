@@ -31,8 +31,9 @@ public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRe
                     for statement in migration.statements {
                         try await db.query(PostgresQuery(unsafeSQL: Migrations.sql(statement, .postgres)), logger: logger)
                     }
-                    try await db.query("INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
-                                       logger: logger)
+                    try await db.query(
+                        "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                        logger: logger)
                 }
             }
         } catch {
@@ -53,8 +54,9 @@ public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRe
     public func insert(_ key: APIKeyRecord) async throws {
         try await client.query(
             """
-            INSERT INTO api_keys (id, name, scope, salt, hash, created_at, revoked_at) VALUES (\(key.id), \(key.name), \(key.scope.rawValue),
-            \(key.salt), \(key.hash), \(key.createdAt.timeIntervalSince1970), \(key.revokedAt?.timeIntervalSince1970))
+            INSERT INTO api_keys (id, name, scope, salt, hash, created_at, revoked_at)
+            VALUES (\(key.id), \(key.name), \(key.scope.rawValue), \(key.salt), \(key.hash),
+                    \(key.createdAt.timeIntervalSince1970), \(key.revokedAt?.timeIntervalSince1970))
             """, logger: logger)
     }
 
@@ -62,8 +64,9 @@ public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRe
 
     static func key(_ r: KeyRow) throws -> APIKeyRecord {
         guard let scope = APIKeyScope(rawValue: r.2) else { throw StoreError.corruptRow(table: "api_keys", field: "scope") }
-        return APIKeyRecord(id: r.0, name: r.1, scope: scope, salt: r.3, hash: r.4, createdAt: Date(timeIntervalSince1970: r.5),
-                            revokedAt: r.6.map(Date.init(timeIntervalSince1970:)))
+        return APIKeyRecord(
+            id: r.0, name: r.1, scope: scope, salt: r.3, hash: r.4, createdAt: Date(timeIntervalSince1970: r.5),
+            revokedAt: r.6.map(Date.init(timeIntervalSince1970:)))
     }
 
     public func key(id: String) async throws -> APIKeyRecord? {
@@ -96,8 +99,10 @@ public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRe
         return try await client.withTransaction(logger: logger) { db in
             try await db.query("SELECT pg_advisory_xact_lock(7265414)", logger: logger)
             var next = 1
-            for try await m in try await db.query("SELECT COALESCE(MAX(version), 0) FROM model_versions WHERE name = \(name)",
-                                                  logger: logger).decode(Int.self) {
+            for try await m in try await db.query(
+                "SELECT COALESCE(MAX(version), 0) FROM model_versions WHERE name = \(name)",
+                logger: logger
+            ).decode(Int.self) {
                 next = m + 1
             }
             if activate { try await db.query("UPDATE model_versions SET active = 0 WHERE name = \(name)", logger: logger) }
@@ -114,13 +119,16 @@ public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRe
         let logger = logger
         return try await client.withTransaction(logger: logger) { db in
             var found = false
-            for try await _ in try await db.query("SELECT version FROM model_versions WHERE name = \(name) AND version = \(version)",
-                                                  logger: logger).decode(Int.self) {
+            for try await _ in try await db.query(
+                "SELECT version FROM model_versions WHERE name = \(name) AND version = \(version)",
+                logger: logger
+            ).decode(Int.self) {
                 found = true
             }
             guard found else { return false }
-            try await db.query("UPDATE model_versions SET active = CASE WHEN version = \(version) THEN 1 ELSE 0 END WHERE name = \(name)",
-                               logger: logger)
+            try await db.query(
+                "UPDATE model_versions SET active = CASE WHEN version = \(version) THEN 1 ELSE 0 END WHERE name = \(name)",
+                logger: logger)
             return true
         }
     }
@@ -131,8 +139,10 @@ public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRe
         var out: [ModelVersionRecord] = []
         for try await r in rows.decode((String, Int, String, String, Int, Double).self) {
             guard let kind = ModelKind(rawValue: r.2) else { throw StoreError.corruptRow(table: "model_versions", field: "kind") }
-            out.append(ModelVersionRecord(name: r.0, version: r.1, kind: kind, path: r.3, active: r.4 != 0,
-                                          createdAt: Date(timeIntervalSince1970: r.5)))
+            out.append(
+                ModelVersionRecord(
+                    name: r.0, version: r.1, kind: kind, path: r.3, active: r.4 != 0,
+                    createdAt: Date(timeIntervalSince1970: r.5)))
         }
         return out
     }
@@ -145,8 +155,10 @@ public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRe
             try await db.query("DELETE FROM collection_entries WHERE collection = \(collection.name)", logger: logger)
             try await db.query("DELETE FROM collections WHERE name = \(collection.name)", logger: logger)
             try await db.query(
-                "INSERT INTO collections (name, model, created_at) VALUES (\(collection.name), \(collection.model), \(collection.createdAt.timeIntervalSince1970))",
-                logger: logger)
+                """
+                INSERT INTO collections (name, model, created_at)
+                VALUES (\(collection.name), \(collection.model), \(collection.createdAt.timeIntervalSince1970))
+                """, logger: logger)
             try await db.query("UPDATE change_stamp SET stamp = stamp + 1 WHERE id = 1", logger: logger)
         }
     }
@@ -157,7 +169,8 @@ public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRe
             try await db.query("DELETE FROM collection_entries WHERE collection = \(name)", logger: logger)
             var deleted = false
             for try await _ in try await db.query("DELETE FROM collections WHERE name = \(name) RETURNING name", logger: logger)
-                .decode(String.self) {
+                .decode(String.self)
+            {
                 deleted = true
             }
             if deleted { try await db.query("UPDATE change_stamp SET stamp = stamp + 1 WHERE id = 1", logger: logger) }

@@ -6,7 +6,8 @@ import PostgresNIO
 enum PostgresURL {
     static func configuration(_ url: String) throws(StoreError) -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let scheme = components.scheme,
-              scheme == "postgres" || scheme == "postgresql" else {
+            scheme == "postgres" || scheme == "postgresql"
+        else {
             throw .invalidURL(field: "scheme", reason: "must be postgres:// or postgresql://")
         }
         guard let host = components.host, !host.isEmpty else { throw .invalidURL(field: "host", reason: "missing") }

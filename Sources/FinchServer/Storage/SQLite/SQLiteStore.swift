@@ -18,8 +18,9 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: config)
             try pool.barrierWriteWithoutTransaction { db in
                 try db.execute(sql: Migrations.createTable)
@@ -27,8 +28,9 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
                 for migration in Migrations.all where !done.contains(migration.version) {
                     try db.inTransaction {
                         for statement in migration.statements { try db.execute(sql: Migrations.sql(statement, .sqlite)) }
-                        try db.execute(sql: "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-                                       arguments: [migration.version, migration.name])
+                        try db.execute(
+                            sql: "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                            arguments: [migration.version, migration.name])
                         return .commit
                     }
                 }
@@ -58,8 +60,10 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT INTO api_keys (id, name, scope, salt, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [key.id, key.name, key.scope.rawValue, key.salt, key.hash, key.createdAt.timeIntervalSince1970,
-                            key.revokedAt?.timeIntervalSince1970])
+                arguments: [
+                    key.id, key.name, key.scope.rawValue, key.salt, key.hash, key.createdAt.timeIntervalSince1970,
+                    key.revokedAt?.timeIntervalSince1970,
+                ])
         }
     }
 
@@ -74,17 +78,19 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
     public func revoke(id: String, at date: Date) async throws -> Bool {
         try await pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys WHERE id = ?", arguments: [id]) == 1 else { return false }
-            try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                           arguments: [date.timeIntervalSince1970, id])
+            try db.execute(
+                sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                arguments: [date.timeIntervalSince1970, id])
             return true
         }
     }
 
     static func key(_ row: Row) throws -> APIKeyRecord {
         guard let scope = APIKeyScope(rawValue: row["scope"]) else { throw StoreError.corruptRow(table: "api_keys", field: "scope") }
-        return APIKeyRecord(id: row["id"], name: row["name"], scope: scope, salt: row["salt"], hash: row["hash"],
-                            createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                            revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+        return APIKeyRecord(
+            id: row["id"], name: row["name"], scope: scope, salt: row["salt"], hash: row["hash"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     // MARK: models
@@ -102,10 +108,14 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
 
     public func activate(name: String, version: Int) async throws -> Bool {
         try await pool.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM model_versions WHERE name = ? AND version = ?",
-                                   arguments: [name, version]) == 1 else { return false }
-            try db.execute(sql: "UPDATE model_versions SET active = CASE WHEN version = ? THEN 1 ELSE 0 END WHERE name = ?",
-                           arguments: [version, name])
+            guard
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM model_versions WHERE name = ? AND version = ?",
+                    arguments: [name, version]) == 1
+            else { return false }
+            try db.execute(
+                sql: "UPDATE model_versions SET active = CASE WHEN version = ? THEN 1 ELSE 0 END WHERE name = ?",
+                arguments: [version, name])
             return true
         }
     }
@@ -113,9 +123,12 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
     public func allVersions() async throws -> [ModelVersionRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM model_versions ORDER BY name, version").map { row in
-                guard let kind = ModelKind(rawValue: row["kind"]) else { throw StoreError.corruptRow(table: "model_versions", field: "kind") }
-                return ModelVersionRecord(name: row["name"], version: row["version"], kind: kind, path: row["path"],
-                                          active: (row["active"] as Int) != 0, createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                guard let kind = ModelKind(rawValue: row["kind"]) else {
+                    throw StoreError.corruptRow(table: "model_versions", field: "kind")
+                }
+                return ModelVersionRecord(
+                    name: row["name"], version: row["version"], kind: kind, path: row["path"],
+                    active: (row["active"] as Int) != 0, createdAt: Date(timeIntervalSince1970: row["created_at"]))
             }
         }
     }
@@ -128,8 +141,9 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM collection_entries WHERE collection = ?", arguments: [collection.name])
             try db.execute(sql: "DELETE FROM collections WHERE name = ?", arguments: [collection.name])
-            try db.execute(sql: "INSERT INTO collections (name, model, created_at) VALUES (?, ?, ?)",
-                           arguments: [collection.name, collection.model, collection.createdAt.timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO collections (name, model, created_at) VALUES (?, ?, ?)",
+                arguments: [collection.name, collection.model, collection.createdAt.timeIntervalSince1970])
             try db.execute(sql: Self.bump)
         }
     }
@@ -160,8 +174,10 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
 
     public func upsertEntries(_ entries: [CollectionEntryRecord], collection: String) async throws {
         try await pool.write { db in
-            var next = (try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM collection_entries WHERE collection = ?",
-                                           arguments: [collection]) ?? 0) + 1
+            var next =
+                (try Int64.fetchOne(
+                    db, sql: "SELECT MAX(position) FROM collection_entries WHERE collection = ?",
+                    arguments: [collection]) ?? 0) + 1
             for e in entries {
                 try db.execute(
                     sql: """
@@ -186,8 +202,10 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
 
     public func entries(collection: String) async throws -> [CollectionEntryRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, text, vector FROM collection_entries WHERE collection = ? ORDER BY position",
-                             arguments: [collection]).map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT id, text, vector FROM collection_entries WHERE collection = ? ORDER BY position",
+                arguments: [collection]
+            ).map { row in
                 guard let vector = VectorCoding.decode(row["vector"]) else {
                     throw StoreError.corruptRow(table: "collection_entries", field: "vector")
                 }
