@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Already in the graph through HummingbirdTesting; the dashboard's browser test speaks WebDriver with it
+        // (chromedriver's header lines have no space after the colon, which Foundation's URLSession refuses).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -124,6 +127,7 @@ let package = Package(
             dependencies: [
                 "FinchServer", "FinchApps", "FinchTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // Property-based tests of the readers of untrusted input (random files and texts).

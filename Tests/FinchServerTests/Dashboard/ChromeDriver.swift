@@ -1,8 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -52,10 +49,12 @@ final class ChromeDriver: Sendable {
         throw WebDriverError.timedOut("chromedriver on port \(port) never reported ready")
     }
 
-    /// Stops chromedriver (its browsers end with their sessions).
+    /// Stops chromedriver (its browsers end with their sessions). SIGKILL, because the test process
+    /// ignores SIGTERM (swift-service-lifecycle handles it through a dispatch source) and a child
+    /// inherits ignored signals, so chromedriver would never see a SIGTERM.
     func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

@@ -1,8 +1,6 @@
+import AsyncHTTPClient
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOCore
 
 /// A W3C WebDriver session, spoken over HTTP to a driver (chromedriver) on loopback.
 struct WebDriverSession: Sendable {
@@ -127,19 +125,19 @@ struct WebDriverSession: Sendable {
 
     /// Sends one WebDriver command and returns its `value`, or throws the driver's error.
     static func send(_ method: String, _ url: URL, _ body: [String: Any]?) async throws -> Any? {
-        var request = URLRequest(url: url, timeoutInterval: 120)
-        request.httpMethod = method
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .init(rawValue: method)
         if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        let data = Data(buffer: try await response.body.collect(upTo: 64 << 20))
         let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
         let value = object?["value"]
-        if status != 200 {
+        if response.status.code != 200 {
             let detail = value as? [String: Any]
-            throw WebDriverError.failed(detail?["error"] as? String ?? "HTTP \(status)", detail?["message"] as? String ?? "")
+            throw WebDriverError.failed(detail?["error"] as? String ?? "HTTP \(response.status.code)", detail?["message"] as? String ?? "")
         }
         return value
     }
