@@ -68,7 +68,8 @@ load() {  # impl pid port key
             local line
             line="$(wrk -t"$threads" -c"$c" -d"${DURATION}s" --timeout 10s -s Benchmarks/serve_load.lua "http://127.0.0.1:$port" \
                 -- "/v1/$task" "$model" "$key" "$impl" | grep '^{')"
-            echo "${line%\}}, \"impl\": \"$impl\", \"task\": \"$task\", \"connections\": $c, \"rss_mb\": $(tree_rss_mb "$pid"), \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" |
+            local extra="\"impl\": \"$impl\", \"task\": \"$task\", \"connections\": $c, \"rss_mb\": $(tree_rss_mb "$pid")"
+            echo "${line%\}}, $extra, \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" |
                 tee -a "$RESULTS" >&2
         done
     done
@@ -132,10 +133,12 @@ for task in ["embed", "classify"]:
         finch = next(r for r in load if r["impl"] == "finch" and r["task"] == task and r["connections"] == c)
         for r in [x for x in load if x["task"] == task and x["connections"] == c]:
             errors = sum(r[k] for k in r if k.startswith("errors_"))
-            print(f"| {task} | {c} | {r['impl']} | {r['requests_per_s']:.1f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {errors} "
-                  f"| {r['rss_mb']} | {finch['requests_per_s'] / r['requests_per_s']:.2f} |")
-top = max(r["requests_per_s"] for r in load if r["impl"] == "finch" and r["task"] == "embed" and r["connections"] == max(x["connections"] for x in load))
-print(f"\noffline finch embed: {offline:.1f} sentences/s; finch serve at the most connections: {top:.1f} requests/s = {100 * top / offline:.0f} %")
+            print(f"| {task} | {c} | {r['impl']} | {r['requests_per_s']:.1f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
+                  f"| {errors} | {r['rss_mb']} | {finch['requests_per_s'] / r['requests_per_s']:.2f} |")
+most = max(x["connections"] for x in load)
+top = max(r["requests_per_s"] for r in load if r["impl"] == "finch" and r["task"] == "embed" and r["connections"] == most)
+print(f"\noffline finch embed: {offline:.1f} sentences/s; "
+      f"finch serve at {most} connections: {top:.1f} requests/s = {100 * top / offline:.0f} %")
 PYEOF
 echo
 echo "schemathesis (exit $SCHEMATHESIS_RC), last lines of $SCHEMATHESIS_LOG:"
