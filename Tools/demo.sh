@@ -66,7 +66,8 @@ cat <<MESSAGE
   API:         $base/openapi.yaml
 
   Try:
-    curl -s $base/v1/search -H 'Authorization: Bearer $key' -H 'Content-Type: application/json' -d '{"collection": "faq", "query": "my mouse does not work", "top_k": 3}'
+    curl -s $base/v1/search -H 'Authorization: Bearer $key' -H 'Content-Type: application/json' \\
+      -d '{"collection": "faq", "query": "my mouse does not work", "top_k": 3}'
 
   Ctrl-C stops the service.
 MESSAGE

@@ -12,7 +12,8 @@ import Testing
         let fixture = try await ServerFixture()
         defer { fixture.remove() }
         var table: [Router<FinchRequestContext>.RouteDescription] = []
-        _ = try await buildApplication(configuration: fixture.configuration, store: fixture.store, logSink: { _ in }, routes: { table = $0 })
+        _ = try await buildApplication(
+            configuration: fixture.configuration, store: fixture.store, logSink: { _ in }, routes: { table = $0 })
         let served = Set(table.map { "\($0.method.rawValue) \(OpenAPIContract.shape(of: $0.path.description))" })
         let contract = try OpenAPIContract.embedded()
         let documented = Set(contract.operations.map { "\($0.method) \($0.shape)" })
@@ -59,7 +60,8 @@ import Testing
                  json: ["model": "sentiment", "inputs": ["good", "bad"], "top_k": 2], status: 200),
             Call(method: .post, uri: "/v1/classify", template: "/v1/classify", key: read,
                  json: ["model": "sentiment", "inputs": ["good"], "top_k": 0], status: 400),
-            Call(method: .post, uri: "/v1/entities", template: "/v1/entities", key: read, json: ["model": "ner", "inputs": ["Mary in Paris"]],
+            Call(method: .post, uri: "/v1/entities", template: "/v1/entities", key: read,
+                 json: ["model": "ner", "inputs": ["Mary in Paris"]],
                  status: 200),
             Call(method: .post, uri: "/v1/tokenize", template: "/v1/tokenize", key: read, json: ["model": "mini", "inputs": "hello world"],
                  status: 200),
@@ -74,7 +76,8 @@ import Testing
             Call(method: .get, uri: "/v1/collections", template: "/v1/collections", key: read, status: 200),
             Call(method: .get, uri: "/v1/collections/docs", template: "/v1/collections/{name}", key: read, status: 200),
             Call(method: .get, uri: "/v1/collections/docs/entries", template: "/v1/collections/{name}/entries", key: read, status: 200),
-            Call(method: .post, uri: "/v1/search", template: "/v1/search", key: read, json: ["collection": "docs", "query": "password", "top_k": 2],
+            Call(method: .post, uri: "/v1/search", template: "/v1/search", key: read,
+                 json: ["collection": "docs", "query": "password", "top_k": 2],
                  status: 200),
             Call(method: .post, uri: "/v1/search", template: "/v1/search", key: read, json: ["collection": "none", "query": "password"],
                  status: 404),
@@ -84,10 +87,12 @@ import Testing
             Call(method: .get, uri: "/v1/collections/docs", template: "/v1/collections/{name}", key: read, status: 404),
             Call(method: .get, uri: "/v1/keys", template: "/v1/keys", key: admin, status: 200),
             Call(method: .get, uri: "/v1/keys", template: "/v1/keys", key: read, status: 403),
-            Call(method: .post, uri: "/v1/keys", template: "/v1/keys", key: admin, json: ["scope": "read", "name": "contract"], status: 201),
+            Call(method: .post, uri: "/v1/keys", template: "/v1/keys", key: admin, json: ["scope": "read", "name": "contract"],
+                 status: 201),
             Call(method: .post, uri: "/v1/keys", template: "/v1/keys", key: admin, json: ["scope": "root"], status: 400),
             Call(method: .delete, uri: "/v1/keys/nosuchkey", template: "/v1/keys/{id}", key: admin, status: 404),
-            Call(method: .post, uri: "/v1/models", template: "/v1/models", key: admin, json: ["name": "x", "path": "relative/folder"], status: 400),
+            Call(method: .post, uri: "/v1/models", template: "/v1/models", key: admin, json: ["name": "x", "path": "relative/folder"],
+                 status: 400),
             Call(method: .post, uri: "/v1/models/mini/versions/99/activate", template: "/v1/models/{name}/versions/{version}/activate",
                  key: admin, status: 404),
             Call(method: .post, uri: "/v1/models/mini/versions/1/activate", template: "/v1/models/{name}/versions/{version}/activate",

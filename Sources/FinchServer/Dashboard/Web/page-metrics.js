@@ -72,7 +72,8 @@ export default {
           h('td', {class: 'num'}, formatNumber(row.requests, 0)),
           h('td', {class: row.errors > 0 ? 'num error' : 'num'}, formatNumber(row.errors, 0)));
       }));
-      status.textContent = `Updated ${new Date().toLocaleTimeString()}; latencies are over the last ${intervalMilliseconds / 1000} s when there were requests, else since start.`;
+      status.textContent = `Updated ${new Date().toLocaleTimeString()}; latencies are over the last `
+        + `${intervalMilliseconds / 1000} s when there were requests, else since start.`;
     };
 
     await update();

@@ -11,7 +11,8 @@ function versionRows(model) {
   return versions.map((version) => {
     const active = version.active === true || version.version === model.active_version;
     return h('tr', {class: 'version'},
-      h('td', {class: 'nowrap'}, h('span', {class: active ? 'badge active' : 'badge'}, `v${version.version ?? '?'}`), active ? ' active' : ''),
+      h('td', {class: 'nowrap'},
+        h('span', {class: active ? 'badge active' : 'badge'}, `v${version.version ?? '?'}`), active ? ' active' : ''),
       h('td', {class: 'num'}, version.dimension ?? model.dimension ?? '–'),
       h('td', {class: 'num'}, version.max_length ?? model.max_length ?? '–'),
       h('td', {}, labelsText(version.labels ?? model.labels)),
