@@ -65,6 +65,21 @@ struct TrainSandbox {
         ["train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out] + Self.quick + extra
     }
 
+    /// Issue 10 item 11: a damaged `finch_task.json` is one line naming the file, not a DecodingError dump.
+    @Test func aDamagedTaskFileIsNamed() throws {
+        let s = try TrainSandbox()
+        defer { s.remove() }
+        let task = s.path("model/finch_task.json")
+        for garbage in ["{not json", "{\"task\": 5}"] {
+            try garbage.write(toFile: task, atomically: true, encoding: .utf8)
+            let (status, stdout, stderr) = try CLI.run(["predict", "--model", s.model], stdin: "a fine film\n")
+            #expect(status == 1, "\(garbage): \(stderr)")
+            #expect(stderr.hasPrefix("Error: \(task): "), "\(garbage): \(stderr)")
+            #expect(!stderr.contains("DecodingError") && !stderr.contains("dataCorrupted"), "\(stderr)")
+            #expect(stdout.isEmpty)
+        }
+    }
+
     @Test func loraDropoutOutsideItsRangeIsRefusedNotATrap() throws {
         let s = try TrainSandbox()
         defer { s.remove() }

@@ -26,7 +26,7 @@ public enum LoRAFiles {
     public static func attachIfPresent(to model: any Module, from directory: URL) throws -> Bool {
         let configURL = directory.appendingPathComponent(config)
         guard FileManager.default.fileExists(atPath: configURL.path) else { return false }
-        let configuration = try JSONDecoder().decode(LoRAConfiguration.self, from: Data(contentsOf: configURL))
+        let configuration = try TaskError.decodeModelFile(LoRAConfiguration.self, at: configURL)
         var rng = FinchRNG(seed: 0)
         try model.applyLoRA(configuration, rng: &rng)
         let tensors = try SafetensorsFile(contentsOf: directory.appendingPathComponent(weights)).tensors()

@@ -39,7 +39,7 @@ public struct TaskMetadata: Codable, Sendable, Equatable {
     public static func read(from directory: URL) throws -> TaskMetadata {
         let url = directory.appendingPathComponent(fileName)
         if FileManager.default.fileExists(atPath: url.path) {
-            return try JSONDecoder().decode(TaskMetadata.self, from: Data(contentsOf: url))
+            return try TaskError.decodeModelFile(TaskMetadata.self, at: url)
         }
         let config = try Checkpoint.readConfig(BertConfig.self, from: directory)
         let arch = config.architectures?.first ?? ""
@@ -57,7 +57,7 @@ public struct TaskMetadata: Codable, Sendable, Equatable {
     public static func readIfPresent(in directory: URL) throws -> TaskMetadata? {
         let url = directory.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        return try JSONDecoder().decode(TaskMetadata.self, from: Data(contentsOf: url))
+        return try TaskError.decodeModelFile(TaskMetadata.self, at: url)
     }
 
     /// Writes `finch_task.json` atomically.
