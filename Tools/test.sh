@@ -6,6 +6,12 @@
 # stopped and deleted on exit. Set FINCH_TEST_POSTGRES_URL yourself to use another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Formatting is part of the suite: the toolchain's swift-format with the repository's .swift-format.
+# Fix findings with: swift format format -i -r Sources Tests Package.swift
+echo "test: swift format lint --strict" >&2
+swift format lint --strict -r Sources Tests Package.swift
+
 Tools/bootstrap.sh --test-data
 
 # The dashboard's browser test drives Debian's headless Chromium through chromedriver (WebDriver).

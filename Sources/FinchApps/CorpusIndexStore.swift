@@ -34,7 +34,8 @@ public enum CorpusIndexStore {
             throw SearchError.unreadable(path: url.path, reason: "not UTF-8")
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let jsonl = url.pathExtension.lowercased() == "jsonl" || lines.first.map { $0.trimmingCharacters(in: .whitespaces).hasPrefix("{") } == true
+        let jsonl =
+            url.pathExtension.lowercased() == "jsonl" || lines.first.map { $0.trimmingCharacters(in: .whitespaces).hasPrefix("{") } == true
         var out: [CorpusEntry] = []
         for (i, raw) in lines.enumerated() {
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
@@ -80,7 +81,9 @@ public enum CorpusIndexStore {
             let url = modelDirectory.appendingPathComponent(name)
             guard fm.fileExists(atPath: url.path) else { continue }
             let attributes = try fm.attributesOfItem(atPath: url.path)
-            d.update("\(name):\((attributes[.size] as? NSNumber)?.intValue ?? -1):\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0);")
+            d.update(
+                "\(name):\((attributes[.size] as? NSNumber)?.intValue ?? -1):\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0);"
+            )
         }
         d.update("max_length=\(maxLength)")
         return d.finalizeHex()
@@ -100,12 +103,15 @@ public enum CorpusIndexStore {
     /// The corpus's index: loaded when its key matches, else built and saved
     /// (atomically). `rebuilt` tells which. A failed save is an error here;
     /// `loadOrBuildIndex` answers from memory instead.
-    public static func loadOrBuild(corpus: URL, modelDirectory: URL, embedder: TextEmbedder, batchSize: Int = 32,
-                                   progress: (_ done: Int, _ total: Int) -> Void = { _, _ in })
+    public static func loadOrBuild(
+        corpus: URL, modelDirectory: URL, embedder: TextEmbedder, batchSize: Int = 32,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    )
         throws -> (index: SemanticIndex, rebuilt: Bool)
     {
-        let (index, origin) = try loadOrBuildIndex(corpus: corpus, modelDirectory: modelDirectory, embedder: embedder,
-                                                   batchSize: batchSize, progress: progress)
+        let (index, origin) = try loadOrBuildIndex(
+            corpus: corpus, modelDirectory: modelDirectory, embedder: embedder,
+            batchSize: batchSize, progress: progress)
         if case .builtNotSaved(let reason) = origin { throw SearchError.unwritableIndex(path: indexURL(for: corpus).path, reason: reason) }
         return (index, origin != .loaded)
     }
@@ -114,8 +120,10 @@ public enum CorpusIndexStore {
     /// (atomically). When the index file cannot be written the built index
     /// is still returned, with `.builtNotSaved` saying why; an index path
     /// that exists but cannot be read (a folder, no permission) is an error.
-    public static func loadOrBuildIndex(corpus: URL, modelDirectory: URL, embedder: TextEmbedder, batchSize: Int = 32,
-                                        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in })
+    public static func loadOrBuildIndex(
+        corpus: URL, modelDirectory: URL, embedder: TextEmbedder, batchSize: Int = 32,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    )
         throws -> (index: SemanticIndex, origin: IndexOrigin)
     {
         let entries = try readCorpus(corpus)
@@ -147,11 +155,13 @@ public enum CorpusIndexStore {
         }
         let header = magic.count + 65 + 16
         guard data.count == header + count * dimension * 4, data.prefix(magic.count) == magic,
-              String(decoding: data[magic.count..<(magic.count + 64)], as: UTF8.self) == key
+            String(decoding: data[magic.count..<(magic.count + 64)], as: UTF8.self) == key
         else { return nil }
         let (n, d) = data.withUnsafeBytes { raw in
-            (Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: magic.count + 65, as: Int64.self))),
-             Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: magic.count + 73, as: Int64.self))))
+            (
+                Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: magic.count + 65, as: Int64.self))),
+                Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: magic.count + 73, as: Int64.self)))
+            )
         }
         guard n == count, d == dimension else { return nil }
         return Tensor(shape: [count, dimension]) { out in

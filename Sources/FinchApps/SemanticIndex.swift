@@ -45,8 +45,10 @@ public final class SemanticIndex: @unchecked Sendable {
 
     /// Embeds `entries` with `embedder`, in blocks of 1,024 texts; `progress`
     /// gets the number of texts done after each block.
-    public convenience init(entries: [CorpusEntry], embedder: TextEmbedder, batchSize: Int = 32,
-                            progress: (Int) -> Void = { _ in }) throws {
+    public convenience init(
+        entries: [CorpusEntry], embedder: TextEmbedder, batchSize: Int = 32,
+        progress: (Int) -> Void = { _ in }
+    ) throws {
         let d = embedder.dimension
         let vectors = Tensor.zeros([entries.count, d])
         var start = 0
@@ -70,7 +72,9 @@ public final class SemanticIndex: @unchecked Sendable {
         scores.withUnsafeMutableBufferPointer { s in
             GEMM.sgemv(m: n, n: dimension, a: vectors.storage.pointer, lda: dimension, x: q.storage.pointer, y: s.baseAddress!)
         }
-        return TopK.largest(scores, count: k).map { SearchHit(id: entries[$0.index].id, text: entries[$0.index].text, score: Double($0.score)) }
+        return TopK.largest(scores, count: k).map {
+            SearchHit(id: entries[$0.index].id, text: entries[$0.index].text, score: Double($0.score))
+        }
     }
 
     static func normalizedRows(_ m: Tensor) -> Tensor {

@@ -23,7 +23,8 @@ public final class FakeHub: @unchecked Sendable {
     public init() throws {
         let dir = TestSupport.fixtureURL("tiny-bert")
         let tokenizer = TestSupport.fixtureURL("tiny-bert-wordpiece")  // same vocabulary size (99)
-        let modules = #"[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}, "#
+        let modules =
+            #"[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}, "#
             + #"{"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]"#
         files = [
             "config.json": Array(try Data(contentsOf: dir.appendingPathComponent("config.json"))),
@@ -43,7 +44,9 @@ public final class FakeHub: @unchecked Sendable {
     public var requests: [LocalHTTPServer.Request] { server!.requests }
     public func stop() { server?.stop() }
 
-    public func corrupt(_ file: String, _ on: Bool = true) { lock.withLock { if on { corrupted.insert(file) } else { corrupted.remove(file) } } }
+    public func corrupt(_ file: String, _ on: Bool = true) {
+        lock.withLock { if on { corrupted.insert(file) } else { corrupted.remove(file) } }
+    }
     public func truncate(_ file: String) { lock.withLock { _ = truncated.insert(file) } }
     public func redirect(toHost host: String) { lock.withLock { redirectHost = host } }
 
@@ -84,9 +87,13 @@ public final class FakeHub: @unchecked Sendable {
             if lfs.contains(name) {
                 let host = lock.withLock { redirectHost }
                 let location = host.map { "http://\($0):\(server!.port)/cdn/\(name)" } ?? "/cdn/\(name)"
-                return .init(status: 302, headers: ["Location": location, "X-Repo-Commit": Self.commit,
-                                                    "X-Linked-Size": String(bytes.count),
-                                                    "X-Linked-Etag": "\"\(Self.sha256(bytes))\"", "ETag": "\"ignored\""])
+                return .init(
+                    status: 302,
+                    headers: [
+                        "Location": location, "X-Repo-Commit": Self.commit,
+                        "X-Linked-Size": String(bytes.count),
+                        "X-Linked-Etag": "\"\(Self.sha256(bytes))\"", "ETag": "\"ignored\"",
+                    ])
             }
             return serve(name, bytes, headers: ["ETag": "W/\"\(Self.blobID(bytes))\"", "X-Repo-Commit": Self.commit])
         }

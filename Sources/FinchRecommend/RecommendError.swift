@@ -68,7 +68,8 @@ public enum RecommendError: Error, Equatable, Sendable, CustomStringConvertible 
         case .itemAlreadyRated(let id):
             return "item '\(id)' already has ratings; fold its ratings in instead of adding it from content"
         case .diverged(let algorithm, let epoch, let array, let cause):
-            return "\(algorithm) training diverged at epoch \(epoch): '\(array)' became NaN or infinite; likely cause: \(cause). Nothing was saved"
+            return
+                "\(algorithm) training diverged at epoch \(epoch): '\(array)' became NaN or infinite; likely cause: \(cause). Nothing was saved"
         case .ratingOutsideScale(let user, let item, let rating, let scale):
             return "rating \(rating) of user '\(user)' for item '\(item)' is outside the model's rating scale \(scale)"
         case .invalidOption(let name, let value, let reason):

@@ -1,4 +1,5 @@
 import FinchSupport
+
 /// The algorithms Finch implements, by the name the CLI uses.
 public enum Algorithm: String, CaseIterable, Sendable, Codable {
     /// Global mean plus user and item biases (Surprise `BaselineOnly`).

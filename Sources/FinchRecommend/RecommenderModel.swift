@@ -93,7 +93,8 @@ public struct RecommenderModel: Sendable {
         let data = recommender.trainingData
         let u = users.index(of: user) ?? -1
         let i = items.index(of: item) ?? -1
-        return Self.prediction(recommender.estimate(user: u, item: i), mean: data.globalMean, scale: feedback == .explicit ? ratingScale : nil)
+        return Self.prediction(
+            recommender.estimate(user: u, item: i), mean: data.globalMean, scale: feedback == .explicit ? ratingScale : nil)
     }
 
     static func prediction(_ estimate: Float?, mean: Float, scale: RatingScale?) -> Prediction {
@@ -113,9 +114,11 @@ public struct RecommenderModel: Sendable {
         }
         let top = recommender.recommend(user: u, count: count, excludeSeen: true, unratedAllowed: coldStartItems)
         return top.enumerated().map { rank, entry in
-            let why = reasons > 0 ? recommender.contributions(user: u, item: entry.item).prefix(reasons).map {
-                Reason(item: items[$0.item], weight: $0.weight)
-            } : []
+            let why =
+                reasons > 0
+                ? recommender.contributions(user: u, item: entry.item).prefix(reasons).map {
+                    Reason(item: items[$0.item], weight: $0.weight)
+                } : []
             let score = feedback == .explicit ? ratingScale?.clip(entry.score) ?? entry.score : entry.score
             return Recommendation(item: items[entry.item], score: score, rank: rank + 1, reasons: why)
         }

@@ -28,16 +28,19 @@ public func buildApplication(
     let registry = ModelRegistry(store: store.models, options: configuration.batching, observer: BatcherMetrics())
     try await registerConfiguredModels(configuration.models, registry: registry, logger: logger)
     for failure in try await registry.loadActiveVersions() {
-        logger.warning("model not loaded", metadata: [
-            "model": .string(failure.record.name), "version": .stringConvertible(failure.record.version),
-            "error": .string(String(describing: failure.error)),
-        ])
+        logger.warning(
+            "model not loaded",
+            metadata: [
+                "model": .string(failure.record.name), "version": .stringConvertible(failure.record.version),
+                "error": .string(String(describing: failure.error)),
+            ])
     }
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
 
-    let limits = InputLimits(maxBodyBytes: configuration.maxBodyBytes, maxInputs: configuration.maxInputs,
-                             maxCharacters: configuration.maxCharacters)
+    let limits = InputLimits(
+        maxBodyBytes: configuration.maxBodyBytes, maxInputs: configuration.maxInputs,
+        maxCharacters: configuration.maxCharacters)
     let keyCache = KeyCache(store: store.keys, ttl: configuration.reloadIntervalSeconds)
     let limiter = RateLimiter(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
     let router = Router(context: FinchRequestContext.self)
@@ -68,8 +71,9 @@ public func buildApplication(
     keys.addAdminRoutes(to: admin)
     routes?(router.routes)
 
-    let lifecycle = FinchLifecycleService(registry: registry, collections: collections, ownedStore: givenStore == nil ? store : nil,
-                                          interval: configuration.reloadIntervalSeconds, logger: logger)
+    let lifecycle = FinchLifecycleService(
+        registry: registry, collections: collections, ownedStore: givenStore == nil ? store : nil,
+        interval: configuration.reloadIntervalSeconds, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "finch"),
@@ -84,7 +88,11 @@ func registerConfiguredModels(_ specs: [ServerConfiguration.ModelSpec], registry
         let path = URL(fileURLWithPath: spec.path).standardizedFileURL.path
         if versions.contains(where: { $0.name == spec.name && $0.active && $0.path == path }) { continue }
         let record = try await registry.register(name: spec.name, path: path)
-        logger.info("registered model", metadata: ["model": .string(spec.name), "version": .stringConvertible(record.version),
-                                                   "kind": .string(record.kind.rawValue)])
+        logger.info(
+            "registered model",
+            metadata: [
+                "model": .string(spec.name), "version": .stringConvertible(record.version),
+                "kind": .string(record.kind.rawValue),
+            ])
     }
 }

@@ -38,22 +38,22 @@ public struct FinchRNG: RandomNumberGenerator, Sendable, Codable, Equatable {
 
 @usableFromInline func _log(_ x: Double) -> Double {
     #if canImport(Glibc)
-    return Glibc.log(x)
+        return Glibc.log(x)
     #else
-    return Foundation.log(x)
+        return Foundation.log(x)
     #endif
 }
 
 @usableFromInline func _cos(_ x: Double) -> Double {
     #if canImport(Glibc)
-    return Glibc.cos(x)
+        return Glibc.cos(x)
     #else
-    return Foundation.cos(x)
+        return Foundation.cos(x)
     #endif
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif

@@ -12,7 +12,8 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
 
     /// Wraps `storage` (which must hold exactly `Shape.count(shape)` elements).
     public init(shape: [Int], storage: TensorStorage) {
-        precondition(storage.count == Shape.count(shape), "storage holds \(storage.count) elements, shape \(shape) needs \(Shape.count(shape))")
+        precondition(
+            storage.count == Shape.count(shape), "storage holds \(storage.count) elements, shape \(shape) needs \(Shape.count(shape))")
         self.shape = shape
         self.storage = storage
         self.node = nil

@@ -1,5 +1,5 @@
-import Foundation
 import FinchTensor
+import Foundation
 
 /// Helpers for Finch's tests: fixtures, tolerances, gradient checks.
 public enum TestSupport {
@@ -150,7 +150,9 @@ public struct TensorFixture: Decodable {
 public enum FixtureError: Error, CustomStringConvertible {
     case missing(String)
     public var description: String {
-        switch self { case .missing(let n): return "fixture has no tensor named \(n)" }
+        switch self {
+        case .missing(let n): return "fixture has no tensor named \(n)"
+        }
     }
 }
 

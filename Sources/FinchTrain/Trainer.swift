@@ -69,8 +69,10 @@ public final class Trainer<Task: TrainingTask> {
     /// - Throws: `TrainingError` for a bad checkpoint or a loss or parameter
     ///   that became NaN or infinite (nothing further is saved then), and the
     ///   task's and the file system's errors.
-    public func run(resume: ResumeMode = .fresh, stop: StopSignal = StopSignal(),
-                    events: (TrainingEvent) -> Void = { _ in }) throws -> TrainingSummary {
+    public func run(
+        resume: ResumeMode = .fresh, stop: StopSignal = StopSignal(),
+        events: (TrainingEvent) -> Void = { _ in }
+    ) throws -> TrainingSummary {
         try withoutActuallyEscaping(events) { events in try loop(resume: resume, stop: stop, events: events) }
     }
 
@@ -82,8 +84,9 @@ public final class Trainer<Task: TrainingTask> {
         events(.started(totalSteps: totalSteps, startStep: session.state.globalStep, examples: train.count, epochs: c.epochs))
         task.model.train()
         training: while session.state.epoch < c.epochs && !session.stoppedEarly {
-            let batches = EpochPlan.batches(lengths: lengths, batchSize: c.batchSize, seed: c.seed, epoch: session.state.epoch,
-                                            bucketing: c.lengthBucketing)
+            let batches = EpochPlan.batches(
+                lengths: lengths, batchSize: c.batchSize, seed: c.seed, epoch: session.state.epoch,
+                bucketing: c.lengthBucketing)
             while session.state.batchInEpoch < batches.count {
                 if stop.isStopRequested { return try session.interrupt() }
                 // One optimizer step over up to `gradientAccumulationSteps` batches.

@@ -71,8 +71,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try check(warmupRatio >= 0 && warmupRatio < 1, .warmupRatio, "must be in [0, 1)")
         try check(warmupSteps.map { $0 >= 0 } ?? true, .warmupSteps, "must not be negative")
         try check(weightDecay >= 0 && weightDecay.isFinite, .weightDecay, "must be a number ≥ 0")
-        try check((0..<1).contains(adamBeta1) && (0..<1).contains(adamBeta2) && adamEpsilon > 0 && adamEpsilon.isFinite,
-                  .adam, "betas must be in [0, 1) and epsilon positive")
+        try check(
+            (0..<1).contains(adamBeta1) && (0..<1).contains(adamBeta2) && adamEpsilon > 0 && adamEpsilon.isFinite,
+            .adam, "betas must be in [0, 1) and epsilon positive")
         try check(gradientAccumulationSteps > 0, .gradientAccumulationSteps, "must be at least 1")
         try check(maxGradNorm.map { $0 > 0 && $0.isFinite } ?? true, .maxGradNorm, "must be a positive number (or no clipping)")
         try check(loggingSteps > 0, .loggingSteps, "must be at least 1")

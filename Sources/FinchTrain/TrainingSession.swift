@@ -35,8 +35,9 @@ final class TrainingSession<Task: TrainingTask> {
         parameters = model.trainableParameters()
         optimizer = try AdamW(
             parameters: parameters,
-            configuration: .init(learningRate: c.learningRate, beta1: c.adamBeta1, beta2: c.adamBeta2, epsilon: c.adamEpsilon,
-                                 weightDecay: c.weightDecay),
+            configuration: .init(
+                learningRate: c.learningRate, beta1: c.adamBeta1, beta2: c.adamBeta2, epsilon: c.adamEpsilon,
+                weightDecay: c.weightDecay),
             noWeightDecay: WeightDecay.huggingFaceExemptions(in: model))
         let total = trainer.totalSteps
         let warmup = c.warmupSteps ?? Int((Double(total) * c.warmupRatio).rounded(.up))
@@ -259,7 +260,8 @@ final class TrainingSession<Task: TrainingTask> {
     }
 
     func summary(interrupted: Bool) -> TrainingSummary {
-        TrainingSummary(steps: state.globalStep, bestMetric: state.bestMetric, bestStep: state.bestStep, lastEvaluation: lastEvaluation,
-                        stoppedEarly: stoppedEarly && !interrupted, interrupted: interrupted)
+        TrainingSummary(
+            steps: state.globalStep, bestMetric: state.bestMetric, bestStep: state.bestStep, lastEvaluation: lastEvaluation,
+            stoppedEarly: stoppedEarly && !interrupted, interrupted: interrupted)
     }
 }

@@ -49,8 +49,10 @@ public enum Checkpoint {
     /// that no parameter takes, parameters the file lacks and shape
     /// mismatches all fail the load before anything changes, named in one
     /// `CheckpointError.stateDict`. `options` lists the exceptions.
-    public static func load(_ file: SafetensorsFile, into module: any Module, prefix: String,
-                            options: CheckpointLoadOptions) throws {
+    public static func load(
+        _ file: SafetensorsFile, into module: any Module, prefix: String,
+        options: CheckpointLoadOptions
+    ) throws {
         func ignored(_ name: String) -> Bool {
             options.ignoredKeys.contains(name) || options.ignoredKeyPrefixes.contains { name.hasPrefix($0) }
         }
@@ -150,8 +152,9 @@ public struct CheckpointLoadOptions: Sendable {
     /// plus `extraIgnoredKeyPrefixes`.
     public static func bert(ignoringKeyPrefixes extraIgnoredKeyPrefixes: [String] = []) -> CheckpointLoadOptions {
         let buffers = ["embeddings.position_ids", "embeddings.token_type_ids"]
-        return CheckpointLoadOptions(ignoredKeys: Set(buffers + buffers.map { "bert." + $0 }),
-                                     ignoredKeyPrefixes: extraIgnoredKeyPrefixes)
+        return CheckpointLoadOptions(
+            ignoredKeys: Set(buffers + buffers.map { "bert." + $0 }),
+            ignoredKeyPrefixes: extraIgnoredKeyPrefixes)
     }
 
     /// Explicit lists.

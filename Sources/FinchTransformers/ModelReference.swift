@@ -28,13 +28,15 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
         let segments = repository.split(separator: "/", omittingEmptySubsequences: false)
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
         guard (1...2).contains(segments.count),
-              segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix("-")
-                  && $0.unicodeScalars.allSatisfy { allowed.contains($0) && $0.isASCII } })
+            segments.allSatisfy({
+                !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix("-")
+                    && $0.unicodeScalars.allSatisfy { allowed.contains($0) && $0.isASCII }
+            })
         else {
             throw .invalidReference(text, reason: "expected hf:ORG/NAME or hf:ORG/NAME@revision")
         }
         guard !revision.isEmpty, !revision.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
-              !revision.contains(where: { $0.isWhitespace })
+            !revision.contains(where: { $0.isWhitespace })
         else {
             throw .invalidReference(text, reason: "invalid revision \"\(revision)\"")
         }
@@ -52,8 +54,10 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
     /// The local directory to load: the directory itself (which must
     /// exist), or the verified cached snapshot of the hub repository,
     /// downloaded by `hub` (default: `HubClient.fromEnvironment()`) if needed.
-    public func resolve(hub: HubClient? = nil,
-                        progress: (@Sendable (HubEvent) -> Void)? = nil) async throws -> URL {
+    public func resolve(
+        hub: HubClient? = nil,
+        progress: (@Sendable (HubEvent) -> Void)? = nil
+    ) async throws -> URL {
         switch self {
         case .directory(let url):
             var isDirectory: ObjCBool = false

@@ -58,7 +58,8 @@ public struct PoolingConfig: Codable, Equatable, Sendable {
     /// Reads either spelling.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        let dimension = try c.decodeIfPresent(Int.self, forKey: AnyCodingKey("embedding_dimension"))
+        let dimension =
+            try c.decodeIfPresent(Int.self, forKey: AnyCodingKey("embedding_dimension"))
             ?? c.decode(Int.self, forKey: AnyCodingKey("word_embedding_dimension"))
         var modes: [PoolingMode] = []
         let modeKey = AnyCodingKey("pooling_mode")

@@ -29,8 +29,9 @@ public final class SentenceEmbedder {
         self.model = model
         self.pooling = Pooling(config: pooling ?? PoolingConfig(embeddingDimension: model.config.hiddenSize))
         self.normalizes = normalizes
-        self.maxSequenceLength = min(maxSequenceLength ?? model.config.maxPositionEmbeddings,
-                                     model.config.maxPositionEmbeddings)
+        self.maxSequenceLength = min(
+            maxSequenceLength ?? model.config.maxPositionEmbeddings,
+            model.config.maxPositionEmbeddings)
         self.padTokenID = model.config.padTokenID ?? 0
     }
 
@@ -45,8 +46,9 @@ public final class SentenceEmbedder {
                 path: directory.appendingPathComponent("1_Pooling/config.json").path, field: "word_embedding_dimension",
                 value: String(pooling.embeddingDimension), reason: "the model's hidden_size is \(model.config.hiddenSize)")
         }
-        self.init(model: model, pooling: folder.pooling, normalizes: folder.normalizes,
-                  maxSequenceLength: folder.maxSequenceLength)
+        self.init(
+            model: model, pooling: folder.pooling, normalizes: folder.normalizes,
+            maxSequenceLength: folder.maxSequenceLength)
     }
 
     /// Width of the sentence vectors.
@@ -56,8 +58,10 @@ public final class SentenceEmbedder {
     /// (atomically per file; tokenizer files already there are kept).
     public func save(to directory: URL) throws {
         try model.save(to: directory)
-        try SentenceTransformersFolder(root: directory, pooling: pooling.config, normalizes: normalizes,
-                                       maxSequenceLength: maxSequenceLength).write()
+        try SentenceTransformersFolder(
+            root: directory, pooling: pooling.config, normalizes: normalizes,
+            maxSequenceLength: maxSequenceLength
+        ).write()
     }
 
     /// Embeds token sequences (each with its special tokens, at most
@@ -65,8 +69,10 @@ public final class SentenceEmbedder {
     /// `attentionMasks` and `tokenTypeIDs`, when given, hold one array per
     /// sequence of the same length (nil: all attended, all segment 0).
     /// Inference path: no autodiff, scratch memory reused across batches.
-    public func embed(tokenIDs: [[Int]], attentionMasks: [[Int]]? = nil, tokenTypeIDs: [[Int]]? = nil,
-                      batchSize: Int = 32, sortByLength: Bool = true) throws(SentenceEmbeddingError) -> Tensor {
+    public func embed(
+        tokenIDs: [[Int]], attentionMasks: [[Int]]? = nil, tokenTypeIDs: [[Int]]? = nil,
+        batchSize: Int = 32, sortByLength: Bool = true
+    ) throws(SentenceEmbeddingError) -> Tensor {
         guard batchSize > 0 else { throw .invalidBatchSize(batchSize) }
         let n = tokenIDs.count
         if n == 0 { return Tensor.zeros([0, dimension]) }
@@ -79,10 +85,11 @@ public final class SentenceEmbedder {
         var start = 0
         while start < n {
             let chunk = Array(order[start..<min(start + batchSize, n)])
-            let input = BertInput(padding: chunk.map { tokenIDs[$0] },
-                                  tokenTypeIDs: tokenTypeIDs.map { t in chunk.map { t[$0] } },
-                                  attentionMasks: attentionMasks.map { m in chunk.map { m[$0] } },
-                                  padTokenID: padTokenID)
+            let input = BertInput(
+                padding: chunk.map { tokenIDs[$0] },
+                tokenTypeIDs: tokenTypeIDs.map { t in chunk.map { t[$0] } },
+                attentionMasks: attentionMasks.map { m in chunk.map { m[$0] } },
+                padTokenID: padTokenID)
             do { try model.validate(input) } catch {
                 // Unreachable after `check`, which validates every sequence alone.
                 throw .invalidBatch(error)
@@ -91,8 +98,9 @@ public final class SentenceEmbedder {
                 // The last hidden states stay in the workspace; pooling reads them in place.
                 let x = model.encode(input, workspace: workspace)
                 let count = input.batchSize * input.sequenceLength * model.config.hiddenSize
-                let hidden = Tensor(shape: [input.batchSize, input.sequenceLength, model.config.hiddenSize],
-                                    storage: TensorStorage(borrowing: x, count: count, owner: workspace))
+                let hidden = Tensor(
+                    shape: [input.batchSize, input.sequenceLength, model.config.hiddenSize],
+                    storage: TensorStorage(borrowing: x, count: count, owner: workspace))
                 let pooled = pooling(hidden, attentionMask: input.resolvedAttentionMask)
                 return normalizes ? pooled.l2Normalized() : pooled
             }

@@ -102,8 +102,10 @@ public struct SentenceTransformersFolder: Equatable, Sendable {
     /// atomically. The transformer's own files are written by its `save(to:)`.
     public func write() throws {
         let pooling = self.pooling ?? PoolingConfig(embeddingDimension: 0)
-        var modules = [ModuleEntry(idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer"),
-                       ModuleEntry(idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling")]
+        var modules = [
+            ModuleEntry(idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer"),
+            ModuleEntry(idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling"),
+        ]
         if normalizes {
             modules.append(ModuleEntry(idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize"))
         }

@@ -18,7 +18,8 @@ public final class TextEmbedder {
         tokenizer = try Tokenizer.load(directory: directory)
         let limit = embedder.maxSequenceLength
         guard maxLength.map({ $0 >= 2 }) ?? true else {
-            throw CheckpointError.invalidValue(path: directory.path, field: "max-length", value: String(maxLength!), reason: "must be at least 2")
+            throw CheckpointError.invalidValue(
+                path: directory.path, field: "max-length", value: String(maxLength!), reason: "must be at least 2")
         }
         self.maxLength = Swift.min(maxLength ?? limit, limit)
     }

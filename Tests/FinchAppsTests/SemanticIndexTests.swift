@@ -31,10 +31,14 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let lines = dir.appendingPathComponent("faq.txt")
         try "How do I reset my password?\n\nWhere is my order?\n".write(to: lines, atomically: true, encoding: .utf8)
-        #expect(try CorpusIndexStore.readCorpus(lines) == [CorpusEntry(id: "1", text: "How do I reset my password?"),
-                                                           CorpusEntry(id: "3", text: "Where is my order?")])
+        #expect(
+            try CorpusIndexStore.readCorpus(lines) == [
+                CorpusEntry(id: "1", text: "How do I reset my password?"),
+                CorpusEntry(id: "3", text: "Where is my order?"),
+            ])
         let jsonl = dir.appendingPathComponent("faq.jsonl")
-        try "{\"id\": \"q7\", \"text\": \"Refunds\"}\n{\"id\": 8, \"text\": \"Shipping\"}\n".write(to: jsonl, atomically: true, encoding: .utf8)
+        try "{\"id\": \"q7\", \"text\": \"Refunds\"}\n{\"id\": 8, \"text\": \"Shipping\"}\n".write(
+            to: jsonl, atomically: true, encoding: .utf8)
         #expect(try CorpusIndexStore.readCorpus(jsonl).map(\.id) == ["q7", "8"])
         try "{\"id\": 1}\n".write(to: jsonl, atomically: true, encoding: .utf8)
         #expect(throws: SearchError.badLine(path: jsonl.path, line: 1, reason: "missing string field \"text\"")) {

@@ -6,12 +6,14 @@ import Testing
 @Suite struct EmbedSearchCLITests {
     @Test func embedMatchesSentenceTransformers() throws {
         let model = try TestSupport.miniLMDirectory().path
-        let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: TestSupport.fixtureURL("minilm_embeddings.json"))) as! [String: Any]
+        let fixture =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: TestSupport.fixtureURL("minilm_embeddings.json"))) as! [String: Any]
         let meta = fixture["meta"] as! [String: String]
         let sentences = try JSONSerialization.jsonObject(with: Data(meta["sentences"]!.utf8)) as! [String]
         let tensors = fixture["tensors"] as! [String: Any]
         let reference = (tensors["embeddings"] as! [String: Any])["data"] as! [Double]
-        let input = try sentences.map { String(decoding: try JSONSerialization.data(withJSONObject: ["text": $0]), as: UTF8.self) }
+        let input =
+            try sentences.map { String(decoding: try JSONSerialization.data(withJSONObject: ["text": $0]), as: UTF8.self) }
             .joined(separator: "\n") + "\n"
         let (status, out, err) = try CLI.run(["embed", "--model", model, "--format", "jsonl", "--batch-size", "16"], stdin: input)
         #expect(status == 0, "\(err)")
@@ -34,12 +36,13 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let corpus = dir.appendingPathComponent("faq.jsonl")
         try """
-            {"id": "pw", "text": "How do I reset my password?"}
-            {"id": "ship", "text": "Do you ship to Canada?"}
-            {"id": "refund", "text": "How long do refunds take?"}
-            """.write(to: corpus, atomically: true, encoding: .utf8)
-        let (s1, out1, err1) = try CLI.run(["search", "--model", model, "--corpus", corpus.path, "--top-k", "2"],
-                                           stdin: "I lost my password\nsend a parcel to Toronto\n")
+        {"id": "pw", "text": "How do I reset my password?"}
+        {"id": "ship", "text": "Do you ship to Canada?"}
+        {"id": "refund", "text": "How long do refunds take?"}
+        """.write(to: corpus, atomically: true, encoding: .utf8)
+        let (s1, out1, err1) = try CLI.run(
+            ["search", "--model", model, "--corpus", corpus.path, "--top-k", "2"],
+            stdin: "I lost my password\nsend a parcel to Toronto\n")
         #expect(s1 == 0, "\(err1)")
         #expect(err1.contains("indexed 3 texts"))
         let answers = try out1.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }

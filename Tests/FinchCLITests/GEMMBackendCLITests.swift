@@ -13,10 +13,12 @@ import Testing
         let meta = fixture["meta"] as! [String: String]
         let sentences = try JSONSerialization.jsonObject(with: Data(meta["sentences"]!.utf8)) as! [String]
         let reference = ((fixture["tensors"] as! [String: Any])["embeddings"] as! [String: Any])["data"] as! [Double]
-        let input = try sentences.map { String(decoding: try JSONSerialization.data(withJSONObject: ["text": $0]), as: UTF8.self) }
+        let input =
+            try sentences.map { String(decoding: try JSONSerialization.data(withJSONObject: ["text": $0]), as: UTF8.self) }
             .joined(separator: "\n") + "\n"
-        let (status, out, err) = try CLI.run(["embed", "--model", model, "--format", "jsonl", "--batch-size", "16"], stdin: input,
-                                             environment: ["FINCH_GEMM": backend])
+        let (status, out, err) = try CLI.run(
+            ["embed", "--model", model, "--format", "jsonl", "--batch-size", "16"], stdin: input,
+            environment: ["FINCH_GEMM": backend])
         #expect(status == 0, "\(err)")
         let rows = try out.split(separator: "\n").map { line in
             try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["embedding"] as? [Double])

@@ -25,13 +25,15 @@ import Testing
     }
 
     @Test func classifierWhoseLabelsDisagreeWithItsHead() throws {
-        try expectRefused(try MismatchedHeadFolder.make(from: "tiny-bert-seqcls", .fewerLabelsThanHeadRows(labels: 2)),
-                          naming: ["classifier.weight", "[3, 32]", "id2label", "2 rows"])
+        try expectRefused(
+            try MismatchedHeadFolder.make(from: "tiny-bert-seqcls", .fewerLabelsThanHeadRows(labels: 2)),
+            naming: ["classifier.weight", "[3, 32]", "id2label", "2 rows"])
     }
 
     @Test func classifierConfigOverBaseWeights() throws {
-        try expectRefused(try MismatchedHeadFolder.make(from: "tiny-bert-seqcls", .noHeadTensors),
-                          naming: ["no tensor `classifier.weight`", "id2label", "3 labels"])
+        try expectRefused(
+            try MismatchedHeadFolder.make(from: "tiny-bert-seqcls", .noHeadTensors),
+            naming: ["no tensor `classifier.weight`", "id2label", "3 labels"])
     }
 
     @Test func taggerWhoseLabelsDisagreeWithItsHead() throws {

@@ -23,10 +23,11 @@ import Testing
 
     static func train(_ model: URL, _ extra: [String]) throws -> (Int32, String, String, URL) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("finch-pooled-\(UUID().uuidString)")
-        let (status, stdout, stderr) = try CLI.run([
-            "train", "classify", "--model", model.path, "--train", TestSupport.fixtureURL("tiny-sentiment.csv").path,
-            "--out", out.path, "--epochs", "2", "--batch-size", "8", "--max-length", "16",
-        ] + extra)
+        let (status, stdout, stderr) = try CLI.run(
+            [
+                "train", "classify", "--model", model.path, "--train", TestSupport.fixtureURL("tiny-sentiment.csv").path,
+                "--out", out.path, "--epochs", "2", "--batch-size", "8", "--max-length", "16",
+            ] + extra)
         return (status, stdout, stderr, out)
     }
 

@@ -30,9 +30,10 @@ enum RecommendCLI {
         #expect(status == 0)
         for word in ["evaluate", "train", "top", "similar", "fold-in"] { #expect(out.contains(word)) }
         let (_, evaluate, _) = try RecommendCLI.run(["evaluate", "--help"])
-        for option in ["--ratings", "--algorithm", "--folds", "--seed", "--metrics", "--k", "--json", "--grid", "--skip-bad-rows",
-            "--rating-scale", "--user-column", "--param"]
-        {
+        for option in [
+            "--ratings", "--algorithm", "--folds", "--seed", "--metrics", "--k", "--json", "--grid", "--skip-bad-rows",
+            "--rating-scale", "--user-column", "--param",
+        ] {
             #expect(evaluate.contains(option), "evaluate --help lacks \(option)")
         }
     }
@@ -120,7 +121,9 @@ enum RecommendCLI {
     @Test func badRowsStopWithFileAndLineOrAreSkippedAndCounted() throws {
         let path = RecommendCLI.temporary("bad.csv")
         try "userId,itemId,rating\na,x,4\nb,y,9\nc,z,2\na,z,1\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let (status, _, err) = try RecommendCLI.run(["evaluate", "--ratings", path, "--algorithm", "baseline", "--rating-scale", "1,5", "--folds", "2"])
+        let (status, _, err) = try RecommendCLI.run([
+            "evaluate", "--ratings", path, "--algorithm", "baseline", "--rating-scale", "1,5", "--folds", "2",
+        ])
         #expect(status != 0)
         #expect(err.contains("\(path):3: field 'rating' is 9.0, outside [1.0, 5.0]"))
         let (skip, _, skipErr) = try RecommendCLI.run([

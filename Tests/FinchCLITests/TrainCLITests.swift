@@ -93,21 +93,31 @@ import Testing
         ])
         #expect(status == 0, "\(stderr)")
         #expect(stdout.contains("micro avg"))
-        let (ps, pout, _) = try CLI.run(["predict", "--model", out, "--format", "jsonl"],
-                                        stdin: #"{"text": "Mary   visited Paris ."}"# + "\n")
+        let (ps, pout, _) = try CLI.run(
+            ["predict", "--model", out, "--format", "jsonl"],
+            stdin: #"{"text": "Mary   visited Paris ."}"# + "\n")
         #expect(ps == 0)
-        let entities = try #require(try Self.json(Substring(pout.trimmingCharacters(in: .whitespacesAndNewlines)))["entities"] as? [[String: Any]])
+        let entities = try #require(
+            try Self.json(Substring(pout.trimmingCharacters(in: .whitespacesAndNewlines)))["entities"] as? [[String: Any]])
         #expect(entities.count == 2)
-        #expect(entities.first?["text"] as? String == "Mary" && entities.first?["start"] as? Int == 0 && entities.first?["end"] as? Int == 4)
-        #expect(entities.last?["text"] as? String == "Paris" && entities.last?["label"] as? String == "LOC" && entities.last?["start"] as? Int == 15)
+        #expect(
+            entities.first?["text"] as? String == "Mary" && entities.first?["start"] as? Int == 0 && entities.first?["end"] as? Int == 4)
+        #expect(
+            entities.last?["text"] as? String == "Paris" && entities.last?["label"] as? String == "LOC"
+                && entities.last?["start"] as? Int == 15)
         let (es, eout, _) = try CLI.run(["evaluate", "--model", out, "--data", Self.fixture("tiny-ner.bio"), "--json"])
         #expect(es == 0)
-        #expect(Set(try Self.json(Substring(eout.trimmingCharacters(in: .whitespacesAndNewlines))).keys) == ["precision", "recall", "f1", "labels"])
+        #expect(
+            Set(try Self.json(Substring(eout.trimmingCharacters(in: .whitespacesAndNewlines))).keys) == [
+                "precision", "recall", "f1", "labels",
+            ])
     }
 
     @Test func loraAdaptersSavedOrMerged() throws {
-        let common = ["train", "classify", "--model", Self.model, "--train", Self.fixture("tiny-sentiment.csv"),
-                      "--epochs", "3", "--batch-size", "8", "--lr", "1e-2", "--max-length", "16", "--lora-rank", "4"]
+        let common = [
+            "train", "classify", "--model", Self.model, "--train", Self.fixture("tiny-sentiment.csv"),
+            "--epochs", "3", "--batch-size", "8", "--lr", "1e-2", "--max-length", "16", "--lora-rank", "4",
+        ]
         let adapters = Self.temp(), merged = Self.temp()
         #expect(try CLI.run(common + ["--out", adapters]).0 == 0)
         #expect(try CLI.run(common + ["--out", merged, "--merge"]).0 == 0)
@@ -163,8 +173,10 @@ import Testing
         #expect(s1 != 0)
         #expect(e1.contains("cols.csv") && e1.contains("text"), "\(e1)")
         try "text,label\nthe movie was good,happy\n".write(toFile: dir + "/dev.csv", atomically: true, encoding: .utf8)
-        let (s2, _, e2) = try CLI.run(["train", "classify", "--model", Self.model, "--train", Self.fixture("tiny-sentiment.csv"),
-                                       "--dev", dir + "/dev.csv", "--out", dir + "/o2"])
+        let (s2, _, e2) = try CLI.run([
+            "train", "classify", "--model", Self.model, "--train", Self.fixture("tiny-sentiment.csv"),
+            "--dev", dir + "/dev.csv", "--out", dir + "/o2",
+        ])
         #expect(s2 != 0)
         #expect(e2.contains("dev.csv") && e2.contains("happy"), "\(e2)")
         let (s3, _, e3) = try CLI.run([

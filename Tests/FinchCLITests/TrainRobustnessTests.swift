@@ -50,8 +50,10 @@ struct TrainSandbox {
     /// Runs a command that must be refused before any work: exit 64 (a usage
     /// error; 1 for a limit found once the model is located), the message on
     /// stderr, no `--out` and the sandbox untouched.
-    func expectRefused(_ arguments: [String], _ message: String, in sandbox: TrainSandbox, out: String, status expected: Int32 = 64,
-                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectRefused(
+        _ arguments: [String], _ message: String, in sandbox: TrainSandbox, out: String, status expected: Int32 = 64,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let before = try sandbox.snapshot()
         let (status, stdout, stderr) = try CLI.run(arguments)
         #expect(status == expected, "\(arguments): \(stderr)", sourceLocation: sourceLocation)
@@ -85,8 +87,9 @@ struct TrainSandbox {
         defer { s.remove() }
         for value in ["2", "1", "-0.5", "nan"] {
             let shown = Double(value)!.description
-            try expectRefused(classify(s, out: s.path("o"), ["--lora-rank", "4", "--lora-dropout=\(value)"]),
-                              "--lora-dropout must be in [0, 1), got \(shown)", in: s, out: s.path("o"))
+            try expectRefused(
+                classify(s, out: s.path("o"), ["--lora-rank", "4", "--lora-dropout=\(value)"]),
+                "--lora-dropout must be in [0, 1), got \(shown)", in: s, out: s.path("o"))
         }
     }
 
@@ -94,25 +97,31 @@ struct TrainSandbox {
         let s = try TrainSandbox()
         defer { s.remove() }
         let out = s.path("o")
-        try expectRefused(classify(s, out: out, ["--max-grad-norm=-1"]),
-                          "--max-grad-norm must be a number ≥ 0 (0 turns clipping off), got -1.0", in: s, out: out)
-        try expectRefused(classify(s, out: out, ["--adversarial-epsilon", "nan"]),
-                          "--adversarial-epsilon must be a positive number", in: s, out: out)
-        try expectRefused(classify(s, out: out, ["--lora-rank", "4", "--lora-alpha", "nan"]),
-                          "--lora-alpha must be a positive number, got nan", in: s, out: out)
+        try expectRefused(
+            classify(s, out: out, ["--max-grad-norm=-1"]),
+            "--max-grad-norm must be a number ≥ 0 (0 turns clipping off), got -1.0", in: s, out: out)
+        try expectRefused(
+            classify(s, out: out, ["--adversarial-epsilon", "nan"]),
+            "--adversarial-epsilon must be a positive number", in: s, out: out)
+        try expectRefused(
+            classify(s, out: out, ["--lora-rank", "4", "--lora-alpha", "nan"]),
+            "--lora-alpha must be a positive number, got nan", in: s, out: out)
     }
 
     @Test func settingsBeyondTheModelAreRefusedWithItsLimit() throws {
         let s = try TrainSandbox()
         defer { s.remove() }
         let out = s.path("o")
-        try expectRefused(classify(s, out: out, ["--lora-rank", "33"]), "--lora-rank must be at most 32, the model's hidden size",
-                          in: s, out: out, status: 1)
-        try expectRefused(classify(s, out: out, ["--freeze-layers", "3"]),
-                          "--freeze-layers must be at most 2, the model's number of layers", in: s, out: out, status: 1)
-        try expectRefused(["train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out, "--max-length", "65"],
-                          "--max-length must be at most 64, the model's position limit (max_position_embeddings)", in: s, out: out,
-                          status: 1)
+        try expectRefused(
+            classify(s, out: out, ["--lora-rank", "33"]), "--lora-rank must be at most 32, the model's hidden size",
+            in: s, out: out, status: 1)
+        try expectRefused(
+            classify(s, out: out, ["--freeze-layers", "3"]),
+            "--freeze-layers must be at most 2, the model's number of layers", in: s, out: out, status: 1)
+        try expectRefused(
+            ["train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out, "--max-length", "65"],
+            "--max-length must be at most 64, the model's position limit (max_position_embeddings)", in: s, out: out,
+            status: 1)
     }
 
     @Test func metricsAreCheckedBeforeAnyDataIsRead() throws {
@@ -124,11 +133,13 @@ struct TrainSandbox {
         #expect(status == 64)
         #expect(stderr.contains("Error: The value 'f2' is invalid for '--metric <metric>'"), "\(stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
-        try expectRefused(["train", "ner", "--model", s.model, "--train", missing, "--out", out, "--metric", "accuracy"],
-                          "--metric accuracy is not an entity-level metric; a tagger reports f1, precision, recall", in: s, out: out)
-        try expectRefused(["train", "classify", "--model", s.model, "--train", missing, "--out", out, "--metric", "f1"],
-                          "--metric f1 is not reported by a classifier; choose one of accuracy, macro_f1, weighted_f1, loss",
-                          in: s, out: out)
+        try expectRefused(
+            ["train", "ner", "--model", s.model, "--train", missing, "--out", out, "--metric", "accuracy"],
+            "--metric accuracy is not an entity-level metric; a tagger reports f1, precision, recall", in: s, out: out)
+        try expectRefused(
+            ["train", "classify", "--model", s.model, "--train", missing, "--out", out, "--metric", "f1"],
+            "--metric f1 is not reported by a classifier; choose one of accuracy, macro_f1, weighted_f1, loss",
+            in: s, out: out)
     }
 
     @Test func theOutputFolderMayNotBeTheModelOrInsideIt() throws {
@@ -228,8 +239,10 @@ struct TrainSandbox {
     func startLongRun(_ s: TrainSandbox, out: String) throws -> (Process, Pipe, Pipe, Data) {
         let p = Process()
         p.executableURL = CLI.binary
-        p.arguments = ["train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out, "--epochs", "400",
-                       "--batch-size", "8", "--max-length", "16"]
+        p.arguments = [
+            "train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out, "--epochs", "400",
+            "--batch-size", "8", "--max-length", "16",
+        ]
         let errPipe = Pipe(), outPipe = Pipe()
         p.standardError = errPipe
         p.standardOutput = outPipe
@@ -304,7 +317,8 @@ struct TrainSandbox {
         ])
         #expect(status == 1)
         #expect(stdout.isEmpty)
-        let message = "Error: parameter bert.embeddings.word_embeddings.weight became NaN or infinite at step 1 (learning rate 1e+39);"
+        let message =
+            "Error: parameter bert.embeddings.word_embeddings.weight became NaN or infinite at step 1 (learning rate 1e+39);"
             + " the learning rate is likely too high or gradients exploded (clip the gradient norm); nothing further was saved\n"
         #expect(stderr.hasSuffix(message), "\(stderr)")
         // No model, no checkpoint: only the lock and the (empty) log the run started.

@@ -37,10 +37,11 @@ final class TinyModel: Module {
 @Suite struct ModuleTests {
     @Test func parametersCarryHuggingFaceKeys() {
         let m = TinyModel()
-        #expect(m.namedParameters().map(\.name) == [
-            "embeddings.weight", "encoder.layer.0.dense.weight", "encoder.layer.0.dense.bias",
-            "encoder.layer.0.LayerNorm.weight", "encoder.layer.0.LayerNorm.bias",
-        ])
+        #expect(
+            m.namedParameters().map(\.name) == [
+                "embeddings.weight", "encoder.layer.0.dense.weight", "encoder.layer.0.dense.bias",
+                "encoder.layer.0.LayerNorm.weight", "encoder.layer.0.LayerNorm.bias",
+            ])
         #expect(m.parameterCount == 55 + 15 + 3 + 3 + 3)
     }
 
@@ -75,9 +76,11 @@ final class TinyModel: Module {
         state["embeddings.weight"] = Tensor.zeros([3, 5])
         state["embeddings.position_ids"] = Tensor.zeros([4])
         let before = m.embeddings.weight.value.scalars
-        #expect(throws: StateDictError.mismatch(
-            missing: ["encoder.layer.0.dense.bias"], unexpected: ["encoder.layer.0.extra"],
-            misshapen: ["embeddings.weight: checkpoint [3, 5] vs model [11, 5]"])) {
+        #expect(
+            throws: StateDictError.mismatch(
+                missing: ["encoder.layer.0.dense.bias"], unexpected: ["encoder.layer.0.extra"],
+                misshapen: ["embeddings.weight: checkpoint [3, 5] vs model [11, 5]"])
+        ) {
             try m.loadStateDict(state, ignoring: ["embeddings.position_ids"])
         }
         // Nothing was changed by the failed load.

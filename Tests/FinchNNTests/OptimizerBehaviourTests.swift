@@ -93,8 +93,10 @@ struct OptimizerBehaviourTests {
         }
         let badStep = dir.file("bad-step.safetensors")
         try Safetensors.write(["w.exp_avg": Tensor([1])], metadata: ["finch.optimizer": "AdamW", "step:w": "three"], to: badStep)
-        #expect(throws: OptimizerError.invalidStateFile(
-            file: badStep.path, reason: "step count 'three' of step:w is not a non-negative integer")) {
+        #expect(
+            throws: OptimizerError.invalidStateFile(
+                file: badStep.path, reason: "step count 'three' of step:w is not a non-negative integer")
+        ) {
             try OptimizerState(contentsOf: badStep)
         }
     }
@@ -129,8 +131,10 @@ final class NamedTree: Module {
 @Suite("Weight-decay exemptions as Hugging Face's Trainer")
 struct WeightDecayTests {
     @Test func namePatternsMatchTheTrainers() {
-        for name in ["encoder.layer.0.attention.output.LayerNorm.weight", "dense.bias", "model.norm.weight",
-                     "blocks.3.attn_norm.weight", "final_norm", "x.RMSNorm.scale", "norm"] {
+        for name in [
+            "encoder.layer.0.attention.output.LayerNorm.weight", "dense.bias", "model.norm.weight",
+            "blocks.3.attn_norm.weight", "final_norm", "x.RMSNorm.scale", "norm",
+        ] {
             #expect(WeightDecay.isExemptByName(name), "\(name)")
         }
         for name in ["dense.weight", "normalizer.weight", "enorm.weight", "norm_layer.weight", "embeddings.word_embeddings.weight"] {
@@ -139,11 +143,13 @@ struct WeightDecayTests {
     }
 
     @Test func layerNormModulesAreExemptWhateverTheirName() {
-        let tree = NamedTree(["head.weight"], children: [
-            ("ln_f", LayerNorm(dimension: 3)),
-            ("dense", Linear(weight: Tensor.zeros([2, 2]), bias: Tensor.zeros([2]))),
-            ("block", NamedTree(["scale", "attn_norm.weight"])),
-        ])
+        let tree = NamedTree(
+            ["head.weight"],
+            children: [
+                ("ln_f", LayerNorm(dimension: 3)),
+                ("dense", Linear(weight: Tensor.zeros([2, 2]), bias: Tensor.zeros([2]))),
+                ("block", NamedTree(["scale", "attn_norm.weight"])),
+            ])
         #expect(WeightDecay.huggingFaceExemptions(in: tree) == ["ln_f.weight", "ln_f.bias", "dense.bias", "block.attn_norm.weight"])
     }
 }

@@ -95,12 +95,14 @@ struct AdamWParityTests {
     init() throws { fixture = try TensorFixture.load("optimizer_adamw.json") }
 
     var linearRun: ReferenceRun {
-        ReferenceRun(fixture: fixture, run: "adamw", crossEntropy: false,
-                     schedule: .linearWithWarmup(warmupSteps: 3, trainingSteps: 10), baseLearningRate: 0.05, maxNorm: 1.0)
+        ReferenceRun(
+            fixture: fixture, run: "adamw", crossEntropy: false,
+            schedule: .linearWithWarmup(warmupSteps: 3, trainingSteps: 10), baseLearningRate: 0.05, maxNorm: 1.0)
     }
     var amsgradRun: ReferenceRun {
-        ReferenceRun(fixture: fixture, run: "amsgrad", crossEntropy: true,
-                     schedule: .cosineWithWarmup(warmupSteps: 2, trainingSteps: 10), baseLearningRate: 0.02, maxNorm: 1.0)
+        ReferenceRun(
+            fixture: fixture, run: "amsgrad", crossEntropy: true,
+            schedule: .cosineWithWarmup(warmupSteps: 2, trainingSteps: 10), baseLearningRate: 0.02, maxNorm: 1.0)
     }
 
     func makeLinearOptimizer(_ model: TinyMLP) throws -> AdamW {
@@ -118,8 +120,9 @@ struct AdamWParityTests {
         try run.expectParameters(model, stage: "step0")
         let rest = try run.train(model, optimizer, steps: 1..<10)
         try run.expectTrace(
-            .init(losses: trace.losses + rest.losses, norms: trace.norms + rest.norms,
-                  learningRates: trace.learningRates + rest.learningRates), steps: 0..<10)
+            .init(
+                losses: trace.losses + rest.losses, norms: trace.norms + rest.norms,
+                learningRates: trace.learningRates + rest.learningRates), steps: 0..<10)
         try run.expectParameters(model, stage: "final")
 
         // The exported state is PyTorch's state.
@@ -199,13 +202,17 @@ struct AdamWParityTests {
         var extra = good
         extra.steps["9.weight"] = 3
         extra.tensors["9.weight.exp_avg"] = Tensor.zeros([2])
-        #expect(throws: OptimizerError.stateMismatch(missing: [], unexpected: ["9.weight.exp_avg", "step count of 9.weight"], misshapen: [])) {
+        #expect(
+            throws: OptimizerError.stateMismatch(missing: [], unexpected: ["9.weight.exp_avg", "step count of 9.weight"], misshapen: [])
+        ) {
             try optimizer.importState(extra)
         }
 
         var misshapen = good
         misshapen.tensors["2.bias.exp_avg"] = Tensor.zeros([4])
-        #expect(throws: OptimizerError.stateMismatch(missing: [], unexpected: [], misshapen: ["2.bias.exp_avg: state [4] vs parameter [5]"])) {
+        #expect(
+            throws: OptimizerError.stateMismatch(missing: [], unexpected: [], misshapen: ["2.bias.exp_avg: state [4] vs parameter [5]"])
+        ) {
             try optimizer.importState(misshapen)
         }
         // A failed import changes nothing.
@@ -219,24 +226,33 @@ struct SGDParityTests {
     init() throws { fixture = try TensorFixture.load("optimizer_sgd.json") }
 
     @Test(arguments: [
-        ("momentum", SGD.Configuration(learningRate: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01), false,
-         LearningRateSchedule.constant),
-        ("nesterov", SGD.Configuration(learningRate: 0.05, momentum: 0.8, weightDecay: 0.05, nesterov: true), true,
-         LearningRateSchedule.constantWithWarmup(warmupSteps: 4)),
+        (
+            "momentum", SGD.Configuration(learningRate: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01), false,
+            LearningRateSchedule.constant
+        ),
+        (
+            "nesterov", SGD.Configuration(learningRate: 0.05, momentum: 0.8, weightDecay: 0.05, nesterov: true), true,
+            LearningRateSchedule.constantWithWarmup(warmupSteps: 4)
+        ),
         ("plain", SGD.Configuration(learningRate: 0.2), false, LearningRateSchedule.constant),
     ])
-    func matchesPyTorchFor10Steps(_ name: String, _ configuration: SGD.Configuration, _ crossEntropy: Bool,
-                                  _ schedule: LearningRateSchedule) throws {
-        let run = ReferenceRun(fixture: fixture, run: name, crossEntropy: crossEntropy, schedule: schedule,
-                               baseLearningRate: configuration.learningRate, maxNorm: nil)
+    func matchesPyTorchFor10Steps(
+        _ name: String, _ configuration: SGD.Configuration, _ crossEntropy: Bool,
+        _ schedule: LearningRateSchedule
+    ) throws {
+        let run = ReferenceRun(
+            fixture: fixture, run: name, crossEntropy: crossEntropy, schedule: schedule,
+            baseLearningRate: configuration.learningRate, maxNorm: nil)
         let model = try TinyMLP(fixture, run: name)
-        let optimizer = try SGD(parameters: model.namedParameters(), configuration: configuration,
-                                noWeightDecay: run.noWeightDecay)
+        let optimizer = try SGD(
+            parameters: model.namedParameters(), configuration: configuration,
+            noWeightDecay: run.noWeightDecay)
         let trace = try run.train(model, optimizer, steps: 0..<1)
         try run.expectParameters(model, stage: "step0")
         let rest = try run.train(model, optimizer, steps: 1..<10)
-        try run.expectTrace(.init(losses: trace.losses + rest.losses, learningRates: trace.learningRates + rest.learningRates),
-                            steps: 0..<10)
+        try run.expectTrace(
+            .init(losses: trace.losses + rest.losses, learningRates: trace.learningRates + rest.learningRates),
+            steps: 0..<10)
         try run.expectParameters(model, stage: "final")
         let state = optimizer.exportState()
         #expect(state.steps.values.allSatisfy { $0 == 10 })

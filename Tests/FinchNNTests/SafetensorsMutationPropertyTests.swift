@@ -30,8 +30,10 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("finch-mutation-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try Safetensors.write(tensors, metadata: ["format": "pt"], to: url)
-        return [try Data(contentsOf: url),
-                try Data(contentsOf: TestSupport.fixtureURL("tiny-bert").appendingPathComponent("model.safetensors"))]
+        return [
+            try Data(contentsOf: url),
+            try Data(contentsOf: TestSupport.fixtureURL("tiny-bert").appendingPathComponent("model.safetensors")),
+        ]
     }
 
     static let mutation = zip(Gen.uint8(in: 0...5), Gen.uint32(), Gen.uint64()).map { (t: (UInt8, UInt32, UInt64)) in

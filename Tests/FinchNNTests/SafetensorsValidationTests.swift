@@ -11,8 +11,10 @@ struct CorruptCase: CustomTestStringConvertible, Sendable {
     let expected: @Sendable (String) -> SafetensorsError
     var testDescription: String { label }
 
-    init(_ label: String, header: String, data: [UInt8] = [], declaredLength: UInt64? = nil,
-         _ expected: @escaping @Sendable (String) -> SafetensorsError) {
+    init(
+        _ label: String, header: String, data: [UInt8] = [], declaredLength: UInt64? = nil,
+        _ expected: @escaping @Sendable (String) -> SafetensorsError
+    ) {
         self.label = label
         self.bytes = safetensorsBytes(header: header, data: data, declaredLength: declaredLength)
         self.expected = expected
@@ -211,7 +213,8 @@ struct MiniLMCheckpointTests {
 
         let cutInHeader = dir.file("cut-header.safetensors")
         try whole.prefix(4000).write(to: cutInHeader)
-        #expect(throws: SafetensorsError.headerLengthBeyondFile(file: cutInHeader.path, headerLength: UInt64(headerLength), fileSize: 4000)) {
+        #expect(throws: SafetensorsError.headerLengthBeyondFile(file: cutInHeader.path, headerLength: UInt64(headerLength), fileSize: 4000))
+        {
             try SafetensorsFile(contentsOf: cutInHeader)
         }
     }

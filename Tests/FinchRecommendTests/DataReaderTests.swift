@@ -139,11 +139,15 @@ import Testing
     }
 
     @Test func jsonLinesFieldsOfTheWrongTypeSaySo() throws {
-        func read(_ text: String) throws { _ = try RatingFileReader.parse(bytes: Array(text.utf8), file: "r.jsonl", options: RatingFileOptions()) }
+        func read(_ text: String) throws {
+            _ = try RatingFileReader.parse(bytes: Array(text.utf8), file: "r.jsonl", options: RatingFileOptions())
+        }
         #expect(throws: DataError.notANumber(file: "r.jsonl", line: 2, field: "rating", value: "x")) {
             try read("{\"userId\": 1, \"itemId\": 2, \"rating\": 4}\n{\"userId\": 1, \"itemId\": 3, \"rating\": \"x\"}\n")
         }
-        #expect(throws: DataError.wrongType(file: "r.jsonl", line: 1, field: "userId", expected: "a string or an integer", found: "a boolean")) {
+        #expect(
+            throws: DataError.wrongType(file: "r.jsonl", line: 1, field: "userId", expected: "a string or an integer", found: "a boolean")
+        ) {
             try read("{\"userId\": true, \"itemId\": 2, \"rating\": 4}\n")
         }
         #expect(throws: DataError.wrongType(file: "r.jsonl", line: 1, field: "rating", expected: "a number", found: "null")) {

@@ -124,7 +124,8 @@ struct RankingReference: Decodable {
     @Test func crossValidationReportsEveryFoldAndBeatsTheMeanPredictor() throws {
         let data = TestData.lowRank(users: 40, items: 25, perUser: 12)
         let splits = try Splitter.kFold(count: data.count, folds: 3, seed: 1)
-        let svd = try Evaluator.evaluate(data, algorithm: .svd, parameters: ["factors": "4", "epochs": "40", "lr": "0.01"], splits: splits, metrics: .rating)
+        let svd = try Evaluator.evaluate(
+            data, algorithm: .svd, parameters: ["factors": "4", "epochs": "40", "lr": "0.01"], splits: splits, metrics: .rating)
         #expect(svd.folds.count == 3)
         #expect(svd.folds.map(\.testCount).reduce(0, +) == data.count)
         #expect(svd.folds.allSatisfy { $0.fitSeconds >= 0 && $0.rating != nil && $0.ranking == nil })
@@ -144,7 +145,8 @@ struct RankingReference: Decodable {
         var timed = data
         timed.timestamps = (0..<data.count).map { Double(($0 * 7919) % data.count) }
         let split = try Splitter.leaveLastK(timed, k: 1)
-        let report = try Evaluator.evaluate(timed, algorithm: .als, parameters: ["factors": "2", "alpha": "20"], splits: [split], metrics: .ranking(k: 3))
+        let report = try Evaluator.evaluate(
+            timed, algorithm: .als, parameters: ["factors": "2", "alpha": "20"], splits: [split], metrics: .ranking(k: 3))
         let ranking = try #require(report.meanRanking)
         #expect(ranking.userCount == 16)
         // Every held-out item that also has training ratings is found in the top 3.

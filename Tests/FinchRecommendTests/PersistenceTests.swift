@@ -86,7 +86,8 @@ import Testing
         try model.save(to: dir)
         try Data("mine".utf8).write(to: dir.appendingPathComponent("README"))
         try model.save(to: dir)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["README", "arrays.safetensors", "recommender.json"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["README", "arrays.safetensors", "recommender.json"])
         #expect(try String(contentsOf: dir.appendingPathComponent("README"), encoding: .utf8) == "mine")
     }
 }
@@ -94,11 +95,12 @@ import Testing
 /// The defaults equal the reference libraries' (Surprise 1.1.5, implicit 0.7).
 @Suite struct DefaultsTests {
     @Test func defaultsArePinned() throws {
-        #expect(try SVDRecommender().parameters == [
-            "factors": "100", "epochs": "20", "lr": "0.005", "reg": "0.02", "init_mean": "0.0", "init_std": "0.1",
-            "biased": "true", "lr_bu": "none", "lr_bi": "none", "lr_pu": "none", "lr_qi": "none", "reg_bu": "none",
-            "reg_bi": "none", "reg_pu": "none", "reg_qi": "none", "seed": "0",
-        ])
+        #expect(
+            try SVDRecommender().parameters == [
+                "factors": "100", "epochs": "20", "lr": "0.005", "reg": "0.02", "init_mean": "0.0", "init_std": "0.1",
+                "biased": "true", "lr_bu": "none", "lr_bi": "none", "lr_pu": "none", "lr_qi": "none", "reg_bu": "none",
+                "reg_bi": "none", "reg_pu": "none", "reg_qi": "none", "seed": "0",
+            ])
         let svdpp = try SVDppRecommender().configuration
         #expect(svdpp.factors == 20 && svdpp.epochs == 20 && svdpp.lr == 0.007 && svdpp.reg == 0.02 && svdpp.initStd == 0.1)
         let baseline = try BaselineRecommender().options

@@ -186,11 +186,15 @@ struct AlgorithmCase: CustomTestStringConvertible, Sendable {
         #expect(disliked.reduce(0, +) / Float(disliked.count) < 2)
     }
 
-    @Test(arguments: [("als", [String: String]()), ("bpr", ["epochs": "200", "lr": "0.05"]), ("itemknn", ["similarity": "cosine", "ranking": "similarity_sum"])])
+    @Test(arguments: [
+        ("als", [String: String]()), ("bpr", ["epochs": "200", "lr": "0.05"]),
+        ("itemknn", ["similarity": "cosine", "ranking": "similarity_sum"]),
+    ])
     func implicitCheckerboardIsRecovered(_ name: String, _ extra: [String: String]) throws {
         let (data, heldOut) = TestData.checkerboard(implicit: true)
         let model = try RecommenderModel.train(
-            data, algorithm: try Algorithm(named: name), parameters: ["factors": "4"].filter { _ in name != "itemknn" }.merging(extra) { $1 })
+            data, algorithm: try Algorithm(named: name),
+            parameters: ["factors": "4"].filter { _ in name != "itemknn" }.merging(extra) { $1 })
         for user in Set(heldOut.map(\.user)) {
             let hidden = Set(heldOut.filter { $0.user == user && $0.liked }.map(\.item))
             if hidden.isEmpty { continue }

@@ -111,11 +111,15 @@ import Testing
         var rng = FinchRNG(seed: 3)
         let a = Tensor.randomNormal([4, 3, 5], rng: &rng), b = Tensor.randomNormal([5, 2], rng: &rng)
         let c = a.matmul(b)
-        for i in 0..<4 { for r in 0..<3 { for col in 0..<2 {
-            var s: Float = 0
-            for k in 0..<5 { s += a[i, r, k] * b[k, col] }
-            #expect(Swift.abs(c[i, r, col] - s) < 1e-5)
-        } } }
+        for i in 0..<4 {
+            for r in 0..<3 {
+                for col in 0..<2 {
+                    var s: Float = 0
+                    for k in 0..<5 { s += a[i, r, k] * b[k, col] }
+                    #expect(Swift.abs(c[i, r, col] - s) < 1e-5)
+                }
+            }
+        }
         #expect(TestSupport.maxAbsDifference(a.matmul(b.transposed().copy(), transposeB: true), c) < 1e-6)
     }
 

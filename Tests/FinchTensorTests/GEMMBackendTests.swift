@@ -32,4 +32,3 @@ import Testing
         #expect(BLASLibrary.fallbackWarning(coreName: "Prescott", cpuISA: Int32(FINCH_ISA_PORTABLE)) == nil)
     }
 }
-

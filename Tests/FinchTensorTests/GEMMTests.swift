@@ -90,8 +90,9 @@ import Testing
     func everyMicroKernelMatchesTheReference(level: KernelDispatch.Level) {
         for (i, t) in Self.cases(Self.shapes).enumerated() {
             let (err, tol) = Self.check(t, seed: UInt64(i)) { t, a, b, c in
-                finch_sgemm_at_level(level.rawValue, t.ta ? 1 : 0, t.tb ? 1 : 0, t.m, t.n, t.k, t.alpha, a, t.lda, b, t.ldb,
-                                     t.beta, &c, t.ldc)
+                finch_sgemm_at_level(
+                    level.rawValue, t.ta ? 1 : 0, t.tb ? 1 : 0, t.m, t.n, t.k, t.alpha, a, t.lda, b, t.ldb,
+                    t.beta, &c, t.ldc)
             }
             #expect(err <= tol, "\(level.name) \(t): error \(err) over bound")
         }
@@ -107,8 +108,9 @@ import Testing
         for level in Self.levels {
             for (i, t) in Self.cases([(127, 33, 385), (33, 385, 127), (385, 127, 33)]).enumerated() {
                 let (err, tol) = Self.check(t, seed: UInt64(100 + i)) { t, a, b, c in
-                    finch_sgemm_at_level(level.rawValue, t.ta ? 1 : 0, t.tb ? 1 : 0, t.m, t.n, t.k, t.alpha, a, t.lda, b,
-                                         t.ldb, t.beta, &c, t.ldc)
+                    finch_sgemm_at_level(
+                        level.rawValue, t.ta ? 1 : 0, t.tb ? 1 : 0, t.m, t.n, t.k, t.alpha, a, t.lda, b,
+                        t.ldb, t.beta, &c, t.ldc)
                 }
                 #expect(err <= tol, "\(level.name) \(t): error \(err) over bound")
             }
@@ -127,9 +129,10 @@ import Testing
                     a.withUnsafeBufferPointer { pa in
                         b.withUnsafeBufferPointer { pb in
                             c.withUnsafeMutableBufferPointer { pc in
-                                GEMM.sgemmParallel(transposeA: t.ta, transposeB: t.tb, m: t.m, n: t.n, k: t.k, alpha: t.alpha,
-                                                   a: pa.baseAddress!, lda: t.lda, b: pb.baseAddress!, ldb: t.ldb, beta: t.beta,
-                                                   c: pc.baseAddress!, ldc: t.ldc, backend: backend)
+                                GEMM.sgemmParallel(
+                                    transposeA: t.ta, transposeB: t.tb, m: t.m, n: t.n, k: t.k, alpha: t.alpha,
+                                    a: pa.baseAddress!, lda: t.lda, b: pb.baseAddress!, ldb: t.ldb, beta: t.beta,
+                                    c: pc.baseAddress!, ldc: t.ldc, backend: backend)
                             }
                         }
                     }
@@ -148,8 +151,9 @@ import Testing
             for threads in [1, 2, 3, 5] {
                 Parallel.threadCount = threads
                 var c = [Float](repeating: 0, count: m * n)
-                GEMM.sgemmParallel(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: ta ? m : k, b: b,
-                                   ldb: tb ? k : n, c: &c, ldc: n, backend: .finch)
+                GEMM.sgemmParallel(
+                    transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: ta ? m : k, b: b,
+                    ldb: tb ? k : n, c: &c, ldc: n, backend: .finch)
                 results.append(c)
             }
             var single = [Float](repeating: 0, count: m * n)
@@ -165,8 +169,9 @@ import Testing
         let q = Self.values(batch * s * h, seed: 5), k = Self.values(batch * s * h, seed: 6)
         for backend in GEMMBackend.allCases {
             var batched = [Float](repeating: 0, count: batch * s * s)
-            GEMM.sgemmStridedBatched(transposeB: true, m: s, n: s, k: d, alpha: 0.5, a: q, lda: h, strideA: s * h, b: k, ldb: h,
-                                     strideB: s * h, c: &batched, ldc: s, strideC: s * s, batch: batch, backend: backend)
+            GEMM.sgemmStridedBatched(
+                transposeB: true, m: s, n: s, k: d, alpha: 0.5, a: q, lda: h, strideA: s * h, b: k, ldb: h,
+                strideB: s * h, c: &batched, ldc: s, strideC: s * s, batch: batch, backend: backend)
             for i in 0..<batch {
                 for r in 0..<s {
                     for c in 0..<s {

@@ -78,9 +78,12 @@ import Testing
             // Batched with equal batch dims, and with a shared 2-D right side.
             let ba = Self.random([3, 2] + (ta ? [7, 13] : [13, 7]), seed: 10)
             let bb = Self.random([3, 2] + (tb ? [5, 7] : [7, 5]), seed: 11)
-            #expect(TestSupport.gradientCheck([ba, bb]) { Self.weighted($0[0].matmul($0[1], transposeA: ta, transposeB: tb)) } < Self.tolerance)
-            #expect(TestSupport.gradientCheck([ba, b]) { Self.weighted($0[0].matmul($0[1], transposeA: ta, transposeB: tb)) } < Self.tolerance)
-            #expect(TestSupport.gradientCheck([a, bb]) { Self.weighted($0[0].matmul($0[1], transposeA: ta, transposeB: tb)) } < Self.tolerance)
+            #expect(
+                TestSupport.gradientCheck([ba, bb]) { Self.weighted($0[0].matmul($0[1], transposeA: ta, transposeB: tb)) } < Self.tolerance)
+            #expect(
+                TestSupport.gradientCheck([ba, b]) { Self.weighted($0[0].matmul($0[1], transposeA: ta, transposeB: tb)) } < Self.tolerance)
+            #expect(
+                TestSupport.gradientCheck([a, bb]) { Self.weighted($0[0].matmul($0[1], transposeA: ta, transposeB: tb)) } < Self.tolerance)
         }
     }
 
@@ -120,7 +123,9 @@ import Testing
 
     @Test func layerNormAllInputs() {
         let x = Self.random([13, 7, 37], seed: 17), w = Self.random([37], seed: 18), b = Self.random([37], seed: 19)
-        #expect(TestSupport.gradientCheck([x, w, b], h: 1e-2) { Self.weighted($0[0].layerNorm(weight: $0[1], bias: $0[2], eps: 1e-5)) } < Self.tolerance)
+        #expect(
+            TestSupport.gradientCheck([x, w, b], h: 1e-2) { Self.weighted($0[0].layerNorm(weight: $0[1], bias: $0[2], eps: 1e-5)) }
+                < Self.tolerance)
     }
 
     @Test func maskedFillAndWhere() {
@@ -142,16 +147,18 @@ import Testing
         #expect(TestSupport.gradientCheck([logits]) { $0[0].mseLoss(target) } < Self.tolerance)
         let binary = target.map { $0 > 0 ? 1 : 0 }
         #expect(TestSupport.gradientCheck([logits]) { $0[0].binaryCrossEntropyWithLogits(binary) } < Self.tolerance)
-        #expect(TestSupport.gradientCheck([logits]) { $0[0].binaryCrossEntropyWithLogits(binary, positiveWeight: weights) } < Self.tolerance)
+        #expect(
+            TestSupport.gradientCheck([logits]) { $0[0].binaryCrossEntropyWithLogits(binary, positiveWeight: weights) } < Self.tolerance)
     }
 
     @Test func dropoutUsesOneMask() {
         let x = Self.random([13, 7], seed: 24)
         // Same seed each evaluation, so the finite difference sees one mask.
-        #expect(TestSupport.gradientCheck([x]) { t in
-            var rng = FinchRNG(seed: 5)
-            return Self.weighted(t[0].dropout(p: 0.3, rng: &rng))
-        } < Self.tolerance)
+        #expect(
+            TestSupport.gradientCheck([x]) { t in
+                var rng = FinchRNG(seed: 5)
+                return Self.weighted(t[0].dropout(p: 0.3, rng: &rng))
+            } < Self.tolerance)
     }
 
     @Test func maximumOfTwo() {

@@ -10,7 +10,7 @@ import Testing
     /// Flags the kernel reported by /proc/cpuinfo (Linux), an independent source.
     static func procFlags() -> Set<String>? {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") || $0.hasPrefix("Features") })
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") || $0.hasPrefix("Features") })
         else { return nil }
         return Set(line.split(separator: ":")[1].split(separator: " ").map(String.init))
     }
@@ -18,14 +18,17 @@ import Testing
     @Test func dispatchFollowsTheCPUFlags() throws {
         let features = Set(KernelDispatch.cpuFeatures)
         #if os(Linux) && arch(x86_64)
-        let flags = try #require(Self.procFlags())
-        // /proc/cpuinfo lists what the kernel enables; our CPUID+XGETBV reading must agree.
-        for (ours, linux) in [("avx2", "avx2"), ("fma", "fma"), ("avx512f", "avx512f"), ("avx512bw", "avx512bw"),
-                              ("avx512dq", "avx512dq"), ("avx512vl", "avx512vl"), ("avx512vnni", "avx512_vnni"),
-                              ("avx512bf16", "avx512_bf16")] {
-            #expect(features.contains(ours) == flags.contains(linux),
+            let flags = try #require(Self.procFlags())
+            // /proc/cpuinfo lists what the kernel enables; our CPUID+XGETBV reading must agree.
+            for (ours, linux) in [
+                ("avx2", "avx2"), ("fma", "fma"), ("avx512f", "avx512f"), ("avx512bw", "avx512bw"),
+                ("avx512dq", "avx512dq"), ("avx512vl", "avx512vl"), ("avx512vnni", "avx512_vnni"),
+                ("avx512bf16", "avx512_bf16"),
+            ] {
+                #expect(
+                    features.contains(ours) == flags.contains(linux),
                     "\(ours): CPUID \(features.contains(ours)), /proc \(flags.contains(linux))")
-        }
+            }
         #endif
         let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma"].allSatisfy(features.contains)
         let avx2 = ["avx2", "fma"].allSatisfy(features.contains)

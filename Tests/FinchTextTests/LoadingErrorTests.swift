@@ -94,8 +94,10 @@ import Testing
         bytes.append(contentsOf: [0x66, 0xFF, 0x0A])
         let url = try Self.directory(["vocab.txt": bytes])
         defer { try? FileManager.default.removeItem(at: url) }
-        #expect(throws: TokenizerError.invalidVocabularyLine(
-            path: url.appendingPathComponent("vocab.txt").path, line: 4, reason: "not valid UTF-8")) {
+        #expect(
+            throws: TokenizerError.invalidVocabularyLine(
+                path: url.appendingPathComponent("vocab.txt").path, line: 4, reason: "not valid UTF-8")
+        ) {
             try Tokenizer.load(directory: url)
         }
     }

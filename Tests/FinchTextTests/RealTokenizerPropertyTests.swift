@@ -15,9 +15,10 @@ import Testing
     /// Scalars that stress normalizers and pre-tokenizers: every kind of
     /// whitespace and line end, controls, combining marks, zero-width
     /// characters, CJK, emoji, compatibility forms, `▁` and `##`.
-    static let awkward: [Unicode.Scalar] = Array(
-        " \t\n\r\u{0B}\u{0C}\u{85}\u{A0}\u{2009}\u{2028}\u{3000}\u{0}\u{1}\u{7F}\u{AD}\u{301}\u{200B}\u{200D}\u{FEFF}"
-            .unicodeScalars) + Array("aZ09#.,-'<>[]/東京中文한글ß🙂👍🏽▁éﬁ①Ａ".unicodeScalars)
+    static let awkward: [Unicode.Scalar] =
+        Array(
+            " \t\n\r\u{0B}\u{0C}\u{85}\u{A0}\u{2009}\u{2028}\u{3000}\u{0}\u{1}\u{7F}\u{AD}\u{301}\u{200B}\u{200D}\u{FEFF}"
+                .unicodeScalars) + Array("aZ09#.,-'<>[]/東京中文한글ß🙂👍🏽▁éﬁ①Ａ".unicodeScalars)
     /// Literal special tokens of both models, written into the text.
     static let literals = ["<s>", "</s>", "<pad>", "<mask>", "<unk>", "[CLS]", "[SEP]", "[PAD]", "[MASK]", "[UNK]", "  ", " "]
 
@@ -42,14 +43,16 @@ import Testing
     /// their own text; ids are in the vocabulary or added tokens.
     static func checkShape(_ e: Encoding, text: String, pair: String?, tokenizer: Tokenizer, label: String) {
         let n = e.ids.count
-        #expect(e.tokens.count == n && e.typeIDs.count == n && e.offsets.count == n && e.wordIDs.count == n
-            && e.sequenceIDs.count == n && e.specialTokensMask.count == n, "\(label)")
+        #expect(
+            e.tokens.count == n && e.typeIDs.count == n && e.offsets.count == n && e.wordIDs.count == n
+                && e.sequenceIDs.count == n && e.specialTokensMask.count == n, "\(label)")
         let lengths = [text.unicodeScalars.count, pair?.unicodeScalars.count ?? 0]
         for (i, span) in e.offsets.enumerated() {
             #expect(tokenizer.token(for: e.ids[i]) != nil, "\(label): id \(e.ids[i]) unknown")
             let limit = e.sequenceIDs[i].map { lengths[$0] } ?? 0
-            #expect(span.start >= 0 && span.start <= span.end && span.end <= limit,
-                    "\(label): \(span) outside \(text.debugDescription) / \(String(describing: pair?.debugDescription))")
+            #expect(
+                span.start >= 0 && span.start <= span.end && span.end <= limit,
+                "\(label): \(span) outside \(text.debugDescription) / \(String(describing: pair?.debugDescription))")
         }
     }
 
@@ -104,7 +107,7 @@ import Testing
         let file = try TextTestSupport.e5Directory().appendingPathComponent("tokenizer.json")
         let json = try Tokenizer.decodeJSON(TokenizerJSON.self, from: file)
         guard case .sequence(let normalizers) = try #require(json.normalizer),
-              case .precompiled(let base64?) = normalizers.first
+            case .precompiled(let base64?) = normalizers.first
         else { Issue.record("the e5 tokenizer has no Precompiled normalizer"); return }
         let original = [UInt8](try #require(Data(base64Encoded: base64)))
         let edits = zip(Gen.uint32(), Gen.uint8()).array(of: 0...6)

@@ -1,6 +1,7 @@
 import FinchSupport
 import Foundation
 import Testing
+
 @testable import FinchTrain
 
 /// Records Python's csv module read from a fixture (Scripts/make_data_fixtures.py).
@@ -102,13 +103,15 @@ struct ExpectedData: Decodable {
     @Test func textPairColumn() throws {
         let files = try TestFiles()
         defer { files.remove() }
-        let url = try files.write("nli.csv", "premise,hypothesis,label\nA man sleeps.,A person rests.,entailment\n\"It rains, hard.\",It is dry.,contradiction\n")
+        let url = try files.write(
+            "nli.csv", "premise,hypothesis,label\nA man sleeps.,A person rests.,entailment\n\"It rains, hard.\",It is dry.,contradiction\n")
         let reader = ClassificationReader(columns: ClassificationColumns(text: "premise", textPair: "hypothesis", label: "label"))
         let examples = try reader.read(url)
-        #expect(examples == [
-            ClassificationExample(text: "A man sleeps.", textPair: "A person rests.", label: "entailment", line: 2),
-            ClassificationExample(text: "It rains, hard.", textPair: "It is dry.", label: "contradiction", line: 3),
-        ])
+        #expect(
+            examples == [
+                ClassificationExample(text: "A man sleeps.", textPair: "A person rests.", label: "entailment", line: 2),
+                ClassificationExample(text: "It rains, hard.", textPair: "It is dry.", label: "contradiction", line: 3),
+            ])
     }
 
     @Test func tsvTreatsQuotesAsTextUnlessAskedTo() throws {
@@ -128,7 +131,9 @@ struct ExpectedData: Decodable {
     @Test func jsonLines() throws {
         let files = try TestFiles()
         defer { files.remove() }
-        let url = try files.write("d.jsonl", """
+        let url = try files.write(
+            "d.jsonl",
+            """
             {"text": "good", "label": "pos"}
 
             {"text": "bad \\"film\\"", "label": 0, "extra": [1, 2]}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FinchTrain
 
 @Suite struct ClassificationReportTests {
@@ -93,13 +94,14 @@ import Testing
         #expect(m.labels == ["fresh", "plot", "rotten"])
         #expect(m.counts == [[1, 0, 1], [1, 0, 0], [0, 0, 1]])
         #expect(m.count(true: "fresh", predicted: "rotten") == 1)
-        #expect(m.text() == """
-            true \\ predicted  fresh  plot  rotten
-                       fresh      1     0       1
-                        plot      1     0       0
-                      rotten      0     0       1
+        #expect(
+            m.text() == """
+                true \\ predicted  fresh  plot  rotten
+                           fresh      1     0       1
+                            plot      1     0       0
+                          rotten      0     0       1
 
-            """)
+                """)
     }
 }
 

@@ -1,6 +1,7 @@
 import FinchSupport
 import Foundation
 import Testing
+
 @testable import FinchTrain
 
 @Suite struct CoNLLReaderTests {
@@ -20,12 +21,14 @@ import Testing
     @Test func separatorsDocstartAndLineEnds() throws {
         let files = try TestFiles()
         defer { files.remove() }
-        let text = "\u{FEFF}-DOCSTART- -X- -X- O\r\n\r\nEU NNP B-NP B-ORG\r\nrejects VBZ B-VP O\r\n\r\n\r\n  Peter   B-PER  \r\nBlackburn\tI-PER\r\nNew York\tB-LOC"
+        let text =
+            "\u{FEFF}-DOCSTART- -X- -X- O\r\n\r\nEU NNP B-NP B-ORG\r\nrejects VBZ B-VP O\r\n\r\n\r\n  Peter   B-PER  \r\nBlackburn\tI-PER\r\nNew York\tB-LOC"
         let sentences = try CoNLLReader().read(try files.write("c.conll", text))
-        #expect(sentences == [
-            TaggedSentence(tokens: ["EU", "rejects"], tags: ["B-ORG", "O"], line: 3),
-            TaggedSentence(tokens: ["Peter", "Blackburn", "New York"], tags: ["B-PER", "I-PER", "B-LOC"], line: 7),
-        ])
+        #expect(
+            sentences == [
+                TaggedSentence(tokens: ["EU", "rejects"], tags: ["B-ORG", "O"], line: 3),
+                TaggedSentence(tokens: ["Peter", "Blackburn", "New York"], tags: ["B-PER", "I-PER", "B-LOC"], line: 7),
+            ])
     }
 
     @Test func iob1IsRewrittenToIOB2() throws {

@@ -1,6 +1,7 @@
 import FinchSupport
 import Foundation
 import Testing
+
 @testable import FinchTrain
 
 /// Every bad input names file, line and field in its message.
@@ -39,8 +40,9 @@ import Testing
         #expect(
             csv("text,label\nhi,pos\n", columns: ClassificationColumns(textPair: "hypothesis"))
                 == "t.csv:1: no column 'hypothesis'; columns found: 'text', 'label'")
-        #expect(jsonl(Array("{\"text\": \"a\", \"label\": 1}\n{\"txt\": \"b\", \"label\": 1}\n".utf8))
-            == "t.jsonl:2: no column 'text'; columns found: 'label', 'txt'")
+        #expect(
+            jsonl(Array("{\"text\": \"a\", \"label\": 1}\n{\"txt\": \"b\", \"label\": 1}\n".utf8))
+                == "t.jsonl:2: no column 'text'; columns found: 'label', 'txt'")
     }
 
     @Test func emptyText() {
@@ -79,11 +81,13 @@ import Testing
         }
         #expect(message == "t.csv:3: field 'text' is not valid UTF-8")
         let badLabel: [UInt8] = Array("text,label\ngood,".utf8) + [0xFF] + Array("\n".utf8)
-        #expect(dataErrorMessage {
-            _ = try ClassificationReader().read(try files.write("t.csv", bytes: badLabel), name: "t.csv")
-        } == "t.csv:2: field 'label' is not valid UTF-8")
-        #expect(jsonl(Array("{\"text\": \"a\", \"label\": 1}\n{\"text\": \"".utf8) + [0xC3, 0x28] + Array("\", \"label\": 1}".utf8))
-            == "t.jsonl:2: the line is not valid UTF-8")
+        #expect(
+            dataErrorMessage {
+                _ = try ClassificationReader().read(try files.write("t.csv", bytes: badLabel), name: "t.csv")
+            } == "t.csv:2: field 'label' is not valid UTF-8")
+        #expect(
+            jsonl(Array("{\"text\": \"a\", \"label\": 1}\n{\"text\": \"".utf8) + [0xC3, 0x28] + Array("\", \"label\": 1}".utf8))
+                == "t.jsonl:2: the line is not valid UTF-8")
         #expect(conll(bytes: Array("a\tO\n".utf8) + [0xE4, 0xB8] + Array("\tO\n".utf8)) == "t.bio:2: the line is not valid UTF-8")
     }
 
@@ -117,34 +121,40 @@ import Testing
         let train = try ClassificationReader().read(try files.write("train.csv", "text,label\na,pos\nb,neg\n"), name: "train.csv")
         let dev = try ClassificationReader().read(try files.write("dev.csv", "text,label\nc,pos\nd,neutral\n"), name: "dev.csv")
         let labels = LabelSet(examples: train)
-        #expect(dataErrorMessage { try labels.validate(dev, file: "dev.csv") }
-            == "dev.csv:3: label 'neutral' never occurs in the training data (training labels: 'neg', 'pos')")
+        #expect(
+            dataErrorMessage { try labels.validate(dev, file: "dev.csv") }
+                == "dev.csv:3: label 'neutral' never occurs in the training data (training labels: 'neg', 'pos')")
         #expect(try labels.ids(for: train, file: "train.csv") == [1, 0])
 
         let tagTrain = [TaggedSentence(tokens: ["a", "b"], tags: ["B-PER", "O"], line: 1)]
         let tagDev = [TaggedSentence(tokens: ["x", "y", "z"], tags: ["O", "O", "B-LOC"], line: 7)]
-        #expect(dataErrorMessage { try LabelSet(sentences: tagTrain).validate(tagDev, file: "dev.bio") }
-            == "dev.bio:9: label 'B-LOC' never occurs in the training data (training labels: 'B-PER', 'O')")
+        #expect(
+            dataErrorMessage { try LabelSet(sentences: tagTrain).validate(tagDev, file: "dev.bio") }
+                == "dev.bio:9: label 'B-LOC' never occurs in the training data (training labels: 'B-PER', 'O')")
     }
 
     @Test func malformedCoNLLLines() {
-        #expect(conll("EU\tB-ORG\nrejects\n") == "t.bio:2: malformed line 'rejects': expected a token and a tag separated by a tab or a space")
+        #expect(
+            conll("EU\tB-ORG\nrejects\n") == "t.bio:2: malformed line 'rejects': expected a token and a tag separated by a tab or a space")
         #expect(conll("EU\tORG\n") == "t.bio:1: malformed line 'EU\tORG': tag 'ORG' is not O, B-TYPE or I-TYPE")
         #expect(conll("a O\n\nEU E-ORG\n") == "t.bio:3: malformed line 'EU E-ORG': tag 'E-ORG' is not O, B-TYPE or I-TYPE")
         #expect(conll("EU\tB-\n") == "t.bio:1: malformed line 'EU\tB-': tag 'B-' is not O, B-TYPE or I-TYPE")
         #expect(conll("\tO\n") == "t.bio:1: malformed line '\tO': the token before the tab is empty")
         #expect(
             conll("Peter\tB-PER\nsaw\tO\nParis\tI-LOC\n", scheme: .iob2)
-                == "t.bio:3: malformed line 'Paris\tI-LOC': 'I-LOC' after 'O' starts an entity with I-, which IOB2 does not allow (IOB1 does)")
+                == "t.bio:3: malformed line 'Paris\tI-LOC': 'I-LOC' after 'O' starts an entity with I-, which IOB2 does not allow (IOB1 does)"
+        )
         #expect(
             conll("Paris\tI-LOC\n", scheme: .iob2)
-                == "t.bio:1: malformed line 'Paris\tI-LOC': 'I-LOC' at the start of a sentence starts an entity with I-, which IOB2 does not allow (IOB1 does)")
+                == "t.bio:1: malformed line 'Paris\tI-LOC': 'I-LOC' at the start of a sentence starts an entity with I-, which IOB2 does not allow (IOB1 does)"
+        )
     }
 
     @Test func tooFewExamplesToHoldOut() {
         let one = [ClassificationExample(text: "a", label: "x", line: 2)]
-        #expect(dataErrorMessage { _ = try HoldOutSplit(one, seed: 1, file: "t.csv") }
-            == "t.csv: 1 example; at least 2 are needed to hold out a development part")
+        #expect(
+            dataErrorMessage { _ = try HoldOutSplit(one, seed: 1, file: "t.csv") }
+                == "t.csv: 1 example; at least 2 are needed to hold out a development part")
     }
 
     @Test func errorsCarryTheirLocation() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FinchTrain
 
 @Suite struct EntityReportTests {
@@ -40,9 +41,10 @@ import Testing
         #expect(r["MISC"] == LabelScores(precision: 0, recall: 0, f1: 0, support: 1))
         #expect(r["PER"] == LabelScores(precision: 1, recall: 1, f1: 1, support: 1))
         #expect(r.micro == LabelScores(precision: 0.5, recall: 0.5, f1: 0.5, support: 2))
-        #expect(EntityChunker.entities(in: ["B-PER", "I-PER", "O", "B-LOC"]) == [
-            Entity(type: "PER", start: 0, end: 1), Entity(type: "LOC", start: 3, end: 3),
-        ])
+        #expect(
+            EntityChunker.entities(in: ["B-PER", "I-PER", "O", "B-LOC"]) == [
+                Entity(type: "PER", start: 0, end: 1), Entity(type: "LOC", start: 3, end: 3),
+            ])
     }
 
     @Test func evaluationJSONHasTheDocumentedShape() throws {
@@ -68,14 +70,15 @@ import Testing
         #expect(r.types.isEmpty)
         #expect(c.rows["micro avg"]!.matches(r.micro) && c.rows["macro avg"]!.matches(r.macro))
         #expect(c.rows["weighted avg"]!.matches(r.weighted))
-        #expect(r.text() == """
-                          precision    recall  f1-score   support
+        #expect(
+            r.text() == """
+                              precision    recall  f1-score   support
 
 
-               micro avg       0.00      0.00      0.00         0
-               macro avg        nan       nan       nan         0
-            weighted avg       0.00      0.00      0.00         0
+                   micro avg       0.00      0.00      0.00         0
+                   macro avg        nan       nan       nan         0
+                weighted avg       0.00      0.00      0.00         0
 
-            """)
+                """)
     }
 }

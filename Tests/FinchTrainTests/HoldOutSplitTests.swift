@@ -1,6 +1,7 @@
 import FinchTensor
 import Foundation
 import Testing
+
 @testable import FinchTrain
 
 @Suite struct HoldOutSplitTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FinchTrain
 
 @Suite struct LabelSetTests {

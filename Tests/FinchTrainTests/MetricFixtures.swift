@@ -1,5 +1,6 @@
-import Foundation
 import FinchTestSupport
+import Foundation
+
 @testable import FinchTrain
 
 /// Cases written by Scripts/make_metric_fixtures.py (scikit-learn and seqeval).

@@ -1,6 +1,7 @@
 import FinchSupport
 import Foundation
 import Testing
+
 @testable import FinchTrain
 
 @Suite struct TaskDataTests {
@@ -11,7 +12,9 @@ import Testing
         #expect(data.train.count == 36)
         #expect(data.labels.labels == LabelSet(examples: data.train).labels)
         #expect(data.devSource == .heldOut(trainingFile: url.relativePath, fraction: 0.1, seed: 42, count: 4))
-        #expect(data.devSource.summary == "dev: 4 examples (10 % of \(url.relativePath), seed 42) held out from training; no development file given")
+        #expect(
+            data.devSource.summary
+                == "dev: 4 examples (10 % of \(url.relativePath), seed 42) held out from training; no development file given")
         let again = try TaskData<ClassificationExample>.load(train: url, dev: nil, seed: 42, stratify: true)
         #expect(again.dev == data.dev)
     }

@@ -19,10 +19,12 @@ import Testing
         let dir = try TestSupport.e5Directory()
         let tokenizer = try Tokenizer.load(directory: dir)
         let chars = ["张", "三", "在", "北", "京"]
-        let keep = TokenClassificationTask(tagger: try Self.tagger(), tokenizer: tokenizer, tokenizerDirectory: dir, maxLength: 64,
-                                           boundary: .keep, splitting: .characters)
-        let drop = TokenClassificationTask(tagger: try Self.tagger(), tokenizer: tokenizer, tokenizerDirectory: dir, maxLength: 64,
-                                           boundary: .drop, splitting: .characters)
+        let keep = TokenClassificationTask(
+            tagger: try Self.tagger(), tokenizer: tokenizer, tokenizerDirectory: dir, maxLength: 64,
+            boundary: .keep, splitting: .characters)
+        let drop = TokenClassificationTask(
+            tagger: try Self.tagger(), tokenizer: tokenizer, tokenizerDirectory: dir, maxLength: 64,
+            boundary: .drop, splitting: .characters)
         let bare = try #require(tokenizer.tokenID(for: "▁"))
         let kept = keep.encode(words: chars, tags: [1, 2, 0, 0, 0], line: 1)
         let dropped = drop.encode(words: chars, tags: [1, 2, 0, 0, 0], line: 1)
@@ -48,8 +50,9 @@ import Testing
     @Test func labelsGoOnFirstPieceAndTruncationCutsWholeWords() throws {
         let dir = TestSupport.fixtureURL("tiny-bert-wordpiece")
         let tokenizer = try Tokenizer.load(directory: dir)
-        let task = TokenClassificationTask(tagger: try Self.tagger(), tokenizer: tokenizer, tokenizerDirectory: dir, maxLength: 7,
-                                           boundary: .keep, splitting: .whitespace)
+        let task = TokenClassificationTask(
+            tagger: try Self.tagger(), tokenizer: tokenizer, tokenizerDirectory: dir, maxLength: 7,
+            boundary: .keep, splitting: .whitespace)
         // "smithy" is not in the vocabulary: it splits into smith + ##y.
         let e = task.encode(words: ["john", "smithy", "visited", "paris", "and", "london"], tags: [1, 2, 0, 0, 0, 0], line: 3)
         #expect(e.ids.count <= 7)

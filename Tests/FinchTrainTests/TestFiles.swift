@@ -1,6 +1,7 @@
 import FinchSupport
-import Foundation
 import FinchTestSupport
+import Foundation
+
 @testable import FinchTrain
 
 /// Temporary files for reader tests: each test gets its own directory.

@@ -39,8 +39,10 @@ final class DivergingPointTask: TrainingTask {
         c.maxGradNorm = nil
         let out = temporaryDirectory()
         #expect(throws: TrainingError.nonFiniteParameter(name: "hidden.weight", step: 1, learningRate: 1e39)) {
-            _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
-                            outputDirectory: out).run()
+            _ = try Trainer(
+                task: PointTask(seed: 1), configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
+                outputDirectory: out
+            ).run()
         }
         #expect(try Self.files(in: out) == [".finch.lock", "metrics.jsonl"])
         #expect(try MetricsLog(url: out.appendingPathComponent("metrics.jsonl")).read().isEmpty)
@@ -69,8 +71,9 @@ final class DivergingPointTask: TrainingTask {
         var c = TrainerTests.configuration()
         c.epochs = 1
         let out = temporaryDirectory()
-        let trainer = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
-                                  outputDirectory: out)
+        let trainer = try Trainer(
+            task: PointTask(seed: 1), configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
+            outputDirectory: out)
         _ = try trainer.run()
         try trainer.restoreBest()  // what the run wrote loads back
         let best = out.appendingPathComponent("best/model.safetensors")
@@ -95,8 +98,9 @@ final class DivergingPointTask: TrainingTask {
             _ = try Trainer(task: frozen, configuration: c, train: makePoints(10, seed: 1), dev: [], outputDirectory: temporaryDirectory())
         }
         #expect(throws: TrainingError.adversarialWithoutEmbeddingGradient(key: nil)) {
-            _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(10, seed: 1), dev: [],
-                            outputDirectory: temporaryDirectory())
+            _ = try Trainer(
+                task: PointTask(seed: 1), configuration: c, train: makePoints(10, seed: 1), dev: [],
+                outputDirectory: temporaryDirectory())
         }
     }
 
@@ -104,8 +108,9 @@ final class DivergingPointTask: TrainingTask {
         var c = TrainerTests.configuration()
         c.epochs = 2
         c.evaluation = evaluation
-        return try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
-                           outputDirectory: out)
+        return try Trainer(
+            task: PointTask(seed: 1), configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
+            outputDirectory: out)
     }
 
     @Test func resumingNeedsACompleteCheckpoint() throws {

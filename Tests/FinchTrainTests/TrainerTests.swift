@@ -81,8 +81,9 @@ func temporaryDirectory() -> URL {
     @Test func trainsEvaluatesAndExports() throws {
         let task = PointTask(seed: 1)
         let out = temporaryDirectory()
-        let trainer = try Trainer(task: task, configuration: Self.configuration(), train: makePoints(120, seed: 2),
-                                  dev: makePoints(30, seed: 3), outputDirectory: out)
+        let trainer = try Trainer(
+            task: task, configuration: Self.configuration(), train: makePoints(120, seed: 2),
+            dev: makePoints(30, seed: 3), outputDirectory: out)
         var steps: [StepProgress] = []
         var evaluations: [[String: Double]] = []
         let summary = try trainer.run { event in
@@ -108,7 +109,9 @@ func temporaryDirectory() -> URL {
         #expect(trainLosses.suffix(3).reduce(0, +) / 3 < trainLosses[0] / 2, "\(trainLosses)")
         // The log's evaluations are the ones reported, in order.
         #expect(log.filter { $0.kind == .eval }.map(\.values) == evaluations)
-        for file in ["model.safetensors", "metrics.jsonl", "training_curves.svg", "checkpoint/trainer_state.json", "best/model.safetensors"] {
+        for file in [
+            "model.safetensors", "metrics.jsonl", "training_curves.svg", "checkpoint/trainer_state.json", "best/model.safetensors",
+        ] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
         }
         let lines = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
@@ -139,7 +142,8 @@ func temporaryDirectory() -> URL {
         #expect(summary.steps == 4 * 7)  // 4 epochs of ceil(ceil(100 / 8) / 2) = 7 steps
         #expect(summary.bestStep == straightSummary.bestStep && summary.bestMetric == straightSummary.bestMetric)
         // The resumed run's log is the uninterrupted run's, record for record.
-        #expect(try MetricsLog(url: out.appendingPathComponent("metrics.jsonl")).read()
+        #expect(
+            try MetricsLog(url: out.appendingPathComponent("metrics.jsonl")).read()
                 == MetricsLog(url: straightOut.appendingPathComponent("metrics.jsonl")).read())
         for ((name, a), (_, b)) in zip(straight.net.namedParameters(), resumed.net.namedParameters()) {
             #expect(a.value.scalars == b.value.scalars, "\(name) differs after resume")
@@ -152,8 +156,10 @@ func temporaryDirectory() -> URL {
         var c = Self.configuration()
         c.epochs = 10
         c.earlyStoppingPatience = 2
-        let summary = try Trainer(task: task, configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
-                                  outputDirectory: temporaryDirectory()).run()
+        let summary = try Trainer(
+            task: task, configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
+            outputDirectory: temporaryDirectory()
+        ).run()
         #expect(summary.stoppedEarly)
         #expect(summary.steps == 3 * 5)  // best at epoch 1, two more without improvement
     }
@@ -166,8 +172,10 @@ func temporaryDirectory() -> URL {
             c.epochs = 3
             c.exportBestModel = exportBest
             let out = temporaryDirectory()
-            _ = try Trainer(task: task, configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
-                            outputDirectory: out).run()
+            _ = try Trainer(
+                task: task, configuration: c, train: makePoints(40, seed: 2), dev: makePoints(10, seed: 3),
+                outputDirectory: out
+            ).run()
             func read(_ url: URL) throws -> [String: [Float]] {
                 try SafetensorsFile(contentsOf: url).tensors().mapValues(\.scalars)
             }
@@ -186,27 +194,33 @@ func temporaryDirectory() -> URL {
         var c = Self.configuration()
         c.batchSize = 0
         #expect(throws: TrainingError.invalidConfiguration(setting: .batchSize, reason: "must be at least 1")) {
-            _ = try Trainer(task: PointTask(seed: 1), configuration: c, train: makePoints(5, seed: 1), dev: [], outputDirectory: temporaryDirectory())
+            _ = try Trainer(
+                task: PointTask(seed: 1), configuration: c, train: makePoints(5, seed: 1), dev: [], outputDirectory: temporaryDirectory())
         }
-        #expect(TrainingError.invalidConfiguration(setting: .batchSize, reason: "must be at least 1").description
+        #expect(
+            TrainingError.invalidConfiguration(setting: .batchSize, reason: "must be at least 1").description
                 == "invalid batch size: must be at least 1")
         #expect(throws: TrainingError.emptyTrainingSet) {
-            _ = try Trainer(task: PointTask(seed: 1), configuration: Self.configuration(), train: [], dev: [], outputDirectory: temporaryDirectory())
+            _ = try Trainer(
+                task: PointTask(seed: 1), configuration: Self.configuration(), train: [], dev: [], outputDirectory: temporaryDirectory())
         }
         // A task that does not say what it reports fails at the first evaluation…
         var m = Self.configuration()
         m.metricForBestModel = .f1
         #expect(throws: TrainingError.unknownMetric(.f1, available: ["accuracy", "loss"])) {
-            _ = try Trainer(task: PointTask(seed: 1), configuration: m, train: makePoints(10, seed: 1), dev: makePoints(5, seed: 2),
-                            outputDirectory: temporaryDirectory()).run()
+            _ = try Trainer(
+                task: PointTask(seed: 1), configuration: m, train: makePoints(10, seed: 1), dev: makePoints(5, seed: 2),
+                outputDirectory: temporaryDirectory()
+            ).run()
         }
         // …one that does, before anything is written.
         let declared = PointTask(seed: 1)
         declared.declaredMetrics = [.accuracy, .loss]
         let out = temporaryDirectory().appendingPathComponent("out")
         #expect(throws: TrainingError.unknownMetric(.f1, available: ["accuracy", "loss"])) {
-            _ = try Trainer(task: declared, configuration: m, train: makePoints(10, seed: 1), dev: makePoints(5, seed: 2),
-                            outputDirectory: out)
+            _ = try Trainer(
+                task: declared, configuration: m, train: makePoints(10, seed: 1), dev: makePoints(5, seed: 2),
+                outputDirectory: out)
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }

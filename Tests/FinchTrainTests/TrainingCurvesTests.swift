@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import FinchTrain
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Elements and text collected by Foundation's XMLParser.
 final class SVGCollector: NSObject, XMLParserDelegate {
@@ -11,8 +13,10 @@ final class SVGCollector: NSObject, XMLParserDelegate {
     var texts: [String] = []
     private var current = ""
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         elements.append((name, attributes))
         current = ""
     }
@@ -38,9 +42,12 @@ final class SVGCollector: NSObject, XMLParserDelegate {
     func records() -> [MetricsRecord] {
         var out: [MetricsRecord] = []
         for step in stride(from: 10, through: 300, by: 10) {
-            out.append(MetricsRecord(kind: .train, step: step, epoch: Double(step) / 100, values: ["loss": 0.7 * exp(-Double(step) / 150) + 0.05]))
+            out.append(
+                MetricsRecord(kind: .train, step: step, epoch: Double(step) / 100, values: ["loss": 0.7 * exp(-Double(step) / 150) + 0.05]))
             if step % 100 == 0 {
-                out.append(MetricsRecord(kind: .eval, step: step, epoch: Double(step) / 100, values: ["loss": 0.4, "accuracy": 0.7 + Double(step) / 3000]))
+                out.append(
+                    MetricsRecord(
+                        kind: .eval, step: step, epoch: Double(step) / 100, values: ["loss": 0.4, "accuracy": 0.7 + Double(step) / 3000]))
             }
         }
         out.append(MetricsRecord(kind: .train, step: 310, epoch: 3.1, values: ["loss": .nan]))

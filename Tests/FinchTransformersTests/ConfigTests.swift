@@ -42,8 +42,10 @@ import Testing
     }
 
     @Test func activationsByName() throws {
-        for (name, act) in [("gelu", BertActivation.gelu), ("gelu_new", .geluNew), ("relu", .relu),
-                            ("gelu_pytorch_tanh", .geluPytorchTanh), ("silu", .silu)] {
+        for (name, act) in [
+            ("gelu", BertActivation.gelu), ("gelu_new", .geluNew), ("relu", .relu),
+            ("gelu_pytorch_tanh", .geluPytorchTanh), ("silu", .silu),
+        ] {
             let c = try JSONDecoder().decode(BertConfig.self, from: Data("{\"hidden_act\": \"\(name)\"}".utf8))
             #expect(c.hiddenAct == act)
         }
@@ -54,8 +56,11 @@ import Testing
 
     @Test func validationNamesTheField() {
         var c = BertConfig(hiddenSize: 30, numAttentionHeads: 4)
-        #expect(throws: BertConfigError.invalid(field: "num_attention_heads", value: "4",
-                                                reason: "hidden_size 30 is not a multiple of it")) { try c.validate() }
+        #expect(
+            throws: BertConfigError.invalid(
+                field: "num_attention_heads", value: "4",
+                reason: "hidden_size 30 is not a multiple of it")
+        ) { try c.validate() }
         c = BertConfig(positionEmbeddingType: "relative_key")
         #expect(throws: BertConfigError.self) { try c.validate() }
         c = BertConfig(otherKeys: ["is_decoder": .bool(true)])
@@ -74,7 +79,8 @@ import Testing
         let modern = #"{"embedding_dimension": 8, "pooling_mode": ["max", "cls"], "include_prompt": false}"#
         let b = try JSONDecoder().decode(PoolingConfig.self, from: Data(modern.utf8))
         #expect(b.modes == [.max, .cls] && !b.includePrompt)
-        let single = try JSONDecoder().decode(PoolingConfig.self, from: Data(#"{"embedding_dimension": 4, "pooling_mode": "lasttoken"}"#.utf8))
+        let single = try JSONDecoder().decode(
+            PoolingConfig.self, from: Data(#"{"embedding_dimension": 4, "pooling_mode": "lasttoken"}"#.utf8))
         #expect(single.modes == [.lastToken])
         let none = try JSONDecoder().decode(PoolingConfig.self, from: Data(#"{"word_embedding_dimension": 4}"#.utf8))
         #expect(none.modes == [.mean])

@@ -31,9 +31,11 @@ import Testing
         let dir = try MismatchedHeadFolder.make(from: "tiny-bert-tokcls", .fewerLabelsThanHeadRows(labels: 4))
         defer { try? FileManager.default.removeItem(at: dir) }
         var rng = FinchRNG(seed: 1)
-        #expect(throws: TaskHeadError.headMismatch(
-            path: Self.weights(dir), tensor: "classifier.weight", shape: [5, 32], configKey: "id2label",
-            expected: "4 rows, one per label")) { try BertForTokenClassification(contentsOf: dir, rng: &rng) }
+        #expect(
+            throws: TaskHeadError.headMismatch(
+                path: Self.weights(dir), tensor: "classifier.weight", shape: [5, 32], configKey: "id2label",
+                expected: "4 rows, one per label")
+        ) { try BertForTokenClassification(contentsOf: dir, rng: &rng) }
     }
 
     @Test func classifierConfigOverWeightsWithoutAHeadIsAnErrorWhenTheHeadIsNeeded() throws {

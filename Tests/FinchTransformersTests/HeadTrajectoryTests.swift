@@ -20,8 +20,9 @@ import Testing
     func checkTrajectory(model: any Module, prefix: String, loss: () throws -> (Tensor, Tensor)) throws {
         model.train()
         let params = model.trainableParameters()
-        let optimizer = try AdamW(parameters: params, configuration: .init(learningRate: 5e-3, weightDecay: 0.01),
-                                  noWeightDecay: WeightDecay.huggingFaceExemptions(in: model))
+        let optimizer = try AdamW(
+            parameters: params, configuration: .init(learningRate: 5e-3, weightDecay: 0.01),
+            noWeightDecay: WeightDecay.huggingFaceExemptions(in: model))
         let schedule = LearningRateSchedule.linearWithWarmup(warmupSteps: 3, trainingSteps: 10)
         let expected = try fixture.tensor("\(prefix).losses").scalars
         for step in 0..<10 {
@@ -30,18 +31,24 @@ import Testing
             l.backward()
             if step == 0 {
                 let ref = try fixture.tensor("\(prefix).logits")
-                #expect(TestSupport.isClose(logits.reshaped(ref.shape), ref, atol: 1e-5), "logits: \(TestSupport.maxAbsDifference(logits.reshaped(ref.shape), ref))")
+                #expect(
+                    TestSupport.isClose(logits.reshaped(ref.shape), ref, atol: 1e-5),
+                    "logits: \(TestSupport.maxAbsDifference(logits.reshaped(ref.shape), ref))")
                 for (name, p) in params {
                     let g = try fixture.tensor("\(prefix).grad.\(name)")
                     // A parameter the backward pass never reached fails here; it is not read as zeros.
                     let got = try #require(p.grad, "no gradient reached \(name)")
-                    #expect(TestSupport.isClose(got, g, atol: 2e-5, rtol: 1e-3), "grad \(name): max diff \(TestSupport.maxAbsDifference(got, g))")
+                    #expect(
+                        TestSupport.isClose(got, g, atol: 2e-5, rtol: 1e-3),
+                        "grad \(name): max diff \(TestSupport.maxAbsDifference(got, g))")
                 }
             }
             _ = clipGradNorm(params, maxNorm: 1)
             optimizer.learningRate = 5e-3 * schedule.multiplier(atStep: step)
             optimizer.step()
-            #expect(Swift.abs(l.item - expected[step]) < 2e-5 * Swift.max(1, Swift.abs(expected[step])), "step \(step): loss \(l.item) vs \(expected[step])")
+            #expect(
+                Swift.abs(l.item - expected[step]) < 2e-5 * Swift.max(1, Swift.abs(expected[step])),
+                "step \(step): loss \(l.item) vs \(expected[step])")
         }
     }
 

@@ -67,8 +67,11 @@ import Testing
         let bytes = hub.files["model.safetensors"]!
         var bad = bytes
         bad[bad.count / 2] ^= 0xFF
-        await #expect(throws: HubError.checksumMismatch(file: "model.safetensors", algorithm: "sha256",
-                                                        expected: FakeHub.sha256(bytes), actual: FakeHub.sha256(bad))) {
+        await #expect(
+            throws: HubError.checksumMismatch(
+                file: "model.safetensors", algorithm: "sha256",
+                expected: FakeHub.sha256(bytes), actual: FakeHub.sha256(bad))
+        ) {
             try await client.snapshot(repository: FakeHub.repository)
         }
         expectNothingUsable(client)
@@ -146,8 +149,9 @@ import Testing
     }
 
     @Test func referencesParse() throws {
-        #expect(try ModelReference(parsing: "hf:sentence-transformers/all-MiniLM-L6-v2")
-            == .hub(repository: "sentence-transformers/all-MiniLM-L6-v2", revision: "main"))
+        #expect(
+            try ModelReference(parsing: "hf:sentence-transformers/all-MiniLM-L6-v2")
+                == .hub(repository: "sentence-transformers/all-MiniLM-L6-v2", revision: "main"))
         #expect(try ModelReference(parsing: "hf:bert-base-uncased@v1.0") == .hub(repository: "bert-base-uncased", revision: "v1.0"))
         #expect(try ModelReference(parsing: "hf:org/name@refs/pr/3") == .hub(repository: "org/name", revision: "refs/pr/3"))
         #expect(try ModelReference(parsing: "models/minilm") == .directory(URL(fileURLWithPath: "models/minilm", isDirectory: true)))
@@ -166,12 +170,15 @@ import Testing
     }
 
     @Test func environmentAndFileSelection() throws {
-        let c = try HubClient.fromEnvironment(["FINCH_CACHE": "/var/cache/finch", "FINCH_HUB_ENDPOINT": "http://127.0.0.1:9/",
-                                           "HF_TOKEN": "secret"])
+        let c = try HubClient.fromEnvironment([
+            "FINCH_CACHE": "/var/cache/finch", "FINCH_HUB_ENDPOINT": "http://127.0.0.1:9/",
+            "HF_TOKEN": "secret",
+        ])
         #expect(c.cacheDirectory.path == "/var/cache/finch/hub")
         #expect(c.endpoint.absoluteString == "http://127.0.0.1:9/" && c.token == "secret")
-        #expect(c.fileURL(repository: "a/b", commit: "main", path: "1_Pooling/config.json").absoluteString
-            == "http://127.0.0.1:9/a/b/resolve/main/1_Pooling/config.json")
+        #expect(
+            c.fileURL(repository: "a/b", commit: "main", path: "1_Pooling/config.json").absoluteString
+                == "http://127.0.0.1:9/a/b/resolve/main/1_Pooling/config.json")
         let d = try HubClient.fromEnvironment(["XDG_CACHE_HOME": "/x"])
         #expect(d.cacheDirectory.path == "/x/finch/hub" && d.endpoint == HubClient.defaultEndpoint && d.token == nil)
         for yes in ["config.json", "model.safetensors", "vocab.txt", "1_Pooling/config.json", "spiece.model"] {

@@ -12,18 +12,22 @@ import Testing
 /// and kernel variant; training mode turns dropout on.
 @Suite struct InferencePathTests {
     static func model(_ act: BertActivation, seed: UInt64 = 7) throws -> BertModel {
-        let config = BertConfig(vocabSize: 61, hiddenSize: 20, numHiddenLayers: 2, numAttentionHeads: 5,
-                                intermediateSize: 43, hiddenAct: act, maxPositionEmbeddings: 19, typeVocabSize: 2,
-                                initializerRange: 0.4)
+        let config = BertConfig(
+            vocabSize: 61, hiddenSize: 20, numHiddenLayers: 2, numAttentionHeads: 5,
+            intermediateSize: 43, hiddenAct: act, maxPositionEmbeddings: 19, typeVocabSize: 2,
+            initializerRange: 0.4)
         var rng = FinchRNG(seed: seed)
         return try BertModel(config: config, rng: &rng)
     }
 
-    static let ragged = BertInput(padding: [[2, 9, 14, 33, 3], [2, 60, 3], [2, 1, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3], [5]],
-                                  tokenTypeIDs: [[0, 0, 0, 1, 1], [0, 0, 1], [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1], [1]])
+    static let ragged = BertInput(
+        padding: [[2, 9, 14, 33, 3], [2, 60, 3], [2, 1, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3], [5]],
+        tokenTypeIDs: [[0, 0, 0, 1, 1], [0, 0, 1], [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1], [1]])
 
-    func expectPathsAgree(_ model: BertModel, _ input: BertInput, tolerance: Float = 2e-5,
-                          sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectPathsAgree(
+        _ model: BertModel, _ input: BertInput, tolerance: Float = 2e-5,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let fast = try model.inference(input)
         let slow = try withoutGradient { try model(input) }
         let d = TestSupport.maxAbsDifference(fast.lastHiddenState, slow.lastHiddenState)
@@ -40,8 +44,9 @@ import Testing
 
     @Test func pathsAgreeForLeftPaddingAndFullyMaskedRows() throws {
         let model = try Self.model(.gelu)
-        let left = BertInput(batchSize: 2, sequenceLength: 4, inputIDs: [0, 0, 2, 3, 2, 8, 9, 3],
-                             attentionMask: [0, 0, 1, 1, 1, 1, 1, 1])
+        let left = BertInput(
+            batchSize: 2, sequenceLength: 4, inputIDs: [0, 0, 2, 3, 2, 8, 9, 3],
+            attentionMask: [0, 0, 1, 1, 1, 1, 1, 1])
         try expectPathsAgree(model, left)
         let dead = BertInput(batchSize: 2, sequenceLength: 3, inputIDs: [2, 4, 3, 0, 0, 0], attentionMask: [1, 1, 1, 0, 0, 0])
         try expectPathsAgree(model, dead)

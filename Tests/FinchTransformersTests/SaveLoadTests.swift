@@ -20,9 +20,10 @@ import Testing
     /// A Finch-initialized model with settings unlike the fixture's (tanh GELU,
     /// 3 heads, odd widths, large weights).
     static func finchMadeModel() throws -> BertModel {
-        let config = BertConfig(vocabSize: 50, hiddenSize: 24, numHiddenLayers: 2, numAttentionHeads: 3,
-                                intermediateSize: 29, hiddenAct: .geluNew, maxPositionEmbeddings: 33, typeVocabSize: 2,
-                                initializerRange: 0.5, layerNormEps: 1e-12, otherKeys: ["finch_note": .string("made by Finch")])
+        let config = BertConfig(
+            vocabSize: 50, hiddenSize: 24, numHiddenLayers: 2, numAttentionHeads: 3,
+            intermediateSize: 29, hiddenAct: .geluNew, maxPositionEmbeddings: 33, typeVocabSize: 2,
+            initializerRange: 0.5, layerNormEps: 1e-12, otherKeys: ["finch_note": .string("made by Finch")])
         var rng = FinchRNG(seed: 424_242)
         return try BertModel(config: config, rng: &rng)
     }
@@ -40,7 +41,8 @@ import Testing
         #expect(a.lastHiddenState.scalars == b.lastHiddenState.scalars)
         #expect(a.poolerOutput?.scalars == b.poolerOutput?.scalars)
         // The unknown keys of the Hugging Face config survive.
-        let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json"))) as? [String: Any])
+        let json = try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json"))) as? [String: Any])
         #expect(json["transformers_version"] as? String == "5.23.0")
         #expect(json["tie_word_embeddings"] as? Bool == true)
         #expect(json["architectures"] as? [String] == ["BertModel"])
@@ -62,8 +64,9 @@ import Testing
 
         // `make_bert_fixtures.py check-finch-save` loaded this model's saved folder in transformers
         // and recorded what transformers built from it; the folder saved now must give the same.
-        let check = try #require(JSONSerialization.jsonObject(
-            with: Data(contentsOf: TestSupport.fixtureURL("finch_saved_check.json"))) as? [String: Any])
+        let check = try #require(
+            JSONSerialization.jsonObject(
+                with: Data(contentsOf: TestSupport.fixtureURL("finch_saved_check.json"))) as? [String: Any])
         // Every tensor transformers holds is in the saved file with its shape, and nothing else.
         let expected = try #require(check["state_dict_shapes"] as? [String: [Int]])
         let saved = try SafetensorsFile(contentsOf: modelDir.appendingPathComponent("model.safetensors"))
@@ -73,12 +76,15 @@ import Testing
         let reference = try #require(check["transformers_last_hidden_state"] as? [Double]).map(Float.init)
         let pooled = try #require(check["transformers_pooler_output"] as? [Double]).map(Float.init)
         let reloaded = try loaded.inference(Self.batch)
-        #expect(TestSupport.isClose(reloaded.lastHiddenState, Tensor(shape: reloaded.lastHiddenState.shape, values: reference),
-                                    atol: 5e-5, rtol: 0))
+        #expect(
+            TestSupport.isClose(
+                reloaded.lastHiddenState, Tensor(shape: reloaded.lastHiddenState.shape, values: reference),
+                atol: 5e-5, rtol: 0))
         let pooler = try #require(reloaded.poolerOutput)
         #expect(TestSupport.isClose(pooler, Tensor(shape: pooler.shape, values: pooled), atol: 5e-5, rtol: 0))
-        let savedConfig = try #require(JSONSerialization.jsonObject(
-            with: Data(contentsOf: modelDir.appendingPathComponent("config.json"))) as? [String: Any])
+        let savedConfig = try #require(
+            JSONSerialization.jsonObject(
+                with: Data(contentsOf: modelDir.appendingPathComponent("config.json"))) as? [String: Any])
         #expect(savedConfig["hidden_act"] as? String == check["hidden_act"] as? String)
         // The bytes transformers read are the bytes saved now.
         let files = try #require(check["files"] as? [String: String])
@@ -117,21 +123,25 @@ import Testing
     @Test func encoderOfAClassifierCheckpointLoadsUnderTheBertPrefix() throws {
         let reference = try BertModel(contentsOf: TestSupport.fixtureURL("tiny-bert"))
         let dir = TestSupport.fixtureURL("tiny-bert-classifier")
-        #expect(throws: CheckpointError.stateDict(
-            path: dir.appendingPathComponent("model.safetensors").path,
-            .mismatch(missing: [], unexpected: ["classifier.bias", "classifier.weight"], misshapen: []))) {
+        #expect(
+            throws: CheckpointError.stateDict(
+                path: dir.appendingPathComponent("model.safetensors").path,
+                .mismatch(missing: [], unexpected: ["classifier.bias", "classifier.weight"], misshapen: []))
+        ) {
             try BertModel(contentsOf: dir)
         }
         let encoder = try BertModel(contentsOf: dir, options: .bert(ignoringKeyPrefixes: ["classifier."]))
         #expect(encoder.config.id2label?["1"] == "neutral")
-        #expect((try encoder.inference(Self.batch)).lastHiddenState.scalars
-            == (try reference.inference(Self.batch)).lastHiddenState.scalars)
+        #expect(
+            (try encoder.inference(Self.batch)).lastHiddenState.scalars
+                == (try reference.inference(Self.batch)).lastHiddenState.scalars)
     }
 
     @Test func sentenceEmbedderFolderRoundTrips() throws {
         let model = try BertModel(contentsOf: TestSupport.fixtureURL("tiny-bert"))
-        let embedder = SentenceEmbedder(model: model, pooling: PoolingConfig(embeddingDimension: 32, modes: [.cls, .mean]),
-                                        normalizes: true, maxSequenceLength: 20)
+        let embedder = SentenceEmbedder(
+            model: model, pooling: PoolingConfig(embeddingDimension: 32, modes: [.cls, .mean]),
+            normalizes: true, maxSequenceLength: 20)
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try embedder.save(to: dir)

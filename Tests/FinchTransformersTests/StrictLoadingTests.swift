@@ -39,8 +39,11 @@ import Testing
     @Test func misshapenKeyIsNamedWithBothShapes() throws {
         var state = tiny.stateDict()
         state["embeddings.word_embeddings.weight"] = Tensor.zeros([98, 32])
-        try expectMismatch(state, .mismatch(missing: [], unexpected: [],
-                                            misshapen: ["embeddings.word_embeddings.weight: checkpoint [98, 32] vs model [99, 32]"]))
+        try expectMismatch(
+            state,
+            .mismatch(
+                missing: [], unexpected: [],
+                misshapen: ["embeddings.word_embeddings.weight: checkpoint [98, 32] vs model [99, 32]"]))
     }
 
     @Test func nothingChangesWhenALoadFails() throws {
@@ -63,19 +66,28 @@ import Testing
         // MiniLM stores the integer buffer embeddings.position_ids: ignored by the BERT list, rejected without it.
         let dir = try TestSupport.miniLMDirectory()
         let file = dir.appendingPathComponent("model.safetensors").path
-        #expect(throws: CheckpointError.stateDict(path: file, .mismatch(missing: [], unexpected: ["embeddings.position_ids"], misshapen: []))) {
+        #expect(
+            throws: CheckpointError.stateDict(path: file, .mismatch(missing: [], unexpected: ["embeddings.position_ids"], misshapen: []))
+        ) {
             try BertModel(contentsOf: dir, options: CheckpointLoadOptions())
         }
-        #expect(CheckpointLoadOptions.bert().ignoredKeys
-            == ["embeddings.position_ids", "embeddings.token_type_ids", "bert.embeddings.position_ids", "bert.embeddings.token_type_ids"])
+        #expect(
+            CheckpointLoadOptions.bert().ignoredKeys
+                == [
+                    "embeddings.position_ids", "embeddings.token_type_ids", "bert.embeddings.position_ids",
+                    "bert.embeddings.token_type_ids",
+                ])
     }
 
     @Test func foreignCheckpointIsRejected() throws {
         let dir = try SaveLoadTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try Checkpoint.save(config: tiny.config, state: ["model.embed_tokens.weight": Tensor.zeros([4, 2])], to: dir)
-        #expect(throws: CheckpointError.notABertCheckpoint(path: dir.appendingPathComponent("model.safetensors").path,
-                                                           firstKeys: ["model.embed_tokens.weight"])) {
+        #expect(
+            throws: CheckpointError.notABertCheckpoint(
+                path: dir.appendingPathComponent("model.safetensors").path,
+                firstKeys: ["model.embed_tokens.weight"])
+        ) {
             try BertModel(contentsOf: dir)
         }
     }
@@ -99,10 +111,13 @@ import Testing
         #expect(throws: CheckpointError.unsupportedWeightsFormat(path: dir.appendingPathComponent("pytorch_model.bin").path)) {
             try BertModel(contentsOf: dir)
         }
-        try Safetensors.write(["embeddings.word_embeddings.weight": Tensor.zeros([2, 30])],
-                              to: dir.appendingPathComponent("model.safetensors"))
-        #expect(throws: CheckpointError.unsupportedConfig(
-            path: config.path, .invalid(field: "num_attention_heads", value: "4", reason: "hidden_size 30 is not a multiple of it"))) {
+        try Safetensors.write(
+            ["embeddings.word_embeddings.weight": Tensor.zeros([2, 30])],
+            to: dir.appendingPathComponent("model.safetensors"))
+        #expect(
+            throws: CheckpointError.unsupportedConfig(
+                path: config.path, .invalid(field: "num_attention_heads", value: "4", reason: "hidden_size 30 is not a multiple of it"))
+        ) {
             try BertModel(contentsOf: dir)
         }
     }
@@ -117,8 +132,11 @@ import Testing
              {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]
             """
         try Data(modules.utf8).write(to: dir.appendingPathComponent("modules.json"))
-        #expect(throws: CheckpointError.unsupportedModule(path: dir.appendingPathComponent("modules.json").path,
-                                                          type: "sentence_transformers.models.Dense")) {
+        #expect(
+            throws: CheckpointError.unsupportedModule(
+                path: dir.appendingPathComponent("modules.json").path,
+                type: "sentence_transformers.models.Dense")
+        ) {
             try SentenceEmbedder(contentsOf: dir)
         }
         // Missing pooling config.

@@ -17,9 +17,10 @@ import Testing
         fixture = try TensorFixture.load("tiny_bert_reference.json")
         model = try BertModel(contentsOf: TestSupport.fixtureURL("tiny-bert"))
         let ids = try fixture.tensor("input_ids")
-        input = BertInput(batchSize: ids.shape[0], sequenceLength: ids.shape[1], inputIDs: try fixture.ints("input_ids"),
-                          tokenTypeIDs: try fixture.ints("token_type_ids"),
-                          attentionMask: try fixture.ints("attention_mask"))
+        input = BertInput(
+            batchSize: ids.shape[0], sequenceLength: ids.shape[1], inputIDs: try fixture.ints("input_ids"),
+            tokenTypeIDs: try fixture.ints("token_type_ids"),
+            attentionMask: try fixture.ints("attention_mask"))
     }
 
     @Test func configMatchesTheFixture() {
@@ -51,8 +52,9 @@ import Testing
         let s = input.sequenceLength
         for row in 0..<input.batchSize {
             let n = mask[(row * s)..<((row + 1) * s)].reduce(0, +)
-            let single = BertInput(batchSize: 1, sequenceLength: n, inputIDs: Array(ids[(row * s)..<(row * s + n)]),
-                                   tokenTypeIDs: Array(types[(row * s)..<(row * s + n)]))
+            let single = BertInput(
+                batchSize: 1, sequenceLength: n, inputIDs: Array(ids[(row * s)..<(row * s + n)]),
+                tokenTypeIDs: Array(types[(row * s)..<(row * s + n)]))
             let expected = try fixture.tensor("single.\(row).last_hidden_state")
             #expect(TestSupport.maxAbsDifference(try model.inference(single).lastHiddenState, expected) < 2e-5)
             #expect(TestSupport.maxAbsDifference(try withoutGradient { try model(single) }.lastHiddenState, expected) < 2e-5)
@@ -62,7 +64,8 @@ import Testing
     @Test func stepZeroGradientsMatchPyTorch() throws {
         model.zeroGrad()
         let out = try model(input)
-        let loss = (out.lastHiddenState * (try fixture.tensor("r_hidden"))).sum()
+        let loss =
+            (out.lastHiddenState * (try fixture.tensor("r_hidden"))).sum()
             + (try #require(out.poolerOutput) * (try fixture.tensor("r_pooled"))).sum()
         #expect(abs(loss.item - (try fixture.tensor("loss")).item) < 1e-3)
         loss.backward()

@@ -69,7 +69,7 @@ extension Module {
         var adapted: [String] = []
         for (name, module) in namedModules() {
             guard let linear = module as? Linear, linear.lora == nil,
-                  let last = name.split(separator: ".").last, configuration.targetModules.contains(String(last))
+                let last = name.split(separator: ".").last, configuration.targetModules.contains(String(last))
             else { continue }
             linear.attachLoRA(rank: configuration.rank, alpha: configuration.alpha, dropout: configuration.dropout, rng: &rng)
             adapted.append(name)

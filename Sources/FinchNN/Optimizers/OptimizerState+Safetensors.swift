@@ -27,7 +27,8 @@ extension OptimizerState {
         var steps: [String: Int] = [:]
         for (key, value) in file.metadata where key.hasPrefix(Self.stepPrefix) {
             guard let count = Int(value), count >= 0 else {
-                throw OptimizerError.invalidStateFile(file: url.path, reason: "step count '\(value)' of \(key) is not a non-negative integer")
+                throw OptimizerError.invalidStateFile(
+                    file: url.path, reason: "step count '\(value)' of \(key) is not a non-negative integer")
             }
             steps[String(key.dropFirst(Self.stepPrefix.count))] = count
         }

@@ -91,7 +91,8 @@ public enum Safetensors {
             if !first { json += "," }
             first = false
             let dims = shape.map(String.init).joined(separator: ",")
-            json += "\(JSONString.quoted(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(dims)],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            json +=
+                "\(JSONString.quoted(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(dims)],\"data_offsets\":[\(offset),\(offset + bytes)]}"
             offset += bytes
         }
         json += "}"

@@ -285,7 +285,7 @@ public struct BPRRecommender: Recommender {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

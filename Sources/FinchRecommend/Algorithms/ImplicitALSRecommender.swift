@@ -135,8 +135,10 @@ public struct ImplicitALSRecommender: Recommender {
         trainingData = data
         var exact = c
         exact.solver = .cholesky
-        ALSSolver.solve(data.byUser, rows: users, scale: c.alpha, target: &userFactors, fixed: itemFactors, k: k, reg: c.reg, configuration: exact)
-        ALSSolver.solve(data.byItem, rows: items, scale: c.alpha, target: &itemFactors, fixed: userFactors, k: k, reg: c.reg, configuration: exact)
+        ALSSolver.solve(
+            data.byUser, rows: users, scale: c.alpha, target: &userFactors, fixed: itemFactors, k: k, reg: c.reg, configuration: exact)
+        ALSSolver.solve(
+            data.byItem, rows: items, scale: c.alpha, target: &itemFactors, fixed: userFactors, k: k, reg: c.reg, configuration: exact)
     }
 
     /// `user_factors`, `item_factors`.
@@ -188,7 +190,8 @@ enum ALSSolver {
         if count == 0 { return }
         let g = gram(fixed, rows: fixed.count / k, k: k, reg: reg)
         let averageNonzeros = matrix.entryCount / Swift.max(matrix.rowCount, 1) + 1
-        let cost = configuration.solver == .cg ? (configuration.cgSteps + 1) * (k * k + 2 * averageNonzeros * k) : k * k * (k + averageNonzeros)
+        let cost =
+            configuration.solver == .cg ? (configuration.cgSteps + 1) * (k * k + 2 * averageNonzeros * k) : k * k * (k + averageNonzeros)
         let list = rows ?? []
         target.withUnsafeMutableBufferPointer { T in
             fixed.withUnsafeBufferPointer { F in

@@ -19,28 +19,28 @@ enum Kernels {
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         #if DEBUG
-        // Unoptimized builds run generic SIMD code ~50× slower than scalar code.
-        var s: Float = 0
-        for f in 0..<n { s += a[f] * b[f] }
-        return s
+            // Unoptimized builds run generic SIMD code ~50× slower than scalar code.
+            var s: Float = 0
+            for f in 0..<n { s += a[f] * b[f] }
+            return s
         #else
-        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
-        var f = 0
-        while f + 16 <= n {
-            acc0 += load(a + f) * load(b + f)
-            acc1 += load(a + f + 8) * load(b + f + 8)
-            f += 16
-        }
-        if f + 8 <= n {
-            acc0 += load(a + f) * load(b + f)
-            f += 8
-        }
-        var s = (acc0 + acc1).sum()
-        while f < n {
-            s += a[f] * b[f]
-            f += 1
-        }
-        return s
+            var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+            var f = 0
+            while f + 16 <= n {
+                acc0 += load(a + f) * load(b + f)
+                acc1 += load(a + f + 8) * load(b + f + 8)
+                f += 16
+            }
+            if f + 8 <= n {
+                acc0 += load(a + f) * load(b + f)
+                f += 8
+            }
+            var s = (acc0 + acc1).sum()
+            while f < n {
+                s += a[f] * b[f]
+                f += 1
+            }
+            return s
         #endif
     }
 
@@ -48,18 +48,18 @@ enum Kernels {
     @inline(__always)
     static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         #if DEBUG
-        for f in 0..<n { y[f] += alpha * x[f] }
+            for f in 0..<n { y[f] += alpha * x[f] }
         #else
-        let a = SIMD8<Float>(repeating: alpha)
-        var f = 0
-        while f + 8 <= n {
-            store(load(y + f) + a * load(x + f), y + f)
-            f += 8
-        }
-        while f < n {
-            y[f] += alpha * x[f]
-            f += 1
-        }
+            let a = SIMD8<Float>(repeating: alpha)
+            var f = 0
+            while f + 8 <= n {
+                store(load(y + f) + a * load(x + f), y + f)
+                f += 8
+            }
+            while f < n {
+                y[f] += alpha * x[f]
+                f += 1
+            }
         #endif
     }
 
@@ -67,18 +67,18 @@ enum Kernels {
     @inline(__always)
     static func scaleAdd(_ alpha: Float, _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
         #if DEBUG
-        for f in 0..<n { y[f] = alpha * y[f] + x[f] }
+            for f in 0..<n { y[f] = alpha * y[f] + x[f] }
         #else
-        let a = SIMD8<Float>(repeating: alpha)
-        var f = 0
-        while f + 8 <= n {
-            store(a * load(y + f) + load(x + f), y + f)
-            f += 8
-        }
-        while f < n {
-            y[f] = alpha * y[f] + x[f]
-            f += 1
-        }
+            let a = SIMD8<Float>(repeating: alpha)
+            var f = 0
+            while f + 8 <= n {
+                store(a * load(y + f) + load(x + f), y + f)
+                f += 8
+            }
+            while f < n {
+                y[f] = alpha * y[f] + x[f]
+                f += 1
+            }
         #endif
     }
 
@@ -92,15 +92,15 @@ enum Kernels {
     ) {
         var f = 0
         #if !DEBUG
-        let e = SIMD8<Float>(repeating: err)
-        let lp = SIMD8<Float>(repeating: lrP), rp = SIMD8<Float>(repeating: regP)
-        let lq = SIMD8<Float>(repeating: lrQ), rq = SIMD8<Float>(repeating: regQ)
-        while f + 8 <= n {
-            let pv = load(p + f), qv = load(q + f)
-            store(pv + lp * (e * qv - rp * pv), p + f)
-            store(qv + lq * (e * pv - rq * qv), q + f)
-            f += 8
-        }
+            let e = SIMD8<Float>(repeating: err)
+            let lp = SIMD8<Float>(repeating: lrP), rp = SIMD8<Float>(repeating: regP)
+            let lq = SIMD8<Float>(repeating: lrQ), rq = SIMD8<Float>(repeating: regQ)
+            while f + 8 <= n {
+                let pv = load(p + f), qv = load(q + f)
+                store(pv + lp * (e * qv - rp * pv), p + f)
+                store(qv + lq * (e * pv - rq * qv), q + f)
+                f += 8
+            }
         #endif
         while f < n {
             let pf = p[f], qf = q[f]
@@ -122,19 +122,19 @@ enum Kernels {
     ) {
         var f = 0
         #if !DEBUG
-        let e = SIMD8<Float>(repeating: err)
-        let lp = SIMD8<Float>(repeating: lrP), rp = SIMD8<Float>(repeating: regP)
-        let lq = SIMD8<Float>(repeating: lrQ), rq = SIMD8<Float>(repeating: regQ)
-        let cyv = SIMD8<Float>(repeating: cy), av = SIMD8<Float>(repeating: a), nv = SIMD8<Float>(repeating: count)
-        while f + 8 <= n {
-            let pv = load(p + f), qv = load(q + f), tv = load(t + f)
-            store(pv + lp * (e * qv - rp * pv), p + f)
-            store(qv + lq * (e * (pv + tv) - rq * qv), q + f)
-            let cv = cyv * qv
-            store(av * load(sum + f) + nv * cv, sum + f)
-            store(av * load(composed + f) + cv, composed + f)
-            f += 8
-        }
+            let e = SIMD8<Float>(repeating: err)
+            let lp = SIMD8<Float>(repeating: lrP), rp = SIMD8<Float>(repeating: regP)
+            let lq = SIMD8<Float>(repeating: lrQ), rq = SIMD8<Float>(repeating: regQ)
+            let cyv = SIMD8<Float>(repeating: cy), av = SIMD8<Float>(repeating: a), nv = SIMD8<Float>(repeating: count)
+            while f + 8 <= n {
+                let pv = load(p + f), qv = load(q + f), tv = load(t + f)
+                store(pv + lp * (e * qv - rp * pv), p + f)
+                store(qv + lq * (e * (pv + tv) - rq * qv), q + f)
+                let cv = cyv * qv
+                store(av * load(sum + f) + nv * cv, sum + f)
+                store(av * load(composed + f) + cv, composed + f)
+                f += 8
+            }
         #endif
         while f < n {
             let pf = p[f], qf = q[f]

@@ -9,9 +9,9 @@ public enum BLASLibrary {
     /// OpenBLAS's core name (`openblas_get_corename`), e.g. "Haswell", "SkylakeX", "Prescott".
     public static var coreName: String {
         #if canImport(Accelerate)
-        return "Accelerate"
+            return "Accelerate"
         #else
-        return String(cString: openblas_get_corename())
+            return String(cString: openblas_get_corename())
         #endif
     }
 
@@ -23,7 +23,8 @@ public enum BLASLibrary {
     /// on a CPU that has AVX2 (or AVX-512); nil otherwise.
     public static func fallbackWarning(coreName: String = coreName, cpuISA: Int32 = finch_cpu_isa()) -> String? {
         guard cpuISA >= Int32(FINCH_ISA_AVX2), coreName != "Accelerate",
-              !avx2Cores.contains(coreName.lowercased()) else { return nil }
+            !avx2Cores.contains(coreName.lowercased())
+        else { return nil }
         let core = cpuISA >= Int32(FINCH_ISA_AVX512) ? "SkylakeX" : "Haswell"
         return "OpenBLAS runs its generic '\(coreName)' kernels on this CPU, which has "
             + (cpuISA >= Int32(FINCH_ISA_AVX512) ? "AVX-512" : "AVX2")

@@ -23,8 +23,9 @@ public enum GEMM {
                 finch_sgemm(0, 0, m, n, 0, alpha, a, lda, b, ldb, beta, c, ldc)  // C = beta·C, as BLAS
                 return
             }
-            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            cblas_sgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         }
     }
 
@@ -39,8 +40,9 @@ public enum GEMM {
     ) {
         let threads = Parallel.threadCount
         guard threads > 1, backend == .finch || GEMMThreading.finchThreads, 2 * m * n * Swift.max(k, 1) >= 1 << 22 else {
-            sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                  b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, backend: backend)
+            sgemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, backend: backend)
             return
         }
         // Blocks of whole micro-tiles (48 rows: a multiple of every kernel's MR; 32 columns likewise for NR).
@@ -54,12 +56,14 @@ public enum GEMM {
                 if lo >= hi { continue }
                 if alongRows {
                     let aBlock = transposeA ? a + lo : a + lo * lda
-                    sgemm(transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
-                          a: aBlock, lda: lda, b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc, backend: backend)
+                    sgemm(
+                        transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
+                        a: aBlock, lda: lda, b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc, backend: backend)
                 } else {
                     let bBlock = transposeB ? b + lo * ldb : b + lo
-                    sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
-                          a: a, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: c + lo, ldc: ldc, backend: backend)
+                    sgemm(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
+                        a: a, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: c + lo, ldc: ldc, backend: backend)
                 }
             }
         }
@@ -75,13 +79,15 @@ public enum GEMM {
         backend: GEMMBackend = .current
     ) {
         if backend == .finch {
-            finch_sgemm_strided_batched(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, strideA, b, ldb,
-                                        strideB, beta, c, ldc, strideC, batch)
+            finch_sgemm_strided_batched(
+                transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, strideA, b, ldb,
+                strideB, beta, c, ldc, strideC, batch)
             return
         }
         for i in 0..<Swift.max(batch, 0) {
-            sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a + i * strideA,
-                  lda: lda, b: b + i * strideB, ldb: ldb, beta: beta, c: c + i * strideC, ldc: ldc, backend: backend)
+            sgemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a + i * strideA,
+                lda: lda, b: b + i * strideB, ldb: ldb, beta: beta, c: c + i * strideC, ldc: ldc, backend: backend)
         }
     }
 
@@ -102,8 +108,9 @@ public enum GEMM {
             finch_sgemv(transpose ? 1 : 0, m, n, alpha, a, lda, x, beta, y)
         case .blas:
             GEMMThreading.configureOnce()
-            cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
-                        x, 1, beta, y, 1)
+            cblas_sgemv(
+                CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
+                x, 1, beta, y, 1)
         }
     }
 }

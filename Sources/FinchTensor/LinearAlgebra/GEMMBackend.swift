@@ -45,11 +45,17 @@ public enum GEMMBackend: String, CaseIterable, Sendable {
             return (.blas, "the CPU has no AVX2/AVX-512, and Finch's portable micro-kernel is slower than BLAS")
         }
         if BLASLibrary.fallbackWarning(coreName: blasCore, cpuISA: isa) != nil {
-            return (.finch, "OpenBLAS runs its generic '\(blasCore)' kernels on this CPU; Finch's \(level) micro-kernel "
-                        + "is several times faster")
+            return (
+                .finch,
+                "OpenBLAS runs its generic '\(blasCore)' kernels on this CPU; Finch's \(level) micro-kernel "
+                    + "is several times faster"
+            )
         }
-        return (.blas, "OpenBLAS's '\(blasCore)' kernels fit this CPU and measured slightly faster than Finch's "
-                    + "\(level) micro-kernel (BENCHMARKS.md); FINCH_GEMM=finch selects Finch's")
+        return (
+            .blas,
+            "OpenBLAS's '\(blasCore)' kernels fit this CPU and measured slightly faster than Finch's "
+                + "\(level) micro-kernel (BENCHMARKS.md); FINCH_GEMM=finch selects Finch's"
+        )
     }
 }
 

@@ -1,9 +1,9 @@
 import CFinchKernels
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Tensor {
@@ -18,10 +18,12 @@ extension Tensor {
         return out.recorded("relu", [self]) { g in
             // The output is positive exactly where the input was.
             let gp = g.storage.pointer, yp = y.storage.pointer
-            return [Tensor(shape: y.shape) { o in
-                let po = o.baseAddress!
-                Parallel.forRanges(n) { r in for i in r { po[i] = yp[i] > 0 ? gp[i] : 0 } }
-            }]
+            return [
+                Tensor(shape: y.shape) { o in
+                    let po = o.baseAddress!
+                    Parallel.forRanges(n) { r in for i in r { po[i] = yp[i] > 0 ? gp[i] : 0 } }
+                }
+            ]
         }
     }
 
@@ -36,12 +38,14 @@ extension Tensor {
         return out.recorded("gelu", [self]) { g in
             // d/dx = Φ(x) + x φ(x)
             let gp = g.storage.pointer, xp = x.storage.pointer
-            return [Tensor(shape: x.shape) { o in
-                let po = o.baseAddress!
-                Parallel.forRanges(n, cost: 8) { r in
-                    finch_gelu_backward(gp + r.lowerBound, xp + r.lowerBound, po + r.lowerBound, r.count)
+            return [
+                Tensor(shape: x.shape) { o in
+                    let po = o.baseAddress!
+                    Parallel.forRanges(n, cost: 8) { r in
+                        finch_gelu_backward(gp + r.lowerBound, xp + r.lowerBound, po + r.lowerBound, r.count)
+                    }
                 }
-            }]
+            ]
         }
     }
 
@@ -49,11 +53,12 @@ extension Tensor {
     public func geluTanh() -> Tensor {
         let c: Float = 0.7978845608028654  // √(2/π)
         return unary("geluTanh", { v in 0.5 * v * (1 + tanhf(c * (v + 0.044715 * v * v * v))) }) { g, x, _ in
-            g * x.map { v in
-                let u = c * (v + 0.044715 * v * v * v)
-                let t = tanhf(u)
-                return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v)
-            }
+            g
+                * x.map { v in
+                    let u = c * (v + 0.044715 * v * v * v)
+                    let t = tanhf(u)
+                    return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v)
+                }
         }
     }
 }

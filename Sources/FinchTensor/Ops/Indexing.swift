@@ -20,14 +20,16 @@ extension Tensor {
         let s = shape
         return out.recorded("gatherRows", [self]) { g in
             let gp = g.storage.pointer
-            return [Tensor(shape: s) { o in
-                o.initialize(repeating: 0)
-                let po = o.baseAddress!
-                for (i, row) in indices.enumerated() {
-                    let dst = po + row * dim, src = gp + i * dim
-                    for j in 0..<dim { dst[j] += src[j] }
+            return [
+                Tensor(shape: s) { o in
+                    o.initialize(repeating: 0)
+                    let po = o.baseAddress!
+                    for (i, row) in indices.enumerated() {
+                        let dst = po + row * dim, src = gp + i * dim
+                        for j in 0..<dim { dst[j] += src[j] }
+                    }
                 }
-            }]
+            ]
         }
     }
 

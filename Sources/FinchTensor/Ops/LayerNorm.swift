@@ -7,7 +7,8 @@ extension Tensor {
     /// reuses the per-row mean and 1/σ saved by the forward pass.
     public func layerNorm(weight: Tensor, bias: Tensor, eps: Float = 1e-12) -> Tensor {
         let n = shape.last ?? 1
-        precondition(weight.shape == [n] && bias.shape == [n], "layerNorm: weight \(weight.shape) / bias \(bias.shape) for last dimension \(n)")
+        precondition(
+            weight.shape == [n] && bias.shape == [n], "layerNorm: weight \(weight.shape) / bias \(bias.shape) for last dimension \(n)")
         let rows = count / Swift.max(n, 1)
         let p = storage.pointer, w = weight.storage.pointer, b = bias.storage.pointer
         let stats = Tensor(shape: [rows, 2]) { _ in }

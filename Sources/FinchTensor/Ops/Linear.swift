@@ -16,8 +16,9 @@ extension Tensor {
                 let bp = b.storage.pointer
                 for r in 0..<rows { (po + r * outF).update(from: bp, count: outF) }
             }
-            gemmBatched(batch: 1, m: rows, n: outF, k: inF, a: x.storage.pointer, strideA: 0, transposeA: false,
-                        b: w.storage.pointer, strideB: 0, transposeB: true, c: po, strideC: 0, accumulate: b != nil)
+            gemmBatched(
+                batch: 1, m: rows, n: outF, k: inF, a: x.storage.pointer, strideA: 0, transposeA: false,
+                b: w.storage.pointer, strideB: 0, transposeB: true, c: po, strideC: 0, accumulate: b != nil)
         }
         var inputs = [self, weight]
         if let bias { inputs.append(bias) }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Tensor {
@@ -32,19 +32,21 @@ extension Tensor {
             let lp = logp.storage.pointer
             let wp = classWeights?.storage.pointer
             let scale = denom > 0 ? g.item / denom : 0
-            return [Tensor(shape: [rows, classes]) { o in
-                let po = o.baseAddress!
-                for (i, t) in targets.enumerated() {
-                    let row = po + i * classes
-                    if t == ignoreIndex {
-                        for j in 0..<classes { row[j] = 0 }
-                        continue
+            return [
+                Tensor(shape: [rows, classes]) { o in
+                    let po = o.baseAddress!
+                    for (i, t) in targets.enumerated() {
+                        let row = po + i * classes
+                        if t == ignoreIndex {
+                            for j in 0..<classes { row[j] = 0 }
+                            continue
+                        }
+                        let w = (wp?[t] ?? 1) * scale
+                        for j in 0..<classes { row[j] = expf(lp[i * classes + j]) * w }
+                        row[t] -= w
                     }
-                    let w = (wp?[t] ?? 1) * scale
-                    for j in 0..<classes { row[j] = expf(lp[i * classes + j]) * w }
-                    row[t] -= w
                 }
-            }]
+            ]
         }
     }
 
@@ -88,14 +90,16 @@ extension Tensor {
         return loss.recorded("bceWithLogits", [self]) { g in
             let xp = x.storage.pointer, yp = y.storage.pointer, pwp = pw?.storage.pointer
             let scale = g.item / Float(Swift.max(n, 1))
-            return [Tensor(shape: x.shape) { o in
-                for i in 0..<n {
-                    let s = 1 / (1 + expf(-xp[i]))
-                    let w = pwp?[i] ?? 1
-                    // d/dv [w t softplus(−v) + (1−t) softplus(v)] = −w t (1−σ) + (1−t) σ
-                    o[i] = scale * (-w * yp[i] * (1 - s) + (1 - yp[i]) * s)
+            return [
+                Tensor(shape: x.shape) { o in
+                    for i in 0..<n {
+                        let s = 1 / (1 + expf(-xp[i]))
+                        let w = pwp?[i] ?? 1
+                        // d/dv [w t softplus(−v) + (1−t) softplus(v)] = −w t (1−σ) + (1−t) σ
+                        o[i] = scale * (-w * yp[i] * (1 - s) + (1 - yp[i]) * s)
+                    }
                 }
-            }]
+            ]
         }
     }
 }

@@ -43,14 +43,16 @@ struct GEMMPlan {
 
     /// The product on the calling thread.
     func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
-        GEMM.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
-                   beta: beta, c: c, ldc: n)
+        GEMM.sgemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+            beta: beta, c: c, ldc: n)
     }
 
     /// Runs the product, cut across Finch's workers when it is large enough.
     func runSplit(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
-        GEMM.sgemmParallel(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b,
-                           ldb: ldb, beta: beta, c: c, ldc: n)
+        GEMM.sgemmParallel(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b,
+            ldb: ldb, beta: beta, c: c, ldc: n)
     }
 }
 
@@ -73,9 +75,10 @@ extension Tensor {
             // Fold the batch into m: one GEMM.
             let rows = Shape.count(batchA) * m
             let out = Tensor(shape: batchA + [m, n]) { o in
-                gemmBatched(batch: 1, m: rows, n: n, k: ka, a: a.storage.pointer, strideA: 0, transposeA: false,
-                            b: b.storage.pointer, strideB: 0, transposeB: transposeB,
-                            c: o.baseAddress!, strideC: 0, accumulate: false)
+                gemmBatched(
+                    batch: 1, m: rows, n: n, k: ka, a: a.storage.pointer, strideA: 0, transposeA: false,
+                    b: b.storage.pointer, strideB: 0, transposeB: transposeB,
+                    c: o.baseAddress!, strideC: 0, accumulate: false)
             }
             return out.recorded("matmul", [self, other]) { g in
                 let g2 = g.reshaped([rows, n]), a2 = a.reshaped([rows, ka])
@@ -86,15 +89,22 @@ extension Tensor {
         }
 
         let batch: [Int]
-        if batchA == batchB { batch = batchA } else if batchA.isEmpty { batch = batchB } else if batchB.isEmpty { batch = batchA } else {
+        if batchA == batchB {
+            batch = batchA
+        } else if batchA.isEmpty {
+            batch = batchB
+        } else if batchB.isEmpty {
+            batch = batchA
+        } else {
             preconditionFailure("matmul: batch dimensions \(batchA) and \(batchB) differ")
         }
         let count = Shape.count(batch)
         let sA = batchA.isEmpty ? 0 : m * ka, sB = batchB.isEmpty ? 0 : ka * n
         let out = Tensor(shape: batch + [m, n]) { o in
-            gemmBatched(batch: count, m: m, n: n, k: ka, a: a.storage.pointer, strideA: sA, transposeA: transposeA,
-                        b: b.storage.pointer, strideB: sB, transposeB: transposeB,
-                        c: o.baseAddress!, strideC: m * n, accumulate: false)
+            gemmBatched(
+                batch: count, m: m, n: n, k: ka, a: a.storage.pointer, strideA: sA, transposeA: transposeA,
+                b: b.storage.pointer, strideB: sB, transposeB: transposeB,
+                c: o.baseAddress!, strideC: m * n, accumulate: false)
         }
         return out.recorded("batchedMatmul", [self, other]) { g in
             let gp = g.storage.pointer
@@ -102,22 +112,26 @@ extension Tensor {
             let ga = Tensor(shape: a.shape) { o in
                 if transposeA {
                     // A = op(B) · Gᵀ
-                    gemmBatched(batch: count, m: ka, n: m, k: n, a: b.storage.pointer, strideA: sB, transposeA: transposeB,
-                                b: gp, strideB: m * n, transposeB: true, c: o.baseAddress!, strideC: sA, accumulate: false)
+                    gemmBatched(
+                        batch: count, m: ka, n: m, k: n, a: b.storage.pointer, strideA: sB, transposeA: transposeB,
+                        b: gp, strideB: m * n, transposeB: true, c: o.baseAddress!, strideC: sA, accumulate: false)
                 } else {
-                    gemmBatched(batch: count, m: m, n: ka, k: n, a: gp, strideA: m * n, transposeA: false,
-                                b: b.storage.pointer, strideB: sB, transposeB: !transposeB, c: o.baseAddress!, strideC: sA, accumulate: false)
+                    gemmBatched(
+                        batch: count, m: m, n: ka, k: n, a: gp, strideA: m * n, transposeA: false,
+                        b: b.storage.pointer, strideB: sB, transposeB: !transposeB, c: o.baseAddress!, strideC: sA, accumulate: false)
                 }
             }
             // dB: op(B) = op(A)ᵀ · G.
             let gb = Tensor(shape: b.shape) { o in
                 if transposeB {
                     // B = Gᵀ · op(A)
-                    gemmBatched(batch: count, m: n, n: ka, k: m, a: gp, strideA: m * n, transposeA: true,
-                                b: a.storage.pointer, strideB: sA, transposeB: transposeA, c: o.baseAddress!, strideC: sB, accumulate: false)
+                    gemmBatched(
+                        batch: count, m: n, n: ka, k: m, a: gp, strideA: m * n, transposeA: true,
+                        b: a.storage.pointer, strideB: sA, transposeB: transposeA, c: o.baseAddress!, strideC: sB, accumulate: false)
                 } else {
-                    gemmBatched(batch: count, m: ka, n: n, k: m, a: a.storage.pointer, strideA: sA, transposeA: !transposeA,
-                                b: gp, strideB: m * n, transposeB: false, c: o.baseAddress!, strideC: sB, accumulate: false)
+                    gemmBatched(
+                        batch: count, m: ka, n: n, k: m, a: a.storage.pointer, strideA: sA, transposeA: !transposeA,
+                        b: gp, strideB: m * n, transposeB: false, c: o.baseAddress!, strideC: sB, accumulate: false)
                 }
             }
             return [ga, gb]

@@ -90,13 +90,15 @@ extension Tensor {
         let s = shape
         return out.recorded("slice", [self]) { g in
             let gp = g.storage.pointer
-            return [Tensor(shape: s) { o in
-                o.initialize(repeating: 0)
-                let chunk = range.count * inner
-                for i in 0..<outer {
-                    (o.baseAddress! + (i * size + range.lowerBound) * inner).update(from: gp + i * chunk, count: chunk)
+            return [
+                Tensor(shape: s) { o in
+                    o.initialize(repeating: 0)
+                    let chunk = range.count * inner
+                    for i in 0..<outer {
+                        (o.baseAddress! + (i * size + range.lowerBound) * inner).update(from: gp + i * chunk, count: chunk)
+                    }
                 }
-            }]
+            ]
         }
     }
 
@@ -105,8 +107,9 @@ extension Tensor {
         precondition(!parts.isEmpty, "concat of nothing")
         let a = Shape.axis(axis, rank: parts[0].rank)
         for t in parts {
-            precondition(t.rank == parts[0].rank && t.shape.enumerated().allSatisfy { $0.offset == a || $0.element == parts[0].shape[$0.offset] },
-                         "concat: shape \(t.shape) does not match \(parts[0].shape) off axis \(a)")
+            precondition(
+                t.rank == parts[0].rank && t.shape.enumerated().allSatisfy { $0.offset == a || $0.element == parts[0].shape[$0.offset] },
+                "concat: shape \(t.shape) does not match \(parts[0].shape) off axis \(a)")
         }
         let sizes = parts.map { $0.shape[a] }
         var outShape = parts[0].shape

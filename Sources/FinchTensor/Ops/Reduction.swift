@@ -86,12 +86,16 @@ extension Tensor {
         let (outer, size, inner) = Shape.split(shape, axis: a)
         out = out.recorded("max", [self]) { g in
             let gp = g.storage.pointer
-            return [Tensor(shape: s) { o in
-                o.initialize(repeating: 0)
-                for i in 0..<outer { for j in 0..<inner {
-                    o[(i * size + idx[i * inner + j]) * inner + j] = gp[i * inner + j]
-                } }
-            }]
+            return [
+                Tensor(shape: s) { o in
+                    o.initialize(repeating: 0)
+                    for i in 0..<outer {
+                        for j in 0..<inner {
+                            o[(i * size + idx[i * inner + j]) * inner + j] = gp[i * inner + j]
+                        }
+                    }
+                }
+            ]
         }
         if !keepDims { out = out.reshaped(shape.enumerated().filter { $0.offset != a }.map(\.element)) }
         return out

@@ -36,12 +36,14 @@ extension Tensor {
         let y = out.detached()
         return out.recorded(name, [self]) { g in
             let gp = g.storage.pointer, yp = y.storage.pointer
-            return [Tensor(shape: y.shape) { o in
-                let po = o.baseAddress!
-                Parallel.forRanges(rows, cost: n * 3) { r in
-                    backward(gp + r.lowerBound * n, yp + r.lowerBound * n, po + r.lowerBound * n, r.count, n)
+            return [
+                Tensor(shape: y.shape) { o in
+                    let po = o.baseAddress!
+                    Parallel.forRanges(rows, cost: n * 3) { r in
+                        backward(gp + r.lowerBound * n, yp + r.lowerBound * n, po + r.lowerBound * n, r.count, n)
+                    }
                 }
-            }]
+            ]
         }
     }
 }

@@ -1,9 +1,10 @@
 import FinchSupport
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One line of `metrics.jsonl`: the metrics of a logging step (`train`) or

@@ -101,7 +101,8 @@ public struct TrainingCurves: Sendable {
             out += "<line x1=\"\(f(x))\" y1=\"\(f(plot.bottom))\" x2=\"\(f(x))\" y2=\"\(f(plot.bottom + 5))\"/>\n"
             out += "<text x=\"\(f(x))\" y=\"\(f(plot.bottom + 19))\" text-anchor=\"middle\" stroke=\"none\">\(xAxis.label(tick))</text>\n"
         }
-        out += "<text x=\"\(f((plot.left + plot.right) / 2))\" y=\"\(f(plot.height - 12))\" text-anchor=\"middle\" stroke=\"none\">step</text>\n</g>\n"
+        out +=
+            "<text x=\"\(f((plot.left + plot.right) / 2))\" y=\"\(f(plot.height - 12))\" text-anchor=\"middle\" stroke=\"none\">step</text>\n</g>\n"
         out += "<g class=\"left-axis\" stroke=\"#000\">\n"
         for tick in leftAxis.ticks {
             let y = plot.y(tick, leftAxis)
@@ -109,25 +110,30 @@ public struct TrainingCurves: Sendable {
             out += "<line x1=\"\(f(plot.left - 5))\" y1=\"\(f(y))\" x2=\"\(f(plot.left))\" y2=\"\(f(y))\"/>\n"
             out += "<text x=\"\(f(plot.left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\" stroke=\"none\">\(leftAxis.label(tick))</text>\n"
         }
-        out += "<text transform=\"translate(16 \(f((plot.top + plot.bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" stroke=\"none\">\(escape(leftLabel))</text>\n</g>\n"
+        out +=
+            "<text transform=\"translate(16 \(f((plot.top + plot.bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" stroke=\"none\">\(escape(leftLabel))</text>\n</g>\n"
         let hasRight = series.contains { $0.axis == .right }
         if hasRight {
             out += "<g class=\"right-axis\" stroke=\"#000\">\n"
             for tick in rightAxis.ticks {
                 let y = plot.y(tick, rightAxis)
                 out += "<line x1=\"\(f(plot.right))\" y1=\"\(f(y))\" x2=\"\(f(plot.right + 5))\" y2=\"\(f(y))\"/>\n"
-                out += "<text x=\"\(f(plot.right + 8))\" y=\"\(f(y + 4))\" text-anchor=\"start\" stroke=\"none\">\(rightAxis.label(tick))</text>\n"
+                out +=
+                    "<text x=\"\(f(plot.right + 8))\" y=\"\(f(y + 4))\" text-anchor=\"start\" stroke=\"none\">\(rightAxis.label(tick))</text>\n"
             }
-            out += "<text transform=\"translate(\(f(plot.width - 14)) \(f((plot.top + plot.bottom) / 2))) rotate(90)\" text-anchor=\"middle\" stroke=\"none\">\(escape(rightLabel))</text>\n</g>\n"
+            out +=
+                "<text transform=\"translate(\(f(plot.width - 14)) \(f((plot.top + plot.bottom) / 2))) rotate(90)\" text-anchor=\"middle\" stroke=\"none\">\(escape(rightLabel))</text>\n</g>\n"
         }
-        out += "<rect class=\"frame\" x=\"\(f(plot.left))\" y=\"\(f(plot.top))\" width=\"\(f(plot.right - plot.left))\" height=\"\(f(plot.bottom - plot.top))\" fill=\"none\" stroke=\"#000\"/>\n"
+        out +=
+            "<rect class=\"frame\" x=\"\(f(plot.left))\" y=\"\(f(plot.top))\" width=\"\(f(plot.right - plot.left))\" height=\"\(f(plot.bottom - plot.top))\" fill=\"none\" stroke=\"#000\"/>\n"
 
         // Lines.
         for (s, points) in zip(series, finite) where !points.isEmpty {
             let scale = s.axis == .left ? leftAxis : rightAxis
             let xy = points.map { (f(plot.x(Double($0.step), xAxis)), f(plot.y($0.value, scale))) }
             out += "<g class=\"series\" data-name=\"\(escape(s.name))\">\n"
-            out += "<polyline fill=\"none\" stroke=\"\(escape(s.color))\" stroke-width=\"1.8\" points=\"\(xy.map { "\($0.0),\($0.1)" }.joined(separator: " "))\"/>\n"
+            out +=
+                "<polyline fill=\"none\" stroke=\"\(escape(s.color))\" stroke-width=\"1.8\" points=\"\(xy.map { "\($0.0),\($0.1)" }.joined(separator: " "))\"/>\n"
             if s.markers {
                 for (x, y) in xy { out += "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"3\" fill=\"\(escape(s.color))\"/>\n" }
             }
@@ -137,10 +143,12 @@ public struct TrainingCurves: Sendable {
         // Legend, top left inside the frame.
         out += "<g class=\"legend\">\n"
         let longest = series.map(\.name.unicodeScalars.count).max() ?? 0
-        out += "<rect x=\"\(f(plot.left + 4))\" y=\"\(f(plot.top + 4))\" width=\"\(f(Double(longest) * 7.5 + 44))\" height=\"\(f(Double(series.count) * 16 + 6))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n"
+        out +=
+            "<rect x=\"\(f(plot.left + 4))\" y=\"\(f(plot.top + 4))\" width=\"\(f(Double(longest) * 7.5 + 44))\" height=\"\(f(Double(series.count) * 16 + 6))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n"
         var y = plot.top + 16
         for s in series {
-            out += "<line x1=\"\(f(plot.left + 10))\" y1=\"\(f(y - 4))\" x2=\"\(f(plot.left + 34))\" y2=\"\(f(y - 4))\" stroke=\"\(escape(s.color))\" stroke-width=\"2\"/>\n"
+            out +=
+                "<line x1=\"\(f(plot.left + 10))\" y1=\"\(f(y - 4))\" x2=\"\(f(plot.left + 34))\" y2=\"\(f(y - 4))\" stroke=\"\(escape(s.color))\" stroke-width=\"2\"/>\n"
             out += "<text x=\"\(f(plot.left + 40))\" y=\"\(f(y))\">\(escape(s.name))</text>\n"
             y += 16
         }

@@ -22,7 +22,8 @@ public enum FineTunedModel {
             task.classifier.eval()
             return .classifier(task)
         case .ner:
-            let task = try TokenClassificationTask(modelDirectory: directory, labels: nil, maxLength: nil, boundary: nil, splitting: nil, seed: 0)
+            let task = try TokenClassificationTask(
+                modelDirectory: directory, labels: nil, maxLength: nil, boundary: nil, splitting: nil, seed: 0)
             if try LoRAFiles.attachIfPresent(to: task.tagger, from: directory) { task.tagger.mergeLoRA() }
             task.tagger.eval()
             return .tagger(task)
@@ -33,8 +34,11 @@ public enum FineTunedModel {
     public func evaluate(file: URL, columns: ClassificationColumns? = nil) throws -> Evaluation {
         switch self {
         case .classifier(let task):
-            let c = columns ?? ClassificationColumns(text: task.metadata.textColumn ?? "text", textPair: task.metadata.textPairColumn,
-                                                     label: task.metadata.labelColumn ?? "label")
+            let c =
+                columns
+                ?? ClassificationColumns(
+                    text: task.metadata.textColumn ?? "text", textPair: task.metadata.textPairColumn,
+                    label: task.metadata.labelColumn ?? "label")
             let examples = try ClassificationReader(columns: c).read(file)
             return try task.evaluate(task.encode(examples, file: file.lastPathComponent))
         case .tagger(let task):
@@ -103,8 +107,10 @@ public enum FineTunedModel {
             if let o = open {
                 var view = String.UnicodeScalarView()
                 view.append(contentsOf: scalars[o.start..<o.end])
-                out.append(EntityPrediction(text: String(view), label: o.type, start: o.start, end: o.end,
-                                            score: Double(o.scores.reduce(0, +) / Float(o.scores.count))))
+                out.append(
+                    EntityPrediction(
+                        text: String(view), label: o.type, start: o.start, end: o.end,
+                        score: Double(o.scores.reduce(0, +) / Float(o.scores.count))))
             }
             open = nil
         }

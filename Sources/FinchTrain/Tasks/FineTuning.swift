@@ -10,11 +10,14 @@ import Foundation
 /// the model's config, read the data, build the task, then `fineTune`.
 public enum FineTuning {
     /// Fine-tunes a sequence classifier.
-    public static func classify(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
-                                events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
+    public static func classify(
+        _ r: FineTuningRequest, stop: StopSignal = StopSignal(),
+        events: (TrainingEvent) -> Void = { _ in }
+    ) throws -> FineTuningResult {
         var notes: [String] = []
-        let maxLength = try check(r, metrics: r.multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification,
-                                  notes: &notes)
+        let maxLength = try check(
+            r, metrics: r.multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification,
+            notes: &notes)
         if r.multiLabel && r.classWeights == .balanced {
             throw TrainingError.invalidConfiguration(
                 setting: .classWeights, reason: "balanced weights are for single-label data; give a positive weight per label")
@@ -28,12 +31,14 @@ public enum FineTuning {
                 holdOutFraction: r.holdOut)
             try requireTwoLabels(data.labels, file: r.trainFile)
         }
-        let task = try TextClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
-                                              seed: r.training.seed, pooling: r.pooling)
+        let task = try TextClassificationTask(
+            modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
+            seed: r.training.seed, pooling: r.pooling)
         if task.classifier.initializedPooler {
             let range = task.classifier.bert.config.initializerRange
-            notes.append("the checkpoint has no pooler: a new one was drawn as transformers does (weights normal(0, \(range)²), "
-                + "zero bias; seed \(r.training.seed)); cls or mean pooling uses none")
+            notes.append(
+                "the checkpoint has no pooler: a new one was drawn as transformers does (weights normal(0, \(range)²), "
+                    + "zero bias; seed \(r.training.seed)); cls or mean pooling uses none")
         }
         if r.multiLabel {
             task.classifier.problemType = .multiLabelClassification
@@ -46,8 +51,10 @@ public enum FineTuning {
     }
 
     /// Fine-tunes a token classifier (NER).
-    public static func tag(_ r: FineTuningRequest, stop: StopSignal = StopSignal(),
-                           events: (TrainingEvent) -> Void = { _ in }) throws -> FineTuningResult {
+    public static func tag(
+        _ r: FineTuningRequest, stop: StopSignal = StopSignal(),
+        events: (TrainingEvent) -> Void = { _ in }
+    ) throws -> FineTuningResult {
         var notes: [String] = []
         let maxLength = try check(r, metrics: TrainingMetric.entities, notes: &notes)
         let data = try TaskData<TaggedSentence>.load(train: r.trainFile, dev: r.devFile, seed: r.training.seed, holdOutFraction: r.holdOut)
@@ -59,8 +66,9 @@ public enum FineTuning {
             notes.append(
                 "words are written without spaces and the tokenizer marks word starts: no boundary piece per word (word boundary: drop)")
         }
-        let task = try TokenClassificationTask(modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
-                                               boundary: boundary, splitting: noSpaces ? .characters : .whitespace, seed: r.training.seed)
+        let task = try TokenClassificationTask(
+            modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
+            boundary: boundary, splitting: noSpaces ? .characters : .whitespace, seed: r.training.seed)
         return try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
     }
 
@@ -73,13 +81,15 @@ public enum FineTuning {
         let metric = r.training.metricForBestModel
         guard metrics.contains(metric) else {
             throw TrainingError.invalidConfiguration(
-                setting: .metric, reason: "'\(metric.rawValue)' is not reported by this task; choose one of "
+                setting: .metric,
+                reason: "'\(metric.rawValue)' is not reported by this task; choose one of "
                     + metrics.map(\.rawValue).joined(separator: ", "))
         }
         let maxLength = try r.validate(against: Checkpoint.readConfig(BertConfig.self, from: r.modelDirectory))
         if r.maxLength == nil && maxLength < FineTuningRequest.defaultMaxLength {
-            notes.append("maximum length \(maxLength) tokens, the model's position limit"
-                + " (the default \(FineTuningRequest.defaultMaxLength) is above it)")
+            notes.append(
+                "maximum length \(maxLength) tokens, the model's position limit"
+                    + " (the default \(FineTuningRequest.defaultMaxLength) is above it)")
         }
         return maxLength
     }
@@ -107,14 +117,17 @@ public enum FineTuning {
             task.loraConfiguration = nil
             try exportMerged(task.model, task: task, out: r.outputDirectory)
         }
-        return FineTuningResult(summary: summary, development: data.devSource, trainExamples: data.train.count,
-                                labels: data.labels.labels, notes: notes)
+        return FineTuningResult(
+            summary: summary, development: data.devSource, trainExamples: data.train.count,
+            labels: data.labels.labels, notes: notes)
     }
 
     /// Encodes the development part; a label that only the automatic hold-out
     /// has is blamed on the hold-out, not on the file.
-    static func encodeDevelopment<Task: FineTunableTask>(_ task: Task, data: TaskData<Task.Raw>,
-                                                         request r: FineTuningRequest) throws -> [Task.Example] {
+    static func encodeDevelopment<Task: FineTunableTask>(
+        _ task: Task, data: TaskData<Task.Raw>,
+        request r: FineTuningRequest
+    ) throws -> [Task.Example] {
         do {
             return try task.encode(data.dev, file: r.devFile?.lastPathComponent ?? r.trainFile.lastPathComponent)
         } catch let error as DataError {

@@ -90,8 +90,9 @@ public struct FineTuningRequest: Sendable {
             try check(lora.rank > 0, .loraRank, "must be at least 1")
             try check(lora.alpha > 0 && lora.alpha.isFinite, .loraAlpha, "must be a positive number")
             try check(lora.dropout >= 0 && lora.dropout < 1, .loraDropout, "must be in [0, 1)")
-            try check(!lora.targetModules.isEmpty && lora.targetModules.allSatisfy { !$0.isEmpty }, .loraTargets,
-                      "must name at least one module")
+            try check(
+                !lora.targetModules.isEmpty && lora.targetModules.allSatisfy { !$0.isEmpty }, .loraTargets,
+                "must name at least one module")
         }
         if case .perLabel(let weights) = classWeights {
             for w in weights {
@@ -113,13 +114,15 @@ public struct FineTuningRequest: Sendable {
             if !ok { throw TrainingError.invalidConfiguration(setting: setting, reason: why) }
         }
         let limit = config.maxPositionEmbeddings
-        try check(maxLength.map { $0 <= limit } ?? true, .maxLength,
-                  "must be at most \(limit), the model's position limit (max_position_embeddings)")
+        try check(
+            maxLength.map { $0 <= limit } ?? true, .maxLength,
+            "must be at most \(limit), the model's position limit (max_position_embeddings)")
         if let lora {
             try check(lora.rank <= config.hiddenSize, .loraRank, "must be at most \(config.hiddenSize), the model's hidden size")
         }
-        try check(freezeLayers <= config.numHiddenLayers, .freezeLayers,
-                  "must be at most \(config.numHiddenLayers), the model's number of layers")
+        try check(
+            freezeLayers <= config.numHiddenLayers, .freezeLayers,
+            "must be at most \(config.numHiddenLayers), the model's number of layers")
         return maxLength ?? Swift.min(Self.defaultMaxLength, limit)
     }
 

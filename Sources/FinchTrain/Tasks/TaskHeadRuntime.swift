@@ -13,8 +13,10 @@ enum TaskHeadRuntime {
     }
 
     /// The head, its LoRA adapters (when not merged), the tokenizer files and `finch_task.json`.
-    static func save(_ head: some BertTaskHead, lora: LoRAConfiguration?, tokenizerDirectory: URL, metadata: TaskMetadata,
-                     to directory: URL) throws {
+    static func save(
+        _ head: some BertTaskHead, lora: LoRAConfiguration?, tokenizerDirectory: URL, metadata: TaskMetadata,
+        to directory: URL
+    ) throws {
         try head.save(to: directory)
         try LoRAFiles.save(head, configuration: lora, to: directory)
         try TokenizerFiles.copy(from: tokenizerDirectory, to: directory)

@@ -55,8 +55,10 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
 
     /// Loads a model directory (base encoder or fine-tuned classifier) and its
     /// tokenizer; `pooling` as `BertForSequenceClassification(contentsOf:labels:pooling:rng:)`.
-    public convenience init(modelDirectory: URL, labels: [String]?, maxLength: Int?, seed: UInt64,
-                            pooling: ClassifierPooling? = nil) throws {
+    public convenience init(
+        modelDirectory: URL, labels: [String]?, maxLength: Int?, seed: UInt64,
+        pooling: ClassifierPooling? = nil
+    ) throws {
         var rng = FinchRNG(seed: seed)
         let classifier = try BertForSequenceClassification(contentsOf: modelDirectory, labels: labels, pooling: pooling, rng: &rng)
         let tokenizer = try Tokenizer.load(directory: modelDirectory)
@@ -84,14 +86,16 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
                 }
                 sets.append(ids)
             }
-            let encodings = try tokenizer.encode(batch: examples.map { ($0.text, $0.textPair) }, truncation: Truncation(maxLength: maxLength))
+            let encodings = try tokenizer.encode(
+                batch: examples.map { ($0.text, $0.textPair) }, truncation: Truncation(maxLength: maxLength))
             return zip(zip(encodings, examples), sets).map { pair, set in
                 EncodedClassificationExample(ids: pair.0.ids, typeIDs: pair.0.typeIDs, label: -1, labelSet: set, line: pair.1.line)
             }
         }
         let ids = try labels.ids(for: examples, file: file)
-        let encodings = try tokenizer.encode(batch: examples.map { ($0.text, $0.textPair) },
-                                             truncation: Truncation(maxLength: maxLength))
+        let encodings = try tokenizer.encode(
+            batch: examples.map { ($0.text, $0.textPair) },
+            truncation: Truncation(maxLength: maxLength))
         return zip(zip(encodings, examples), ids).map { pair, label in
             EncodedClassificationExample(ids: pair.0.ids, typeIDs: pair.0.typeIDs, label: label, line: pair.1.line)
         }
@@ -176,9 +180,12 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
         for (i, e) in examples.enumerated() { loss -= Foundation.log(Double(Swift.max(p[i * c + e.label], 1e-12))) }
         let report = Self.report(truth: examples.map(\.label), predicted: predicted, labels: labels)
         let e = report.evaluation
-        return Evaluation(metrics: ["accuracy": e.accuracy, "macro_f1": e.macroF1, "weighted_f1": e.weightedF1,
-                                    "loss": loss / Double(Swift.max(examples.count, 1))],
-                          report: report.text(), json: try e.jsonString())
+        return Evaluation(
+            metrics: [
+                "accuracy": e.accuracy, "macro_f1": e.macroF1, "weighted_f1": e.weightedF1,
+                "loss": loss / Double(Swift.max(examples.count, 1)),
+            ],
+            report: report.text(), json: try e.jsonString())
     }
 
     /// scikit-learn's `classification_report` of label ids: its rows are the
@@ -200,11 +207,15 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
         let truth = (0..<examples.count).map { i in (0..<c).map { target[i * c + $0] == 1 } }
         let predicted = (0..<examples.count).map { i in (0..<c).map { p[i * c + $0] >= 0.5 } }
         let report = MultiLabelClassificationReport(truth: truth, predicted: predicted, labels: labels.labels)
-        let json = String(format: "{\"subset_accuracy\":%.17g,\"micro_f1\":%.17g,\"macro_f1\":%.17g}",
-                          report.subsetAccuracy, report.micro.f1, report.macro.f1)
-        return Evaluation(metrics: ["accuracy": report.subsetAccuracy, "micro_f1": report.micro.f1, "macro_f1": report.macro.f1,
-                                    "weighted_f1": report.weighted.f1, "loss": loss / Double(Swift.max(examples.count * c, 1))],
-                          report: report.text(), json: json)
+        let json = String(
+            format: "{\"subset_accuracy\":%.17g,\"micro_f1\":%.17g,\"macro_f1\":%.17g}",
+            report.subsetAccuracy, report.micro.f1, report.macro.f1)
+        return Evaluation(
+            metrics: [
+                "accuracy": report.subsetAccuracy, "micro_f1": report.micro.f1, "macro_f1": report.macro.f1,
+                "weighted_f1": report.weighted.f1, "loss": loss / Double(Swift.max(examples.count * c, 1)),
+            ],
+            report: report.text(), json: json)
     }
 
     func logits(forInference input: BertInput, workspace: BertWorkspace) throws -> Tensor {
@@ -213,6 +224,7 @@ public final class TextClassificationTask: TrainingTask, FineTunableTask {
 
     /// Writes the classifier, its adapters, the tokenizer files and `finch_task.json`.
     public func saveModel(to directory: URL) throws {
-        try TaskHeadRuntime.save(classifier, lora: loraConfiguration, tokenizerDirectory: tokenizerDirectory, metadata: metadata, to: directory)
+        try TaskHeadRuntime.save(
+            classifier, lora: loraConfiguration, tokenizerDirectory: tokenizerDirectory, metadata: metadata, to: directory)
     }
 }

@@ -39,8 +39,10 @@ public final class TokenClassificationTask: TrainingTask, FineTunableTask {
     public var reportedMetrics: [TrainingMetric]? { TrainingMetric.entities }
 
     /// A task over a loaded tagger and tokenizer.
-    public init(tagger: BertForTokenClassification, tokenizer: Tokenizer, tokenizerDirectory: URL, maxLength: Int,
-                boundary: WordBoundary, splitting: WordSplitting) {
+    public init(
+        tagger: BertForTokenClassification, tokenizer: Tokenizer, tokenizerDirectory: URL, maxLength: Int,
+        boundary: WordBoundary, splitting: WordSplitting
+    ) {
         self.tagger = tagger
         self.tokenizer = tokenizer
         labels = LabelSet(orderedLabels: tagger.labels)
@@ -55,16 +57,19 @@ public final class TokenClassificationTask: TrainingTask, FineTunableTask {
 
     /// Loads a base encoder or fine-tuned tagger and its tokenizer. With
     /// `boundary` nil, a fine-tuned model's stored choice is used, else `.keep`.
-    public convenience init(modelDirectory: URL, labels: [String]?, maxLength: Int?, boundary: WordBoundary?,
-                            splitting: WordSplitting?, seed: UInt64) throws {
+    public convenience init(
+        modelDirectory: URL, labels: [String]?, maxLength: Int?, boundary: WordBoundary?,
+        splitting: WordSplitting?, seed: UInt64
+    ) throws {
         var rng = FinchRNG(seed: seed)
         let tagger = try BertForTokenClassification(contentsOf: modelDirectory, labels: labels, rng: &rng)
         let tokenizer = try Tokenizer.load(directory: modelDirectory)
         let stored = try TaskMetadata.readIfPresent(in: modelDirectory)
         let length = Swift.min(maxLength ?? stored?.maxLength ?? 512, tagger.bert.config.maxPositionEmbeddings)
-        self.init(tagger: tagger, tokenizer: tokenizer, tokenizerDirectory: modelDirectory, maxLength: length,
-                  boundary: boundary ?? stored?.wordBoundary ?? .keep,
-                  splitting: splitting ?? stored?.wordSplitting ?? .whitespace)
+        self.init(
+            tagger: tagger, tokenizer: tokenizer, tokenizerDirectory: modelDirectory, maxLength: length,
+            boundary: boundary ?? stored?.wordBoundary ?? .keep,
+            splitting: splitting ?? stored?.wordSplitting ?? .whitespace)
     }
 
     /// True when most words are single characters of a script written without
@@ -77,7 +82,11 @@ public final class TokenClassificationTask: TrainingTask, FineTunableTask {
         for s in sentences.prefix(2000) {
             for w in s.tokens {
                 total += 1
-                if w.unicodeScalars.count == 1, let v = w.unicodeScalars.first?.value, (0x2E80...0x9FFF).contains(v) || (0xF900...0xFAFF).contains(v) { cjk += 1 }
+                if w.unicodeScalars.count == 1, let v = w.unicodeScalars.first?.value,
+                    (0x2E80...0x9FFF).contains(v) || (0xF900...0xFAFF).contains(v)
+                {
+                    cjk += 1
+                }
             }
         }
         return total > 0 && cjk * 2 > total
@@ -121,8 +130,9 @@ public final class TokenClassificationTask: TrainingTask, FineTunableTask {
         }
         ids += frame.suffix
         labels += [Int](repeating: -100, count: frame.suffix.count)
-        return EncodedTaggedExample(ids: ids, typeIDs: [Int](repeating: 0, count: ids.count), labels: labels, firstPiece: first,
-                                    wordTags: tags ?? [], line: line)
+        return EncodedTaggedExample(
+            ids: ids, typeIDs: [Int](repeating: 0, count: ids.count), labels: labels, firstPiece: first,
+            wordTags: tags ?? [], line: line)
     }
 
     /// Sets the loss weights per tag: balanced over the labelled pieces, or explicit.
@@ -198,8 +208,9 @@ public final class TokenClassificationTask: TrainingTask, FineTunableTask {
         }
         let report = EntityReport(truth: truth, predicted: guesses)
         let e = report.evaluation
-        return Evaluation(metrics: ["precision": e.precision, "recall": e.recall, "f1": e.f1], report: report.text(),
-                          json: try e.jsonString())
+        return Evaluation(
+            metrics: ["precision": e.precision, "recall": e.recall, "f1": e.f1], report: report.text(),
+            json: try e.jsonString())
     }
 
     func logits(forInference input: BertInput, workspace: BertWorkspace) throws -> Tensor {

@@ -3,8 +3,10 @@ import Foundation
 /// The tokenizer files copied next to every saved model.
 enum TokenizerFiles {
     /// Files a Hugging Face tokenizer may consist of.
-    static let names = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
-                        "sentencepiece.bpe.model", "added_tokens.json"]
+    static let names = [
+        "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
+        "sentencepiece.bpe.model", "added_tokens.json",
+    ]
 
     /// Copies the tokenizer files of `source` into `destination` (atomically each).
     static func copy(from source: URL, to destination: URL) throws {

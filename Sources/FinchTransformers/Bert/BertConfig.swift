@@ -199,19 +199,23 @@ public struct BertConfig: Codable, Equatable, Sendable {
         try positive(maxPositionEmbeddings, "max_position_embeddings")
         try positive(typeVocabSize, "type_vocab_size")
         if hiddenSize % numAttentionHeads != 0 {
-            throw .invalid(field: "num_attention_heads", value: String(numAttentionHeads),
-                           reason: "hidden_size \(hiddenSize) is not a multiple of it")
+            throw .invalid(
+                field: "num_attention_heads", value: String(numAttentionHeads),
+                reason: "hidden_size \(hiddenSize) is not a multiple of it")
         }
-        for (field, p) in [("hidden_dropout_prob", hiddenDropoutProb),
-                           ("attention_probs_dropout_prob", attentionProbsDropoutProb)] where !(p >= 0 && p < 1) {
+        for (field, p) in [
+            ("hidden_dropout_prob", hiddenDropoutProb),
+            ("attention_probs_dropout_prob", attentionProbsDropoutProb),
+        ] where !(p >= 0 && p < 1) {
             throw .invalid(field: field, value: String(p), reason: "must be in [0, 1)")
         }
         if !(layerNormEps > 0) {
             throw .invalid(field: "layer_norm_eps", value: String(layerNormEps), reason: "must be positive")
         }
         if positionEmbeddingType != "absolute" {
-            throw .invalid(field: "position_embedding_type", value: positionEmbeddingType,
-                           reason: "only \"absolute\" position embeddings are implemented")
+            throw .invalid(
+                field: "position_embedding_type", value: positionEmbeddingType,
+                reason: "only \"absolute\" position embeddings are implemented")
         }
         for flag in ["is_decoder", "add_cross_attention"] where otherKeys[flag] == .bool(true) {
             throw .invalid(field: flag, value: "true", reason: "Finch's BERT is an encoder only")

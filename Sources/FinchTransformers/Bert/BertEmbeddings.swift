@@ -23,8 +23,10 @@ public final class BertEmbeddings: Module {
 
     /// Children by checkpoint key.
     public var children: [(name: String, module: any Module)] {
-        [("word_embeddings", wordEmbeddings), ("position_embeddings", positionEmbeddings),
-         ("token_type_embeddings", tokenTypeEmbeddings), ("LayerNorm", layerNorm), ("dropout", dropout)]
+        [
+            ("word_embeddings", wordEmbeddings), ("position_embeddings", positionEmbeddings),
+            ("token_type_embeddings", tokenTypeEmbeddings), ("LayerNorm", layerNorm), ("dropout", dropout),
+        ]
     }
 
     /// New embeddings drawn N(0, initializer_range²), the padding row zeroed, as Hugging Face initializes them.

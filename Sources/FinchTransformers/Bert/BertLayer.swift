@@ -34,13 +34,16 @@ public final class BertLayer: Module {
 
 extension BertLayer {
     /// Inference: updates the hidden states `x` [B·S, H] in place.
-    func infer(_ x: UnsafeMutablePointer<Float>, batch: Int, sequence: Int, maskBias: UnsafePointer<Float>?,
-               workspace: BertWorkspace) {
+    func infer(
+        _ x: UnsafeMutablePointer<Float>, batch: Int, sequence: Int, maskBias: UnsafePointer<Float>?,
+        workspace: BertWorkspace
+    ) {
         let rows = batch * sequence, h = attention.output.dense.outFeatures
         let context = workspace.buffer(.context, count: rows * h)
         let scratch = workspace.buffer(.residual, count: rows * h)
-        attention.selfAttention.infer(x, batch: batch, sequence: sequence, maskBias: maskBias,
-                                      workspace: workspace, into: context)
+        attention.selfAttention.infer(
+            x, batch: batch, sequence: sequence, maskBias: maskBias,
+            workspace: workspace, into: context)
         attention.output.infer(context, residual: x, rows: rows, scratch: scratch)
         let inter = workspace.buffer(.intermediate, count: rows * intermediate.dense.outFeatures)
         intermediate.infer(x, rows: rows, into: inter)

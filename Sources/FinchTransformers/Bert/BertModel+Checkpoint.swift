@@ -26,8 +26,9 @@ extension BertModel {
         }
         var rng = FinchRNG(seed: 0)
         do {
-            try self.init(config: config, addPoolingLayer: names.contains(prefix + "pooler.dense.weight"),
-                          initialization: .zeros, rng: &rng)
+            try self.init(
+                config: config, addPoolingLayer: names.contains(prefix + "pooler.dense.weight"),
+                initialization: .zeros, rng: &rng)
         } catch {
             throw CheckpointError.unsupportedConfig(path: configURL.path, error)
         }

@@ -32,8 +32,10 @@ public final class BertOutput: Module {
 
 extension BertOutput {
     /// Inference: `residual` ← LayerNorm(dense(intermediate) + residual), rows [B·S, H].
-    func infer(_ intermediate: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>, rows: Int,
-               scratch: UnsafeMutablePointer<Float>) {
+    func infer(
+        _ intermediate: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>, rows: Int,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
         dense.infer(intermediate, rows: rows, into: scratch, residual: residual)
         layerNorm.infer(scratch, rows: rows, into: residual)
     }

@@ -27,8 +27,10 @@ public final class BertPooler: Module {
 
 extension BertPooler {
     /// Inference: tanh(dense(x[b, 0])) for each row of the batch into `y` [B, H].
-    func infer(_ x: UnsafePointer<Float>, batch: Int, sequence: Int, workspace: BertWorkspace,
-               into y: UnsafeMutablePointer<Float>) {
+    func infer(
+        _ x: UnsafePointer<Float>, batch: Int, sequence: Int, workspace: BertWorkspace,
+        into y: UnsafeMutablePointer<Float>
+    ) {
         let h = dense.inFeatures
         let first = workspace.buffer(.context, count: batch * h)
         for b in 0..<batch { (first + b * h).update(from: x + b * sequence * h, count: h) }

@@ -57,8 +57,10 @@ extension BertSelfAttention {
     /// strided head slices (leading dimension H, no permute copies):
     /// scores = Q_h K_hᵀ / √d [S, S], softmax with the row's mask bias, and
     /// context_h = P V_h written into its columns of `context` [B·S, H].
-    func infer(_ x: UnsafePointer<Float>, batch: Int, sequence s: Int, maskBias: UnsafePointer<Float>?,
-               workspace: BertWorkspace, into context: UnsafeMutablePointer<Float>) {
+    func infer(
+        _ x: UnsafePointer<Float>, batch: Int, sequence s: Int, maskBias: UnsafePointer<Float>?,
+        workspace: BertWorkspace, into context: UnsafeMutablePointer<Float>
+    ) {
         let nh = numAttentionHeads, d = attentionHeadSize, h = nh * d, tokens = batch * s
         let q = workspace.buffer(.query, count: tokens * h)
         let k = workspace.buffer(.key, count: tokens * h)
@@ -66,7 +68,8 @@ extension BertSelfAttention {
         query.infer(x, rows: tokens, into: q)
         key.infer(x, rows: tokens, into: k)
         value.infer(x, rows: tokens, into: v)
-        AttentionKernel.run(q: q, k: k, v: v, context: context, batch: batch, sequence: s, heads: nh,
-                            headSize: d, maskBias: maskBias)
+        AttentionKernel.run(
+            q: q, k: k, v: v, context: context, batch: batch, sequence: s, heads: nh,
+            headSize: d, maskBias: maskBias)
     }
 }

@@ -32,8 +32,10 @@ public final class BertSelfOutput: Module {
 
 extension BertSelfOutput {
     /// Inference: `residual` ← LayerNorm(dense(context) + residual), rows [B·S, H].
-    func infer(_ context: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>, rows: Int,
-               scratch: UnsafeMutablePointer<Float>) {
+    func infer(
+        _ context: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>, rows: Int,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
         dense.infer(context, rows: rows, into: scratch, residual: residual)
         layerNorm.infer(scratch, rows: rows, into: residual)
     }

@@ -29,14 +29,19 @@ public final class BertForSequenceClassification: Module {
     /// A head on `bert` for `labels`, newly initialized unless `classifier` is
     /// given. `.pooler` needs `bert` to have a pooler; the other poolings use
     /// none (give `bert` without one).
-    public convenience init(bert: BertModel, labels: [String], problemType: ProblemType = .singleLabelClassification,
-                pooling: ClassifierPooling = .pooler, classifier: Linear? = nil, rng: inout FinchRNG) throws {
-        try self.init(bert: bert, labels: labels, problemType: problemType, pooling: pooling, classifier: classifier,
-                      initializedPooler: false, rng: &rng)
+    public convenience init(
+        bert: BertModel, labels: [String], problemType: ProblemType = .singleLabelClassification,
+        pooling: ClassifierPooling = .pooler, classifier: Linear? = nil, rng: inout FinchRNG
+    ) throws {
+        try self.init(
+            bert: bert, labels: labels, problemType: problemType, pooling: pooling, classifier: classifier,
+            initializedPooler: false, rng: &rng)
     }
 
-    private init(bert: BertModel, labels: [String], problemType: ProblemType, pooling: ClassifierPooling, classifier: Linear?,
-                 initializedPooler: Bool, rng: inout FinchRNG) throws {
+    private init(
+        bert: BertModel, labels: [String], problemType: ProblemType, pooling: ClassifierPooling, classifier: Linear?,
+        initializedPooler: Bool, rng: inout FinchRNG
+    ) throws {
         if pooling == .pooler && bert.pooler == nil { throw TaskHeadError.missingPooler(path: "model") }
         (dropout, self.classifier) = try TaskHeadCheckpoint.parts(bert: bert, labels: labels, classifier: classifier, rng: &rng)
         self.bert = bert
@@ -53,8 +58,10 @@ public final class BertForSequenceClassification: Module {
     /// (`ClassifierPooling.configKey`), else `.pooler`. A new head reading the
     /// pooler on a checkpoint without one gets a new pooler, drawn from `rng`
     /// before the classifier; a stored head never does.
-    public convenience init(contentsOf directory: URL, labels: [String]? = nil, pooling: ClassifierPooling? = nil,
-                            rng: inout FinchRNG) throws {
+    public convenience init(
+        contentsOf directory: URL, labels: [String]? = nil, pooling: ClassifierPooling? = nil,
+        rng: inout FinchRNG
+    ) throws {
         let (loaded, head) = try TaskHeadCheckpoint.load(directory)
         let (wanted, classifier) = try head.resolve(requested: labels)
         let config = try Checkpoint.readConfig(BertConfig.self, from: directory)
@@ -75,8 +82,9 @@ public final class BertForSequenceClassification: Module {
             break
         }
         let problem = config.otherKeys["problem_type"].flatMap { if case .string(let s) = $0 { ProblemType(rawValue: s) } else { nil } }
-        try self.init(bert: bert, labels: wanted, problemType: problem ?? .singleLabelClassification, pooling: chosen,
-                      classifier: classifier, initializedPooler: initialized, rng: &rng)
+        try self.init(
+            bert: bert, labels: wanted, problemType: problem ?? .singleLabelClassification, pooling: chosen,
+            classifier: classifier, initializedPooler: initialized, rng: &rng)
     }
 
     /// Logits [B, labels]; records for autodiff when training.

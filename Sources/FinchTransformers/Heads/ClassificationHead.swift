@@ -33,7 +33,9 @@ enum TaskHeadCheckpoint {
     /// non-empty and distinct); `classifier` nil draws a new one.
     static func parts(bert: BertModel, labels: [String], classifier: Linear?, rng: inout FinchRNG) throws -> (Dropout, Linear) {
         guard !labels.isEmpty else { throw TaskHeadError.noLabels }
-        if let d = Dictionary(grouping: labels, by: { $0 }).first(where: { $0.value.count > 1 }) { throw TaskHeadError.duplicateLabel(d.key) }
+        if let d = Dictionary(grouping: labels, by: { $0 }).first(where: { $0.value.count > 1 }) {
+            throw TaskHeadError.duplicateLabel(d.key)
+        }
         let p = bert.config.classifierDropout ?? bert.config.hiddenDropoutProb
         let dropout = Dropout(probability: Float(p), rng: &rng)
         return (dropout, classifier ?? newClassifier(hidden: bert.config.hiddenSize, labels: labels.count, config: bert.config, rng: &rng))

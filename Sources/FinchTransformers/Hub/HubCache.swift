@@ -55,7 +55,7 @@ struct HubCache {
     /// True when the manifest exists and every listed file has its size.
     func isComplete(_ snapshot: URL) -> Bool {
         guard let data = FileManager.default.contents(atPath: snapshot.appendingPathComponent(Self.manifestName).path),
-              let manifest = try? JSONDecoder().decode(Manifest.self, from: data)  // a damaged manifest means "download again"
+            let manifest = try? JSONDecoder().decode(Manifest.self, from: data)  // a damaged manifest means "download again"
         else { return false }
         return manifest.files.allSatisfy { fileSize(snapshot.appendingPathComponent($0.key)) == $0.value.size }
     }

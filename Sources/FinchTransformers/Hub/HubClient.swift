@@ -81,8 +81,10 @@ public struct HubClient: Sendable {
     /// The local directory of `repository` (`ORG/NAME`) at `revision`
     /// (branch, tag or commit), downloading and verifying what is missing.
     /// `progress` receives events as the work goes.
-    public func snapshot(repository: String, revision: String = "main",
-                         progress: (@Sendable (HubEvent) -> Void)? = nil) async throws -> URL {
+    public func snapshot(
+        repository: String, revision: String = "main",
+        progress: (@Sendable (HubEvent) -> Void)? = nil
+    ) async throws -> URL {
         let cache = HubCache(root: cacheDirectory, repository: repository)
         let fetched: Result<HubListing, HubError>
         do { fetched = .success(try await fetchListing(repository: repository, revision: revision)) } catch {
@@ -124,8 +126,9 @@ public struct HubClient: Sendable {
                     throw HubError.sizeMismatch(file: file, expected: size, received: response.received)
                 }
                 guard let digest = response.digest, digest == checksum.value else {
-                    throw HubError.checksumMismatch(file: file, algorithm: checksum.algorithm, expected: checksum.value,
-                                                    actual: response.digest ?? "none")
+                    throw HubError.checksumMismatch(
+                        file: file, algorithm: checksum.algorithm, expected: checksum.value,
+                        actual: response.digest ?? "none")
                 }
                 try cache.place(temporary, at: destination)
             } catch {

@@ -74,8 +74,10 @@ enum HubTransport {
 
     /// GET `url` streamed into `file` (created or truncated), hashing the
     /// bytes as `checksum` says; `progress` gets the running byte count.
-    static func download(_ url: URL, headers: [String: String], to file: URL, checksum: ExpectedChecksum,
-                         progress: (@Sendable (Int) -> Void)?) async throws(HubError) -> HubResponse {
+    static func download(
+        _ url: URL, headers: [String: String], to file: URL, checksum: ExpectedChecksum,
+        progress: (@Sendable (Int) -> Void)?
+    ) async throws(HubError) -> HubResponse {
         guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
             throw .cacheUnwritable(path: file.path, reason: "cannot create the temporary file")
         }
@@ -107,8 +109,9 @@ enum HubTransport {
         for (k, v) in response.allHeaderFields {
             if let k = k as? String, let v = v as? String { headers[k.lowercased()] = v }
         }
-        let result = HubResponse(status: response.statusCode, headers: headers, body: outcome.body,
-                                 received: outcome.received, digest: outcome.digest)
+        let result = HubResponse(
+            status: response.statusCode, headers: headers, body: outcome.body,
+            received: outcome.received, digest: outcome.digest)
         if let error = outcome.error, !(sink != nil && response.statusCode == 200) {
             // A streamed 200 body cut short is left to the caller, which reports it by size.
             throw .transport(url: url, reason: error.localizedDescription)
@@ -161,8 +164,10 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
         task.resume()
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
         guard followRedirects else { return completionHandler(nil) }
         var next = request
         if next.url?.host != task.originalRequest?.url?.host {
@@ -172,8 +177,10 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
         completionHandler(next)
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
         outcome.response = response as? HTTPURLResponse
         completionHandler(.allow)
     }

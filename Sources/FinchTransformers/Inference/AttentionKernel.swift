@@ -9,9 +9,11 @@ enum AttentionKernel {
     /// (b·S)·H + h·d with leading dimension H. `maskBias` is [B, S] additive
     /// (0 or `BertModel.maskedScore`) or nil. Pairs are split across cores;
     /// each worker keeps one S × S score buffer.
-    static func run(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                    context: UnsafeMutablePointer<Float>, batch: Int, sequence s: Int, heads: Int,
-                    headSize d: Int, maskBias: UnsafePointer<Float>?) {
+    static func run(
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+        context: UnsafeMutablePointer<Float>, batch: Int, sequence s: Int, heads: Int,
+        headSize d: Int, maskBias: UnsafePointer<Float>?
+    ) {
         let h = heads * d
         let scale = 1 / Float(d).squareRoot()
         let pairs = batch * heads
@@ -21,8 +23,9 @@ enum AttentionKernel {
             for pair in range {
                 let b = pair / heads, head = pair % heads
                 let offset = b * s * h + head * d
-                GEMM.sgemm(transposeB: true, m: s, n: s, k: d, alpha: scale, a: q + offset, lda: h, b: k + offset, ldb: h,
-                           c: scores, ldc: s)
+                GEMM.sgemm(
+                    transposeB: true, m: s, n: s, k: d, alpha: scale, a: q + offset, lda: h, b: k + offset, ldb: h,
+                    c: scores, ldc: s)
                 finch_softmax_bias_rows(scores, scores, s, s, maskBias.map { $0 + b * s })
                 GEMM.sgemm(m: s, n: d, k: s, a: scores, lda: s, b: v + offset, ldb: h, c: context + offset, ldc: h)
             }

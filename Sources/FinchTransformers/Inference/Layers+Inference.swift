@@ -13,8 +13,10 @@ extension Linear {
     /// this split packs the larger one only once. Call inside
     /// `BlasThreading.singleThreaded`. With `addsBias` false the bias is left
     /// for the caller to fuse into its next pass.
-    func infer(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
-               residual: UnsafePointer<Float>? = nil, addsBias: Bool = true) {
+    func infer(
+        _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
+        residual: UnsafePointer<Float>? = nil, addsBias: Bool = true
+    ) {
         let n = outFeatures, k = inFeatures
         let w = UnsafePointer(weight.value.storage.pointer)
         let b = addsBias ? bias.map { UnsafePointer($0.value.storage.pointer) } : nil
@@ -30,8 +32,9 @@ extension Linear {
                         yr.update(from: rr, count: width)
                     }
                 }
-                GEMM.sgemm(transposeB: true, m: rows, n: width, k: k, a: x, lda: k, b: w + c.lowerBound * k, ldb: k,
-                           beta: beta, c: y + c.lowerBound, ldc: n)
+                GEMM.sgemm(
+                    transposeB: true, m: rows, n: width, k: k, a: x, lda: k, b: w + c.lowerBound * k, ldb: k,
+                    beta: beta, c: y + c.lowerBound, ldc: n)
             }
             return
         }
@@ -42,8 +45,9 @@ extension Linear {
             } else if let rr {
                 yr.update(from: rr, count: r.count * n)
             }
-            GEMM.sgemm(transposeB: true, m: r.count, n: n, k: k, a: x + r.lowerBound * k, lda: k, b: w, ldb: k,
-                       beta: beta, c: yr, ldc: n)
+            GEMM.sgemm(
+                transposeB: true, m: r.count, n: n, k: k, a: x + r.lowerBound * k, lda: k, b: w, ldb: k,
+                beta: beta, c: yr, ldc: n)
         }
     }
 }

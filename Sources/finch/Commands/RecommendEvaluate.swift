@@ -98,11 +98,14 @@ struct RecommendEvaluate: ParsableCommand {
                 let varied = values.keys.sorted().map { "\($0)=\(report.parameters[$0] ?? "?")" }.joined(separator: " ")
                 let score =
                     report.meanRating.map { String(format: "rmse %.4f mae %.4f", $0.rmse, $0.mae) }
-                    ?? report.meanRanking.map { String(format: "ndcg@%d %.4f precision %.4f map %.4f", $0.k, $0.ndcg, $0.precision, $0.map) }
+                    ?? report.meanRanking.map {
+                        String(format: "ndcg@%d %.4f precision %.4f map %.4f", $0.k, $0.ndcg, $0.precision, $0.map)
+                    }
                     ?? ""
                 try StandardOutput.line("\(n == result.bestIndex ? "*" : " ") \(varied)  \(score)")
             }
-            try StandardOutput.line("best (\(name)): " + values.keys.sorted().map { "\($0)=\(result.best.parameters[$0] ?? "?")" }.joined(separator: " "))
+            try StandardOutput.line(
+                "best (\(name)): " + values.keys.sorted().map { "\($0)=\(result.best.parameters[$0] ?? "?")" }.joined(separator: " "))
         }
     }
 }
@@ -182,7 +185,9 @@ enum EvaluationTable {
             isRating
                 ? "fold     train     test    RMSE     MAE   fit s  test s"
                 : "fold     train     test  prec@k  rec@k  NDCG@k   MAP@k  hit@k  cover   fit s  test s")
-        func row(_ label: String, train: String, test: String, rating: RatingAccuracy?, ranking: RankingAccuracy?, fit: Double, testS: Double) -> String {
+        func row(
+            _ label: String, train: String, test: String, rating: RatingAccuracy?, ranking: RankingAccuracy?, fit: Double, testS: Double
+        ) -> String {
             var s = label.padding(toLength: 4, withPad: " ", startingAt: 0) + train.leftPadded(10) + test.leftPadded(9)
             if let r = rating { s += String(format: "  %6.4f  %6.4f", r.rmse, r.mae) }
             if let r = ranking {
@@ -191,9 +196,15 @@ enum EvaluationTable {
             return s + String(format: "  %6.2f  %6.2f", fit, testS)
         }
         for f in report.folds {
-            lines.append(row("\(f.fold)", train: "\(f.trainCount)", test: "\(f.testCount)", rating: f.rating, ranking: f.ranking, fit: f.fitSeconds, testS: f.testSeconds))
+            lines.append(
+                row(
+                    "\(f.fold)", train: "\(f.trainCount)", test: "\(f.testCount)", rating: f.rating, ranking: f.ranking, fit: f.fitSeconds,
+                    testS: f.testSeconds))
         }
-        lines.append(row("mean", train: "", test: "", rating: report.meanRating, ranking: report.meanRanking, fit: report.meanFitSeconds, testS: report.meanTestSeconds))
+        lines.append(
+            row(
+                "mean", train: "", test: "", rating: report.meanRating, ranking: report.meanRanking, fit: report.meanFitSeconds,
+                testS: report.meanTestSeconds))
         lines.append(String(format: "total %.2f s", totalSeconds))
         return lines.joined(separator: "\n")
     }

@@ -72,7 +72,8 @@ struct RecommendSimilar: ParsableCommand {
     func run() throws {
         let loaded = try RecommenderModel.load(from: URL(fileURLWithPath: model))
         for r in try loaded.similarItems(to: item, count: topK.topK) {
-            try RecommendTerminal.printJSON(SimilarLine(item: item, similar: r.item, score: RecommendTerminal.number(r.score), rank: r.rank))
+            try RecommendTerminal.printJSON(
+                SimilarLine(item: item, similar: r.item, score: RecommendTerminal.number(r.score), rank: r.rank))
         }
     }
 }

@@ -21,11 +21,16 @@ struct TrainClassify: ParsableCommand {
 
     @OptionGroup var options: TrainingOptions
     @Option(name: .customLong("text-column"), help: "Column with the text.") var textColumn = "text"
-    @Option(name: .customLong("text-pair-column"), help: "Column with a second text (pairs: NLI, question/answer).") var textPairColumn: String?
+    @Option(name: .customLong("text-pair-column"), help: "Column with a second text (pairs: NLI, question/answer).") var textPairColumn:
+        String?
     @Option(name: .customLong("label-column"), help: "Column with the label.") var labelColumn = "label"
-    @Flag(name: .customLong("multi-label"), help: "Each label field holds several labels (sigmoid outputs, binary cross-entropy).") var multiLabel = false
+    @Flag(name: .customLong("multi-label"), help: "Each label field holds several labels (sigmoid outputs, binary cross-entropy).")
+    var multiLabel = false
     @Option(name: .customLong("label-separator"), help: "With --multi-label: separator between labels.") var labelSeparator = "|"
-    @Option(help: "What the head reads: pooler (BERT's, as transformers; drawn new when the model has none), cls or mean. Default: the model's own, else pooler.")
+    @Option(
+        help:
+            "What the head reads: pooler (BERT's, as transformers; drawn new when the model has none), cls or mean. Default: the model's own, else pooler."
+    )
     var pooling: ClassifierPooling?
 
     func validate() throws {
@@ -60,14 +65,16 @@ struct TrainNER: ParsableCommand {
             """)
 
     @OptionGroup var options: TrainingOptions
-    @Option(name: .customLong("word-boundary"),
-            help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.")
+    @Option(
+        name: .customLong("word-boundary"),
+        help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.")
     var wordBoundary: WordBoundary?
 
     func validate() throws {
         if let metric = options.metric, !TrainingMetric.entities.contains(metric) {
-            throw ValidationError("--metric \(metric.rawValue) is not an entity-level metric; a tagger reports "
-                + TrainingMetric.entities.map(\.rawValue).joined(separator: ", "))
+            throw ValidationError(
+                "--metric \(metric.rawValue) is not an entity-level metric; a tagger reports "
+                    + TrainingMetric.entities.map(\.rawValue).joined(separator: ", "))
         }
     }
 

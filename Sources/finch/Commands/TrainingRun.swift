@@ -4,7 +4,7 @@ import FinchTrain
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Renders a fine-tuning run: progress bar on stderr, reports on stdout; Ctrl-C

@@ -14,41 +14,53 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Passes over the training data.") var epochs = 3
     @Option(name: .customLong("batch-size"), help: "Examples per batch.") var batchSize = 16
     @Option(help: "Peak learning rate (AdamW).") var lr = 2e-5
-    @Option(name: .customLong("max-length"),
-            help: """
-                Tokens per example, special tokens included, at most the model's position limit \
-                (default: 128, capped at that limit); longer input is cut.
-                """)
+    @Option(
+        name: .customLong("max-length"),
+        help: """
+            Tokens per example, special tokens included, at most the model's position limit \
+            (default: 128, capped at that limit); longer input is cut.
+            """)
     var maxLength: Int?
     @Option(name: .customLong("warmup-ratio"), help: "Fraction of steps spent warming up the learning rate, in [0, 1).")
     var warmupRatio = 0.1
-    @Option(name: .customLong("weight-decay"), help: "Decoupled weight decay (not applied to biases and LayerNorm weights).") var weightDecay = 0.01
+    @Option(name: .customLong("weight-decay"), help: "Decoupled weight decay (not applied to biases and LayerNorm weights).")
+    var weightDecay = 0.01
     @Option(help: "Learning-rate schedule after warmup.") var schedule: ScheduleKind = .linear
     @Option(name: .customLong("max-grad-norm"), help: "Clip the global gradient norm to this (0 turns clipping off).") var maxGradNorm = 1.0
     @Option(name: .customLong("gradient-accumulation-steps"), help: "Batches per optimizer step.") var gradientAccumulationSteps = 1
     @Option(help: "Seed for shuffling, dropout, new weights and the hold-out split.") var seed: UInt64 = 42
     @Option(name: .customLong("eval-steps"), help: "Evaluate every N steps instead of every epoch.") var evalSteps: Int?
     @Option(name: .customLong("logging-steps"), help: "Write the running loss to metrics.jsonl every N steps.") var loggingSteps = 50
-    @Option(name: .customLong("early-stopping-patience"), help: "Stop after N evaluations without improvement.") var earlyStoppingPatience: Int?
-    @Option(name: .customLong("metric"),
-            help: """
-                Dev metric that picks the best model (classify: accuracy, macro_f1, weighted_f1, loss, \
-                multi-label also micro_f1; ner: f1, precision, recall).
-                """)
+    @Option(name: .customLong("early-stopping-patience"), help: "Stop after N evaluations without improvement.") var earlyStoppingPatience:
+        Int?
+    @Option(
+        name: .customLong("metric"),
+        help: """
+            Dev metric that picks the best model (classify: accuracy, macro_f1, weighted_f1, loss, \
+            multi-label also micro_f1; ner: f1, precision, recall).
+            """)
     var metric: TrainingMetric?
-    @Flag(name: .customLong("length-bucketing"), inversion: .prefixedNo,
-          help: "Batch examples of similar length: less padding, faster steps, sometimes a lower score (the Hugging Face Trainer's group_by_length). Off by default, as there.")
+    @Flag(
+        name: .customLong("length-bucketing"), inversion: .prefixedNo,
+        help:
+            "Batch examples of similar length: less padding, faster steps, sometimes a lower score (the Hugging Face Trainer's group_by_length). Off by default, as there."
+    )
     var lengthBucketing = false
-    @Flag(name: .customLong("export-last"), help: "Export the model after the last step instead of the best evaluation's (best/ is kept either way).") var exportLast = false
-    @Option(name: .customLong("class-weights"), help: "Loss weights per label: auto (inverse frequency) or LABEL=W,LABEL=W.") var classWeights: ClassWeightsArgument?
-    @Option(name: .customLong("lora-rank"), help: "Train LoRA adapters of this rank (at most the model's hidden size) instead of all weights.")
+    @Flag(
+        name: .customLong("export-last"),
+        help: "Export the model after the last step instead of the best evaluation's (best/ is kept either way).") var exportLast = false
+    @Option(name: .customLong("class-weights"), help: "Loss weights per label: auto (inverse frequency) or LABEL=W,LABEL=W.")
+    var classWeights: ClassWeightsArgument?
+    @Option(
+        name: .customLong("lora-rank"), help: "Train LoRA adapters of this rank (at most the model's hidden size) instead of all weights.")
     var loraRank: Int?
     @Option(name: .customLong("lora-alpha"), help: "LoRA scaling numerator (default: 2 × rank).") var loraAlpha: Double?
     @Option(name: .customLong("lora-dropout"), help: "Dropout on the LoRA input, in [0, 1).") var loraDropout = 0.1
     @Option(name: .customLong("lora-targets"), help: "Comma-separated layer names to adapt.") var loraTargets = "query,value"
     @Flag(help: "With LoRA: fold the adapters into the exported weights.") var merge = false
-    @Option(name: .customLong("freeze-layers"),
-            help: "Freeze the embeddings and the lowest N encoder layers (at most the model's layer count).")
+    @Option(
+        name: .customLong("freeze-layers"),
+        help: "Freeze the embeddings and the lowest N encoder layers (at most the model's layer count).")
     var freezeLayers = 0
     @Flag(name: .customLong("freeze-embeddings"), help: "Freeze the embedding layer.") var freezeEmbeddings = false
     @Option(name: .customLong("adversarial-epsilon"), help: "FGM adversarial training on the word embeddings with this ε (> 0).")
@@ -82,8 +94,9 @@ struct TrainingOptions: ParsableArguments {
     }
 
     func request(modelDirectory: URL, defaultMetric: TrainingMetric) -> FineTuningRequest {
-        var r = FineTuningRequest(modelDirectory: modelDirectory, trainFile: URL(fileURLWithPath: train),
-                                  outputDirectory: URL(fileURLWithPath: out))
+        var r = FineTuningRequest(
+            modelDirectory: modelDirectory, trainFile: URL(fileURLWithPath: train),
+            outputDirectory: URL(fileURLWithPath: out))
         r.devFile = dev.map { URL(fileURLWithPath: $0) }
         var c = TrainingConfiguration()
         c.epochs = epochs
@@ -106,8 +119,9 @@ struct TrainingOptions: ParsableArguments {
         r.maxLength = maxLength
         r.classWeights = classWeights?.weighting
         if let rank = loraRank {
-            r.lora = LoRAConfiguration(rank: rank, alpha: Float(loraAlpha ?? Double(2 * rank)), dropout: Float(loraDropout),
-                                       targetModules: loraTargets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            r.lora = LoRAConfiguration(
+                rank: rank, alpha: Float(loraAlpha ?? Double(2 * rank)), dropout: Float(loraDropout),
+                targetModules: loraTargets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
         r.mergeLoRA = merge
         r.freezeLayers = freezeLayers

@@ -46,9 +46,10 @@ import Testing
         #expect(try check(#"{"error": {"code": "unauthorized", "message": "unknown API key", "field": null}}"#, "Error").isEmpty)
         #expect(try check(#"{"error": {"code": "x", "message": "y", "field": "inputs[0]"}}"#, "Error").isEmpty)
         #expect(try check(#"{"error": {"code": "x", "message": "y"}}"#, "Error") == ["$.error: missing required member 'field'"])
-        #expect(try check(#"{"error": {"code": 3, "message": "y", "field": 1}}"#, "Error") == [
-            "$.error.code: expected string, found integer", "$.error.field: expected string or null, found integer",
-        ])
+        #expect(
+            try check(#"{"error": {"code": 3, "message": "y", "field": 1}}"#, "Error") == [
+                "$.error.code: expected string, found integer", "$.error.field: expected string or null, found integer",
+            ])
         #expect(try check(#"[]"#, "Error") == ["$: expected object, found array"])
     }
 
@@ -69,10 +70,11 @@ import Testing
                 "$.object: expected 'list', found 'dict'",
                 "$.pair: 1 items, fewer than 2",
             ])
-        #expect(try check(#"{"k": 11, "name": "abcd", "pair": [1, 2.5, 3]}"#, "Bounded") == [
-            "$.k: 11.0 is above 10.0", "$.name: 4 characters, more than 3", "$.pair: 3 items, more than 2",
-            "$.pair[1]: expected integer, found number",
-        ])
+        #expect(
+            try check(#"{"k": 11, "name": "abcd", "pair": [1, 2.5, 3]}"#, "Bounded") == [
+                "$.k: 11.0 is above 10.0", "$.name: 4 characters, more than 3", "$.pair: 3 items, more than 2",
+                "$.pair[1]: expected integer, found number",
+            ])
     }
 
     @Test func integersAreNumbersButNotTheOtherWayRound() throws {
@@ -100,10 +102,12 @@ import Testing
 
     @Test func yamlScalarsResolveByTheCoreSchema() throws {
         let value = try ContractValue(yaml: "a: 1\nb: 1.5\nc: true\nd: null\ne: '200'\nf: 3.1.0\ng: [x, 'y']\n")
-        #expect(value == .object([
-            "a": .integer(1), "b": .number(1.5), "c": .bool(true), "d": .null, "e": .string("200"), "f": .string("3.1.0"),
-            "g": .array([.string("x"), .string("y")]),
-        ]))
+        #expect(
+            value
+                == .object([
+                    "a": .integer(1), "b": .number(1.5), "c": .bool(true), "d": .null, "e": .string("200"), "f": .string("3.1.0"),
+                    "g": .array([.string("x"), .string("y")]),
+                ]))
         let duplicate = #expect(throws: OpenAPIContractError.self) { try ContractValue(yaml: "a: 1\na: 2\n") }
         #expect(duplicate?.description.contains("duplicated key(s): 'a'") == true)
     }
