@@ -18,6 +18,7 @@ EXAMPLES="${EXAMPLES:-60}"
 SEED="${SEED:-1}"
 PORT="${PORT:-18092}"
 OUT="$PWD/.build/bench-schemathesis"
+CONFIG="$PWD/Benchmarks/schemathesis.toml"  # two expected-status lists, each with its reason
 rm -rf "$OUT"
 mkdir -p "$OUT/mini"
 
@@ -42,7 +43,7 @@ done
 
 echo "load before: $(cat /proc/loadavg)" >&2
 set +e
-(cd "$OUT" && "$PY" -m schemathesis.cli run "http://127.0.0.1:$PORT/openapi.yaml" --url "http://127.0.0.1:$PORT" \
+(cd "$OUT" && "$PY" -m schemathesis.cli --config-file "$CONFIG" run "http://127.0.0.1:$PORT/openapi.yaml" --url "http://127.0.0.1:$PORT" \
     -H "Authorization: Bearer $ADMIN" --checks all --max-examples "$EXAMPLES" --seed "$SEED" --workers 1 \
     --request-timeout 30 --report har --report-har-path "$OUT/requests.har" 2>&1 | tee "$OUT/schemathesis.txt")
 RC=${PIPESTATUS[0]}
