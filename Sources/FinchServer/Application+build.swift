@@ -14,15 +14,17 @@ import Logging
 /// - admin: `/v1/models` registration and activation, `/v1/keys`
 ///
 /// `store` replaces the configured store (tests); `logSink` receives the JSON log lines; `routes` is
-/// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`).
+/// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`);
+/// `blas` is what start-up logs about OpenBLAS's core (this process's by default).
 public func buildApplication(
     configuration: ServerConfiguration, store givenStore: (any ServiceStore)? = nil, logSink: JSONLogHandler.Sink? = nil,
-    routes: (([Router<FinchRequestContext>.RouteDescription]) -> Void)? = nil
+    routes: (([Router<FinchRequestContext>.RouteDescription]) -> Void)? = nil, blas: BLASCoreReport = .current
 ) async throws -> some ApplicationProtocol {
     let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
     let sink = logSink ?? JSONLogHandler.standardError
     let logger = Logger(label: "finch.server") { label in JSONLogHandler(label: label, level: level, sink: sink) }
     ServerMetrics.bootstrap()
+    blas.log(to: logger)
     let store: any ServiceStore
     if let givenStore { store = givenStore } else { store = try await StoreFactory.open(configuration, logger: logger) }
     let registry = ModelRegistry(store: store.models, options: configuration.batching, observer: BatcherMetrics())
@@ -45,6 +47,8 @@ public func buildApplication(
     let limiter = RateLimiter(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
     let router = Router(context: FinchRequestContext.self)
     router.add(middleware: RequestLogMiddleware(maxBodyBytes: configuration.maxBodyBytes, logger: logger))
+    let routeMethods = RouteMethods()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
 
     let health = HealthController(store: store, registry: registry, expectedModels: configuration.models.map(\.name))
     health.addPublicRoutes(to: router)
@@ -69,6 +73,7 @@ public func buildApplication(
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)
+    routeMethods.fill(router.routes)
     routes?(router.routes)
 
     let lifecycle = FinchLifecycleService(
