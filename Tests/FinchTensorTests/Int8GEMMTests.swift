@@ -205,6 +205,32 @@ import Testing
         #expect(QuantizedWeights(values: weights.values, scales: [1], outputs: n, inputs: depth) == nil)
     }
 
+    @Test func activationQuantizerGivesTheSameBytesOnEveryPath() {
+        // The AVX-512 quantizer (row range, division, rounding to nearest even) and the portable one agree exactly,
+        // on row lengths with and without a tail and on values exactly halfway between two steps.
+        defer { KernelDispatch.force(nil) }
+        for (m, k) in [(5, 37), (3, 64), (2, 1)] {
+            var x = Self.normals(m * k, seed: UInt64(k))
+            x[0] = -1
+            if k > 2 {
+                x[1] = 1
+                x[2] = 0.5 * (2 / 255)  // half a step of the row's range [-1, 1]
+            }
+            var results: [[UInt8]] = [], scales: [[Float]] = [], zeros: [[Int32]] = []
+            for level in [KernelDispatch.Level.avx512, .avx2, .portable] where level <= KernelDispatch.cpuLevel {
+                KernelDispatch.force(level)
+                var q = [UInt8](repeating: 0, count: m * k), scale = [Float](repeating: 0, count: m)
+                var zero = [Int32](repeating: 0, count: m)
+                finch_quantize_rows_u8(m, k, x, k, &q, k, &scale, &zero)
+                results.append(q)
+                scales.append(scale)
+                zeros.append(zero)
+            }
+            #expect(results.allSatisfy { $0 == results[0] }, "\(m)x\(k): quantized bytes differ between paths")
+            #expect(scales.allSatisfy { $0 == scales[0] } && zeros.allSatisfy { $0 == zeros[0] })
+        }
+    }
+
     @Test func disableVNNISwitchSelectsTheFallback() throws {
         let saved = ProcessInfo.processInfo.environment["FINCH_DISABLE_VNNI"]
         defer {
