@@ -28,9 +28,11 @@ public struct QuantizedLinear: Sendable {
     }
 
     /// y = x·Wᵀ + b on raw rows: `x` [rows, inputs] → `y` [rows, outputs],
-    /// split across Finch's workers.
-    public func infer(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-        if let bias {
+    /// split across Finch's workers; with `addsBias` false the bias is left out.
+    public func infer(
+        _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, addsBias: Bool = true
+    ) {
+        if let bias, addsBias {
             bias.withUnsafeBufferPointer { b in
                 Int8GEMM.linear(x, rows: rows, weights: weights, bias: b.baseAddress, into: y)
             }
