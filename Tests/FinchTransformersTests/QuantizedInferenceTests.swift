@@ -57,4 +57,41 @@ import Testing
         #expect(TestSupport.maxAbsDifference(differentiable.lastHiddenState, float.lastHiddenState) < 2e-5)
         #expect(TestSupport.maxAbsDifference(back.lastHiddenState, float.lastHiddenState) < 1e-5)
     }
+
+    @Test func int8WeightsSurviveSaveAndLoad() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("finch-int8-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("model.int8.safetensors")
+        let source = try Self.model()
+        #expect(throws: QuantizedCheckpointError.notQuantized(file: url.path)) { try source.saveInferenceQuantization(to: url) }
+        source.quantizeForInference()
+        let expected = try source.inference(Self.input)
+        try source.saveInferenceQuantization(to: url)
+        source.removeInferenceQuantization()
+
+        // The file holds int8 values (I8, one byte each) and one F32 scale per output channel.
+        let file = try SafetensorsFile(contentsOf: url)
+        let query = try #require(file.info("encoder.layer.0.attention.self.query.weight_int8"))
+        #expect(query.dtype == .int8 && query.shape == [32, 32] && query.dataOffsets.count == 32 * 32)
+        #expect(file.info("encoder.layer.1.intermediate.dense.weight_scale")?.shape == [67])
+        #expect(file.info("pooler.dense.weight_int8")?.dtype == .int8)
+
+        // A fresh model with the same float weights runs the saved int8 weights: the same results, bit for bit.
+        let target = try Self.model()
+        #expect(try target.loadInferenceQuantization(from: url) == 13)
+        let again = try target.inference(Self.input)
+        #expect(again.lastHiddenState.storage.buffer.elementsEqual(expected.lastHiddenState.storage.buffer))
+
+        // A model of another shape is refused, naming the file and the layer.
+        let other = try BertModel(
+            config: BertConfig(
+                vocabSize: 61, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 67,
+                hiddenAct: .gelu, maxPositionEmbeddings: 19, typeVocabSize: 2, initializerRange: 0.1),
+            rng: &Self.rng)
+        #expect(throws: QuantizedCheckpointError.self) { try other.loadInferenceQuantization(from: url) }
+        #expect(!other.isQuantizedForInference)
+    }
+
+    nonisolated(unsafe) static var rng = FinchRNG(seed: 9)
 }
