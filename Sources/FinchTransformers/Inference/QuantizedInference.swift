@@ -52,7 +52,9 @@ extension BertModel {
     /// activations per row at run time; embeddings, layer norm, softmax and
     /// GELU stay float. The float weights are kept: training and the
     /// differentiable forward are unchanged. Layers with a LoRA adapter stay
-    /// float. Returns the number of layers quantized.
+    /// float. The int8 weights are a snapshot: quantize after training, as
+    /// later changes to the float weights do not reach them. Returns the
+    /// number of layers quantized.
     @discardableResult
     public func quantizeForInference() -> Int {
         var count = 0
