@@ -1,4 +1,5 @@
 import ArgumentParser
+import FinchSupport
 import FinchText
 import FinchTransformers
 import Foundation
@@ -73,7 +74,7 @@ struct Quantize: ParsableCommand {
             "checks_passed": accepted, "forced": force && !accepted,
         ]
         let data = try JSONSerialization.data(withJSONObject: card, options: [.sortedKeys, .prettyPrinted])
-        try data.write(to: destination.appendingPathComponent("quantization.json"), options: .atomic)
+        try AtomicFile.write(data, to: destination.appendingPathComponent("quantization.json"))
         if output.json {
             let line = try JSONSerialization.data(withJSONObject: card, options: [.sortedKeys])
             try StandardOutput.line(String(decoding: line, as: UTF8.self))
