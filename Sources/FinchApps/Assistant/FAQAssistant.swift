@@ -28,6 +28,26 @@ public struct AssistantAnswer: Codable, Sendable, Equatable {
     public var handoff: Bool
     /// Why, when it does.
     public var reason: String?
+
+    /// A reply with every field given.
+    public init(
+        answer: String?, entry: String?, position: Int?, score: Double, confidence: Double, alternatives: [AssistantSuggestion],
+        handoff: Bool, reason: String?
+    ) {
+        self.answer = answer
+        self.entry = entry
+        self.position = position
+        self.score = score
+        self.confidence = confidence
+        self.alternatives = alternatives
+        self.handoff = handoff
+        self.reason = reason
+    }
+
+    /// The reply to a blank query: nothing to match, handed off.
+    public static let blank = AssistantAnswer(
+        answer: nil, entry: nil, position: nil, score: 0, confidence: 0, alternatives: [], handoff: true,
+        reason: HandoffReason.noMatch.description)
 }
 
 /// Everything a collection's assistant is configured with (stored with it).

@@ -34,9 +34,7 @@ struct AssistantAsk: ParsableCommand {
         while let query = try lines.next() {
             let reply: AssistantAnswer
             if query.allSatisfy(\.isWhitespace) {
-                reply = AssistantAnswer(
-                    answer: nil, entry: nil, position: nil, score: 0, confidence: 0, alternatives: [], handoff: true,
-                    reason: HandoffReason.noMatch.description)
+                reply = .blank
             } else {
                 reply = assistant.answer(vector: try encoder.encode([query]).scalars, query: query, policy: policy)
             }

@@ -5,7 +5,7 @@ import Testing
 
 /// The evaluation's figures on six queries whose rankings and hand-offs are
 /// worked out by hand below.
-@Suite struct EvaluationTests {
+@Suite struct AssistantEvaluationTests {
     static let collection = FAQCollection(entries: [
         FAQEntry(id: "pw", question: "reset password", answers: ["a0"]),
         FAQEntry(id: "ship", question: "ship to canada", answers: ["a1"]),

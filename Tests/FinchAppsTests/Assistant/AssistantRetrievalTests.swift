@@ -3,14 +3,17 @@ import Testing
 
 @testable import FinchApps
 
-@Suite struct RetrievalTests {
+@Suite struct AssistantRetrievalTests {
     @Test func reciprocalRankFusionByHand() {
         #expect(ReciprocalRankFusion.ranking([0.3, 0.9, 0.1, 0.9]) == [1, 3, 0, 2])
         #expect(ReciprocalRankFusion.ranking([0, 2, 0, 1], above: 0) == [1, 3])
-        // Item 2 is 3rd and 1st, item 0 1st and absent, item 1 2nd and 2nd.
+        // Item 0 is 1st and absent (1/61 = 0.016393), item 1 2nd and 2nd (2/62 = 0.032258),
+        // item 2 3rd and 1st (1/63 + 1/61 = 0.032266): one list's first place outweighs two second places.
         let fused = ReciprocalRankFusion.fuse([[0, 1, 2], [2, 1]], k: 60, count: 4)
         #expect(fused == [1.0 / 61, 1.0 / 62 + 1.0 / 62, 1.0 / 63 + 1.0 / 61, 0])
-        #expect(ReciprocalRankFusion.ranking(fused) == [1, 2, 0, 3])
+        #expect(ReciprocalRankFusion.ranking(fused) == [2, 1, 0, 3])
+        // With k = 1 the head of each list counts for more: item 1 (1/3 + 1/3) loses to item 2 (1/4 + 1/2).
+        #expect(ReciprocalRankFusion.ranking(ReciprocalRankFusion.fuse([[0, 1, 2], [2, 1]], k: 1, count: 3)) == [2, 1, 0])
         let weighted = ReciprocalRankFusion.fuse([[0, 1], [1, 0]], weights: [2, 1], k: 1, count: 2)
         #expect(weighted == [2.0 / 2 + 1.0 / 3, 2.0 / 3 + 1.0 / 2])
     }
