@@ -21,8 +21,9 @@ E5="${FINCH_E5_MODEL_DIR:-$PWD/.build/finch-python/multilingual-e5-small-hf}"
 SET="${SET:-report}"
 OUT=.build/bench-assistant
 mkdir -p "$OUT"
-if [ ! -x .build/release/finch ] || [ -n "${FINCH_REBUILD:-}" ]; then swift build -c release --product finch >&2; fi
-FINCH=.build/release/finch
+# Quality does not depend on the build; FINCH_BIN=.build/debug/finch skips the release build.
+FINCH="${FINCH_BIN:-.build/release/finch}"
+if [ -z "${FINCH_BIN:-}" ]; then swift build -c release --product finch >&2; fi
 echo "load before: $(cat /proc/loadavg)" >&2
 
 for lang in english chinese; do

@@ -28,6 +28,7 @@ import Testing
         ])
         var settings = AssistantSettings()
         settings.retrieval.indexAnswers = false
+        settings.retrieval.lexicalWeight = 1  // equal weights: the ranks below are worked out for them
         let texts = FAQText.texts(of: collection, answers: false)
         #expect(texts.map(\.text) == ["reset password", "ship to canada", "send abroad", "refund time"])
         let rows: [Float] = [1, 0, 0, 0, 1, 0, 0.6, 0.8, 0, 0, 0, 1]
