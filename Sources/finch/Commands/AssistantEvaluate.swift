@@ -26,7 +26,7 @@ struct AssistantEvaluate: ParsableCommand {
     @OptionGroup var embedding: AssistantModelOptions
     @Option(
         help: ArgumentHelp(
-            "Also write every figure, and the hand-off figures at thresholds 0, 0.05, …, 1, to this JSON file.",
+            "Also write every figure, and the hand-off figures at thresholds 0, 0.01, …, 1, to this JSON file.",
             valueName: "path"))
     var report: String?
     @OptionGroup var output: JSONOutputOption
@@ -47,9 +47,9 @@ struct AssistantEvaluate: ParsableCommand {
         let outcomes = AssistantEvaluation.outcomes(assistant, queries: labelled, vectors: vectors)
         let report = AssistantEvaluation.evaluate(outcomes, policy: policy)
         if let path = self.report {
-            let sweep = (0...20).map { i in
+            let sweep = (0...100).map { i in
                 AssistantEvaluation.evaluate(
-                    outcomes, policy: HandoffPolicy(threshold: Double(i) / 20, ambiguityMargin: policy.ambiguityMargin))
+                    outcomes, policy: HandoffPolicy(threshold: Double(i) / 100, ambiguityMargin: policy.ambiguityMargin))
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -86,7 +86,7 @@ struct EvaluationReportFile: Encodable {
     /// The threshold `--threshold auto` would use.
     var suggestedThreshold: Double
     var calibrationQueries: Int
-    /// The figures at thresholds 0, 0.05, …, 1.
+    /// The figures at thresholds 0, 0.01, …, 1.
     var sweep: [AssistantEvaluation]
 }
 
