@@ -77,3 +77,47 @@ import Testing
         #expect(missing == 1 && missingErr.contains("/nonexistent/pii.json"), "\(missingErr)")
     }
 }
+
+/// `finch redact --ner-model`: names come from a Finch tagger, as `finch predict` reports them.
+@Suite struct RedactNamesCLITests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    @Test func taggerNamesAreRedactedWhereThePredictorFindsThem() throws {
+        let dir = try RedactCLITests.temp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("ner").path
+        let (ts, _, terr) = try CLI.run([
+            "train", "ner", "--model", Self.fixtures.appendingPathComponent("tiny-bert-wordpiece").path, "--train",
+            Self.fixtures.appendingPathComponent("tiny-ner.bio").path, "--out", model, "--epochs", "10", "--batch-size", "8", "--lr",
+            "1e-2", "--max-length", "24",
+        ])
+        try #require(ts == 0, "\(terr)")
+        let text = "Mary visited Paris . mail mary@x.io"
+        let (ps, pout, _) = try CLI.run(["predict", "--model", model], stdin: text + "\n")
+        try #require(ps == 0)
+        let predicted =
+            try #require(
+                try JSONSerialization.jsonObject(with: Data(pout.utf8)) as? [String: Any])["entities"] as? [[String: Any]] ?? []
+        let names: [String: String] = ["PER": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION"]
+        let expected = predicted.compactMap { e -> [Int]? in
+            guard let label = e["label"] as? String, names[label] != nil, let s = e["start"] as? Int, let end = e["end"] as? Int,
+                end <= 26 || s >= 35  // a name over the e-mail address (26..<35) loses to it (score 1)
+            else { return nil }
+            return [s, end]
+        }
+        #expect(!expected.isEmpty, "the tiny tagger found no names in \(pout)")
+        let (rs, rout, rerr) = try CLI.run(["redact", "--ner-model", model, "--format", "jsonl"], stdin: #"{"text": "\#(text)"}"# + "\n")
+        #expect(rs == 0, "\(rerr)")
+        let redacted = try #require(try JSONSerialization.jsonObject(with: Data(rout.utf8)) as? [String: Any])
+        let entities = try #require(redacted["entities"] as? [[String: Any]])
+        let nameSpans = entities.filter { ["PERSON", "LOCATION", "ORGANIZATION"].contains($0["type"] as? String ?? "") }
+            .map { [$0["start"] as! Int, $0["end"] as! Int] }
+        #expect(nameSpans == expected)
+        #expect(entities.contains { $0["type"] as? String == "EMAIL_ADDRESS" && $0["recognizer"] as? String == "EmailRecognizer" })
+        // A classifier is not a tagger.
+        let (cs, _, cerr) = try CLI.run(
+            ["redact", "--ner-model", Self.fixtures.appendingPathComponent("tiny-bert-wordpiece").path], stdin: "x\n")
+        #expect(cs == 1 && !cerr.isEmpty)
+    }
+}

@@ -77,10 +77,11 @@ public enum AuditLogVerifier {
     }
 
     private static func describe(_ error: any Error) -> String {
-        if case DecodingError.keyNotFound(let key, _) = error { return "missing field \"\(key.stringValue)\"" }
-        if case DecodingError.typeMismatch(_, let context) = error {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: return "missing field \"\(key.stringValue)\""
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
             return "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type"
+        default: return "not valid JSON"
         }
-        return "not valid JSON"
     }
 }

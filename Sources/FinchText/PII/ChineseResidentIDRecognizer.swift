@@ -19,7 +19,7 @@ public struct ChineseResidentIDRecognizer: PIIRecognizer {
     private static let pattern = PIIPattern(#"(?<![A-Za-z0-9])[1-9][0-9]{16}[0-9Xx](?![A-Za-z0-9])"#)
 
     public func findings(in text: PIIText) -> [PIIFinding] {
-        Self.pattern.matches(in: text).compactMap { m in
+        Self.pattern.matches(in: text).compactMap { m -> PIIFinding? in
             guard Self.isValid(Array(text.scalars[m.start..<m.end])) else { return nil }
             return PIIFinding(type: .cnResidentID, start: m.start, end: m.end, score: 1.0, recognizer: name)
         }

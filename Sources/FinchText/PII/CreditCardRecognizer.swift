@@ -14,7 +14,7 @@ public struct CreditCardRecognizer: PIIRecognizer {
         #"(?<![A-Za-z0-9+])(?<![0-9][ .\-/])[0-9]{4}(?:[ \-]?[0-9]){8,15}"# + #"(?![A-Za-z0-9])(?![ \-.][0-9])"#)
 
     public func findings(in text: PIIText) -> [PIIFinding] {
-        Self.pattern.matches(in: text).compactMap { m in
+        Self.pattern.matches(in: text).compactMap { m -> PIIFinding? in
             let separators = Set(text.scalars[m.start..<m.end].filter { $0 == " " || $0 == "-" })
             guard separators.count <= 1 else { return nil }
             let digits = text.digits(m.start, m.end)

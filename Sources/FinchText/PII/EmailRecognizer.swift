@@ -14,7 +14,7 @@ public struct EmailRecognizer: PIIRecognizer {
     )
 
     public func findings(in text: PIIText) -> [PIIFinding] {
-        Self.pattern.matches(in: text).compactMap { m in
+        Self.pattern.matches(in: text).compactMap { m -> PIIFinding? in
             let value = text.slice(m.start, m.end)
             guard let at = value.firstIndex(of: "@") else { return nil }
             let local = value[..<at]

@@ -46,8 +46,9 @@ public struct NameRecognizer: PIIRecognizer {
     public func findings(in text: PIIText) throws -> [PIIFinding] {
         let names: [PIITaggedName]
         do { names = try tagger.names(in: text.string) } catch { throw PIIError.taggerFailed(reason: "\(error)") }
-        return names.compactMap { tagged in
-            guard let type = Self.type(of: tagged.label), tagged.start >= 0, tagged.end <= text.scalars.count, tagged.start < tagged.end
+        return names.compactMap { tagged -> PIIFinding? in
+            guard let type = Self.entityType(for: tagged.label), tagged.start >= 0, tagged.end <= text.scalars.count,
+                tagged.start < tagged.end
             else { return nil }
             let context: [String] =
                 switch type {
@@ -61,7 +62,7 @@ public struct NameRecognizer: PIIRecognizer {
     }
 
     /// Presidio's type for a tagger label, nil for labels that are not personal data.
-    static func type(of label: String) -> PIIEntityType? {
+    static func entityType(for label: String) -> PIIEntityType? {
         var label = label.uppercased()
         if label.hasPrefix("B-") || label.hasPrefix("I-") || label.hasPrefix("E-") || label.hasPrefix("S-") {
             label.removeFirst(2)

@@ -27,7 +27,7 @@ struct PIIPattern: @unchecked Sendable {
     /// Every non-overlapping match, left to right, with capture groups (nil when a group did not take part).
     func matches(in text: PIIText) -> [PIIMatch] {
         let range = NSRange(location: 0, length: text.utf16Count)
-        return regex.matches(in: text.string, options: [], range: range).compactMap { result in
+        return regex.matches(in: text.string, options: [], range: range).compactMap { result -> PIIMatch? in
             let whole = result.range
             guard whole.location != NSNotFound, whole.length > 0 else { return nil }
             var groups: [Range<Int>?] = []

@@ -16,7 +16,7 @@ public struct USSSNRecognizer: PIIRecognizer {
         PIIPattern.numberStart + #"([0-9]{3})([ \-]?)([0-9]{2})\2([0-9]{4})"# + PIIPattern.numberEnd)
 
     public func findings(in text: PIIText) -> [PIIFinding] {
-        Self.pattern.matches(in: text).compactMap { m in
+        Self.pattern.matches(in: text).compactMap { m -> PIIFinding? in
             let d = text.digits(m.start, m.end)
             let area = d[0] * 100 + d[1] * 10 + d[2]
             let group = d[3] * 10 + d[4]
