@@ -7,13 +7,14 @@ import Foundation
 /// not in FinchText because FinchText depends on Foundation and FinchSupport
 /// only; FinchApps already has swift-crypto.
 public struct HMACKeyedHasher: PIIKeyedHasher {
-    private let key: SymmetricKey
+    /// The key's bytes (swift-crypto's `SymmetricKey` is not `Sendable`, so it is made per call).
+    private let key: [UInt8]
 
     /// A hasher with `key` (use at least 32 random bytes).
-    public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
+    public init(key: [UInt8]) { self.key = key }
 
     public func token(for value: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(value.utf8), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(value.utf8), using: SymmetricKey(data: key))
         return mac.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -34,13 +34,13 @@ public struct DateOfBirthRecognizer: PIIRecognizer {
         let dates = Self.dates(in: text)
         var out: [PIIFinding] = []
         for (k, date) in dates.enumerated() {
-            let previousEnd = k > 0 ? dates[k - 1].end : 0
-            let windowStart = max(previousEnd, date.start - 40)
-            let before = Self.contextBefore.contains { !text.occurrences(of: $0, in: windowStart..<date.start).isEmpty }
-            let afterEnd = min(text.scalars.count, date.end + 6)
-            let after = Self.contextAfter.contains { !text.occurrences(of: $0, in: date.end..<afterEnd).isEmpty }
+            let previousEnd = k > 0 ? dates[k - 1].upperBound : 0
+            let windowStart = max(previousEnd, date.lowerBound - 40)
+            let before = Self.contextBefore.contains { !text.occurrences(of: $0, in: windowStart..<date.lowerBound).isEmpty }
+            let afterEnd = min(text.scalars.count, date.upperBound + 6)
+            let after = Self.contextAfter.contains { !text.occurrences(of: $0, in: date.upperBound..<afterEnd).isEmpty }
             if before || after {
-                out.append(PIIFinding(type: .dateTime, start: date.start, end: date.end, score: 0.85, recognizer: name))
+                out.append(PIIFinding(type: .dateTime, start: date.lowerBound, end: date.upperBound, score: 0.85, recognizer: name))
             }
         }
         return out
