@@ -2,7 +2,7 @@
 /// — `1990-04-23`, `1990/4/23`, `04/23/1990`, `23.04.1990`, `April 23, 1990`,
 /// `23 April 1990`, `1990年4月23日` — that a birth context word ("born",
 /// "DOB", "date of birth", "出生", "生日", …) claims: the word stands before
-/// the date within 40 scalars with no other date between them, or ("…出生", "… born")
+/// the date within 40 scalars with no other date and no sentence end between them, or ("…出生", "… born")
 /// right after it. A date without such a word ("Apple 2024-01-01")
 /// is not reported. The type is Presidio's `DATE_TIME`.
 public struct DateOfBirthRecognizer: PIIRecognizer {
@@ -35,15 +35,29 @@ public struct DateOfBirthRecognizer: PIIRecognizer {
         var out: [PIIFinding] = []
         for (k, date) in dates.enumerated() {
             let previousEnd = k > 0 ? dates[k - 1].upperBound : 0
-            let windowStart = max(previousEnd, date.lowerBound - 40)
+            var windowStart = max(previousEnd, date.lowerBound - 40)
+            if let stop = (windowStart..<date.lowerBound).last(where: { Self.endsSentence(text, at: $0) }) { windowStart = stop + 1 }
             let before = Self.contextBefore.contains { !text.occurrences(of: $0, in: windowStart..<date.lowerBound).isEmpty }
-            let afterEnd = min(text.scalars.count, date.upperBound + 6)
+            var afterEnd = min(text.scalars.count, date.upperBound + 6)
+            if let stop = (date.upperBound..<afterEnd).first(where: { Self.endsSentence(text, at: $0) }) { afterEnd = stop }
             let after = Self.contextAfter.contains { !text.occurrences(of: $0, in: date.upperBound..<afterEnd).isEmpty }
             if before || after {
                 out.append(PIIFinding(type: .dateTime, start: date.lowerBound, end: date.upperBound, score: 0.85, recognizer: name))
             }
         }
         return out
+    }
+
+    /// Whether the scalar at `i` ends a sentence, so context does not reach across it:
+    /// `。！？；`, a line break, or `.`/`!`/`?`/`;` after a lower-case letter or a digit
+    /// that is not part of an abbreviation with dots ("D.O.B.", "d.o.b." are no sentence end; "in 1950." is).
+    static func endsSentence(_ text: PIIText, at i: Int) -> Bool {
+        let s = text.scalars[i]
+        if "。！？；\n".unicodeScalars.contains(s) { return true }
+        guard ".!?;".unicodeScalars.contains(s), i > 0, !(i > 1 && text.scalars[i - 2] == ".") else { return false }
+        if i + 1 < text.scalars.count && !text.scalars[i + 1].properties.isWhitespace { return false }  // "d.o.b", "e.g"
+        let before = text.scalars[i - 1]
+        return (before.value >= 97 && before.value <= 122) || (before.value >= 48 && before.value <= 57)
     }
 
     /// Every valid date in the text, by start offset, overlaps removed (longest first).

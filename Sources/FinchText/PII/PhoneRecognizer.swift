@@ -2,7 +2,8 @@
 /// - Chinese mobiles: `1[3-9]` and nine digits, whole or as 3-4-4 groups,
 ///   optionally after `+86`, `0086` or `86`;
 /// - North American (NANP): `(555) 123-4567`, `555-123-4567`, `555.123.4567`,
-///   optionally after `+1`, `1` or `001`, with an extension (`x123`, `ext. 12`);
+///   optionally after `+1`, `1` or `001`, with an extension (`x123`, `ext. 12`); ten
+///   digits in one run (`4155552671`) only after a context word;
 /// - international (E.164 and written forms): `+` and a country code, then
 ///   groups, 8 to 15 digits in all;
 /// - national European and Chinese landline forms: a trunk `0`, an area code and
@@ -16,7 +17,8 @@ public struct PhoneRecognizer: PIIRecognizer {
 
     /// Words that make a number more likely a phone number.
     static let context = [
-        "phone", "tel", "call", "mobile", "cell", "fax", "contact", "whatsapp", "reach", "电话", "手机", "联系", "致电", "号码", "传真",
+        "phone", "tel", "call", "mobile", "cell", "fax", "contact", "whatsapp", "reach", "dial", "number", "电话", "手机", "联系",
+        "致电", "号码", "传真",
     ]
 
     /// The recognizer.
@@ -29,6 +31,8 @@ public struct PhoneRecognizer: PIIRecognizer {
     private static let northAmerican = PIIPattern(
         PIIPattern.numberStart + #"(?:(?:\+1|001|1)[\-. ]?)?(?:\(([0-9]{3})\)[\-. ]?|([0-9]{3})[\-. ])([0-9]{3})[\-. ][0-9]{4}"#
             + extensionSuffix + PIIPattern.numberEnd)
+    private static let northAmericanDigits = PIIPattern(
+        PIIPattern.numberStart + #"(?:\+?1)?[2-9][0-9]{2}[2-9][0-9]{6}"# + PIIPattern.numberEnd)
     private static let international = PIIPattern(
         PIIPattern.numberStart + #"(?:\+|00)[1-9][0-9]{0,2}(?:[ .\-]?(?:\([0-9]{1,4}\)|[0-9]{1,12}+)){1,7}"# + extensionSuffix
             + PIIPattern.numberEnd)
@@ -48,6 +52,11 @@ public struct PhoneRecognizer: PIIRecognizer {
             let exchange = m.groups[3].map { text.scalars[$0.lowerBound] }
             let plausible = [area, exchange].allSatisfy { $0.map { $0.value >= 50 && $0.value <= 57 } ?? false }
             add(m.start, m.end, plausible ? 0.7 : 0.5)
+        }
+        // Ten digits in one run are a phone number only with a context word before them.
+        for m in Self.northAmericanDigits.matches(in: text)
+        where text.hasContext(Self.context, start: m.start, end: m.end, before: 30, after: 0) {
+            add(m.start, m.end, 0.4)
         }
         for m in Self.international.matches(in: text) {
             if let end = Self.longestPlausibleEnd(text, m.start, m.end, digits: 8...15) { add(m.start, end, 0.7) }

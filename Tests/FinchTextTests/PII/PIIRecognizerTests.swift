@@ -27,6 +27,9 @@ import Testing
         #expect(try PII.found(r, "order 9913812345678 and 12812345678 and 555-2671").isEmpty)
         #expect(try PII.found(r, "123-45-6789 on 2024-01-01").isEmpty)
         #expect(try PII.found(r, "id A13812345678").isEmpty)
+        // Ten digits in one run: only after a context word.
+        #expect(try PII.found(r, "My cell is 2837372643.") == ["2837372643"])
+        #expect(try PII.found(r, "order 2837372643 shipped").isEmpty)
     }
 
     @Test func chineseMobilesScoreHighWithContext() throws {
@@ -49,6 +52,12 @@ import Testing
         #expect(CreditCardRecognizer.passesLuhn([7] + Array(repeating: 0, count: 14) + [5]))
         #expect(try PII.found(r, "7000000000000005").isEmpty)
         #expect(try PII.found(r, "9999999999999995").isEmpty)
+        // Maestro-only numbers need a card word nearby; a valid Chinese resident ID is not a card.
+        #expect(try PII.found(r, "paid with card 675900000000") == ["675900000000"])
+        #expect(try PII.found(r, "order 675900000000 shipped").isEmpty)
+        #expect(CreditCardRecognizer.passesLuhn([3, 5, 0, 8, 0, 1, 2, 0, 0, 7, 0, 6, 2, 6, 2, 4, 2, 1]))
+        #expect(ChineseResidentIDRecognizer.isValid(Array("350801200706262421".unicodeScalars)))
+        #expect(try PII.found(r, "证件号350801200706262421").isEmpty)
     }
 
     @Test func luhn() {
@@ -130,6 +139,11 @@ import Testing
         #expect(try PII.found(r, "Apple 2024-01-01").isEmpty)
         #expect(try PII.found(r, "born 1990-02-30").isEmpty)
         #expect(try PII.found(r, "born 1990-01-02, hired 2020-02-03") == ["1990-01-02"])
+        // Context does not reach across a sentence end; dotted abbreviations are no sentence end.
+        #expect(try PII.found(r, "他于1949-11-24出生。会议定于2026年6月24日举行。") == ["1949-11-24"])
+        #expect(try PII.found(r, "会议定于2023年4月1日举行。出生日期：1970年6月12日") == ["1970年6月12日"])
+        #expect(try PII.found(r, "D.O.B. 1990-01-01; d.o.b. 1991-02-02") == ["1990-01-01", "1991-02-02"])
+        #expect(try PII.found(r, "I was born. Then on 2020-02-03 I moved.").isEmpty)
     }
 
     @Test func denyListsRespectWordBoundaries() throws {
