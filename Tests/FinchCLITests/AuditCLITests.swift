@@ -68,6 +68,16 @@ import Testing
             "audit", "classify", "--model", model, "--data", data.path, "--group-column", "band", "--positive-label", "maybe",
         ])
         #expect(ls == 1 && lerr.contains("positive label `maybe`"), "\(lerr)")
+        // The audit joins the model card.
+        let (cs, cout, cerr) = try CLI.run(["card", "--model", model, "--audit", jsonFile])
+        #expect(cs == 0, "\(cerr)")
+        #expect(cout == "model card written to \(model)/README.md\n")
+        let card = try String(contentsOfFile: model + "/README.md", encoding: .utf8)
+        #expect(card.hasPrefix("---\nlibrary_name: finch\npipeline_tag: text-classification\n"))
+        #expect(card.contains("By `band` (positive label `pos`):"))
+        #expect(card.contains("| solo | 1 | "))
+        let (bs, _, berr) = try CLI.run(["card", "--model", model, "--audit", data.path])
+        #expect(bs == 1 && berr.contains("not the JSON of `finch audit classify`"), "\(berr)")
     }
 
     @Test func auditLogAppendVerifyAndTamper() throws {
