@@ -41,7 +41,7 @@ struct Doctor: ParsableCommand {
             ]
             object["openblas_fix"] = BLASLibrary.fallbackWarning(coreName: core)
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try StandardOutput.line(String(decoding: data, as: UTF8.self))
             return
         }
         var lines: [(String, String)] = []
@@ -60,7 +60,7 @@ struct Doctor: ParsableCommand {
         lines.append(("OpenBLAS core", "\(core) (\(fallback ? "a generic fallback for this CPU" : "fits this CPU"); \(use))"))
         lines.append(("threads", "\(Parallel.threadCount)"))
         let width = lines.map(\.0.count).max() ?? 0
-        for (key, value) in lines { print(key.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value) }
+        for (key, value) in lines { try StandardOutput.line(key.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value) }
     }
 }
 
@@ -69,7 +69,7 @@ enum BLASFallbackNotice {
     /// Writes `BLASLibrary.warningForCurrentBackend` to standard error, if any.
     static func emit() {
         if let warning = BLASLibrary.warningForCurrentBackend {
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            StandardError.write("warning: \(warning)\n")
         }
     }
 }
