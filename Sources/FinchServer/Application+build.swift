@@ -9,7 +9,7 @@ import Logging
 ///
 /// - public: `GET /healthz`, `GET /readyz` (and the dashboard's static files, `/`, `/dashboard/…`)
 /// - read: inference (`/v1/embed`, `/v1/classify`, `/v1/entities`, `/v1/tokenize`, `/v1/rerank`,
-///   `/v1/search`, `/v1/embeddings`, TEI's `/embed`, `/predict`, `/rerank`, `/tokenize`), listings, `/metrics`
+///   `/v1/search`, `/v1/embeddings`, TEI's `/embed`, `/predict`, `/rerank`, `/tokenize`), listings, `/metrics`, `/v1/redact`
 /// - write: collections and their entries
 /// - admin: `/v1/models` registration and activation, `/v1/keys`
 ///
@@ -59,6 +59,7 @@ public func buildApplication(
     let collectionRoutes = CollectionsController(collections: collections, limits: limits)
     let compatibility = CompatibilityController(registry: registry, limits: limits)
     let keys = KeysController(store: store.keys, cache: keyCache, limits: limits)
+    let redaction = try RedactController.standard(limits: limits)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
     let readRoot = router.group().add(middleware: auth(.read))
@@ -66,6 +67,7 @@ public func buildApplication(
     compatibility.addRootRoutes(to: readRoot)
     let read = router.group("v1").add(middleware: auth(.read))
     inference.addRoutes(to: read)
+    redaction.addRoutes(to: read)
     models.addReadRoutes(to: read)
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
