@@ -70,7 +70,7 @@ public enum TextAnalyzer: String, Codable, Sendable, CaseIterable {
     /// scikit-learn's `_word_ngrams`: all unigrams (when the range starts at
     /// 1), then each longer n in order, joined by a space.
     static func wordNGrams(_ tokens: [[Unicode.Scalar]], _ range: ClosedRange<Int>) -> [[UInt8]] {
-        let words = tokens.map(utf8)
+        let words = tokens.map { utf8($0) }
         var out: [[UInt8]] = []
         let upper = Swift.min(range.upperBound, words.count)
         guard range.lowerBound <= upper else { return out }

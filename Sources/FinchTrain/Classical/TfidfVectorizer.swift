@@ -89,7 +89,8 @@ public struct TfidfVectorizer: Equatable, Sendable {
         let idf = kept.map { id in Foundation.log(n / (Double(df[id]) + (configuration.smoothIDF ? 1 : 0))) + 1 }
         let vectorizer = try TfidfVectorizer(
             configuration: configuration, vocabulary: kept.map { String(decoding: terms[$0], as: UTF8.self) }, idf: idf)
-        let features = vectorizer.weighted(rows.map { row in row.compactMap { column[$0.0] >= 0 ? (column[$0.0], $0.1) : nil } })
+        let features = vectorizer.weighted(
+            rows.map { row in row.compactMap { (id, count) -> (Int, Int)? in column[id] >= 0 ? (column[id], count) : nil } })
         return (vectorizer, features)
     }
 
