@@ -66,7 +66,8 @@ import Testing
     }
 
     @Test func logisticOnEmbeddings() throws {
-        let (out, stderr) = try Self.trainEvaluatePredict([
+        let (out, stderr) = try Self.trainEvaluatePredict(
+            [
                 "--head", "logistic", "--features", "embeddings", "--embedder", TrainCLITests.model, "--max-length", "16",
             ], fitsTrainingSentences: false)
         #expect(stderr.contains("features: embeddings, 32 per example"), "\(stderr)")
@@ -100,7 +101,9 @@ import Testing
     /// A setting that only the data can refute fails the run with its flag named (exit 1).
     @Test func pruningEveryTermNamesTheFlag() throws {
         let out = TrainCLITests.temp()
-        let (status, _, stderr) = try CLI.run(["train", "classify", "--train", Self.train, "--out", out, "--head", "svm", "--min-df", "100"])
+        let (status, _, stderr) = try CLI.run([
+            "train", "classify", "--train", Self.train, "--out", out, "--head", "svm", "--min-df", "100",
+        ])
         #expect(status == 1)
         #expect(stderr.contains("empty vocabulary: after pruning no terms remain"), "\(stderr)")
     }

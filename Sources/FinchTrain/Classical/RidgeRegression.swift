@@ -51,7 +51,9 @@ public struct RidgeRegression: Equatable, Sendable, Codable {
         var mean = [Double](repeating: 0, count: d)
         var yMean = 0.0
         if fitIntercept {
-            x.withRows { rows in mean.withUnsafeMutableBufferPointer { m in for i in 0..<n { rows.addScaled(i, 1 / Double(n), into: m.baseAddress!) } } }
+            x.withRows { rows in
+                mean.withUnsafeMutableBufferPointer { m in for i in 0..<n { rows.addScaled(i, 1 / Double(n), into: m.baseAddress!) } }
+            }
             yMean = y.reduce(0, +) / Double(n)
         }
         // Gram matrix of the centred rows and the right-hand side, one dense row at a time.

@@ -62,7 +62,9 @@ struct ClassicalOptions: ParsableArguments {
         let kind = features ?? .tfidf
         if kind == .embeddings && embedder == nil { throw ValidationError("--features embeddings needs --embedder DIR") }
         if kind == .tfidf, embedder != nil { throw ValidationError("--embedder is for --features embeddings") }
-        if kind == .embeddings, let flag = tfidfGiven.first { throw ValidationError("\(flag) is a TF-IDF setting; --features is embeddings") }
+        if kind == .embeddings, let flag = tfidfGiven.first {
+            throw ValidationError("\(flag) is a TF-IDF setting; --features is embeddings")
+        }
         if head == .knn {
             let linearOnly = [("--c", c != nil), ("--tol", tol != nil), ("--max-iter", maxIter != nil)]
             if let hit = linearOnly.first(where: { $0.1 }) { throw ValidationError("\(hit.0) is for --head logistic or svm") }
