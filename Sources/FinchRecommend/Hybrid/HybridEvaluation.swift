@@ -40,15 +40,15 @@ public enum HybridEvaluation {
             let columns = built.scorer.features(
                 model: built.model, user: u, history: history[u], embeddings: built.embeddings, popularity: popularityFeature,
                 isPositive: isPositive)
-            var seen = Set<Int>()
-            for n in data.byUser.range(ofRow: u) { seen.insert(Int(data.byUser.indices[n])) }
+            var allowed = (0..<data.itemCount).map { data.knowsItem($0) }
+            for n in data.byUser.range(ofRow: u) { allowed[Int(data.byUser.indices[n])] = false }
             func top(_ scores: [Float]) -> [Int] {
                 var s = scores
-                for i in 0..<s.count where !data.knowsItem(i) || seen.contains(i) { s[i] = -.infinity }
+                for i in 0..<s.count where !allowed[i] { s[i] = -.infinity }
                 return s.withUnsafeBufferPointer { TopK.largest($0, count: k).map(\.index) }
             }
             collaborativeLists[u] = top(columns.collaborative)
-            hybridLists[u] = top(built.scorer.scores(columns))
+            hybridLists[u] = built.scorer.rank(columns, allowed: allowed, count: k).map(\.index)
             popularLists[u] = top(built.popularity)
         }
         let catalogue = (0..<data.itemCount).reduce(0) { $0 + (data.knowsItem($1) ? 1 : 0) }

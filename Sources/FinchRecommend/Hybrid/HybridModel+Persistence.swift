@@ -9,13 +9,15 @@ struct HybridManifest: Codable {
     var version = 1
     var weights: HybridWeights
     var halfLife: Double?
+    var candidateDepth: Int?
     var sampleCount: Int
     var positiveCount: Int
     var catalog: [CatalogEntry]
 
     enum CodingKeys: String, CodingKey {
         case format, version, weights, catalog
-        case halfLife = "half_life_seconds", sampleCount = "sample_count", positiveCount = "positive_count"
+        case halfLife = "half_life_seconds", candidateDepth = "candidate_depth", sampleCount = "sample_count", positiveCount =
+            "positive_count"
     }
 }
 
@@ -48,7 +50,8 @@ extension HybridModel {
         try model.save(to: directory)
         let n = embeddings.itemCount, d = embeddings.dimension
         let manifest = HybridManifest(
-            weights: scorer.weights, halfLife: scorer.halfLife, sampleCount: sampleCount, positiveCount: positiveCount,
+            weights: scorer.weights, halfLife: scorer.halfLife, candidateDepth: scorer.candidateDepth, sampleCount: sampleCount,
+            positiveCount: positiveCount,
             catalog: catalog.map { CatalogEntry(id: $0.id, title: $0.title, categories: $0.categories, available: $0.isAvailable) })
         do {
             try Safetensors.write(
@@ -112,7 +115,8 @@ extension HybridModel {
         return (
             HybridModel(
                 model: model, embeddings: embeddings, popularity: popularity,
-                scorer: HybridScorer(weights: manifest.weights, halfLife: manifest.halfLife), sampleCount: manifest.sampleCount,
+                scorer: HybridScorer(weights: manifest.weights, halfLife: manifest.halfLife, candidateDepth: manifest.candidateDepth),
+                sampleCount: manifest.sampleCount,
                 positiveCount: manifest.positiveCount), catalog
         )
     }

@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 
 /// The hybrid feature columns of one user over every item (by dense index).
@@ -21,11 +22,16 @@ public struct HybridScorer: Sendable {
     public var weights: HybridWeights
     /// Recency half-life of the text profile in seconds (nil: all events weigh the same).
     public var halfLife: Double?
+    /// How many of the collaborative model's best items the blend re-ranks
+    /// (nil: it ranks every item). The blend is fitted on such candidates, so
+    /// ranking the same way keeps training and serving alike.
+    public var candidateDepth: Int?
 
     /// A scorer with `weights`.
-    public init(weights: HybridWeights, halfLife: Double? = nil) {
+    public init(weights: HybridWeights, halfLife: Double? = nil, candidateDepth: Int? = nil) {
         self.weights = weights
         self.halfLife = halfLife
+        self.candidateDepth = candidateDepth
     }
 
     /// log(1 + n_i) / log(1 + max n) for every item of `counts`.
@@ -55,6 +61,29 @@ public struct HybridScorer: Sendable {
         var pop = popularity
         pop.resize(to: n)
         return UserFeatureColumns(collaborative: collaborative, text: text, popularity: pop, interest: interest)
+    }
+
+    /// The `count` best allowed items by the blend, best first: among the
+    /// `candidateDepth` allowed items with the highest collaborative score
+    /// (all allowed items when nil).
+    public func rank(_ columns: UserFeatureColumns, allowed: [Bool], count: Int) -> [RankedIndex] {
+        let n = columns.collaborative.count
+        var blended = [Float](repeating: -.infinity, count: n)
+        if let depth = candidateDepth {
+            var collaborative = columns.collaborative
+            for i in 0..<n where i >= allowed.count || !allowed[i] { collaborative[i] = -.infinity }
+            let candidates = collaborative.withUnsafeBufferPointer { TopK.largest($0, count: depth) }
+            for c in candidates {
+                blended[c.index] = weights.score(
+                    collaborative: columns.collaborative[c.index], text: columns.text[c.index], popularity: columns.popularity[c.index])
+            }
+        } else {
+            for i in 0..<n where i < allowed.count && allowed[i] {
+                blended[i] = weights.score(
+                    collaborative: columns.collaborative[i], text: columns.text[i], popularity: columns.popularity[i])
+            }
+        }
+        return blended.withUnsafeBufferPointer { TopK.largest($0, count: count) }
     }
 
     /// The blended score of every item.

@@ -62,7 +62,8 @@ public enum HybridTrainer {
         let full = try RecommenderModel.train(dataset, algorithm: algorithm, parameters: parameters, observer: observer)
         return HybridModel(
             model: full, embeddings: text, popularity: itemCounts(dataset, positions: Array(0..<dataset.count)),
-            scorer: HybridScorer(weights: weights, halfLife: options.halfLife), sampleCount: sample.labels.count,
+            scorer: HybridScorer(weights: weights, halfLife: options.halfLife, candidateDepth: options.candidates),
+            sampleCount: sample.labels.count,
             positiveCount: sample.labels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
     }
 

@@ -82,8 +82,7 @@ extension OnlineRecommender {
             let columns = scorer.features(
                 model: model, user: u, history: entries, embeddings: embeddings,
                 popularity: HybridScorer.popularityFeature(popularity), isPositive: isPositive)
-            let scores = scorer.scores(columns)
-            let top = Self.top(scores, allowed: allowed, count: query.count)
+            let top = scorer.rank(columns, allowed: allowed, count: query.count)
             let items = top.map { r in
                 ServedItem(
                     item: model.items[r.index], score: r.score,
