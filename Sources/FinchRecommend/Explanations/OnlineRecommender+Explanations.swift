@@ -39,13 +39,20 @@ extension OnlineRecommender {
         // Text: the liked items nearest to the recommended item's text.
         let text = w.term(.text, columns.text[i])
         if text > 0, let interest = columns.interest {
-            let nearest = interest.items.map { ($0.item, embeddings.cosine($0.item, i)) }.filter { $0.1 > 0 && $0.0 != i }
-                .sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.prefix(2)
+            var scored: [(item: Int, cosine: Float)] = []
+            for liked in interest.items where liked.item != i {
+                let c = embeddings.cosine(liked.item, i)
+                if c > 0 { scored.append((liked.item, c)) }
+            }
+            scored.sort { (a: (item: Int, cosine: Float), b: (item: Int, cosine: Float)) -> Bool in
+                a.cosine > b.cosine || (a.cosine == b.cosine && a.item < b.item)
+            }
+            let nearest = scored.prefix(2).map(\.item)
             if !nearest.isEmpty {
-                let names = nearest.map { displayName(of: $0.0) }.joined(separator: " and ")
+                let names = nearest.map { displayName(of: $0) }.joined(separator: " and ")
                 reasons.append(
                     ExplanationReason(
-                        kind: .similarText, text: "similar to what you read about \(names)", items: nearest.map { model.items[$0.0] },
+                        kind: .similarText, text: "similar to what you read about \(names)", items: nearest.map { model.items[$0] },
                         category: nil, contribution: text))
             }
         }
