@@ -8,6 +8,7 @@
 #include "finch_cpu.h"
 #include "finch_int8.h"
 #include "gemm_int8_internal.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +67,8 @@ void finch_int8_store_tile(const int32_t *tile, long tile_ld, int32_t *c, long l
             if (accumulate) s += ci[j];
             if (dq) {
                 float f = (float)(s - dq->row_zero[i] * dq->col_sum[j]);
-                float v = f * (dq->row_scale[i] * dq->col_scale[j]) + (dq->bias ? dq->bias[j] : 0.0f);
+                // One fused multiply-add, as the VNNI kernel's epilogue: every kernel gives the same floats.
+                float v = fmaf(f, dq->row_scale[i] * dq->col_scale[j], dq->bias ? dq->bias[j] : 0.0f);
                 memcpy(ci + j, &v, sizeof v);
             } else {
                 ci[j] = s;

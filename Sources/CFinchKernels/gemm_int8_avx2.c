@@ -26,6 +26,27 @@ static inline int32_t load_pair(const int16_t *p) {
         c##i##1 = _mm256_add_epi32(c##i##1, _mm256_madd_epi16(ai, b1));                \
     }
 
+// The store of finch_int8_store_tile with the fused multiply-add in an FMA
+// instruction (the same rounding as fmaf and the VNNI kernel's epilogue).
+AVX2 static void store_tile(const int32_t *tile, int32_t *c, long ldc, int accumulate, const finch_dequant *dq,
+                            long mr, long nr) {
+    if (!dq) {
+        finch_int8_store_tile(tile, NR, c, ldc, accumulate, dq, mr, nr);
+        return;
+    }
+    for (long i = 0; i < mr; i++) {
+        int32_t *ci = c + i * ldc;
+        for (long j = 0; j < nr; j++) {
+            int32_t s = tile[i * NR + j] + (accumulate ? ci[j] : 0);
+            float f = (float)(s - dq->row_zero[i] * dq->col_sum[j]);
+            __m128 r = _mm_fmadd_ss(_mm_set_ss(f), _mm_set_ss(dq->row_scale[i] * dq->col_scale[j]),
+                                    _mm_set_ss(dq->bias ? dq->bias[j] : 0.0f));
+            float v = _mm_cvtss_f32(r);
+            memcpy(ci + j, &v, sizeof v);
+        }
+    }
+}
+
 #define SPILL(i)                                                      \
     _mm256_storeu_si256((__m256i *)(tile + (i) * NR), c##i##0);       \
     _mm256_storeu_si256((__m256i *)(tile + (i) * NR + 8), c##i##1);
@@ -43,7 +64,7 @@ AVX2 void finch_int8_kernel_avx2(long kc, const void *pa, const void *pb, int32_
     }
     int32_t tile[MR * NR];
     SPILL(0) SPILL(1) SPILL(2) SPILL(3) SPILL(4) SPILL(5)
-    finch_int8_store_tile(tile, NR, c, ldc, accumulate, dq, mr, nr);
+    store_tile(tile, c, ldc, accumulate, dq, mr, nr);
 }
 #else
 void finch_int8_kernel_avx2(long kc, const void *a, const void *b, int32_t *c, long ldc, int accumulate,

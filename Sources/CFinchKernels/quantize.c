@@ -48,9 +48,15 @@ AVX512 static void quantize_row_avx512(const float *row, long k, float s, long z
 
 void finch_quantize_rows_u8(long m, long k, const float *x, long ldx, uint8_t *q, long ldq, float *scale,
                             int32_t *zero) {
+    finch_quantize_rows_u8_at_level(finch_isa(), m, k, x, ldx, q, ldq, scale, zero);
+}
+
+void finch_quantize_rows_u8_at_level(int level, long m, long k, const float *x, long ldx, uint8_t *q, long ldq,
+                                     float *scale, int32_t *zero) {
 #ifdef HAVE_AVX512_QUANTIZE
-    int wide = finch_isa() >= FINCH_ISA_AVX512;
+    int wide = level >= FINCH_ISA_AVX512 && finch_cpu_isa() >= FINCH_ISA_AVX512;
 #else
+    (void)level;
     int wide = 0;
 #endif
     for (long i = 0; i < m; i++) {

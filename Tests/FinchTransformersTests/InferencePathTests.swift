@@ -9,8 +9,11 @@ import Testing
 
 /// The fast inference path computes the same function as the differentiable
 /// one (which the reference fixtures pin), for every activation, mask shape
-/// and kernel variant; training mode turns dropout on.
-@Suite struct InferencePathTests {
+/// and kernel variant; training mode turns dropout on. Serialized: the
+/// kernel-variant test switches the process-wide kernel level, which changed
+/// the bits of the exact comparison in the training-mode test when both ran
+/// at once (it failed about one run in eight).
+@Suite(.serialized) struct InferencePathTests {
     static func model(_ act: BertActivation, seed: UInt64 = 7) throws -> BertModel {
         let config = BertConfig(
             vocabSize: 61, hiddenSize: 20, numHiddenLayers: 2, numAttentionHeads: 5,

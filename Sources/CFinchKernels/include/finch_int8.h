@@ -63,6 +63,10 @@ void finch_gemm_u8s8_dequant_at_level(int level, long m, long n, long k, const u
 /// within scale / 2.
 void finch_quantize_rows_u8(long m, long k, const float *x, long ldx, uint8_t *q, long ldq, float *scale,
                             int32_t *zero);
+/// `finch_quantize_rows_u8` on the path of `level` (FINCH_ISA_*, capped at
+/// what the CPU allows; AVX-512 or portable): tests compare the paths with it.
+void finch_quantize_rows_u8_at_level(int level, long m, long k, const float *x, long ldx, uint8_t *q, long ldq,
+                                     float *scale, int32_t *zero);
 
 /// Symmetric per-output-channel quantization of weights: for each row j of w
 /// (n × k, ldw), scale = max|w_j| / 127 (1 when the row is all zeros),
