@@ -17,6 +17,10 @@
 # `finch serve` limits each key to 200 requests/s (burst 400) by default; the run raises the limit
 # through its configuration (FINCH_RATE_LIMIT, FINCH_RATE_BURST) so that the load measures the
 # service, not the limiter. FINCH=path skips the release build and runs that binary.
+#
+# STATUS: not yet run end to end. On 2026-12-03 the release build of `finch` did not finish before
+# the session's end (2 cores at load average 14–21 from other builds); the reference classifier was
+# written (make_serve_classifier.py) and `finch predict` loads it; schemathesis (run_schemathesis.sh) ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${FINCH_REF_PYTHON:-/tmp/ref/bin/python}"
