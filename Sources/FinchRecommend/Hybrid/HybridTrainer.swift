@@ -85,8 +85,8 @@ public enum HybridTrainer {
     }
 
     /// Feature rows (collaborative, text, popularity) and labels for every
-    /// validation user: their held-out items known to the model (label 1) and
-    /// the model's top `candidates` unseen items (label 0 unless held out).
+    /// validation user: the model's top `candidates` unseen items, labelled 1
+    /// when held out (the blend's job is to re-rank exactly these).
     static func samples(
         _ dataset: RatingDataset, split: DataSplit, model: RecommenderModel, embeddings: ItemTextEmbeddings, candidates: Int,
         halfLife: Double?, eventWeights: EventWeights
@@ -107,7 +107,9 @@ public enum HybridTrainer {
             let positives = Set(heldOut[u].filter { data.knowsItem($0) })
             if positives.isEmpty { continue }
             let top = model.recommender.recommend(user: u, count: candidates, excludeSeen: true).map(\.item)
-            for i in Set(top).union(positives).sorted() {
+            // Only the candidates: a held-out item outside them is never re-ranked, and
+            // including it would teach the blend that a low collaborative score is good.
+            for i in top.sorted() {
                 features.append(contentsOf: [columns.collaborative[i], columns.text[i], columns.popularity[i]])
                 labels.append(positives.contains(i) ? 1 : 0)
             }
