@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "FinchServerTests",
             dependencies: [
-                "FinchServer", "FinchApps", "FinchTestSupport",
+                "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

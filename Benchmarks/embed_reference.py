@@ -1,6 +1,6 @@
 """Reference side of the embedding benchmark (run by Benchmarks/run_embed.sh).
 
-    embed_reference.py --impl torch|onnx --model DIR [--runs N] [--threads 2] [--case long|short|all]
+    embed_reference.py --impl torch|onnx|onnx-int8 --model DIR [--runs N] [--threads 2] [--case long|short|all]
 
 Embeds the same synthetic sentences as Benchmarks/EmbedBenchmarks (same ids, batches of 32 sorted by
 length, dynamic padding) with all-MiniLM-L6-v2: `transformers` BertModel in PyTorch eager mode, or the
@@ -69,7 +69,7 @@ def torch_runner(model_dir, threads):
     return run, {"torch": torch.__version__}
 
 
-def onnx_runner(model_dir, threads):
+def onnx_runner(model_dir, threads, int8=False):
     import onnxruntime as ort
     import torch
     from transformers import BertModel
@@ -95,6 +95,13 @@ def onnx_runner(model_dir, threads):
                               dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"},
                                             "last_hidden_state": {0: "b", 1: "s"}})
         os.replace(path + ".tmp", path)
+    if int8:  # ONNX Runtime's dynamic quantization with its defaults (int8 weights, u8 activations per tensor)
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        qpath = os.path.join(cache, "minilm.int8.onnx")
+        if not os.path.exists(qpath):
+            quantize_dynamic(path, qpath + ".tmp", weight_type=QuantType.QInt8)
+            os.replace(qpath + ".tmp", qpath)
+        path = qpath
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
@@ -109,13 +116,16 @@ def onnx_runner(model_dir, threads):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--impl", choices=["torch", "onnx"], required=True)
+    p.add_argument("--impl", choices=["torch", "onnx", "onnx-int8"], required=True)
     p.add_argument("--model", required=True)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--case", default="all")
     a = p.parse_args()
-    run, versions = (torch_runner if a.impl == "torch" else onnx_runner)(a.model, a.threads)
+    if a.impl == "torch":
+        run, versions = torch_runner(a.model, a.threads)
+    else:
+        run, versions = onnx_runner(a.model, a.threads, int8=a.impl == "onnx-int8")
     for name, inputs in cases(a.case).items():
         out = np.zeros((len(inputs), 384), dtype=np.float32)
         for idx, ids, mask in batches(inputs[:32]):

@@ -15,6 +15,7 @@ struct Options {
     var model = ""
     var runs = 5
     var cases = ["long", "short"]
+    var int8 = false
 
     init(_ args: [String]) {
         var i = 1
@@ -22,6 +23,7 @@ struct Options {
             switch args[i] {
             case "--model": model = args[i + 1]; i += 1
             case "--runs": runs = Int(args[i + 1]) ?? runs; i += 1
+            case "--int8": int8 = true
             case "--case": cases = args[i + 1] == "all" ? ["long", "short"] : [args[i + 1]]; i += 1
             default: break
             }
@@ -96,16 +98,21 @@ let config = embedder.model.config
 let gemm = gemmReference(m: 4096, n: config.intermediateSize, k: config.hiddenSize)
 
 for name in options.cases {
-    let inputs = name == "long"
+    let inputs =
+        name == "long"
         ? sentences(count: 128, length: { _ in 128 })
         : sentences(count: 1024, length: { i in 10 + (i * 7) % 11 })
     let batchSize = 32
     let sorted = inputs.map(\.count).sorted(by: >)
     let batches = stride(from: 0, to: sorted.count, by: batchSize).map { Array(sorted[$0..<min($0 + batchSize, sorted.count)]) }
     let flops = encoderFLOPs(batches, config: config)
+    // --int8: the float embeddings first (for the cosine), then the Linear layers in int8.
+    let floatOut = options.int8 ? try embedder.embed(tokenIDs: inputs, batchSize: batchSize) : nil
+    if options.int8 { embedder.model.quantizeForInference() }
     _ = try embedder.embed(tokenIDs: Array(inputs.prefix(batchSize)), batchSize: batchSize)  // warm-up
     var rates: [Double] = [], cpuRates: [Double] = []
     var check: Float = 0
+    var cosine = 1.0
     for _ in 0..<options.runs {
         let t0 = now(), c0 = cpuSeconds()
         let out = try embedder.embed(tokenIDs: inputs, batchSize: batchSize)
@@ -113,12 +120,29 @@ for name in options.cases {
         rates.append(Double(inputs.count) / dt)
         cpuRates.append(Double(inputs.count) / dc)
         check = out.storage.pointer[0]
+        if let floatOut {
+            let d = out.shape[1]
+            var total = 0.0
+            for r in 0..<out.shape[0] {
+                var dot = 0.0, na = 0.0, nb = 0.0
+                for j in 0..<d {
+                    let a = Double(out.storage.pointer[r * d + j]), b = Double(floatOut.storage.pointer[r * d + j])
+                    dot += a * b
+                    na += a * a
+                    nb += b * b
+                }
+                total += dot / (na * nb).squareRoot()
+            }
+            cosine = total / Double(out.shape[0])
+        }
     }
+    if options.int8 { embedder.model.removeInferenceQuantization() }
     let median = rates.sorted()[rates.count / 2]
     let cpuMedian = cpuRates.sorted()[cpuRates.count / 2]
     let seconds = Double(inputs.count) / median
     let line: [String: Any] = [
-        "impl": "finch", "case": name, "sentences": inputs.count, "batch_size": batchSize,
+        "impl": options.int8 ? "finch-int8" : "finch", "case": name, "mean_cosine_to_float": cosine,
+        "int8_kernel": Int8GEMM.kernelName, "sentences": inputs.count, "batch_size": batchSize,
         "mean_tokens": Double(inputs.map(\.count).reduce(0, +)) / Double(inputs.count),
         "sentences_per_s": median, "runs": rates, "sentences_per_cpu_s": cpuMedian, "gflops": flops / seconds / 1e9,
         "gemm_reference_gflops": gemm, "peak_rss_mb": peakRSSMegabytes(), "first_value": Double(check),

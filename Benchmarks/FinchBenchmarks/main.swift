@@ -65,18 +65,28 @@ func benchMatmul(threads: [Int32]) {
                 for backend in GEMMBackend.allCases {
                     GEMMBackend.forced = backend
                     GEMMThreading.setBLASThreads(1)
-                    times.append((backend.rawValue, medianSeconds(repeats: 7) {
-                        GEMM.sgemmParallel(transposeA: ta, transposeB: tb, m: mm, n: nn, k: kk, a: pa, lda: lda, b: pb,
-                                           ldb: ldb, c: c, ldc: nn)
-                    }))
+                    times.append(
+                        (
+                            backend.rawValue,
+                            medianSeconds(repeats: 7) {
+                                GEMM.sgemmParallel(
+                                    transposeA: ta, transposeB: tb, m: mm, n: nn, k: kk, a: pa, lda: lda, b: pb,
+                                    ldb: ldb, c: c, ldc: nn)
+                            }
+                        ))
                 }
                 // OpenBLAS threading itself: one call with `t` BLAS threads.
                 GEMMBackend.forced = .blas
                 GEMMThreading.setBLASThreads(Int(t))
-                times.append(("openblas", medianSeconds(repeats: 7) {
-                    GEMM.sgemm(transposeA: ta, transposeB: tb, m: mm, n: nn, k: kk, a: pa, lda: lda, b: pb, ldb: ldb,
-                               c: c, ldc: nn)
-                }))
+                times.append(
+                    (
+                        "openblas",
+                        medianSeconds(repeats: 7) {
+                            GEMM.sgemm(
+                                transposeA: ta, transposeB: tb, m: mm, n: nn, k: kk, a: pa, lda: lda, b: pb, ldb: ldb,
+                                c: c, ldc: nn)
+                        }
+                    ))
                 GEMMBackend.forced = nil
                 GEMMThreading.setBLASThreads(1)
                 let name = "matmul.\(m)x\(n)x\(k).\(label).t\(t)"
@@ -123,3 +133,4 @@ if which.contains("matmul") { benchMatmul(threads: [1, 2]) }
 if which.contains("ops") { benchRowOps() }
 if which.contains("mlp") { benchMLP() }
 if which.contains("train-step") { benchTrainStep() }
+if which.contains("int8") { benchInt8(threads: [1, 2]) }

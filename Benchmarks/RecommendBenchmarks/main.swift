@@ -3,7 +3,7 @@ import FinchTensor
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Recommender benchmarks (run by Benchmarks/run_recommend.sh next to
@@ -175,7 +175,9 @@ switch arguments.mode {
 case "ml100k": try ml100k(arguments)
 case "als": try als(arguments)
 case "scale": try scale(arguments)
+case "hybrid": try hybrid(arguments)
 default:
-    FileHandle.standardError.write(Data("usage: RecommendBenchmarks ml100k|als|scale [options] (see the comment in main.swift)\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: RecommendBenchmarks ml100k|als|scale|hybrid [options] (see the comment in main.swift)\n".utf8))
     exit(2)
 }

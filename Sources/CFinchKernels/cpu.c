@@ -66,6 +66,7 @@ int finch_cpu_isa(void) {
 }
 
 static int env_disabled = -1;  // FINCH_DISABLE_AVX512 at the last read
+static int vnni_disabled = -1; // FINCH_DISABLE_VNNI at the last read
 static int forced = -1;        // finch_force_isa
 static int level_cached = -1;  // the level in force
 
@@ -73,6 +74,10 @@ static int compute_level(void) {
     if (env_disabled < 0) {
         const char *off = getenv("FINCH_DISABLE_AVX512");
         env_disabled = off && off[0] == '1' ? 1 : 0;
+    }
+    if (vnni_disabled < 0) {
+        const char *off = getenv("FINCH_DISABLE_VNNI");
+        vnni_disabled = off && off[0] == '1' ? 1 : 0;
     }
     int level = finch_cpu_isa();
     if (env_disabled && level > FINCH_ISA_AVX2) level = FINCH_ISA_AVX2;
@@ -94,6 +99,11 @@ int finch_avx512_disabled_by_environment(void) {
     return env_disabled;
 }
 
+int finch_vnni_disabled_by_environment(void) {
+    (void)finch_isa();
+    return vnni_disabled;
+}
+
 int finch_force_isa(int level) {
     forced = level;
     level_cached = compute_level();
@@ -102,6 +112,7 @@ int finch_force_isa(int level) {
 
 void finch_reload_environment(void) {
     env_disabled = -1;
+    vnni_disabled = -1;
     level_cached = compute_level();
 }
 

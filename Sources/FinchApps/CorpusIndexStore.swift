@@ -1,3 +1,4 @@
+import FinchSupport
 import FinchTensor
 import FinchTransformers
 import Foundation
@@ -177,8 +178,10 @@ public enum CorpusIndexStore {
         withUnsafeBytes(of: Int64(vectors.shape[0]).littleEndian) { data.append(contentsOf: $0) }
         withUnsafeBytes(of: Int64(vectors.shape[1]).littleEndian) { data.append(contentsOf: $0) }
         data.append(UnsafeBufferPointer(start: vectors.storage.pointer, count: vectors.count))
-        do { try data.write(to: url, options: .atomic) } catch {
-            throw SearchError.unwritableIndex(path: url.path, reason: systemReason(error))
+        do { try AtomicFile.write(data, to: url) } catch .cannotWrite(_, let reason) {
+            throw SearchError.unwritableIndex(path: url.path, reason: reason)
+        } catch {
+            throw SearchError.unwritableIndex(path: url.path, reason: error.description)
         }
     }
 

@@ -36,6 +36,10 @@ public enum RecommendError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidOption(name: String, value: String, reason: String)
     /// A content feature vector of the wrong length.
     case featureDimensionMismatch(item: String, expected: Int, actual: Int)
+    /// An event type the deployment does not configure.
+    case unknownEventType(String, known: [String])
+    /// An event that cannot be recorded (a value that is not finite).
+    case invalidEvent(user: String, item: String, reason: String)
 
     /// A readable, one-line message.
     public var description: String {
@@ -76,6 +80,10 @@ public enum RecommendError: Error, Equatable, Sendable, CustomStringConvertible 
             return "invalid \(name) '\(value)': \(reason)"
         case .featureDimensionMismatch(let item, let expected, let actual):
             return "item '\(item)': feature vector has \(actual) values, expected \(expected)"
+        case .unknownEventType(let type, let known):
+            return "unknown event type '\(type)'; configured types: \(known.joined(separator: ", "))"
+        case .invalidEvent(let user, let item, let reason):
+            return "event of user '\(user)' on item '\(item)': \(reason)"
         }
     }
 }

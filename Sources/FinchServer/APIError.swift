@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 /// The one error shape of the API: `{"error": {"code", "message", "field"}}`
-/// with an HTTP status and, for 429 and 503, a `Retry-After` header.
+/// with an HTTP status, for 429 and 503 a `Retry-After` header, and for 405 an `Allow` header.
 public struct APIError: Error, HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     /// A stable machine-readable code (`unauthorized`, `invalid_request`, …).
@@ -12,13 +12,19 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     /// The request field at fault, when one is.
     public var field: String?
     public var retryAfterSeconds: Int?
+    /// The methods the path answers (405's `Allow` header).
+    public var allowedMethods: [String]?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfterSeconds: Int? = nil) {
+    public init(
+        _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfterSeconds: Int? = nil,
+        allowedMethods: [String]? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
         self.retryAfterSeconds = retryAfterSeconds
+        self.allowedMethods = allowedMethods
     }
 
     /// 400 naming the field.
@@ -46,6 +52,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if let allowedMethods { headers[.allow] = allowedMethods.joined(separator: ", ") }
         let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message, field: field)))
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -74,6 +81,11 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case .deadlineExceeded: return APIError(.gatewayTimeout, code: "timeout", message: e.description)
             case .stopped: return APIError(.serviceUnavailable, code: "unavailable", message: e.description, retryAfterSeconds: 1)
             }
+        case is CancellationError:
+            // The request's task was cancelled (its client left, or shutdown ran out of grace) while it waited for a batch.
+            return APIError(
+                .serviceUnavailable, code: "unavailable", message: "the request was cancelled before its forward pass",
+                retryAfterSeconds: 1)
         case let e as ModelFolderError:
             return APIError(.badRequest, code: "invalid_model_folder", message: e.description, field: "path")
         case let e as HTTPError:

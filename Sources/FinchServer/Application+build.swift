@@ -9,20 +9,22 @@ import Logging
 ///
 /// - public: `GET /healthz`, `GET /readyz` (and the dashboard's static files, `/`, `/dashboard/…`)
 /// - read: inference (`/v1/embed`, `/v1/classify`, `/v1/entities`, `/v1/tokenize`, `/v1/rerank`,
-///   `/v1/search`, `/v1/embeddings`, TEI's `/embed`, `/predict`, `/rerank`, `/tokenize`), listings, `/metrics`
+///   `/v1/search`, `/v1/embeddings`, TEI's `/embed`, `/predict`, `/rerank`, `/tokenize`), listings, `/metrics`, `/v1/redact`
 /// - write: collections and their entries
 /// - admin: `/v1/models` registration and activation, `/v1/keys`
 ///
 /// `store` replaces the configured store (tests); `logSink` receives the JSON log lines; `routes` is
-/// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`).
+/// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`);
+/// `blas` is what start-up logs about OpenBLAS's core (this process's by default).
 public func buildApplication(
     configuration: ServerConfiguration, store givenStore: (any ServiceStore)? = nil, logSink: JSONLogHandler.Sink? = nil,
-    routes: (([Router<FinchRequestContext>.RouteDescription]) -> Void)? = nil
+    routes: (([Router<FinchRequestContext>.RouteDescription]) -> Void)? = nil, blas: BLASCoreReport = .current
 ) async throws -> some ApplicationProtocol {
     let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
     let sink = logSink ?? JSONLogHandler.standardError
     let logger = Logger(label: "finch.server") { label in JSONLogHandler(label: label, level: level, sink: sink) }
     ServerMetrics.bootstrap()
+    blas.log(to: logger)
     let store: any ServiceStore
     if let givenStore { store = givenStore } else { store = try await StoreFactory.open(configuration, logger: logger) }
     let registry = ModelRegistry(store: store.models, options: configuration.batching, observer: BatcherMetrics())
@@ -45,6 +47,8 @@ public func buildApplication(
     let limiter = RateLimiter(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
     let router = Router(context: FinchRequestContext.self)
     router.add(middleware: RequestLogMiddleware(maxBodyBytes: configuration.maxBodyBytes, logger: logger))
+    let routeMethods = RouteMethods()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
 
     let health = HealthController(store: store, registry: registry, expectedModels: configuration.models.map(\.name))
     health.addPublicRoutes(to: router)
@@ -55,6 +59,7 @@ public func buildApplication(
     let collectionRoutes = CollectionsController(collections: collections, limits: limits)
     let compatibility = CompatibilityController(registry: registry, limits: limits)
     let keys = KeysController(store: store.keys, cache: keyCache, limits: limits)
+    let redaction = try RedactController.standard(limits: limits)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
     let readRoot = router.group().add(middleware: auth(.read))
@@ -62,6 +67,7 @@ public func buildApplication(
     compatibility.addRootRoutes(to: readRoot)
     let read = router.group("v1").add(middleware: auth(.read))
     inference.addRoutes(to: read)
+    redaction.addRoutes(to: read)
     models.addReadRoutes(to: read)
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
@@ -69,6 +75,7 @@ public func buildApplication(
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)
+    routeMethods.fill(router.routes)
     routes?(router.routes)
 
     let lifecycle = FinchLifecycleService(

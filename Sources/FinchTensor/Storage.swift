@@ -10,11 +10,22 @@ public final class TensorStorage: @unchecked Sendable {
     public let count: Int
     /// Keeps foreign memory (a memory-mapped file) alive; nil when Finch owns it.
     private let owner: AnyObject?
+    /// The pool's size of this buffer when it came from `StoragePool`, else 0.
+    private let pooledSize: Int
 
-    /// Allocates `count` uninitialized elements.
+    /// Allocates `count` uninitialized elements (large buffers come from
+    /// `StoragePool` and may hold values of an earlier tensor).
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        let bytes = max(count, 1) * 4
+        let raw: UnsafeMutableRawPointer
+        if let size = StoragePool.pooledSize(bytes) {
+            raw = StoragePool.acquire(size)
+            pooledSize = size
+        } else {
+            raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            pooledSize = 0
+        }
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         self.owner = nil
@@ -41,10 +52,16 @@ public final class TensorStorage: @unchecked Sendable {
         self.pointer = pointer
         self.count = count
         self.owner = owner
+        self.pooledSize = 0
     }
 
     deinit {
-        if owner == nil { UnsafeMutableRawPointer(pointer).deallocate() }
+        guard owner == nil else { return }
+        if pooledSize > 0 {
+            StoragePool.release(UnsafeMutableRawPointer(pointer), size: pooledSize)
+        } else {
+            UnsafeMutableRawPointer(pointer).deallocate()
+        }
     }
 
     /// The elements as a read-only buffer.

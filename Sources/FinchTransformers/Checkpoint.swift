@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import Foundation
 
@@ -117,7 +118,7 @@ public enum Checkpoint {
         do {
             var data = try encoder.encode(config)
             data.append(0x0A)
-            try data.write(to: configURL, options: .atomic)
+            try AtomicFile.write(data, to: configURL)
         } catch {
             throw CheckpointError.unwritable(path: configURL.path, reason: "\(error)")
         }

@@ -36,11 +36,15 @@ public final class SentenceEmbedder {
     }
 
     /// Loads a sentence-transformers folder (or a plain Hugging Face model
-    /// directory, which gets mean pooling). `options` as for
+    /// directory, which gets mean pooling), and its int8 inference weights
+    /// (`model.int8.safetensors`) when the folder has them. `options` as for
     /// `BertModel(contentsOf:options:)`.
     public convenience init(contentsOf directory: URL, options: CheckpointLoadOptions = .bert()) throws {
         let folder = try SentenceTransformersFolder(contentsOf: directory)
         let model = try BertModel(contentsOf: folder.transformerDirectory, options: options)
+        // int8 inference weights written by `finch quantize`, when present.
+        let int8 = folder.transformerDirectory.appendingPathComponent(Self.int8WeightsFile)
+        if FileManager.default.fileExists(atPath: int8.path) { try model.loadInferenceQuantization(from: int8) }
         if let pooling = folder.pooling, pooling.embeddingDimension != model.config.hiddenSize {
             throw CheckpointError.invalidValue(
                 path: directory.appendingPathComponent("1_Pooling/config.json").path, field: "word_embedding_dimension",

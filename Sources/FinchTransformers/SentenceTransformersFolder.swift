@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 
 /// What a sentence-transformers folder asks for: where the transformer is,
@@ -117,7 +118,7 @@ public struct SentenceTransformersFolder: Equatable, Sendable {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 var data = try encoder.encode(value)
                 data.append(0x0A)
-                try data.write(to: url, options: .atomic)
+                try AtomicFile.write(data, to: url)
             } catch {
                 throw CheckpointError.unwritable(path: url.path, reason: "\(error)")
             }

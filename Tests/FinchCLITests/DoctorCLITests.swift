@@ -6,7 +6,7 @@ import Testing
 /// fallback warning (simulated with OPENBLAS_CORETYPE=Prescott).
 @Suite struct DoctorCLITests {
     static func report(_ environment: [String: String] = [:]) throws -> ([String: Any], String) {
-        var env = ["FINCH_DISABLE_AVX512": "", "FINCH_GEMM": ""]
+        var env = ["FINCH_DISABLE_AVX512": "", "FINCH_GEMM": "", "FINCH_DISABLE_VNNI": ""]
         env.merge(environment) { $1 }
         let (status, out, err) = try CLI.run(["doctor", "--json"], environment: env)
         #expect(status == 0, "doctor failed: \(err)")
@@ -17,7 +17,9 @@ import Testing
     @Test func textReportNamesKernelsGEMMAndBLASCore() throws {
         let (status, out, _) = try CLI.run(["doctor"])
         #expect(status == 0)
-        for key in ["CPU", "features", "kernels", "  rows", "  activations", "  gemm", "GEMM kernel", "OpenBLAS core"] {
+        for key in [
+            "CPU", "features", "kernels", "  rows", "  activations", "  gemm", "  int8", "GEMM kernel", "int8 kernel", "OpenBLAS core",
+        ] {
             #expect(out.split(separator: "\n").contains { $0.hasPrefix(key + " ") }, "no \(key) line in:\n\(out)")
         }
     }
@@ -26,14 +28,31 @@ import Testing
         let (plain, _) = try Self.report()
         let (capped, _) = try Self.report(["FINCH_DISABLE_AVX512": "1"])
         let families = try #require(capped["families"] as? [String: String])
-        #expect(Set(families.keys) == ["rows", "activations", "gemm"])
+        #expect(Set(families.keys) == ["rows", "activations", "gemm", "int8"])
         for (family, level) in families { #expect(level != "avx512", "\(family) runs avx512 with the switch on") }
         #expect(capped["avx512_disabled_by_environment"] as? Bool == true)
         #expect((capped["gemm_kernel"] as? String)?.hasPrefix("avx512") == false)
         if plain["cpu_level"] as? String == "avx512" {
             let before = try #require(plain["families"] as? [String: String])
-            for (family, level) in families { #expect(before[family] != level, "\(family): the switch changed nothing") }
+            let vnni = (plain["cpu_features"] as? [String])?.contains("avx512vnni") == true
+            for (family, level) in families where family != "int8" || vnni {
+                #expect(before[family] != level, "\(family): the switch changed nothing")
+            }
         }
+        #expect((capped["int8_kernel"] as? String)?.hasPrefix("avx512") == false)
+    }
+
+    @Test func disableVNNIMovesOnlyTheInt8KernelInAFreshProcess() throws {
+        let (plain, _) = try Self.report()
+        let (off, _) = try Self.report(["FINCH_DISABLE_VNNI": "1"])
+        #expect(off["vnni_disabled_by_environment"] as? Bool == true)
+        #expect(plain["vnni_disabled_by_environment"] as? Bool == false)
+        let vnni = (plain["cpu_features"] as? [String])?.contains("avx512vnni") == true && plain["cpu_level"] as? String == "avx512"
+        #expect((plain["int8_kernel"] as? String)?.hasPrefix("avx512-vnni") == vnni)
+        #expect((off["int8_kernel"] as? String)?.hasPrefix("avx512") == false)
+        let before = try #require(plain["families"] as? [String: String])
+        let after = try #require(off["families"] as? [String: String])
+        for family in ["rows", "activations", "gemm"] { #expect(before[family] == after[family], "\(family) moved") }
     }
 
     @Test func prescottCoreWarnsOnceWhenBLASRunsTheProducts() throws {

@@ -95,4 +95,53 @@ import Testing
             #expect(error.message.contains("past its deadline"))
         }
     }
+
+    /// `finch_queue_depth{model=…}` values by model.
+    static func queueDepths(_ metrics: String) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for line in metrics.split(separator: "\n") where line.hasPrefix("finch_queue_depth{") {
+            guard let start = line.range(of: "model=\""), let end = line[start.upperBound...].firstIndex(of: "\"") else { continue }
+            out[String(line[start.upperBound..<end])] = line.split(separator: " ").last.flatMap { Double($0) }
+        }
+        return out
+    }
+
+    /// Regression for the queue-depth gauge: after concurrent requests on three models (some
+    /// refused with 503 by a small queue), once the service is idle every model's gauge reads 0.
+    @Test func queueDepthGaugeReturnsToZeroWhenIdle() async throws {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let names = ["mini", "sentiment", "ner"].map { "\($0)-\(suffix)" }
+        let fixture = try await ServerFixture { config in
+            for i in 0..<3 { config.models[i].name = names[i] }
+            config.batching.maxWaitMilliseconds = 5
+            config.batching.queueCapacity = 6
+        }
+        defer { fixture.remove() }
+        let routes = ["/v1/embed", "/v1/classify", "/v1/entities"]
+        try await fixture.app().test(.live) { client in
+            let port = try #require(client.port)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<60 {
+                    group.addTask {
+                        try await LoopbackHTTP.post(
+                            port: port, routes[i % 3], key: fixture.readKey,
+                            json: ["model": names[i % 3], "inputs": ["request \(i) about Paris and Mary"]]
+                        ).status
+                    }
+                }
+                var all: [Int] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+            #expect(Set(statuses).isSubset(of: [200, 503]), "\(statuses)")
+            #expect(statuses.contains(200))
+            var depths: [String: Double] = [:]
+            for _ in 0..<100 {
+                depths = Self.queueDepths(String(buffer: try await client.send(.get, "/metrics", key: fixture.readKey).body))
+                if names.allSatisfy({ depths[$0] == 0 }) { break }
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            for name in names { #expect(depths[name] == 0, "finch_queue_depth of \(name) is \(depths[name] ?? -1) when idle") }
+        }
+    }
 }

@@ -38,7 +38,7 @@ int finch_avx512_disabled_by_environment(void);
 /// returns to the automatic choice. Returns the level now in force. Not safe
 /// against kernels running at the same time.
 int finch_force_isa(int level);
-/// Reads the environment again (FINCH_DISABLE_AVX512); tests that set it in
+/// Reads the environment again (FINCH_DISABLE_AVX512, FINCH_DISABLE_VNNI); tests that set it in
 /// process call this. Not safe against kernels running at the same time.
 void finch_reload_environment(void);
 /// The name of a level: "portable", "avx2", "avx512".

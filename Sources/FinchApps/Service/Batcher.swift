@@ -13,6 +13,7 @@ public final class Batcher<Input: Sendable, Output: Sendable>: @unchecked Sendab
     public typealias Work = ([Input]) throws -> [Output]
 
     private struct Job {
+        var id: UInt64
         var inputs: [Input]
         var longest: Int
         var enqueued: Double
@@ -30,6 +31,7 @@ public final class Batcher<Input: Sendable, Output: Sendable>: @unchecked Sendab
     private var queuedInputs = 0
     private var stopping = false
     private var passes = 0
+    private var nextID: UInt64 = 0
     private var thread: Thread?
 
     /// Starts the worker thread.
@@ -51,33 +53,68 @@ public final class Batcher<Input: Sendable, Output: Sendable>: @unchecked Sendab
     public var queueDepth: Int { condition.withLock { queuedInputs } }
 
     /// Queues `inputs` (`lengths[i]` tokens each) and returns their outputs
-    /// once the forward pass that held them is done.
+    /// once the forward pass that held them is done. A request whose task is
+    /// cancelled while it waits leaves the queue at once (`CancellationError`);
+    /// one already in a forward pass finishes with it.
     public func submit(_ inputs: [Input], lengths: [Int]) async throws -> ([Output], BatchTiming) {
         precondition(inputs.count == lengths.count, "one length per input")
         if inputs.isEmpty { return ([], BatchTiming(queueSeconds: 0, inferenceSeconds: 0, batchInputs: 0)) }
-        return try await withCheckedThrowingContinuation { continuation in
-            condition.lock()
-            if stopping {
-                condition.unlock()
-                continuation.resume(throwing: BatcherError.stopped)
-                return
-            }
-            if queuedInputs + inputs.count > options.queueCapacity {
-                condition.unlock()
-                continuation.resume(throwing: BatcherError.queueFull(capacity: options.queueCapacity, retryAfterSeconds: 1))
-                return
-            }
-            let now = Self.now()
-            queue.append(
-                Job(
-                    inputs: inputs, longest: lengths.max() ?? 0, enqueued: now,
-                    deadline: now + options.timeoutSeconds, continuation: continuation))
-            queuedInputs += inputs.count
-            let depth = queuedInputs
-            condition.signal()
-            condition.unlock()
-            observer?.queueDepthChanged(model: name, depth: depth)
+        let id = condition.withLock {
+            nextID += 1
+            return nextID
         }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                condition.lock()
+                if stopping {
+                    condition.unlock()
+                    continuation.resume(throwing: BatcherError.stopped)
+                    return
+                }
+                if Task.isCancelled {
+                    condition.unlock()
+                    continuation.resume(throwing: CancellationError())
+                    return
+                }
+                if queuedInputs + inputs.count > options.queueCapacity {
+                    condition.unlock()
+                    continuation.resume(throwing: BatcherError.queueFull(capacity: options.queueCapacity, retryAfterSeconds: 1))
+                    return
+                }
+                let now = Self.now()
+                queue.append(
+                    Job(
+                        id: id, inputs: inputs, longest: lengths.max() ?? 0, enqueued: now,
+                        deadline: now + options.timeoutSeconds, continuation: continuation))
+                queuedInputs += inputs.count
+                reportDepth()
+                condition.signal()
+                condition.unlock()
+            }
+        } onCancel: {
+            cancel(id)
+        }
+    }
+
+    /// Takes job `id` out of the queue, if it is still waiting, and fails it with `CancellationError`.
+    private func cancel(_ id: UInt64) {
+        condition.lock()
+        guard let index = queue.firstIndex(where: { $0.id == id }) else {
+            condition.unlock()
+            return
+        }
+        let job = queue.remove(at: index)
+        queuedInputs -= job.inputs.count
+        reportDepth()
+        condition.unlock()
+        job.continuation.resume(throwing: CancellationError())
+    }
+
+    /// Tells the observer the queue's depth now (lock held, so that reports arrive in the order
+    /// the depth changed and the last one is the depth that stays: a report made after unlocking
+    /// could overtake a later one and leave the gauge at a stale value while the queue is empty).
+    private func reportDepth() {
+        observer?.queueDepthChanged(model: name, depth: queuedInputs)
     }
 
     /// Stops taking requests, finishes the queued ones, and ends the thread.
@@ -111,9 +148,8 @@ public final class Batcher<Input: Sendable, Output: Sendable>: @unchecked Sendab
             let batch = takeBatch()
             queuedInputs -= (batch + expired).reduce(0) { $0 + $1.inputs.count }
             if !batch.isEmpty { passes += 1 }
-            let depth = queuedInputs
+            reportDepth()
             condition.unlock()
-            observer?.queueDepthChanged(model: name, depth: depth)
             for job in expired { job.continuation.resume(throwing: BatcherError.deadlineExceeded(seconds: now - job.enqueued)) }
             if !batch.isEmpty { run(batch, startedAt: now) }
         }

@@ -52,7 +52,9 @@ public struct BatchTiming: Sendable, Equatable {
     public var batchInputs: Int
 }
 
-/// What a batcher reports, for metrics.
+/// What a batcher reports, for metrics. `queueDepthChanged` is called with the
+/// batcher's lock held, in the order the depth changed: it must be quick and
+/// must not call back into the batcher.
 public protocol BatcherObserver: Sendable {
     /// A forward pass ran `inputs` inputs (`paddedTokens` positions) in `seconds`.
     func batchRan(model: String, inputs: Int, paddedTokens: Int, seconds: Double)

@@ -81,22 +81,47 @@ public enum InferenceService {
             tokens: tokenized.reduce(0) { $0 + $1.encoding.count })
     }
 
-    /// Scores of `texts` against `query`: cosine of the sentence vectors, best first.
-    public static func rerank(query: String, texts: [String], model: ServedModel) async throws -> InferenceResult<
-        [(index: Int, score: Double)]
-    > {
-        let result = try await embed([query] + texts, model: model, normalize: true)
-        let q = result.value[0]
-        var scores: [(index: Int, score: Double)] = []
-        for (i, v) in result.value.dropFirst().enumerated() {
-            var dot: Float = 0
-            for j in 0..<q.count { dot += q[j] * v[j] }
-            scores.append((i, Double(dot)))
+    /// Scores of `texts` against `query`, best first (ties by index): a cross-encoder scores each
+    /// (query, text) pair in one forward pass (the logit's sigmoid, or the logit itself when `raw`);
+    /// an embedder gives the cosine of the sentence vectors (`raw` changes nothing).
+    public static func rerank(query: String, texts: [String], model: ServedModel, raw: Bool = false) async throws
+        -> InferenceResult<[(index: Int, score: Double)]>
+    {
+        switch model.engine {
+        case .crossEncoder(let batcher):
+            var timing = InferenceTiming()
+            let start = Date()
+            let tokenized = try texts.map { text throws(RegistryError) in try model.tokenize(query, pair: text) }
+            timing.tokenizationSeconds = Date().timeIntervalSince(start)
+            let (logits, batch) = try await batcher.submit(tokenized.map(\.encoding), lengths: tokenized.map(\.encoding.count))
+            timing.add(batch)
+            let scores = logits.enumerated().map {
+                (index: $0.offset, score: raw ? Double($0.element) : CrossEncoder.score(logit: $0.element))
+            }
+            return InferenceResult(
+                value: ranked(scores), truncated: tokenized.indices.filter { tokenized[$0].truncated }, timing: timing,
+                tokens: tokenized.reduce(0) { $0 + $1.encoding.count })
+        case .embedder:
+            let result = try await embed([query] + texts, model: model, normalize: true)
+            let q = result.value[0]
+            var scores: [(index: Int, score: Double)] = []
+            for (i, v) in result.value.dropFirst().enumerated() {
+                var dot: Float = 0
+                for j in 0..<q.count { dot += q[j] * v[j] }
+                scores.append((i, Double(dot)))
+            }
+            // Input 0 is the query; text i was input i + 1.
+            return InferenceResult(
+                value: ranked(scores), truncated: result.truncated.filter { $0 > 0 }.map { $0 - 1 }, timing: result.timing,
+                tokens: result.tokens)
+        default:
+            throw RegistryError.wrongKind(name: model.name, kind: model.kind, expected: "a cross-encoder or an embedder")
         }
-        scores.sort { ($0.score, -$0.index) > ($1.score, -$1.index) }
-        return InferenceResult(
-            value: scores, truncated: result.truncated.filter { $0 > 0 }.map { $0 - 1 }, timing: result.timing,
-            tokens: result.tokens)
+    }
+
+    /// Best first, ties by index.
+    static func ranked(_ scores: [(index: Int, score: Double)]) -> [(index: Int, score: Double)] {
+        scores.sorted { ($0.score, -$0.index) > ($1.score, -$1.index) }
     }
 
     /// `v` scaled to unit length (zero stays zero).

@@ -8,13 +8,17 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable {
     case classifier
     /// Token classification, entities (a fine-tuned `…ForTokenClassification` folder).
     case tagger
+    /// Relevance of (query, text) pairs: a `…ForSequenceClassification` folder with one label
+    /// (one logit per pair), as sentence-transformers' `CrossEncoder` saves it.
+    case crossEncoder = "cross-encoder"
     /// Recommendations (a `finch recommend train` folder).
     case recommender
 
     /// Reads the kind off a model folder: `recommender.json` → recommender;
     /// `finch_task.json` or `architectures` in `config.json` → classifier or
-    /// tagger; `modules.json` or a plain encoder `config.json` with a
-    /// tokenizer → embedder.
+    /// tagger, and a sequence classifier with one label (`id2label` of one
+    /// entry, or `num_labels` 1) → cross-encoder; `modules.json` or a plain
+    /// encoder `config.json` with a tokenizer → embedder.
     /// - Throws: `ModelFolderError` naming what is missing.
     public static func detect(folder: URL) throws(ModelFolderError) -> ModelKind {
         let fm = FileManager.default
@@ -40,7 +44,10 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable {
         let config = try readObject(configURL)
         let architecture = (config["architectures"] as? [String])?.first ?? ""
         if architecture.hasSuffix("TokenClassification") { return .tagger }
-        if architecture.hasSuffix("SequenceClassification") { return .classifier }
+        if architecture.hasSuffix("SequenceClassification") {
+            let labels = (config["id2label"] as? [String: Any])?.count ?? (config["num_labels"] as? Int)
+            return labels == 1 ? .crossEncoder : .classifier
+        }
         guard has("tokenizer.json") || has("vocab.txt") else {
             throw .missing(path: folder.path, what: "tokenizer.json or vocab.txt")
         }

@@ -15,6 +15,8 @@ public final class ServedModel: Sendable {
         case classifier(Batcher<TextInput, ClassPrediction>)
         /// Texts → whole-word entities.
         case tagger(Batcher<String, [EntityPrediction]>)
+        /// Tokenized (query, text) pairs → one relevance logit each.
+        case crossEncoder(Batcher<Encoding, Float>)
         /// A recommender (served by the application endpoints).
         case recommender(RecommenderModel)
     }
@@ -91,6 +93,13 @@ public final class ServedModel: Sendable {
                     })
             }
             dimension = nil
+        case .crossEncoder:
+            let model = try CrossEncoder(directory: url)
+            tokenizer = model.tokenizer
+            maxLength = model.maxLength
+            dimension = nil
+            labels = nil
+            engine = .crossEncoder(Batcher(name: label, options: options, observer: observer) { try model.logits($0) })
         case .recommender:
             engine = .recommender(try RecommenderModel.load(from: url))
             tokenizer = nil
@@ -118,6 +127,7 @@ public final class ServedModel: Sendable {
         case .embedder(let b): b.shutdown()
         case .classifier(let b): b.shutdown()
         case .tagger(let b): b.shutdown()
+        case .crossEncoder(let b): b.shutdown()
         case .recommender: break
         }
     }
@@ -128,6 +138,7 @@ public final class ServedModel: Sendable {
         case .embedder(let b): b.forwardPasses
         case .classifier(let b): b.forwardPasses
         case .tagger(let b): b.forwardPasses
+        case .crossEncoder(let b): b.forwardPasses
         case .recommender: 0
         }
     }

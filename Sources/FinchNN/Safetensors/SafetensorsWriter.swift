@@ -28,11 +28,23 @@ public enum Safetensors {
     public static func write(
         _ tensors: [String: Tensor], integers: [String: Int64Tensor] = [:], metadata: [String: String] = [:], to url: URL
     ) throws {
+        try write(tensors, integers: integers, int8: [:], metadata: metadata, to: url)
+    }
+
+    /// `write(_:integers:metadata:to:)` with `int8` tensors too, written as I8
+    /// (each value must lie in −128…127; int8 inference weights).
+    public static func write(
+        _ tensors: [String: Tensor], integers: [String: Int64Tensor] = [:], int8: [String: Int64Tensor],
+        metadata: [String: String] = [:], to url: URL
+    ) throws {
         let path = url.path
-        if tensors["__metadata__"] != nil || integers["__metadata__"] != nil {
+        if tensors["__metadata__"] != nil || integers["__metadata__"] != nil || int8["__metadata__"] != nil {
             throw SafetensorsError.invalidTensorName(file: path, tensor: "__metadata__")
         }
         if let both = integers.keys.sorted().first(where: { tensors[$0] != nil }) {
+            throw SafetensorsError.invalidTensorName(file: path, tensor: both)
+        }
+        if let both = int8.keys.sorted().first(where: { tensors[$0] != nil || integers[$0] != nil }) {
             throw SafetensorsError.invalidTensorName(file: path, tensor: both)
         }
         var ordered: [(name: String, shape: [Int], dtype: SafetensorsDType, bytes: UnsafeRawBufferPointer)] = []
@@ -42,6 +54,11 @@ public enum Safetensors {
             integerBytes.append(tensor.scalars.map { $0.littleEndian })
             ordered.append((name, tensor.shape, .int64, UnsafeRawBufferPointer(start: nil, count: 0)))
         }
+        for (name, tensor) in int8 {
+            precondition(tensor.scalars.allSatisfy { Int64(Int8.min) <= $0 && $0 <= Int64(Int8.max) }, "\(name): not int8")
+            ordered.append((name, tensor.shape, .int8, UnsafeRawBufferPointer(start: nil, count: 0)))
+        }
+        let int8Bytes = int8.mapValues { $0.scalars.map { Int8($0) } }
         ordered.sort { $0.name < $1.name }
         let header = headerBytes(ordered.map { ($0.name, $0.shape, $0.dtype) }, metadata: metadata)
         let integerIndex = Dictionary(uniqueKeysWithValues: integers.keys.enumerated().map { ($1, $0) })
@@ -54,6 +71,8 @@ public enum Safetensors {
                 for entry in ordered {
                     if let n = integerIndex[entry.name] {
                         try output.write(integerBytes[n].withUnsafeBytes { Array($0) })
+                    } else if let bytes = int8Bytes[entry.name] {
+                        try output.write(bytes.withUnsafeBytes { Array($0) })
                     } else {
                         try output.write(entry.bytes)
                     }

@@ -42,7 +42,7 @@ struct CollectionsController {
     }
 
     @Sendable func show(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        let c = try collections.collection(named: try context.parameters.require("name"))
+        let c = try collections.collection(named: try context.pathParameter("name"))
         return try JSONResponse.make(
             CollectionItem(name: c.record.name, model: c.record.model, count: c.count, createdAt: c.record.createdAt))
     }
@@ -55,7 +55,7 @@ struct CollectionsController {
     struct EntriesResponse: Encodable { var entries: [EntryItem] }
 
     @Sendable func entries(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        let all = try collections.entries(of: try context.parameters.require("name"))
+        let all = try collections.entries(of: try context.pathParameter("name"))
         return try JSONResponse.make(EntriesResponse(entries: all.map { EntryItem(id: $0.id, text: $0.text) }))
     }
 
@@ -63,7 +63,7 @@ struct CollectionsController {
 
     @Sendable func put(_ request: Request, context: FinchRequestContext) async throws -> Response {
         var request = request
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         let body = try await request.decodeJSON(PutRequest.self, limit: limits.maxBodyBytes)
         let record = try await collections.put(name: name, model: body.model)
         return try JSONResponse.make(
@@ -72,7 +72,7 @@ struct CollectionsController {
     }
 
     @Sendable func delete(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        try await collections.delete(name: try context.parameters.require("name"))
+        try await collections.delete(name: try context.pathParameter("name"))
         return Response(status: .noContent)
     }
 
@@ -85,23 +85,25 @@ struct CollectionsController {
 
     @Sendable func addEntries(_ request: Request, context: FinchRequestContext) async throws -> Response {
         var request = request
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         let body = try await request.decodeJSON(AddRequest.self, limit: limits.maxBodyBytes)
         try limits.check(body.entries.map(\.text), field: "entries")
         for (i, e) in body.entries.enumerated() where e.id.isEmpty || e.id.count > 256 {
             throw APIError.invalid("entries[\(i)].id", "entries[\(i)].id must be 1–256 characters")
         }
-        if Set(body.entries.map(\.id)).count != body.entries.count {
-            throw APIError.invalid("entries", "entries holds the same id twice")
-        }
-        let result = try await collections.upsert(body.entries.map { ($0.id, $0.text) }, into: name)
+        // Entries are written in order, so an id given twice keeps its last entry (as a bulk upsert does).
+        var last: [String: Int] = [:]
+        for (i, e) in body.entries.enumerated() { last[e.id] = i }
+        let kept = body.entries.indices.filter { last[body.entries[$0].id] == $0 }
+        let result = try await collections.upsert(kept.map { (body.entries[$0].id, body.entries[$0].text) }, into: name)
+        let truncated = result.truncated.map { kept[$0] }  // indices into the request's entries
         return try JSONResponse.make(
-            AddResponse(upserted: result.value, truncated: result.truncated), timing: result.timing,
-            truncated: result.truncated, tokens: result.tokens)
+            AddResponse(upserted: result.value, truncated: truncated), timing: result.timing, truncated: truncated,
+            tokens: result.tokens)
     }
 
     @Sendable func deleteEntry(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        try await collections.deleteEntry(id: try context.parameters.require("id"), from: try context.parameters.require("name"))
+        try await collections.deleteEntry(id: try context.pathParameter("id"), from: try context.pathParameter("name"))
         return Response(status: .noContent)
     }
 

@@ -6,7 +6,8 @@ import Hummingbird
 /// Drop-in routes for existing clients: OpenAI's `POST /v1/embeddings` and
 /// text-embeddings-inference's `POST /embed`, `/predict`, `/rerank`,
 /// `/tokenize`. TEI requests name no model: they go to `model` when the body
-/// has one, else to the first active model of the right kind by name.
+/// has one, else to the first active model of the right kind by name
+/// (`/rerank`: the first cross-encoder, else the first embedder).
 struct CompatibilityController {
     let registry: ModelRegistry
     let limits: InputLimits
@@ -22,10 +23,12 @@ struct CompatibilityController {
         group.post("tokenize", use: teiTokenize)
     }
 
-    func model(named name: String?, kind: ModelKind) throws -> ServedModel {
+    func model(named name: String?, kind: ModelKind, orElse fallback: ModelKind? = nil) throws -> ServedModel {
         if let name { return try registry.model(named: name) }
-        guard let first = registry.activeModels.first(where: { $0.kind == kind }) else {
-            throw APIError(.notFound, code: "model_not_found", message: "no \(kind.rawValue) is registered", field: "model")
+        let active = registry.activeModels
+        guard let first = active.first(where: { $0.kind == kind }) ?? active.first(where: { $0.kind == fallback }) else {
+            let kinds = [kind, fallback].compactMap { $0?.rawValue }.joined(separator: " or ")
+            throw APIError(.notFound, code: "model_not_found", message: "no \(kinds) is registered", field: "model")
         }
         return first
     }
@@ -146,8 +149,10 @@ struct CompatibilityController {
         var query: String
         var texts: [String]
         var returnText: Bool?
+        /// A cross-encoder's logits instead of their sigmoids.
+        var rawScores: Bool?
         var model: String?
-        enum CodingKeys: String, CodingKey { case query, texts, model, returnText = "return_text" }
+        enum CodingKeys: String, CodingKey { case query, texts, model, returnText = "return_text", rawScores = "raw_scores" }
     }
 
     struct TEIRank: Encodable {
@@ -161,8 +166,9 @@ struct CompatibilityController {
         let body = try await request.decodeJSON(TEIRerankRequest.self, limit: limits.maxBodyBytes)
         try limits.check([body.query], field: "query")
         try limits.check(body.texts, field: "texts")
-        let model = try model(named: body.model, kind: .embedder)
-        let result = try await InferenceService.rerank(query: body.query, texts: body.texts, model: model)
+        let model = try model(named: body.model, kind: .crossEncoder, orElse: .embedder)
+        let result = try await InferenceService.rerank(
+            query: body.query, texts: body.texts, model: model, raw: body.rawScores ?? false)
         let ranks = result.value.map {
             TEIRank(index: $0.index, score: $0.score, text: body.returnText == true ? body.texts[$0.index] : nil)
         }

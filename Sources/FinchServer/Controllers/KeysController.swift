@@ -55,7 +55,7 @@ struct KeysController {
     }
 
     @Sendable func revoke(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try context.pathParameter("id")
         guard try await store.revoke(id: id, at: Date()) else {
             throw APIError(.notFound, code: "key_not_found", message: "no API key with id \(id)", field: "id")
         }

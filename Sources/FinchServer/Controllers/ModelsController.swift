@@ -84,7 +84,7 @@ struct ModelsController {
     }
 
     @Sendable func activate(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         guard let version = context.parameters.get("version", as: Int.self) else {
             throw APIError.invalid("version", "version must be a whole number")
         }

@@ -9,14 +9,18 @@ struct InputLimits: Sendable {
     var maxInputs: Int
     var maxCharacters: Int
 
-    /// 400 naming `field` (or `field[i]`) when there are no texts, too many, or one too long.
+    /// 400 naming `field` (or `field[i]`) when there are no texts, too many, or one too long
+    /// (more than `maxCharacters` Unicode scalars).
     func check(_ texts: [String], field: String, allowEmptyList: Bool = false) throws {
         if texts.isEmpty && !allowEmptyList { throw APIError.invalid(field, "\(field) must hold at least one text") }
         if texts.count > maxInputs {
             throw APIError.invalid(field, "\(field) holds \(texts.count) texts, more than the limit of \(maxInputs)")
         }
-        for (i, text) in texts.enumerated() where text.count > maxCharacters {
-            throw APIError.invalid("\(field)[\(i)]", "\(field)[\(i)] has \(text.count) characters, more than the limit of \(maxCharacters)")
+        // Characters are Unicode scalars (code points), as JSON Schema's `maxLength` in openapi.yaml counts them.
+        for (i, text) in texts.enumerated() where text.unicodeScalars.count > maxCharacters {
+            throw APIError.invalid(
+                "\(field)[\(i)]",
+                "\(field)[\(i)] has \(text.unicodeScalars.count) characters, more than the limit of \(maxCharacters)")
         }
     }
 }
@@ -75,5 +79,18 @@ struct TextList: Decodable, Sendable {
         do { texts = [try container.decode(String.self)] } catch DecodingError.typeMismatch {
             texts = try container.decode([String].self)
         }
+    }
+}
+
+extension FinchRequestContext {
+    /// The path parameter `name`, percent-decoded: the router hands parameters over as they were
+    /// sent (`a%20b`), and names and ids are stored decoded (`a b`).
+    /// - Throws: 400 naming the parameter when its percent-encoding is not valid UTF-8.
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else {
+            throw APIError.invalid(name, "\(name) is not valid percent-encoded UTF-8")
+        }
+        return decoded
     }
 }

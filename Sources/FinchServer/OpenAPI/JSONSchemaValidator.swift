@@ -1,7 +1,7 @@
 /// Checks JSON values against the part of JSON Schema (2020-12, as OpenAPI 3.1 uses it) that
 /// `openapi.yaml` uses: `$ref` into the document, `type` (one or a list), `enum`, `const`,
 /// `properties`, `required`, `additionalProperties`, `items`, `oneOf`, `anyOf`, `allOf`,
-/// `minItems`/`maxItems`, `minLength`/`maxLength`, `minimum`/`maximum`. Annotations
+/// `minItems`/`maxItems`, `minLength`/`maxLength`, `pattern`, `minimum`/`maximum`. Annotations
 /// (`description`, `default`, `format`, `example`) are not assertions and are ignored; any
 /// other keyword is reported as unsupported, so the document cannot silently say more than is checked.
 public struct JSONSchemaValidator: Sendable {
@@ -11,7 +11,7 @@ public struct JSONSchemaValidator: Sendable {
     static let annotations: Set<String> = ["description", "default", "format", "example", "examples", "title", "deprecated"]
     static let assertions: Set<String> = [
         "$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "items", "oneOf", "anyOf", "allOf",
-        "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum",
+        "minItems", "maxItems", "minLength", "maxLength", "pattern", "minimum", "maximum",
     ]
 
     /// Creates a validator whose `$ref`s resolve in `document`.
@@ -54,8 +54,17 @@ public struct JSONSchemaValidator: Sendable {
         found += try objectViolations(value, keywords, path)
         found += try arrayViolations(value, keywords, path)
         found += Self.scalarViolations(value, keywords, path)
+        if let pattern = keywords["pattern"], let text = value.string, try text.firstMatch(of: Self.regex(pattern, at: path)) == nil {
+            found.append("\(path): \(Self.brief(value)) does not match the pattern \(pattern.string ?? "")")
+        }
         found += try combinatorViolations(value, keywords, path)
         return found
+    }
+
+    /// A `pattern` (ECMA-262 syntax, unanchored) as a Swift regular expression.
+    static func regex(_ pattern: ContractValue, at path: String) throws(OpenAPIContractError) -> Regex<AnyRegexOutput> {
+        guard let source = pattern.string else { throw .malformed(path: path, problem: "pattern is not a string") }
+        do { return try Regex(source) } catch { throw .malformed(path: path, problem: "pattern '\(source)' is not a regular expression") }
     }
 
     /// Checks a schema and every schema inside it (properties, items, combinators, references) for
@@ -69,6 +78,7 @@ public struct JSONSchemaValidator: Sendable {
             throw .malformed(path: path, problem: "unsupported schema keyword '\(keyword)'")
         }
         if let pointer = keywords["$ref"]?.string { _ = try resolve(pointer) }
+        if let pattern = keywords["pattern"] { _ = try Self.regex(pattern, at: path) }
         for (name, property) in keywords["properties"]?.object ?? [:] { try checkSchema(property, at: "\(path).\(name)") }
         if let items = keywords["items"] { try checkSchema(items, at: "\(path)[]") }
         if let additional = keywords["additionalProperties"] { try checkSchema(additional, at: "\(path).*") }

@@ -19,6 +19,9 @@ public enum KernelDispatch {
         case activations
         /// The GEMM micro-kernels and the GEMV.
         case gemm
+        /// The int8 GEMM micro-kernels (`.avx512` is the AVX-512 VNNI kernel,
+        /// which needs the CPU's VNNI flag and FINCH_DISABLE_VNNI unset).
+        case int8
     }
 
     /// CPU features the OS enables, by name ("avx2", "fma", "avx512f", …, "avx512bf16", "neon").
@@ -58,12 +61,19 @@ public enum KernelDispatch {
         case .rows: raw = finch_rows_isa()
         case .activations: raw = finch_activations_isa()
         case .gemm: raw = finch_gemm_isa()
+        case .int8: raw = finch_int8_isa()
         }
         return Level(rawValue: raw) ?? .portable
     }
 
     /// The GEMM micro-kernel in use, e.g. "avx512 12x32".
     public static var gemmKernel: String { String(cString: finch_gemm_kernel_name()) }
+
+    /// The int8 GEMM micro-kernel in use, e.g. "avx512-vnni 12x32".
+    public static var int8Kernel: String { String(cString: finch_int8_kernel_name()) }
+
+    /// True when FINCH_DISABLE_VNNI=1 keeps the int8 GEMM off its VNNI kernel.
+    public static var vnniDisabledByEnvironment: Bool { finch_vnni_disabled_by_environment() != 0 }
 
     /// The GEMM's cache blocking now (rows of A, depth, columns of B per packed block).
     public static var gemmBlocking: (mc: Int, kc: Int, nc: Int) {
@@ -81,6 +91,6 @@ public enum KernelDispatch {
         Level(rawValue: finch_force_isa(level?.rawValue ?? -1)) ?? .portable
     }
 
-    /// Tests only: reads FINCH_DISABLE_AVX512 from the environment again.
+    /// Tests only: reads FINCH_DISABLE_AVX512 and FINCH_DISABLE_VNNI from the environment again.
     public static func reloadEnvironment() { finch_reload_environment() }
 }

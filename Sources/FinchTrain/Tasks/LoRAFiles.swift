@@ -1,4 +1,5 @@
 import FinchNN
+import FinchSupport
 import FinchTensor
 import Foundation
 
@@ -18,7 +19,7 @@ public enum LoRAFiles {
         try Safetensors.write(adapters, metadata: ["format": "pt"], to: directory.appendingPathComponent(weights))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(configuration).write(to: directory.appendingPathComponent(config), options: .atomic)
+        try AtomicFile.write(encoder.encode(configuration), to: directory.appendingPathComponent(config))
     }
 
     /// Attaches and loads the adapters saved in `directory`, if any; returns true when it did.

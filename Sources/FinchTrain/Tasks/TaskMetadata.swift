@@ -1,3 +1,4 @@
+import FinchSupport
 import FinchTransformers
 import Foundation
 
@@ -64,6 +65,6 @@ public struct TaskMetadata: Codable, Sendable, Equatable {
     public func write(to directory: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+        try AtomicFile.write(encoder.encode(self), to: directory.appendingPathComponent(Self.fileName))
     }
 }

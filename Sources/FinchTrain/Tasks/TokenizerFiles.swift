@@ -1,3 +1,4 @@
+import FinchSupport
 import Foundation
 
 /// The tokenizer files copied next to every saved model.
@@ -14,11 +15,9 @@ enum TokenizerFiles {
         for name in names {
             let from = source.appendingPathComponent(name), to = destination.appendingPathComponent(name)
             guard fm.fileExists(atPath: from.path), from.standardizedFileURL != to.standardizedFileURL else { continue }
-            let tmp = destination.appendingPathComponent(".\(name).tmp")
-            if fm.fileExists(atPath: tmp.path) { try fm.removeItem(at: tmp) }
-            try fm.copyItem(at: from, to: tmp)
-            if fm.fileExists(atPath: to.path) { try fm.removeItem(at: to) }
-            try fm.moveItem(at: tmp, to: to)
+            // Written through AtomicFile (temporary file, fsync, rename over): an existing copy is
+            // replaced in one step, never removed first.
+            try AtomicFile.write(Data(contentsOf: from), to: to)
         }
     }
 }

@@ -8,7 +8,8 @@ extension Linear {
     /// The product is split across Finch's workers, each running one
     /// single-threaded GEMM (`GEMM.sgemm`) that accumulates (beta = 1) into its block of `y`
     /// after filling it with residual + bias, so bias and residual cost no
-    /// extra pass. Blocks are row ranges, or column ranges (slices of W)
+    /// extra pass. A layer quantized by `BertModel.quantizeForInference` runs
+    /// `QuantizedLinear` instead (residual added in a second pass). Blocks are row ranges, or column ranges (slices of W)
     /// when `out` exceeds `rows`: each worker packs its operands itself, and
     /// this split packs the larger one only once. Call inside
     /// `BlasThreading.singleThreaded`. With `addsBias` false the bias is left
@@ -18,6 +19,15 @@ extension Linear {
         residual: UnsafePointer<Float>? = nil, addsBias: Bool = true
     ) {
         let n = outFeatures, k = inFeatures
+        if let quantized = QuantizedInference.lookup(self) {  // int8 (BertModel.quantizeForInference)
+            quantized.infer(x, rows: rows, into: y, addsBias: addsBias)
+            if let residual {
+                Parallel.forRanges(rows, cost: n) { r in
+                    for i in (r.lowerBound * n)..<(r.upperBound * n) { y[i] += residual[i] }
+                }
+            }
+            return
+        }
         let w = UnsafePointer(weight.value.storage.pointer)
         let b = addsBias ? bias.map { UnsafePointer($0.value.storage.pointer) } : nil
         let beta: Float = b != nil || residual != nil ? 1 : 0

@@ -9,11 +9,12 @@ struct Doctor: ParsableCommand {
         discussion: """
             Prints the CPU and the features Finch's kernels use, the instruction
             set each kernel family runs (FINCH_DISABLE_AVX512=1 caps them at
-            AVX2), the GEMM in use (Finch's own kernel or the system BLAS;
-            FINCH_GEMM=finch|blas forces one) and why, and the core OpenBLAS
-            chose for this CPU. When OpenBLAS runs matrix products with a
-            generic core on a CPU with AVX2 or AVX-512, a warning with the fix
-            goes to standard error.
+            AVX2; FINCH_DISABLE_VNNI=1 keeps the int8 GEMM off AVX-512 VNNI),
+            the int8 GEMM's micro-kernel, the GEMM in use (Finch's own kernel or
+            the system BLAS; FINCH_GEMM=finch|blas forces one) and why, and the
+            core OpenBLAS chose for this CPU. When OpenBLAS runs matrix products
+            with a generic core on a CPU with AVX2 or AVX-512, a warning with the
+            fix goes to standard error.
             """)
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
@@ -35,13 +36,14 @@ struct Doctor: ParsableCommand {
                 "avx512_disabled_by_environment": KernelDispatch.avx512DisabledByEnvironment,
                 "families": Dictionary(uniqueKeysWithValues: families),
                 "gemm": selection.backend.rawValue, "gemm_reason": selection.reason,
-                "gemm_kernel": KernelDispatch.gemmKernel,
+                "gemm_kernel": KernelDispatch.gemmKernel, "int8_kernel": KernelDispatch.int8Kernel,
+                "vnni_disabled_by_environment": KernelDispatch.vnniDisabledByEnvironment,
                 "gemm_blocking": ["mc": blocking.mc, "kc": blocking.kc, "nc": blocking.nc],
                 "openblas_core": core, "openblas_core_is_fallback": fallback, "threads": Parallel.threadCount,
             ]
             object["openblas_fix"] = BLASLibrary.fallbackWarning(coreName: core)
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try StandardOutput.line(String(decoding: data, as: UTF8.self))
             return
         }
         var lines: [(String, String)] = []
@@ -56,11 +58,14 @@ struct Doctor: ParsableCommand {
         for (family, name) in families { lines.append(("  " + family, name)) }
         lines.append(("GEMM", "\(selection.backend.rawValue): \(selection.reason)"))
         lines.append(("GEMM kernel", "\(KernelDispatch.gemmKernel), blocking mc \(blocking.mc) kc \(blocking.kc) nc \(blocking.nc)"))
+        var int8 = KernelDispatch.int8Kernel
+        if KernelDispatch.vnniDisabledByEnvironment { int8 += " (FINCH_DISABLE_VNNI=1)" }
+        lines.append(("int8 kernel", int8))
         let use = selection.backend == .blas ? "in use" : "not used for matrix products"
         lines.append(("OpenBLAS core", "\(core) (\(fallback ? "a generic fallback for this CPU" : "fits this CPU"); \(use))"))
         lines.append(("threads", "\(Parallel.threadCount)"))
         let width = lines.map(\.0.count).max() ?? 0
-        for (key, value) in lines { print(key.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value) }
+        for (key, value) in lines { try StandardOutput.line(key.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value) }
     }
 }
 
@@ -69,7 +74,7 @@ enum BLASFallbackNotice {
     /// Writes `BLASLibrary.warningForCurrentBackend` to standard error, if any.
     static func emit() {
         if let warning = BLASLibrary.warningForCurrentBackend {
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            StandardError.write("warning: \(warning)\n")
         }
     }
 }

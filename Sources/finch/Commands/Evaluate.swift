@@ -19,11 +19,17 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("label-column"), help: "Label column (classifiers).") var labelColumn: String?
 
     func run() throws {
-        let loaded = try FineTunedModel.load(try model.resolve())
+        let directory = try model.resolve()
         var columns: ClassificationColumns? = nil
         if textColumn != nil || labelColumn != nil || textPairColumn != nil {
             columns = ClassificationColumns(text: textColumn ?? "text", textPair: textPairColumn, label: labelColumn ?? "label")
         }
+        if ClassicalClassifier.isClassifier(at: directory) {
+            let result = try ClassicalClassifier.load(directory).evaluate(file: URL(fileURLWithPath: data), columns: columns)
+            try StandardOutput.line(output.json ? result.json : result.report)
+            return
+        }
+        let loaded = try FineTunedModel.load(directory)
         let result = try loaded.evaluate(file: URL(fileURLWithPath: data), columns: columns)
         try StandardOutput.line(output.json ? result.json : result.report)
     }

@@ -45,7 +45,7 @@ struct KeysCreate: AsyncParsableCommand {
         let (key, record) = APIKeyHasher.generate(name: name, scope: scope)
         try await db.keys.insert(record)
         try await db.close()
-        print(key)
+        try StandardOutput.line(key)
     }
 }
 
@@ -59,9 +59,10 @@ struct KeysList: AsyncParsableCommand {
         let keys = try await db.keys.allKeys()
         try await db.close()
         let format = ISO8601DateFormatter()
-        print("id\tscope\tname\tcreated\trevoked")
+        try StandardOutput.line("id\tscope\tname\tcreated\trevoked")
         for k in keys {
-            print("\(k.id)\t\(k.scope.rawValue)\t\(k.name)\t\(format.string(from: k.createdAt))\t\(k.revokedAt.map(format.string) ?? "-")")
+            try StandardOutput.line(
+                "\(k.id)\t\(k.scope.rawValue)\t\(k.name)\t\(format.string(from: k.createdAt))\t\(k.revokedAt.map(format.string) ?? "-")")
         }
     }
 }
@@ -78,6 +79,6 @@ struct KeysRevoke: AsyncParsableCommand {
         let found = try await db.keys.revoke(id: keyID, at: Date())
         try await db.close()
         guard found else { throw ValidationError("no key with id \(keyID)") }
-        print("revoked \(keyID)")
+        try StandardOutput.line("revoked \(keyID)")
     }
 }

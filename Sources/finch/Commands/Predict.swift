@@ -9,7 +9,8 @@ struct Predict: ParsableCommand {
             Reads stdin: with --format text each line is a text; with jsonl each line is an object \
             with "text" (and optional "text_pair"). Classifiers write {"label", "score", "scores"}; \
             taggers write {"entities": [{"text", "label", "start", "end", "score"}]} with whole \
-            words and character offsets into the input.
+            words and character offsets into the input. Classical classifiers (train classify --head) \
+            write the same as classifiers; an SVM's scores are the softmax of its decision values.
             """)
 
     @OptionGroup var model: ModelOption
@@ -21,15 +22,29 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try FineTunedModel.load(try model.resolve())
+        let directory = try model.resolve()
+        var classical: ClassicalClassifier? = nil, loaded: FineTunedModel? = nil
+        if ClassicalClassifier.isClassifier(at: directory) {
+            classical = try ClassicalClassifier.load(directory)
+        } else {
+            loaded = try FineTunedModel.load(directory)
+        }
         var batch: [(String, String?)] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
-            switch loaded {
+            if let classical {
+                if batch.contains(where: { $0.1 != nil }) {
+                    throw ClassicalFailure(message: "a classical classifier reads one text per line; this input has \"text_pair\"")
+                }
+                for p in try classical.classify(batch.map(\.0)) { try StandardOutput.json(p) }
+                batch.removeAll()
+                return
+            }
+            switch loaded! {
             case .classifier:
-                for p in try loaded.classify(batch) { try StandardOutput.json(p) }
+                for p in try loaded!.classify(batch) { try StandardOutput.json(p) }
             case .tagger:
-                for e in try loaded.entities(in: batch.map(\.0)) {
+                for e in try loaded!.entities(in: batch.map(\.0)) {
                     try StandardOutput.json(["entities": e])
                 }
             }

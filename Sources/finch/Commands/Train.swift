@@ -16,7 +16,10 @@ struct TrainClassify: ParsableCommand {
         discussion: """
             Reads CSV, TSV or JSONL with a text column and a label column (labels are strings). \
             Writes a checkpoint in Hugging Face layout to --out, a classification report on stdout, \
-            metrics.jsonl and training_curves.svg. Interrupt with Ctrl-C and continue with --resume.
+            metrics.jsonl and training_curves.svg. Interrupt with Ctrl-C and continue with --resume. \
+            With --head (logistic, svm, knn) it trains a classical model on TF-IDF or sentence-embedding \
+            features in seconds instead (no --model; scikit-learn's models and defaults), writes it to \
+            --out with metrics.jsonl, and prints the same report; predict and evaluate take it as --model.
             """)
 
     @OptionGroup var options: TrainingOptions
@@ -32,8 +35,19 @@ struct TrainClassify: ParsableCommand {
             "What the head reads: pooler (BERT's, as transformers; drawn new when the model has none), cls or mean. Default: the model's own, else pooler."
     )
     var pooling: ClassifierPooling?
+    @OptionGroup(title: "Classical models") var classical: ClassicalOptions
 
     func validate() throws {
+        if classical.head != nil {
+            var given = options.fineTuningGiven
+            if multiLabel { given.append("--multi-label") }
+            if pooling != nil { given.append("--pooling") }
+            if textPairColumn != nil { given.append("--text-pair-column") }
+            if let flag = given.first { throw ValidationError("\(flag) is for fine-tuning; --head trains a classical model") }
+            try classical.validate(trainFile: URL(fileURLWithPath: options.train), out: URL(fileURLWithPath: options.out))
+        } else if options.model == nil {
+            throw ValidationError("Missing expected argument '--model <model>' (or give --head to train a classical model)")
+        }
         let allowed = multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification
         if let metric = options.metric, !allowed.contains(metric) {
             let kind = multiLabel ? "a multi-label" : "a"
@@ -44,6 +58,17 @@ struct TrainClassify: ParsableCommand {
     }
 
     func run() throws {
+        if classical.head != nil {
+            var r = classical.request(
+                trainFile: URL(fileURLWithPath: options.train), out: URL(fileURLWithPath: options.out),
+                embedder: try classical.embedder.map(ModelLocation.resolve))
+            r.devFile = options.dev.map { URL(fileURLWithPath: $0) }
+            r.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
+            r.seed = options.seed
+            r.maxLength = options.maxLength
+            try ClassicalRun.execute(request: r, metric: options.metric ?? .accuracy)
+            return
+        }
         var request = try options.request(defaultMetric: .accuracy)
         request.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
         request.multiLabel = multiLabel
@@ -71,6 +96,7 @@ struct TrainNER: ParsableCommand {
     var wordBoundary: WordBoundary?
 
     func validate() throws {
+        guard options.model != nil else { throw ValidationError("Missing expected argument '--model <model>'") }
         if let metric = options.metric, !TrainingMetric.entities.contains(metric) {
             throw ValidationError(
                 "--metric \(metric.rawValue) is not an entity-level metric; a tagger reports "

@@ -49,22 +49,23 @@ enum TrainingRun {
         // A setting the library rejects is reported with its flag.
         let result = try TrainingOptions.flagged { try body(request, stop, render) }
         if case .heldOut = result.development {
-            print(result.development.summary + " (--dev)")
+            try StandardOutput.line(result.development.summary + " (--dev)")
         } else {
-            print(result.development.summary)
+            try StandardOutput.line(result.development.summary)
         }
-        for note in result.notes { print("note: \(note)") }
+        for note in result.notes { try StandardOutput.line("note: \(note)") }
         if result.summary.interrupted {
-            print("interrupted after \(result.summary.steps) steps; continue with --resume")
+            try StandardOutput.line("interrupted after \(result.summary.steps) steps; continue with --resume")
             throw ExitCode(130)  // as shells expect after SIGINT
         }
         if let e = result.summary.lastEvaluation {
-            print("\nevaluation after the last epoch:\n")
-            print(e.report)
+            try StandardOutput.line("\nevaluation after the last epoch:\n")
+            try StandardOutput.line(e.report)
         }
         if let best = result.summary.bestMetric, let step = result.summary.bestStep {
             let metric = request.training.metricForBestModel.rawValue
-            print(String(format: "best %@ %.4f at step %d; model written to %@", metric, best, step, request.outputDirectory.path))
+            try StandardOutput.line(
+                String(format: "best %@ %.4f at step %d; model written to %@", metric, best, step, request.outputDirectory.path))
         }
     }
 }

@@ -6,7 +6,8 @@ import Foundation
 
 /// Options shared by `finch train classify` and `finch train ner`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Pretrained or fine-tuned model: a directory in Hugging Face layout, or hf:ORG/NAME[@revision].") var model: String
+    @Option(help: "Pretrained or fine-tuned model: a directory in Hugging Face layout, or hf:ORG/NAME[@revision] (required unless --head).")
+    var model: String?
     @Option(help: "Training data file.") var train: String
     @Option(help: "Development data file. Without it a seeded 10 % of --train is held out.") var dev: String?
     @Option(help: "Output directory: the fine-tuned model, checkpoint/, metrics.jsonl, training_curves.svg. Not --model or inside it.")
@@ -77,6 +78,7 @@ struct TrainingOptions: ParsableArguments {
         guard loraDropout >= 0 && loraDropout < 1 else { throw ValidationError("--lora-dropout must be in [0, 1), got \(loraDropout)") }
         if let a = loraAlpha, !(a > 0 && a.isFinite) { throw ValidationError("--lora-alpha must be a positive number, got \(a)") }
         guard !(resume && resumeOrStart) else { throw ValidationError("--resume and --resume-or-start exclude each other; give one") }
+        guard let model else { return }  // the command says whether it needs one
         let reference = try ModelReference(parsing: model)
         let local: URL?
         if case .directory(let url) = reference { local = url } else { local = nil }
@@ -90,7 +92,27 @@ struct TrainingOptions: ParsableArguments {
     /// The library request these options describe, with `--model` resolved
     /// (downloaded once when it is an `hf:` reference).
     func request(defaultMetric: TrainingMetric) throws -> FineTuningRequest {
-        request(modelDirectory: try ModelLocation.resolve(model), defaultMetric: defaultMetric)
+        guard let model else { throw ValidationError("Missing expected argument '--model <model>'") }
+        return request(modelDirectory: try ModelLocation.resolve(model), defaultMetric: defaultMetric)
+    }
+
+    /// The fine-tuning flags that were given although a classical head trains
+    /// instead (only those that differ from their default can be told apart).
+    var fineTuningGiven: [String] {
+        var out: [String] = []
+        if model != nil { out.append("--model") }
+        if loraRank != nil { out.append("--lora-rank") }
+        if evalSteps != nil { out.append("--eval-steps") }
+        if earlyStoppingPatience != nil { out.append("--early-stopping-patience") }
+        if classWeights != nil { out.append("--class-weights") }
+        if adversarialEpsilon != nil { out.append("--adversarial-epsilon") }
+        if exportLast { out.append("--export-last") }
+        if resume { out.append("--resume") }
+        if resumeOrStart { out.append("--resume-or-start") }
+        if freezeEmbeddings { out.append("--freeze-embeddings") }
+        if merge { out.append("--merge") }
+        if lengthBucketing { out.append("--length-bucketing") }
+        return out
     }
 
     func request(modelDirectory: URL, defaultMetric: TrainingMetric) -> FineTuningRequest {

@@ -95,6 +95,19 @@ import Testing
         }
     }
 
+    /// `pattern` (added for `POST /v1/models`'s `name` and `path`): unanchored, as JSON Schema's.
+    @Test func patternsMatchAnywhereAndBadPatternsAreErrors() throws {
+        let absolute = ContractValue.object(["type": .string("string"), "pattern": .string("^/")])
+        #expect(try validator.violations(of: .string("/srv/model"), against: absolute).isEmpty)
+        #expect(try validator.violations(of: .string("srv/model"), against: absolute) == ["$: 'srv/model' does not match the pattern ^/"])
+        let digit = ContractValue.object(["pattern": .string("[0-9]")])
+        #expect(try validator.violations(of: .string("model-2"), against: digit).isEmpty)
+        #expect(try validator.violations(of: .integer(7), against: digit).isEmpty, "pattern applies to strings only")
+        #expect(throws: OpenAPIContractError.malformed(path: "$", problem: "pattern '(' is not a regular expression")) {
+            try validator.checkSchema(.object(["pattern": .string("(")]))
+        }
+    }
+
     @Test func jsonValuesKeepTheirTypes() throws {
         let value = try JSONDecoder().decode(ContractValue.self, from: Data(#"[true, 1, 1.5, "s", null, {"a": []}]"#.utf8))
         #expect(value == .array([.bool(true), .integer(1), .number(1.5), .string("s"), .null, .object(["a": .array([])])]))

@@ -54,6 +54,10 @@ import Testing
                 method: .post, uri: "/v1/embed", template: "/v1/embed", key: read, json: ["model": "mini", "inputs": ["hello world"]],
                 status: 200),
             Call(method: .post, uri: "/v1/embed", template: "/v1/embed", key: read, json: ["inputs": ["hello"]], status: 400),
+            Call(
+                method: .post, uri: "/v1/redact", template: "/v1/redact", key: read, json: ["inputs": ["mail ann@x.io"]], status: 200),
+            Call(
+                method: .post, uri: "/v1/redact", template: "/v1/redact", key: read, json: ["inputs": "x", "operator": "hash"], status: 400),
             Call(method: .post, uri: "/v1/embed", template: "/v1/embed", key: read, json: ["model": "nope", "inputs": "hi"], status: 404),
             Call(
                 method: .post, uri: "/v1/embed", template: "/v1/embed", key: "finch_nosuchkey", json: ["model": "mini", "inputs": "hi"],
