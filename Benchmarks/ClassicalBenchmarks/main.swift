@@ -45,7 +45,6 @@ func report(_ features: String, _ head: String, columns: Int, predicted: [Int], 
     ]
     let data = try! JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
-    fflush(stdout)
 }
 
 if let embedderPath = argument("--embedder") {
