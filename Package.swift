@@ -103,6 +103,8 @@ let package = Package(
             path: "Benchmarks/FinchBenchmarks"
         ),
         .executableTarget(name: "FinchTrainBenchmarks", dependencies: ["FinchTrain"], path: "Benchmarks/FinchTrainBenchmarks"),
+        .executableTarget(
+            name: "ClassicalBenchmarks", dependencies: ["FinchTrain", "FinchTransformers"], path: "Benchmarks/ClassicalBenchmarks"),
         .executableTarget(name: "FinchTextBenchmarks", dependencies: ["FinchText"], path: "Benchmarks/FinchTextBenchmarks"),
         .executableTarget(
             name: "RecommendBenchmarks", dependencies: ["FinchRecommend", "FinchTensor"], path: "Benchmarks/RecommendBenchmarks"),

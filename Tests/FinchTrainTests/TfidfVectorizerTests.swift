@@ -107,14 +107,18 @@ extension TfidfFixture.Settings {
 
     @Test func prunedToNothingIsAnError() {
         var c = TfidfConfiguration()
-        c.minDF = .count(3)
-        #expect(throws: ClassicalError.self) { try TfidfVectorizer.fit(["one two", "three four"], configuration: c) }
-        #expect(throws: ClassicalError.self) { try TfidfVectorizer.fit(["!", "?"]) }
-        c = TfidfConfiguration()
         c.minDF = .count(2)
+        #expect(throws: ClassicalError.emptyVocabulary(reason: "after pruning no terms remain; try a lower min_df or a higher max_df")) {
+            try TfidfVectorizer.fit(["one two", "three four"], configuration: c)
+        }
+        #expect(
+            throws: ClassicalError.emptyVocabulary(reason: "no document has a term; the documents may be empty or hold only punctuation")
+        ) {
+            try TfidfVectorizer.fit(["!", "a ?"])  // one-letter words are no tokens of the default pattern
+        }
         c.maxDF = .count(1)
-        #expect(throws: ClassicalError.invalidSetting(name: "max_df", reason: "corresponds to fewer documents than min_df")) {
-            try TfidfVectorizer.fit(["a b", "b c"], configuration: c)
+        #expect(throws: ClassicalError.invalidSetting(name: "max_df", reason: "corresponds to fewer documents (1) than min_df (2)")) {
+            try TfidfVectorizer.fit(["aa bb", "bb cc"], configuration: c)
         }
     }
 

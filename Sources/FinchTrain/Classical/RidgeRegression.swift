@@ -89,9 +89,11 @@ public struct RidgeRegression: Equatable, Sendable, Codable {
     /// Solves `A w = b` for symmetric positive definite `A` (lower triangle used, overwritten by its factor).
     static func choleskySolve(_ a: inout [Double], _ b: [Double], _ d: Int) throws -> [Double] {
         for j in 0..<d {
-            var s = a[j * d + j]
+            let diagonal = a[j * d + j]
+            var s = diagonal
             for k in 0..<j { s -= a[j * d + k] * a[j * d + k] }
-            guard s > 0 && s.isFinite else {
+            // A pivot lost to rounding (below 1e-10 of its diagonal) means collinear columns.
+            guard s > 1e-10 * diagonal && s.isFinite else {
                 throw ClassicalError.singularSystem(reason: "the features are collinear (pivot \(j)); use alpha > 0")
             }
             let l = s.squareRoot()

@@ -119,7 +119,9 @@ public struct TfidfVectorizer: Equatable, Sendable {
     ) throws -> [Int] {
         let high = c.maxDF.documents(of: documentCount), low = c.minDF.documents(of: documentCount)
         guard high >= low else {
-            throw ClassicalError.invalidSetting(name: "max_df", reason: "corresponds to fewer documents than min_df")
+            throw ClassicalError.invalidSetting(
+                name: "max_df",
+                reason: "corresponds to fewer documents (\(String(format: "%g", high))) than min_df (\(String(format: "%g", low)))")
         }
         var kept = terms.indices.sorted { terms[$0].lexicographicallyPrecedes(terms[$1]) }
             .filter { Double(df[$0]) <= high && Double(df[$0]) >= low }

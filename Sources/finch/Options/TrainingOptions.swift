@@ -6,7 +6,10 @@ import Foundation
 
 /// Options shared by `finch train classify` and `finch train ner`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Pretrained or fine-tuned model: a directory in Hugging Face layout, or hf:ORG/NAME[@revision] (required unless --head).")
+    @Option(
+        help:
+            "Pretrained or fine-tuned model: a directory in Hugging Face layout, or hf:ORG/NAME[@revision] (train classify --head needs none)."
+    )
     var model: String?
     @Option(help: "Training data file.") var train: String
     @Option(help: "Development data file. Without it a seeded 10 % of --train is held out.") var dev: String?
