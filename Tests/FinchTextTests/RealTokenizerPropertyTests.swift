@@ -74,15 +74,33 @@ import Testing
     /// The reference's whitespace rules: spaces before or after a text never
     /// change its ids (both pipelines split on whitespace first), and an empty
     /// second text is no second text (transformers' `if text_pair`).
+    ///
+    /// The first rule does not hold in the reference itself when the text starts or ends with a
+    /// format character or a combining mark: tokenizers 0.23.3 on multilingual-e5 encodes
+    /// "\u{200D}\u{0301}" as [0, 6, 2] and " \u{200D}\u{0301} " as [0, 3309, 6, 2] (the mark joins
+    /// the space before it). Such texts are checked for the second rule only.
     @Test func surroundingSpacesAndEmptyPairsChangeNothing() async throws {
         let tokenizers = try Self.tokenizers()
         await propertyCheck(count: 150, input: Self.text, Gen.int(in: 1...4)) { text, spaces in
             let padding = String(repeating: " ", count: spaces)
+            let edges = [text.unicodeScalars.first, text.unicodeScalars.last].compactMap { $0 }
+            let spacesMatter = edges.contains { Self.joinsItsNeighbour($0) }
             for (name, tokenizer) in tokenizers {
                 let ids = tokenizer.encode(text).ids
-                #expect(tokenizer.encode(padding + text + padding).ids == ids, "\(name): \(text.debugDescription)")
+                if !spacesMatter {
+                    #expect(tokenizer.encode(padding + text + padding).ids == ids, "\(name): \(text.debugDescription)")
+                }
                 #expect(tokenizer.encode(text, pair: "").ids == ids, "\(name)")
             }
+        }
+    }
+
+    /// A format character (ZWJ, ZWNJ, BOM …) or a combining mark: what the reference attaches to a
+    /// neighbouring space.
+    static func joinsItsNeighbour(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .format, .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
         }
     }
 
