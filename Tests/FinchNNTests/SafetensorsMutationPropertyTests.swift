@@ -62,7 +62,7 @@ import Testing
         case 4: data = data.prefix(at)
         default:
             // A new length prefix: near the real one, or anything.
-            let length = mutation.value % 2 == 0 ? UInt64(headerEnd - 8) &+ (mutation.value >> 1) % 17 &- 8 : mutation.value
+            let length = mutation.value % 2 == 0 ? UInt64(Swift.max(0, headerEnd - 8)) &+ (mutation.value >> 1) % 17 &- 8 : mutation.value
             withUnsafeBytes(of: length.littleEndian) { data.replaceSubrange(0..<Swift.min(8, data.count), with: $0) }
         }
     }
