@@ -66,11 +66,11 @@ public struct FairnessAudit: Sendable, Equatable, Codable {
         equalizedOddsDifference = max(spread(self.groups.map(\.recall)), spread(self.groups.map(\.falsePositiveRate)))
     }
 
-    /// The audit as pretty JSON (keys sorted).
-    public var json: String {
+    /// The audit as pretty JSON (keys sorted). Throws `EncodingError` rather than return an empty text.
+    public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
     /// A table for people: one row per group, then the gaps.

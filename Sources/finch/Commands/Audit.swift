@@ -45,7 +45,7 @@ struct AuditClassify: ParsableCommand {
         let audit = try ClassifierAudit.run(
             model: loaded, modelPath: model.model, file: URL(fileURLWithPath: data), columns: columns, groupColumn: groupColumn,
             positiveLabel: positiveLabel)
-        if let out { try AtomicFile.write(Data((audit.json + "\n").utf8), to: URL(fileURLWithPath: out)) }
-        try StandardOutput.line(output.json ? audit.json : audit.report)
+        if let out { try AtomicFile.write(Data((try audit.json() + "\n").utf8), to: URL(fileURLWithPath: out)) }
+        try StandardOutput.line(output.json ? try audit.json() : audit.report)
     }
 }

@@ -75,11 +75,11 @@ struct FairlearnCase: Decodable, Sendable {
         let audit = FairnessAudit(
             labels: ["1", "0", "1", "0"], predictions: ["0", "0", "0", "0"], groups: ["a", "a", "b", "b"], positiveLabel: "1",
             sensitiveFeature: "age_band")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(audit.json.utf8)) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try audit.json().utf8)) as? [String: Any])
         #expect(object["demographic_parity_ratio"] is NSNull)
         #expect(object["sensitive_feature"] as? String == "age_band")
         #expect((object["groups"] as? [[String: Any]])?.count == 2)
-        let decoded = try JSONDecoder().decode(FairnessAudit.self, from: Data(audit.json.utf8))
+        let decoded = try JSONDecoder().decode(FairnessAudit.self, from: Data(try audit.json().utf8))
         #expect(decoded == audit)
         #expect(audit.report.contains("Fairness audit by age_band (positive label: 1)"))
         #expect(audit.report.contains("undefined (no group selected)"))
