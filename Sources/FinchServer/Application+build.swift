@@ -1,4 +1,5 @@
 import FinchApps
+import FinchText
 import Foundation
 import Hummingbird
 import Logging
@@ -37,6 +38,8 @@ public func buildApplication(
                 "error": .string(String(describing: failure.error)),
             ])
     }
+    let storedText = StoredTextRedaction(redactor: configuration.redactStoredText ? try PIIRedactor.standard() : nil)
+    logger.info("stored texts", metadata: ["pii_redaction": .string(storedText.isEnabled ? "on" : "off")])
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
 

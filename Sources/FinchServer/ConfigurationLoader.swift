@@ -24,7 +24,7 @@ extension ServerConfiguration {
     public static let keys = [
         "host", "port", "data_dir", "database_url", "models", "max_batch_tokens", "max_batch_inputs", "max_wait_ms",
         "queue_capacity", "timeout_s", "max_body_bytes", "max_inputs", "max_characters", "rate_limit", "rate_burst",
-        "reload_interval_s", "log_level", "shutdown_grace_s",
+        "reload_interval_s", "log_level", "shutdown_grace_s", "redact_stored_text",
     ]
 
     /// Reads `file` (YAML, optional), then the environment, then `flags`
@@ -135,6 +135,12 @@ extension ServerConfiguration {
         case "rate_burst": rateLimitBurst = try double(1)
         case "reload_interval_s": reloadIntervalSeconds = try double(0.05)
         case "shutdown_grace_s": shutdownGraceSeconds = try double(0)
+        case "redact_stored_text":
+            switch value.lowercased() {
+            case "true", "yes", "on", "1": redactStoredText = true
+            case "false", "no", "off", "0": redactStoredText = false
+            default: throw ConfigurationError(key: source, message: "\"\(value)\" is not true or false")
+            }
         case "log_level":
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(value) else {

@@ -40,6 +40,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel = "info"
     /// Seconds a graceful shutdown waits for requests in flight.
     public var shutdownGraceSeconds = 30.0
+    /// Whether user texts (assistant questions, feedback inputs, monitored documents, …) pass
+    /// through the PII redactor before they are written to the store. On by default.
+    public var redactStoredText = true
 
     public init() {}
 
