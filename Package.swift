@@ -148,6 +148,8 @@ let package = Package(
             dependencies: [
                 "finch", "FinchNN", "FinchRecommend", "FinchSupport", "FinchTestSupport", "FinchHubTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Tamper with the store's audit trail in `finch audit-log verify --data-dir` tests.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],
