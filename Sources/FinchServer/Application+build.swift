@@ -44,7 +44,8 @@ public func buildApplication(
     logger.info("stored texts", metadata: ["pii_redaction": .string(storedText.isEnabled ? "on" : "off")])
     // Consent lookups, the admin audit trail and erasure tombstones: one instance each, handed to every feature.
     let privacy = UserPrivacyServices(
-        repository: store.privacy, defaultConsent: configuration.defaultConsent, erasureKey: try ErasureKeyFile.key(for: configuration))
+        repository: store.privacy, defaultConsent: configuration.defaultConsent,
+        erasureKey: try await ErasureKey.key(for: configuration, store: store, logger: logger))
     // Every feature that stores data about end users registers its eraser here (DELETE /v1/users/{id} calls them all).
     let userDataErasers = UserDataErasers()
     let collections = CollectionService(store: store.collections, registry: registry)

@@ -48,8 +48,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// history personalizes their results at once; a deployment that needs opt-in sets it false.
     public var defaultConsent = true
     /// The secret for the keyed hashes that stand for erased users' ids (tombstones, audit
-    /// entries); nil: `erasure.key` in `dataDirectory`, made on first start. Several instances
-    /// on one PostgreSQL must share it.
+    /// entries); nil: with PostgreSQL a random key kept in the database, with SQLite
+    /// `erasure.key` in `dataDirectory`, made on first start (see `ErasureKey`).
     public var erasureKey: String?
 
     public init() {}

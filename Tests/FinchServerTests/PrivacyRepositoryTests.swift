@@ -1,6 +1,7 @@
 import FinchApps
 import Foundation
 import GRDB
+import Logging
 import PostgresNIO
 import Testing
 
@@ -47,6 +48,10 @@ enum PrivacyChecks {
         #expect(try await repo.deleteConsent(user: user) == 1)
         #expect(try await repo.deleteConsent(user: user) == 0)
         #expect(try await lookup.consentWithSource(user: user).stored == false)
+
+        // Shared secrets: the first value stored wins.
+        #expect(try await repo.sharedSecret(name: "s-\(tag)", proposed: "first") == "first")
+        #expect(try await repo.sharedSecret(name: "s-\(tag)", proposed: "second") == "first")
 
         // Tombstones: keyed hashes, idempotent.
         let hasher = UserIDHasher(key: Array("a test key of 32 bytes, exactly".utf8))
@@ -152,6 +157,27 @@ enum PrivacyChecks {
         #expect(after.isEmpty, "\(after)")
         #expect(try await services.tombstones.isErased(user: user))
         try await store.close()
+    }
+
+    /// With PostgreSQL and no `erasure_key`, instances share a key kept in the database and write no file.
+    @Test func postgresErasureKeyIsSharedThroughTheDatabase() async throws {
+        let url = try StoreGrep.postgresURL()
+        let dir = try ServerFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var configuration = ServerConfiguration()
+        configuration.databaseURL = url
+        configuration.dataDirectory = dir.appendingPathComponent("data").path
+        let first = try await PostgresStore(url: url)
+        let second = try await PostgresStore(url: url)
+        let logger = Logger(label: "test")
+        let a = try await ErasureKey.key(for: configuration, store: first, logger: logger)
+        let b = try await ErasureKey.key(for: configuration, store: second, logger: logger)
+        #expect(a == b && a.count == 32)
+        #expect(!FileManager.default.fileExists(atPath: configuration.dataDirectory))
+        configuration.erasureKey = "a configured key, long enough"
+        #expect(try await ErasureKey.key(for: configuration, store: first, logger: logger) == Array("a configured key, long enough".utf8))
+        try await first.close()
+        try await second.close()
     }
 
     @Test func postgresTamperingIsDetected() async throws {

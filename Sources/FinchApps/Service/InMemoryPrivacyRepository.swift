@@ -7,6 +7,7 @@ public final class InMemoryPrivacyRepository: PrivacyRepository {
         var audit: [AuditLogEntry] = []
         var consent: [String: UserConsent] = [:]
         var tombstones: Set<String> = []
+        var secrets: [String: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -42,6 +43,14 @@ public final class InMemoryPrivacyRepository: PrivacyRepository {
     public func addTombstone(userHash: String, at date: Date) async throws { _ = state.withLock { $0.tombstones.insert(userHash) } }
 
     public func tombstoneHashes() async throws -> Set<String> { state.withLock { $0.tombstones } }
+
+    public func sharedSecret(name: String, proposed: String) async throws -> String {
+        state.withLock { s in
+            if let value = s.secrets[name] { return value }
+            s.secrets[name] = proposed
+            return proposed
+        }
+    }
 
     public func purgeDeletedData() async throws {}
 }

@@ -25,6 +25,10 @@ public protocol PrivacyRepository: Sendable {
     /// Every tombstone's keyed hash.
     func tombstoneHashes() async throws -> Set<String>
 
+    /// The secret stored under `name`; when there is none yet, stores `proposed` and returns it
+    /// (the first instance to ask wins, so every instance on one database gets the same value).
+    func sharedSecret(name: String, proposed: String) async throws -> String
+
     /// After an erasure: makes deleted rows unrecoverable from the database
     /// files where the engine allows it (SQLite: a truncating WAL checkpoint,
     /// with `secure_delete` on, so freed pages are zeroed and the log emptied).

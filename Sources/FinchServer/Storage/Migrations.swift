@@ -43,6 +43,7 @@ enum Migrations {
                   store_texts_for_training INTEGER NOT NULL, updated_at {real} NOT NULL)
                 """,
                 "CREATE TABLE erasure_tombstones (user_hash TEXT PRIMARY KEY, erased_at {real} NOT NULL)",
+                "CREATE TABLE privacy_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         ),
     ]

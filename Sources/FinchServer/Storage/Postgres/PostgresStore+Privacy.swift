@@ -97,6 +97,17 @@ extension PostgresStore: PrivacyRepository {
         return out
     }
 
+    public func sharedSecret(name: String, proposed: String) async throws -> String {
+        try await client.query(
+            "INSERT INTO privacy_secrets (name, value) VALUES (\(name), \(proposed)) ON CONFLICT (name) DO NOTHING", logger: logger)
+        for try await value in try await client.query("SELECT value FROM privacy_secrets WHERE name = \(name)", logger: logger)
+            .decode(String.self)
+        {
+            return value
+        }
+        throw StoreError.corruptRow(table: "privacy_secrets", field: "value")
+    }
+
     /// Where `needle` occurs: `table.column` for every text-like column (text,
     /// varchar, char, json, jsonb) of every table in the current schema that
     /// holds it in any row. For checking that a value was redacted or erased everywhere.

@@ -88,6 +88,14 @@ extension SQLiteStore: PrivacyRepository {
         try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT user_hash FROM erasure_tombstones")) }
     }
 
+    public func sharedSecret(name: String, proposed: String) async throws -> String {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO privacy_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", arguments: [name, proposed])
+            return try String.fetchOne(db, sql: "SELECT value FROM privacy_secrets WHERE name = ?", arguments: [name]) ?? proposed
+        }
+    }
+
     /// Copies the write-ahead log into the database and truncates it to zero
     /// bytes, so deleted rows (zeroed in the database by `secure_delete`) are
     /// not left behind in old log frames. Best effort while other connections
