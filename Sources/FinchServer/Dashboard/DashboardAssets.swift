@@ -20,6 +20,7 @@ public enum DashboardAssets {
         DashboardAsset(name: "page-metrics.js", bytes: PackageResources.page_metrics_js),
         DashboardAsset(name: "page-playground.js", bytes: PackageResources.page_playground_js),
         DashboardAsset(name: "page-audit.js", bytes: PackageResources.page_audit_js),
+        DashboardAsset(name: "page-users.js", bytes: PackageResources.page_users_js),
     ]
 
     /// The asset of a file name, if there is one.

@@ -12,8 +12,10 @@ function detailsText(details) {
   return entries.length === 0 ? '–' : entries.map(([key, value]) => `${key}=${value}`).join(', ');
 }
 
-function entryRow(entry) {
-  return h('tr', {class: 'audit-entry', 'data-sequence': entry.sequence, 'data-action': entry.action},
+function entryRow(entry, brokenSequence) {
+  const broken = entry.sequence === brokenSequence;
+  return h('tr', {class: broken ? 'audit-entry error' : 'audit-entry', 'data-sequence': entry.sequence,
+    'data-action': entry.action, 'data-broken': broken ? 'true' : null},
     h('td', {class: 'num'}, entry.sequence),
     h('td', {class: 'nowrap muted'}, entry.time ? new Date(entry.time).toLocaleString() : ''),
     h('td', {class: 'mono'}, entry.actor),
@@ -68,7 +70,7 @@ export default {
       more.disabled = true;
       const page = await api.get(`/v1/audit?after=${after}&limit=${pageSize}`);
       const entries = page.entries ?? [];
-      body.append(...entries.map(entryRow));
+      body.append(...entries.map((entry) => entryRow(entry, verification.problem?.sequence)));
       if (body.children.length === 0) {
         body.append(h('tr', {id: 'audit-empty'}, h('td', {colspan: 7, class: 'muted'}, 'No admin action has been recorded yet.')));
       }

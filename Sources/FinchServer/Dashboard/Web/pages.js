@@ -6,5 +6,6 @@ import models from './page-models.js';
 import metrics from './page-metrics.js';
 import playground from './page-playground.js';
 import audit from './page-audit.js';
+import users from './page-users.js';
 
-export const pages = [models, metrics, playground, audit];
+export const pages = [models, metrics, playground, audit, users];
