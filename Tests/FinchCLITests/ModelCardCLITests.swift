@@ -196,4 +196,26 @@ import Testing
         #expect(text.contains("| item-text | `\(items)` | 40 | `"))
         #expect(text.contains("with a hybrid ranking"))
     }
+
+    /// `finch card` on the int8 copy `finch quantize` writes records its figures (`quantization.json`).
+    @Test func int8CopyCardRecordsQuantization() throws {
+        let model = try tinyEmbedderFolder()
+        let out = model.deletingLastPathComponent().appendingPathComponent("finch-int8-card-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let (qs, _, qerr) = try CLI.run(["quantize", "--model", model.path, "--out", out.path, "--force"])
+        try #require(qs == 0, "\(qerr)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("quantization.json"))) as? [String: Any])
+        let (cs, _, cerr) = try CLI.run(["card", "--model", out.path])
+        #expect(cs == 0, "\(cerr)")
+        let (text, yaml, _) = try Self.card(out.path)
+        #expect(yaml.contains("pipeline_tag: sentence-similarity\n") && yaml.contains("- int8\n"))
+        #expect(text.contains("- Int8 copy of: `\(model.path)`"))
+        let cosine = String(format: "%.4f", try #require(report["mean_cosine"] as? Double))
+        let speedup = String(format: "%.4f", try #require(report["speedup"] as? Double))
+        #expect(text.contains("| \(speedup) | \(cosine) | "))
+        #expect(
+            text.contains("did not pass the checks of `finch quantize` and was written with --force")
+                == !(report["checks_passed"] as? Bool ?? false))
+    }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// The one entry point that writes a model folder's card (`README.md`),
 /// whatever trained it: `finch train classify|ner` (fine-tuned or
 /// classical), `finch recommend train` (plain or hybrid), `finch retrain`,
-/// `finch card`. It reads what the folder holds (model files, the run
+/// `finch card`; a sentence-embedding folder (such as the int8 copy of
+/// `finch quantize`) gets `EmbeddingCard`'s card. It reads what the folder holds (model files, the run
 /// record `finch_run.json`, audits, `quantization.json`) and keeps the
 /// fields a person wrote in an earlier card (`ModelCardFile`).
 public enum ModelCardWriter {
@@ -25,6 +26,9 @@ public enum ModelCardWriter {
     public static func write(folder: URL, run: TrainingRunRecord? = nil, finchVersion: String) throws -> ModelCardOutcome {
         let fm = FileManager.default
         guard fm.fileExists(atPath: folder.appendingPathComponent(recommenderManifest).path) else {
+            if run == nil && EmbeddingCard.isEmbeddingModel(folder) {
+                return try EmbeddingCard.write(to: folder, finchVersion: finchVersion)
+            }
             return try ModelCard.write(to: folder, run: run, finchVersion: finchVersion)
         }
         if let run { try run.write(to: folder) }

@@ -21,9 +21,11 @@ public struct QuantizationFacts: Sendable, Equatable, Codable {
     public var kernel: String
     /// Whether the copy passed the command's checks.
     public var checksPassed: Bool
+    /// The folder the float model was copied from.
+    public var source: String?
 
     enum CodingKeys: String, CodingKey {
-        case scheme, texts, speedup, kernel
+        case scheme, texts, speedup, kernel, source
         case floatSeconds = "float_seconds"
         case int8Seconds = "int8_seconds"
         case meanCosine = "mean_cosine"
