@@ -28,3 +28,6 @@ for algorithm in als itemknn popular; do
     "$FINCH" recommend audit --model "$OUT/ml-$algorithm" --ratings "$OUT/ml_test.csv" "${rating[@]}" \
         --users "$DATA/movielens-100k/users.csv" --group-column age --bands 25,35,45
 done
+
+# The classifier audit recomputed with Fairlearn from the same predictions.
+/tmp/ref/bin/python Benchmarks/audits/fairlearn_check.py "$OUT" "$FINCH"
