@@ -17,15 +17,15 @@ rm -rf "$OUT/reviews-model"
 "$FINCH" audit classify --model "$OUT/reviews-model" --data "$OUT/reviews_test.csv" \
     --group-column age --bands 30,40,50,60 --positive-label 1
 
-# MovieLens-100k: every rating is an interaction for ALS and popularity; item-KNN predicts the ratings.
+# MovieLens-100k (the `rating` column is read by default): ALS takes each rating as its confidence weight,
+# popularity counts ratings per item, item-KNN predicts the ratings. Every held-out rating is relevant.
 for algorithm in als itemknn popular; do
     rm -rf "$OUT/ml-$algorithm"
-    if [ "$algorithm" = itemknn ]; then rating=(--rating-column rating); else rating=(); fi
-    "$FINCH" recommend train --ratings "$OUT/ml_train.csv" "${rating[@]}" --algorithm "$algorithm" --out "$OUT/ml-$algorithm" > /dev/null
-    "$FINCH" recommend audit --model "$OUT/ml-$algorithm" --ratings "$OUT/ml_test.csv" "${rating[@]}" \
+    "$FINCH" recommend train --ratings "$OUT/ml_train.csv" --algorithm "$algorithm" --out "$OUT/ml-$algorithm" > /dev/null
+    "$FINCH" recommend audit --model "$OUT/ml-$algorithm" --ratings "$OUT/ml_test.csv" \
         --users "$DATA/movielens-100k/users.csv" --group-column gender --out "$OUT/ml-$algorithm-gender.json"
     # The audit kept in the folder (and shown on the model card) is the one by age band.
-    "$FINCH" recommend audit --model "$OUT/ml-$algorithm" --ratings "$OUT/ml_test.csv" "${rating[@]}" \
+    "$FINCH" recommend audit --model "$OUT/ml-$algorithm" --ratings "$OUT/ml_test.csv" \
         --users "$DATA/movielens-100k/users.csv" --group-column age --bands 25,35,45
 done
 
