@@ -71,6 +71,7 @@ public func buildApplication(
     let compatibility = CompatibilityController(registry: registry, limits: limits)
     let keys = KeysController(store: store.keys, cache: keyCache, limits: limits, audit: privacy.audit)
     let redaction = try RedactController.standard(limits: limits)
+    let explain = ExplainController(explanations: ExplanationService(registry: registry), limits: limits)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
     let readRoot = router.group().add(middleware: auth(.read))
@@ -79,6 +80,7 @@ public func buildApplication(
     let read = router.group("v1").add(middleware: auth(.read))
     inference.addRoutes(to: read)
     redaction.addRoutes(to: read)
+    explain.addRoutes(to: read)
     models.addReadRoutes(to: read)
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
