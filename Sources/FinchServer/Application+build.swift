@@ -42,6 +42,9 @@ public func buildApplication(
     logger.info("stored texts", metadata: ["pii_redaction": .string(storedText.isEnabled ? "on" : "off")])
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
+    let assistant = AssistantService(
+        store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText)
+    try await assistant.reload()
 
     let limits = InputLimits(
         maxBodyBytes: configuration.maxBodyBytes, maxInputs: configuration.maxInputs,
@@ -63,6 +66,7 @@ public func buildApplication(
     let compatibility = CompatibilityController(registry: registry, limits: limits)
     let keys = KeysController(store: store.keys, cache: keyCache, limits: limits)
     let redaction = try RedactController.standard(limits: limits)
+    let assistantRoutes = AssistantController(assistant: assistant, limits: limits)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
     let readRoot = router.group().add(middleware: auth(.read))
@@ -74,7 +78,10 @@ public func buildApplication(
     models.addReadRoutes(to: read)
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
-    collectionRoutes.addWriteRoutes(to: router.group("v1").add(middleware: auth(.write)))
+    assistantRoutes.addReadRoutes(to: read)
+    let write = router.group("v1").add(middleware: auth(.write))
+    collectionRoutes.addWriteRoutes(to: write)
+    assistantRoutes.addWriteRoutes(to: write)
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)
@@ -87,7 +94,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "finch"),
-        services: [lifecycle],
+        services: [lifecycle, AssistantReloadService(assistant: assistant, interval: configuration.reloadIntervalSeconds, logger: logger)],
         logger: logger)
 }
 

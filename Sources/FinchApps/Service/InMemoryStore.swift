@@ -13,12 +13,14 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     }
 
     private let state = Mutex(State())
+    private let assistantTables = InMemoryAssistantRepository()
 
     public init() {}
 
     public var keys: any APIKeyRepository { self }
     public var models: any ModelVersionRepository { self }
     public var collections: any CollectionRepository { self }
+    public var assistant: any AssistantRepository { assistantTables }
     public func ping() async throws {}
     public func close() async throws {}
 

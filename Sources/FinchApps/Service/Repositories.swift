@@ -95,6 +95,8 @@ public protocol ServiceStore: Sendable {
     var keys: any APIKeyRepository { get }
     var models: any ModelVersionRepository { get }
     var collections: any CollectionRepository { get }
+    /// The support assistant's collections, entries and asks.
+    var assistant: any AssistantRepository { get }
     /// Throws when the database cannot be reached.
     func ping() async throws
     /// Closes connections.
