@@ -5,5 +5,7 @@
 import models from './page-models.js';
 import metrics from './page-metrics.js';
 import playground from './page-playground.js';
+import assistant from './page-assistant.js';
+import handoffs from './page-handoffs.js';
 
-export const pages = [models, metrics, playground];
+export const pages = [models, metrics, playground, assistant, handoffs];
