@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "FinchServerTests",
             dependencies: [
-                "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers",
+                "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

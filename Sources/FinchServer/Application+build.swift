@@ -11,8 +11,8 @@ import Logging
 /// - public: `GET /healthz`, `GET /readyz` (and the dashboard's static files, `/`, `/dashboard/…`)
 /// - read: inference (`/v1/embed`, `/v1/classify`, `/v1/entities`, `/v1/tokenize`, `/v1/rerank`,
 ///   `/v1/search`, `/v1/embeddings`, TEI's `/embed`, `/predict`, `/rerank`, `/tokenize`), listings, `/metrics`, `/v1/redact`
-/// - write: collections and their entries
-/// - admin: `/v1/models` registration and activation, `/v1/keys`
+/// - write: collections and their entries, `/v1/feedback`
+/// - admin: `/v1/models` registration, activation and retraining (a job: `/v1/jobs`), `/v1/keys`
 ///
 /// `store` replaces the configured store (tests); `logSink` receives the JSON log lines; `routes` is
 /// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`);
@@ -63,6 +63,12 @@ public func buildApplication(
     let compatibility = CompatibilityController(registry: registry, limits: limits)
     let keys = KeysController(store: store.keys, cache: keyCache, limits: limits)
     let redaction = try RedactController.standard(limits: limits)
+    let feedback = FeedbackController(
+        service: FeedbackService(store: store.feedback, registry: registry, storedText: storedText), limits: limits)
+    let retrainers: [any ModelRetrainer] = [
+        ClassifierRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain)
+    ]
+    let jobs = JobsController(jobs: RetrainJobs(registry: registry, retrainers: retrainers, audit: nil), registry: registry)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
     let readRoot = router.group().add(middleware: auth(.read))
@@ -74,9 +80,14 @@ public func buildApplication(
     models.addReadRoutes(to: read)
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
-    collectionRoutes.addWriteRoutes(to: router.group("v1").add(middleware: auth(.write)))
+    feedback.addReadRoutes(to: read)
+    jobs.addReadRoutes(to: read)
+    let write = router.group("v1").add(middleware: auth(.write))
+    collectionRoutes.addWriteRoutes(to: write)
+    feedback.addWriteRoutes(to: write)
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
+    jobs.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)
     routeMethods.fill(router.routes)
     routes?(router.routes)

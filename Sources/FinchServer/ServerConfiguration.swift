@@ -43,6 +43,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Whether user texts (assistant questions, feedback inputs, monitored documents, …) pass
     /// through the PII redactor before they are written to the store. On by default.
     public var redactStoredText = true
+    /// Settings of `POST /v1/models/{name}/retrain` (margin, epochs, learning rate, …).
+    public var retrain = RetrainOptions()
 
     public init() {}
 

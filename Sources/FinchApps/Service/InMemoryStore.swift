@@ -13,12 +13,14 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     }
 
     private let state = Mutex(State())
+    private let feedbackRepository = InMemoryFeedbackRepository()
 
     public init() {}
 
     public var keys: any APIKeyRepository { self }
     public var models: any ModelVersionRepository { self }
     public var collections: any CollectionRepository { self }
+    public var feedback: any FeedbackRepository { feedbackRepository }
     public func ping() async throws {}
     public func close() async throws {}
 

@@ -95,6 +95,8 @@ public protocol ServiceStore: Sendable {
     var keys: any APIKeyRepository { get }
     var models: any ModelVersionRepository { get }
     var collections: any CollectionRepository { get }
+    /// Corrections sent through `POST /v1/feedback`.
+    var feedback: any FeedbackRepository { get }
     /// Throws when the database cannot be reached.
     func ping() async throws
     /// Closes connections.

@@ -19,6 +19,8 @@ public enum DashboardAssets {
         DashboardAsset(name: "page-models.js", bytes: PackageResources.page_models_js),
         DashboardAsset(name: "page-metrics.js", bytes: PackageResources.page_metrics_js),
         DashboardAsset(name: "page-playground.js", bytes: PackageResources.page_playground_js),
+        DashboardAsset(name: "page-feedback.js", bytes: PackageResources.page_feedback_js),
+        DashboardAsset(name: "page-versions.js", bytes: PackageResources.page_versions_js),
     ]
 
     /// The asset of a file name, if there is one.

@@ -30,7 +30,19 @@ enum Migrations {
                 "CREATE TABLE change_stamp (id INTEGER PRIMARY KEY, stamp BIGINT NOT NULL)",
                 "INSERT INTO change_stamp (id, stamp) VALUES (1, 0)",
             ]
-        )
+        ),
+        (
+            3, "feedback",
+            [
+                """
+                CREATE TABLE feedback (id TEXT PRIMARY KEY, seq BIGINT NOT NULL, kind TEXT NOT NULL, model TEXT, collection TEXT,
+                  input TEXT, label TEXT, entities TEXT, entry TEXT, user_id TEXT, key_id TEXT NOT NULL, created_at {real} NOT NULL)
+                """,
+                "CREATE INDEX feedback_model ON feedback (model, seq)",
+                "CREATE INDEX feedback_collection ON feedback (collection, seq)",
+                "CREATE INDEX feedback_user ON feedback (user_id)",
+            ]
+        ),
     ]
 
     static let createTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"

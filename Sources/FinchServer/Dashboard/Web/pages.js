@@ -5,5 +5,7 @@
 import models from './page-models.js';
 import metrics from './page-metrics.js';
 import playground from './page-playground.js';
+import feedback from './page-feedback.js';
+import versions from './page-versions.js';
 
-export const pages = [models, metrics, playground];
+export const pages = [models, metrics, playground, feedback, versions];
