@@ -28,7 +28,7 @@ struct Retrain: AsyncParsableCommand {
     @Option(help: "Seed of the feedback split, replay sample and batch order.") var seed: UInt64 = 42
 
     func validate() throws {
-        guard margin >= 0 && margin < 1 else { throw ValidationError("--margin must be in [0, 1)") }
+        guard margin >= 0 && margin <= 1 else { throw ValidationError("--margin must be in [0, 1]") }
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
         guard learningRate > 0 && learningRate.isFinite else { throw ValidationError("--lr must be a positive number") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }

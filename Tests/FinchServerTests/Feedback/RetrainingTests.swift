@@ -158,3 +158,45 @@ final class EventLog: @unchecked Sendable {
     func add(_ e: ProgressEvent) { lock.withLock { events.append(e) } }
     var stages: [String] { lock.withLock { events.map(\.stage) } }
 }
+
+/// An audit trail that remembers what it was told.
+final class RecordingAuditTrail: AdminAuditTrail, @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String] = []
+    func record(actor: String, action: String, subject: String, details: [String: String]) async throws {
+        lock.withLock { entries.append("\(actor) \(action) \(subject) v\(details["version"] ?? "-")") }
+    }
+    var all: [String] { lock.withLock { entries } }
+}
+
+@Suite struct RetrainJobAuditTests {
+    @Test func aJobRecordsTheRetrainAndTheActivationWithItsActor() async throws {
+        let root = try ServerFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = try RetrainingTests.trainedClassifier(in: root)
+        let store = InMemoryStore()
+        let registry = ModelRegistry(store: store.models, options: BatchingOptions())
+        defer { registry.shutdown() }
+        _ = try await registry.register(name: "sentiment", path: folder.path)
+        let before = try FineTunedModel.load(folder).classify(RetrainingTests.neutralTexts.map { ($0, nil) }).map(\.label)
+        let service = FeedbackService(store: store.feedback, registry: registry, storedText: .off)
+        for (text, label) in zip(RetrainingTests.neutralTexts, before.map(RetrainingTests.flipped)) {
+            _ = try await service.submit(.classification(model: "sentiment", input: text, label: label), user: nil, keyID: "k")
+        }
+        var options = RetrainingTests.options
+        options.margin = 1
+        let audit = RecordingAuditTrail()
+        let jobs = RetrainJobs(
+            registry: registry, retrainers: [ClassifierRetrainer(registry: registry, feedback: store.feedback, options: options)],
+            audit: audit)
+        let job = try jobs.start(model: "sentiment", actor: "key123")
+        #expect(job.state == .running)
+        let final = try #require(await jobs.wait(id: job.id))
+        #expect(final.state == .succeeded, "\(final)")
+        #expect(final.outcome?.activated == true)
+        #expect(final.stage == "register" && final.progress == 1)
+        #expect(audit.all == ["key123 model.retrain sentiment v2", "key123 model.activate sentiment v2"])
+        #expect(jobs.all.map(\.id) == [job.id])
+        #expect(throws: RegistryError.unknownModel(name: "nope")) { try jobs.start(model: "nope", actor: "k") }
+    }
+}
