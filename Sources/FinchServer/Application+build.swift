@@ -66,7 +66,7 @@ public func buildApplication(
     let feedback = FeedbackController(
         service: FeedbackService(store: store.feedback, registry: registry, storedText: storedText), limits: limits)
     let retrainers: [any ModelRetrainer] = [
-        ClassifierRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain)
+        FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain)
     ]
     let jobs = JobsController(jobs: RetrainJobs(registry: registry, retrainers: retrainers, audit: nil), registry: registry)
 

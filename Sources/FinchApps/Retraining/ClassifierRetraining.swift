@@ -27,9 +27,7 @@ enum ClassifierRetraining {
 
     /// Seeded split of the corrections into (train, held out); nothing is held
     /// out below `options.minimumFeedbackToHoldOut`.
-    static func split(_ corrections: [ClassificationExample], options: RetrainOptions) -> (
-        train: [ClassificationExample], heldOut: [ClassificationExample]
-    ) {
+    static func split<T>(_ corrections: [T], options: RetrainOptions) -> (train: [T], heldOut: [T]) {
         guard corrections.count >= options.minimumFeedbackToHoldOut else { return (corrections, []) }
         let count = Swift.min(
             Swift.max(2, Int((Double(corrections.count) * options.feedbackHoldOutFraction).rounded())), corrections.count - 1)
@@ -89,15 +87,8 @@ enum ClassifierRetraining {
             if case .step(let p) = event { report("train", p.step, total, ["loss": p.loss]) }
         })
         let trainingSeconds = Date().timeIntervalSince(start)
-        // The new version carries the original record, so it can be retrained in turn.
-        let fm = FileManager.default
-        for name in [TrainingDataRecord.fileName, TrainingDataRecord.heldOutFileName, TrainingDataRecord.replayFileName] {
-            let source = base.appendingPathComponent(name)
-            if fm.fileExists(atPath: source.path) { try fm.copyItem(at: source, to: out.appendingPathComponent(name)) }
-        }
-        for name in ["checkpoint", "best"] where fm.fileExists(atPath: out.appendingPathComponent(name).path) {
-            try fm.removeItem(at: out.appendingPathComponent(name))
-        }
+        try finishFolder(
+            out, base: base, files: [TrainingDataRecord.fileName, TrainingDataRecord.heldOutFileName, TrainingDataRecord.replayFileName])
 
         let feedbackForEvaluation = heldFeedback.isEmpty ? trainFeedback : heldFeedback
         report("evaluate", 0, 2)
@@ -105,19 +96,34 @@ enum ClassifierRetraining {
         report("evaluate", 1, 2)
         let new = try evaluate(out, heldOut: heldOut, feedback: feedbackForEvaluation)
         report("evaluate", 2, 2)
-        let (activate, reason) = RetrainGuard.decide(previous: previous, new: new, margin: options.margin)
-        let evaluation =
-            heldFeedback.isEmpty
-            ? "the training feedback (fewer than \(options.minimumFeedbackToHoldOut) corrections, none held out)"
-            : "held-out feedback"
+        let (activate, reason) = RetrainGuard.decide(previous: previous, new: new, metric: "accuracy", margin: options.margin)
         let result = RetrainReport(
-            model: model, previousVersion: previousVersion, previousPath: base.path, newVersion: nil, path: out.path,
+            model: model, metric: "accuracy", previousVersion: previousVersion, previousPath: base.path, newVersion: nil, path: out.path,
             margin: options.margin, feedbackExamples: corrections.count, feedbackTrained: trainFeedback.count,
-            feedbackHeldOut: heldFeedback.count, feedbackEvaluation: evaluation, replayExamples: replay.count,
+            feedbackHeldOut: heldFeedback.count,
+            feedbackEvaluation: evaluationName(noneHeldOut: heldFeedback.isEmpty, options: options), replayExamples: replay.count,
             heldOutExamples: heldOut.count, previous: previous, new: new, activated: activate, reason: reason,
             trainingSeconds: trainingSeconds, createdAt: Date())
         try result.write(to: out)
         return Result(report: result)
+    }
+
+    /// Copies the base's training record into the new version (so it can be retrained in turn) and
+    /// removes the trainer's resumable checkpoint and best-model copy (the version is the folder itself).
+    static func finishFolder(_ out: URL, base: URL, files: [String]) throws {
+        let fm = FileManager.default
+        for name in files {
+            let source = base.appendingPathComponent(name)
+            if fm.fileExists(atPath: source.path) { try fm.copyItem(at: source, to: out.appendingPathComponent(name)) }
+        }
+        for name in ["checkpoint", "best"] where fm.fileExists(atPath: out.appendingPathComponent(name).path) {
+            try fm.removeItem(at: out.appendingPathComponent(name))
+        }
+    }
+
+    /// The report's words for the feedback the versions were compared on.
+    static func evaluationName(noneHeldOut none: Bool, options: RetrainOptions) -> String {
+        none ? "the training feedback (fewer than \(options.minimumFeedbackToHoldOut) corrections, none held out)" : "held-out feedback"
     }
 
     /// Accuracy of the model in `folder` on the held-out set (nil when empty) and on `feedback`.
@@ -129,6 +135,6 @@ enum ClassifierRetraining {
             let right = zip(predictions, examples).filter { $0.0.label == $0.1.label }.count
             return Double(right) / Double(examples.count)
         }
-        return VersionEvaluation(heldOutAccuracy: try accuracy(heldOut), feedbackAccuracy: try accuracy(feedback) ?? 0)
+        return VersionEvaluation(heldOut: try accuracy(heldOut), feedback: try accuracy(feedback) ?? 0)
     }
 }

@@ -1,26 +1,27 @@
 import FinchSupport
 import Foundation
 
-/// One version's figures in a retrain report.
+/// One version's figures in a retrain report, in the report's metric
+/// (accuracy for a classifier, entity-level F1 for a tagger).
 public struct VersionEvaluation: Codable, Sendable, Equatable {
-    /// Accuracy on the held-out set recorded with the model (nil when none is recorded).
-    public var heldOutAccuracy: Double?
-    /// Accuracy on the feedback used for the comparison (see `RetrainReport.feedbackEvaluation`).
-    public var feedbackAccuracy: Double
+    /// On the held-out set recorded with the model (nil when none is recorded).
+    public var heldOut: Double?
+    /// On the feedback used for the comparison (see `RetrainReport.feedbackEvaluation`).
+    public var feedback: Double
 
     enum CodingKeys: String, CodingKey {
-        case heldOutAccuracy = "heldout_accuracy", feedbackAccuracy = "feedback_accuracy"
+        case heldOut = "heldout", feedback
     }
 
-    public init(heldOutAccuracy: Double?, feedbackAccuracy: Double) {
-        self.heldOutAccuracy = heldOutAccuracy
-        self.feedbackAccuracy = feedbackAccuracy
+    public init(heldOut: Double?, feedback: Double) {
+        self.heldOut = heldOut
+        self.feedback = feedback
     }
 
-    /// The figures by name, as `RetrainOutcome` carries them.
-    public var metrics: [String: Double] {
-        var out = ["feedback_accuracy": feedbackAccuracy]
-        if let heldOutAccuracy { out["heldout_accuracy"] = heldOutAccuracy }
+    /// The figures by name (`heldout_accuracy`, `feedback_accuracy`, …), as `RetrainOutcome` carries them.
+    public func metrics(_ metric: String) -> [String: Double] {
+        var out = ["feedback_\(metric)": feedback]
+        if let heldOut { out["heldout_\(metric)"] = heldOut }
         return out
     }
 }
@@ -31,6 +32,8 @@ public struct RetrainReport: Codable, Sendable, Equatable {
     public static let fileName = "retrain_report.json"
 
     public var model: String
+    /// What `previous` and `new` measure: `accuracy` (classifiers) or `f1` (taggers, entity level).
+    public var metric: String
     public var previousVersion: Int
     public var previousPath: String
     /// Nil until the version is registered.
@@ -53,7 +56,7 @@ public struct RetrainReport: Codable, Sendable, Equatable {
     public var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case model, path, margin, previous, new, activated, reason
+        case model, metric, path, margin, previous, new, activated, reason
         case previousVersion = "previous_version", previousPath = "previous_path", newVersion = "new_version"
         case feedbackExamples = "feedback_examples", feedbackTrained = "feedback_trained", feedbackHeldOut = "feedback_held_out"
         case feedbackEvaluation = "feedback_evaluation", replayExamples = "replay_examples", heldOutExamples = "held_out_examples"
@@ -82,27 +85,29 @@ public struct RetrainReport: Codable, Sendable, Equatable {
 /// set by more than `margin` and better on the feedback.
 public enum RetrainGuard {
     /// Whether to activate, and a sentence saying why (not).
-    public static func decide(previous: VersionEvaluation, new: VersionEvaluation, margin: Double) -> (activate: Bool, reason: String) {
+    public static func decide(previous: VersionEvaluation, new: VersionEvaluation, metric: String, margin: Double) -> (
+        activate: Bool, reason: String
+    ) {
         func pct(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
-        guard let oldHeld = previous.heldOutAccuracy, let newHeld = new.heldOutAccuracy else {
+        let name = metric == "f1" ? "entity F1" : metric
+        guard let oldHeld = previous.heldOut, let newHeld = new.heldOut else {
             return (false, "no held-out set is recorded with the model, so a loss on it cannot be ruled out; registered inactive")
         }
         let drop = oldHeld - newHeld
         if drop > margin + 1e-12 {
             return (
                 false,
-                "held-out accuracy fell from \(pct(oldHeld)) to \(pct(newHeld)), more than the margin of \(pct(margin)); registered inactive"
+                "held-out \(name) fell from \(pct(oldHeld)) to \(pct(newHeld)), more than the margin of \(pct(margin)); registered inactive"
             )
         }
-        guard new.feedbackAccuracy > previous.feedbackAccuracy else {
+        guard new.feedback > previous.feedback else {
             return (
-                false,
-                "feedback accuracy did not improve (\(pct(previous.feedbackAccuracy)) → \(pct(new.feedbackAccuracy))); registered inactive"
+                false, "feedback \(name) did not improve (\(pct(previous.feedback)) → \(pct(new.feedback))); registered inactive"
             )
         }
         return (
             true,
-            "feedback accuracy rose from \(pct(previous.feedbackAccuracy)) to \(pct(new.feedbackAccuracy)) and held-out accuracy "
+            "feedback \(name) rose from \(pct(previous.feedback)) to \(pct(new.feedback)) and held-out \(name) "
                 + "went from \(pct(oldHeld)) to \(pct(newHeld)) (margin \(pct(margin))); activated"
         )
     }

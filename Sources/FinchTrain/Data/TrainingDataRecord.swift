@@ -8,7 +8,8 @@ import Foundation
 /// `finch_data.json` (where the data came from), `heldout.jsonl` (the
 /// development examples, at most `maxExamples`) and `replay.jsonl` (a seeded
 /// sample of the training examples, at most `maxExamples`). Both files are
-/// JSON Lines with `text`, `label` and, for pairs, `text_pair`.
+/// JSON Lines with `text`, `label` and, for pairs, `text_pair`; a tagger's
+/// are `heldout.bio` and `replay.bio` (CoNLL).
 public struct TrainingDataRecord: Codable, Sendable, Equatable {
     /// The training file, as given.
     public var trainingFile: String
@@ -99,13 +100,6 @@ public struct TrainingDataRecord: Codable, Sendable, Equatable {
 
     /// At most `maxExamples` of `examples`, a seeded sample kept in their order.
     static func sample(_ examples: [ClassificationExample], seed: UInt64) -> [ClassificationExample] {
-        guard examples.count > maxExamples else { return examples }
-        var rng = FinchRNG(seed: seed)
-        var indices = Array(examples.indices)
-        for i in stride(from: indices.count - 1, to: 0, by: -1) {
-            let j = Int(rng.next() % UInt64(i + 1))
-            indices.swapAt(i, j)
-        }
-        return indices.prefix(maxExamples).sorted().map { examples[$0] }
+        sampled(examples, seed: seed)
     }
 }

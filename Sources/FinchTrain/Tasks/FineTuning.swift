@@ -76,7 +76,14 @@ public enum FineTuning {
         let task = try TokenClassificationTask(
             modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
             boundary: boundary, splitting: noSpaces ? .characters : .whitespace, seed: r.training.seed)
-        return try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
+        let result = try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
+        if !result.summary.interrupted {
+            // What `finch retrain` replays and evaluates on later.
+            try TrainingDataRecord.write(
+                train: data.train, dev: data.dev, source: data.devSource, trainingFile: r.trainFile.path, seed: r.training.seed,
+                to: r.outputDirectory)
+        }
+        return result
     }
 
     /// What both recipes check before reading any data: the request itself,

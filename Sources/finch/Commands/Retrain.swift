@@ -6,20 +6,21 @@ import Foundation
 /// `finch retrain`: one guarded retrain of a registered model from its feedback, on the service's store.
 struct Retrain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Retrain a served classifier from its feedback; activate the new version only when it is better.",
+        abstract: "Retrain a served classifier or tagger from its feedback; activate the new version only when it is better.",
         discussion: """
-            Fine-tunes a copy of the model's active version on its feedback (the latest label per input) plus \
-            a replay sample of the data it was trained on (recorded in its folder by finch train classify), \
-            evaluates both versions on the recorded held-out set and on held-out feedback, and registers the \
-            new version with retrain_report.json beside it. The new version is activated only when its \
-            held-out accuracy is at most --margin below the old one's and it is better on the feedback; \
+            Fine-tunes a copy of the model's active version on its feedback (the latest label, or entity \
+            spans, per input) plus a replay sample of the data it was trained on (recorded in its folder by \
+            finch train classify|ner), evaluates both versions on the recorded held-out set and on held-out \
+            feedback (accuracy; entity-level F1 for a tagger), and registers the new version with \
+            retrain_report.json beside it. The new version is activated only when its held-out score is at \
+            most --margin below the old one's and it is better on the feedback; \
             otherwise it stays registered, inactive, and the report says why. A running finch serve on the \
             same store picks up the activation at its next reload.
             """)
 
     @Option(help: "The registered model to retrain.") var model: String
     @OptionGroup var store: StoreOptions
-    @Option(help: "Largest held-out accuracy loss (a fraction) the new version may have and still be activated.") var margin = 0.01
+    @Option(help: "Largest held-out score loss (a fraction) the new version may have and still be activated.") var margin = 0.01
     @Option(help: "Passes over feedback plus replay.") var epochs = 3
     @Option(name: .customLong("lr"), help: "Peak learning rate (AdamW).") var learningRate = 5e-5
     @Option(name: .customLong("batch-size"), help: "Examples per batch.") var batchSize = 8
@@ -47,7 +48,7 @@ struct Retrain: AsyncParsableCommand {
         options.seed = seed
         options.outputRoot = outDir.map { URL(fileURLWithPath: $0) }
         let jobs = RetrainJobs(
-            registry: registry, retrainers: [ClassifierRetrainer(registry: registry, feedback: db.feedback, options: options)],
+            registry: registry, retrainers: [FineTunedModelRetrainer(registry: registry, feedback: db.feedback, options: options)],
             audit: nil)
         let started = try jobs.start(model: model, actor: "cli")
         let final = await jobs.wait(id: started.id)

@@ -68,7 +68,7 @@ import Testing
             _ = try await service.submit(.classification(model: "sentiment", input: text, label: label), user: nil, keyID: "k")
         }
         let events = EventLog()
-        let retrainer = ClassifierRetrainer(registry: registry, feedback: store.feedback, options: Self.options)
+        let retrainer = FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: Self.options)
         let outcome = try await retrainer.retrain(model: "sentiment") { events.add($0) }
         #expect(outcome.previousVersion == 1 && outcome.newVersion == 2)
         #expect(outcome.previousMetrics["feedback_accuracy"] == 0)
@@ -104,7 +104,7 @@ import Testing
             _ = try await service.submit(
                 .classification(model: "sentiment", input: example.text, label: Self.flipped(example.label)), user: nil, keyID: "k")
         }
-        let retrainer = ClassifierRetrainer(registry: registry, feedback: store.feedback, options: Self.options)
+        let retrainer = FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: Self.options)
         let outcome = try await retrainer.retrain(model: "sentiment") { _ in }
         let oldHeldOut = try #require(outcome.previousMetrics["heldout_accuracy"])
         try #require(oldHeldOut >= 0.8, "the tiny classifier must be good on its held-out set for the check to mean anything")
@@ -127,11 +127,11 @@ import Testing
         let registry = ModelRegistry(store: store.models, options: BatchingOptions())
         defer { registry.shutdown() }
         _ = try await registry.register(name: "sentiment", path: folders.classifier.path)
-        let outcome = try await ClassifierRetrainer(registry: registry, feedback: store.feedback).retrain(model: "sentiment") { _ in }
+        let outcome = try await FineTunedModelRetrainer(registry: registry, feedback: store.feedback).retrain(model: "sentiment") { _ in }
         #expect(outcome.newVersion == nil && !outcome.activated)
         #expect(try await registry.versions().count == 1)
         await #expect(throws: RetrainError.noActiveVersion(model: "nope")) {
-            try await ClassifierRetrainer(registry: registry, feedback: store.feedback).retrain(model: "nope") { _ in }
+            try await FineTunedModelRetrainer(registry: registry, feedback: store.feedback).retrain(model: "nope") { _ in }
         }
     }
 
@@ -187,7 +187,7 @@ final class RecordingAuditTrail: AdminAuditTrail, @unchecked Sendable {
         options.margin = 1
         let audit = RecordingAuditTrail()
         let jobs = RetrainJobs(
-            registry: registry, retrainers: [ClassifierRetrainer(registry: registry, feedback: store.feedback, options: options)],
+            registry: registry, retrainers: [FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: options)],
             audit: audit)
         let job = try jobs.start(model: "sentiment", actor: "key123")
         #expect(job.state == .running)

@@ -8,6 +8,7 @@ function percent(value) {
 }
 
 function reportCard(report) {
+  const metric = report.metric === 'f1' ? 'entity F1' : (report.metric ?? 'accuracy');
   const row = (label, before, after) => h('tr', {},
     h('th', {}, label), h('td', {class: 'num old'}, before), h('td', {class: 'num new'}, after));
   return h('section', {class: 'card report', 'data-version': report.new_version},
@@ -18,8 +19,8 @@ function reportCard(report) {
       h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {class: 'num'}, `v${report.previous_version} (old)`),
         h('th', {class: 'num'}, `v${report.new_version ?? 'new'} (new)`))),
       h('tbody', {},
-        row('held-out accuracy', percent(report.previous?.heldout_accuracy), percent(report.new?.heldout_accuracy)),
-        row('feedback accuracy', percent(report.previous?.feedback_accuracy), percent(report.new?.feedback_accuracy)))),
+        row(`held-out ${metric}`, percent(report.previous?.heldout), percent(report.new?.heldout)),
+        row(`feedback ${metric}`, percent(report.previous?.feedback), percent(report.new?.feedback)))),
     h('p', {class: 'muted'},
       `${report.feedback_examples} corrections (${report.feedback_trained} trained on, ${report.feedback_held_out} held out; `
       + `compared on ${report.feedback_evaluation}), ${report.replay_examples} replayed examples, `
@@ -57,7 +58,7 @@ export default {
       section.append(list);
       const jobArea = h('div', {class: 'jobs'});
       for (const job of jobs.filter((j) => j.model === model.name).slice(0, 3)) jobArea.append(jobLine(job));
-      if (model.kind === 'classifier') {
+      if (model.kind === 'classifier' || model.kind === 'tagger') {
         const button = h('button', {class: 'retrain', type: 'button'}, 'Retrain from feedback');
         button.addEventListener('click', async () => {
           button.disabled = true;

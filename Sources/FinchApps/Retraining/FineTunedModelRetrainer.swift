@@ -2,14 +2,15 @@ import FinchSupport
 import FinchTrain
 import Foundation
 
-/// Retrains classifiers from their feedback (`finch retrain`,
-/// `POST /v1/models/{name}/retrain`): the corrections (latest per input) plus a
-/// replay sample of the recorded training data fine-tune a copy of the active
-/// version; both versions are evaluated on the recorded held-out set and on
-/// held-out feedback; the new version is registered with `retrain_report.json`
-/// beside it and activated only when `RetrainGuard` allows.
-public final class ClassifierRetrainer: ModelRetrainer {
-    public let kinds: Set<ModelKind> = [.classifier]
+/// Retrains fine-tuned classifiers and taggers from their feedback (`finch retrain`,
+/// `POST /v1/models/{name}/retrain`): the corrections (latest per input; labels for a
+/// classifier, entity spans for a tagger) plus a replay sample of the recorded
+/// training data fine-tune a copy of the active version with the Trainer; both
+/// versions are evaluated on the recorded held-out set and on held-out feedback
+/// (accuracy, entity-level F1); the new version is registered with
+/// `retrain_report.json` beside it and activated only when `RetrainGuard` allows.
+public final class FineTunedModelRetrainer: ModelRetrainer {
+    public let kinds: Set<ModelKind> = [.classifier, .tagger]
     let registry: ModelRegistry
     let feedback: any FeedbackRepository
     let options: RetrainOptions
@@ -27,20 +28,34 @@ public final class ClassifierRetrainer: ModelRetrainer {
         guard kinds.contains(active.kind) else { throw RetrainError.unsupportedKind(model: name, kind: active.kind) }
         let base = URL(fileURLWithPath: active.path)
         let labels = Set(try registry.model(named: name).labels ?? [])
-        let corrections = ClassifierRetraining.corrections(try await feedback.feedback(FeedbackQuery(model: name)), labels: labels)
-        guard !corrections.isEmpty else {
-            return RetrainOutcome(
-                model: name, newVersion: nil, previousVersion: active.version, activated: false,
-                reason: "no classification feedback with a kept input and a known label for \"\(name)\"; nothing to retrain on",
-                previousMetrics: [:], newMetrics: [:])
-        }
+        let records = try await feedback.feedback(FeedbackQuery(model: name))
         let out = outputFolder(for: active)
         let options = options
         let version = active.version
-        let result = try await Self.onThread {
-            try ClassifierRetraining.run(
-                model: name, previousVersion: version, base: base, corrections: corrections, out: out, options: options,
-                progress: progress)
+        let result: ClassifierRetraining.Result?
+        if active.kind == .tagger {
+            result = try await Self.onThread {
+                try TaggerRetraining.run(
+                    model: name, previousVersion: version, base: base, records: records, out: out, options: options, progress: progress)
+            }
+        } else {
+            let corrections = ClassifierRetraining.corrections(records, labels: labels)
+            result =
+                corrections.isEmpty
+                ? nil
+                : try await Self.onThread {
+                    try ClassifierRetraining.run(
+                        model: name, previousVersion: version, base: base, corrections: corrections, out: out, options: options,
+                        progress: progress)
+                }
+        }
+        guard let result else {
+            let what =
+                active.kind == .tagger
+                ? "entity feedback with a kept input and known types" : "classification feedback with a kept input and a known label"
+            return RetrainOutcome(
+                model: name, newVersion: nil, previousVersion: active.version, activated: false,
+                reason: "no \(what) for \"\(name)\"; nothing to retrain on", previousMetrics: [:], newMetrics: [:])
         }
         var report = result.report
         progress(ProgressEvent(stage: "register", step: 0, stepCount: 1, elapsedSeconds: report.trainingSeconds))
@@ -50,7 +65,7 @@ public final class ClassifierRetrainer: ModelRetrainer {
         progress(ProgressEvent(stage: "register", step: 1, stepCount: 1, elapsedSeconds: report.trainingSeconds))
         return RetrainOutcome(
             model: name, newVersion: record.version, previousVersion: active.version, activated: report.activated,
-            reason: report.reason, previousMetrics: report.previous.metrics, newMetrics: report.new.metrics)
+            reason: report.reason, previousMetrics: report.previous.metrics(report.metric), newMetrics: report.new.metrics(report.metric))
     }
 
     /// `<root>/<name>-retrain-<UTC time>`, root being the options' or the active folder's parent.
