@@ -69,11 +69,11 @@ PY
 python3 - "$report" "$start" "$end" "$work/reference.json" "$work/rt-retrain-"* <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); ref = json.loads(open(sys.argv[4]).read().strip().splitlines()[-1])
-steps = sum(1 for l in open(sys.argv[5] + "/metrics.jsonl") if '"kind":"train"' in l.replace(" ", ""))
+steps = -(-(r["feedback_trained"] + r["replay_examples"]) // 8) * 3  # finch retrain's defaults: batch 8, 3 epochs
 timing = ref.get("timing", ref)
 print(json.dumps({
     "finch_retrain_wall_s": round(float(sys.argv[3]) - float(sys.argv[2]), 1),
-    "finch_training_s": round(r["training_seconds"], 1),
+    "finch_training_s": round(r["training_seconds"], 1), "finch_steps": steps,
     "feedback": r["feedback_examples"], "trained": r["feedback_trained"], "held_out_feedback": r["feedback_held_out"],
     "replay": r["replay_examples"], "activated": r["activated"], "reason": r["reason"],
     "previous": r["previous"], "new": r["new"],

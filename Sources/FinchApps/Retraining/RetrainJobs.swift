@@ -113,6 +113,16 @@ public final class RetrainJobs: Sendable {
         }
     }
 
+    private func recordAudit(_ outcome: RetrainOutcome, id: String, model: String, actor: String) async throws {
+        guard let audit else { return }
+        var details = ["job": id, "activated": String(outcome.activated), "reason": outcome.reason]
+        if let v = outcome.newVersion { details["version"] = String(v) }
+        try await audit.record(actor: actor, action: "model.retrain", subject: model, details: details)
+        if outcome.activated, let v = outcome.newVersion {
+            try await audit.record(actor: actor, action: "model.activate", subject: model, details: ["version": String(v), "job": id])
+        }
+    }
+
     private func run(id: String, model: String, actor: String, retrainer: any ModelRetrainer) async {
         do {
             let outcome = try await retrainer.retrain(model: model) { [self] event in
@@ -129,14 +139,11 @@ public final class RetrainJobs: Sendable {
                 job.outcome = outcome
                 job.finishedAt = Date()
             }
-            if let audit {
-                var details = ["job": id, "activated": String(outcome.activated), "reason": outcome.reason]
-                if let v = outcome.newVersion { details["version"] = String(v) }
-                try await audit.record(actor: actor, action: "model.retrain", subject: model, details: details)
-                if outcome.activated, let v = outcome.newVersion {
-                    try await audit.record(
-                        actor: actor, action: "model.activate", subject: model, details: ["version": String(v), "job": id])
-                }
+            do {
+                try await recordAudit(outcome, id: id, model: model, actor: actor)
+            } catch {
+                // The retrain itself succeeded; the job says what the trail refused.
+                update(id) { job in job.error = "audit trail: \(error)" }
             }
         } catch {
             update(id) { job in

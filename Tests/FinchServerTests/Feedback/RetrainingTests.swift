@@ -199,4 +199,31 @@ final class RecordingAuditTrail: AdminAuditTrail, @unchecked Sendable {
         #expect(jobs.all.map(\.id) == [job.id])
         #expect(throws: RegistryError.unknownModel(name: "nope")) { try jobs.start(model: "nope", actor: "k") }
     }
+
+    /// A trail that refuses every record.
+    struct RefusingAuditTrail: AdminAuditTrail {
+        struct Refused: Error {}
+        func record(actor: String, action: String, subject: String, details: [String: String]) async throws { throw Refused() }
+    }
+
+    @Test func aRefusingTrailLeavesTheRetrainSucceededAndSaysSo() async throws {
+        let root = try ServerFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = try RetrainingTests.trainedClassifier(in: root)
+        let store = InMemoryStore()
+        let registry = ModelRegistry(store: store.models, options: BatchingOptions())
+        defer { registry.shutdown() }
+        _ = try await registry.register(name: "sentiment", path: folder.path)
+        let service = FeedbackService(store: store.feedback, registry: registry, storedText: .off)
+        _ = try await service.submit(.classification(model: "sentiment", input: "john and mary", label: "pos"), user: nil, keyID: "k")
+        let jobs = RetrainJobs(
+            registry: registry,
+            retrainers: [FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: RetrainingTests.options)],
+            audit: RefusingAuditTrail())
+        let job = try jobs.start(model: "sentiment", actor: "k")
+        let final = try #require(await jobs.wait(id: job.id))
+        #expect(final.state == .succeeded)
+        #expect(final.outcome?.newVersion == 2)
+        #expect(final.error?.hasPrefix("audit trail: ") == true, "\(String(describing: final.error))")
+    }
 }
