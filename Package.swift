@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "FinchServerTests",
             dependencies: [
-                "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers",
+                "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 // Tamper with stored rows directly in the audit-trail tests.

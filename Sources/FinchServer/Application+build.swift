@@ -11,10 +11,10 @@ import Logging
 /// - public: `GET /healthz`, `GET /readyz` (and the dashboard's static files, `/`, `/dashboard/…`)
 /// - read: inference (`/v1/embed`, `/v1/classify`, `/v1/entities`, `/v1/tokenize`, `/v1/rerank`,
 ///   `/v1/search`, `/v1/embeddings`, TEI's `/embed`, `/predict`, `/rerank`, `/tokenize`), listings, `/metrics`, `/v1/redact`
-/// - write: collections and their entries
-/// - write: `PUT /v1/users/{id}/consent` (read: its `GET`)
-/// - admin: `/v1/models` registration and activation, `/v1/keys`, `DELETE /v1/users/{id}` (erasure),
-///   `/v1/audit` (the audit trail, recording every admin action)
+/// - read: the assistant's `/ask`, hand-offs and sessions, `/v1/feedback` listings, `/v1/jobs`, `/v1/explain`
+/// - write: collections and their entries, assistant collections, `/v1/feedback`, `PUT /v1/users/{id}/consent` (read: its `GET`)
+/// - admin: `/v1/models` registration, activation and retraining (a job: `/v1/jobs`), `/v1/keys`,
+///   `DELETE /v1/users/{id}` (erasure), `/v1/audit` (the audit trail, recording every admin action)
 ///
 /// `store` replaces the configured store (tests); `logSink` receives the JSON log lines; `routes` is
 /// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`);
@@ -47,11 +47,12 @@ public func buildApplication(
         repository: store.privacy, defaultConsent: configuration.defaultConsent,
         erasureKey: try await ErasureKey.key(for: configuration, store: store, logger: logger))
     // Every feature that stores data about end users registers its eraser here (DELETE /v1/users/{id} calls them all).
-    let userDataErasers = UserDataErasers()
+    let userDataErasers = UserDataErasers([AssistantSessionEraser(store: store.assistant), FeedbackEraser(store: store.feedback)])
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
     let assistant = AssistantService(
-        store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText)
+        store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText,
+        consent: privacy.consent)
     try await assistant.reload()
 
     let limits = InputLimits(
@@ -76,6 +77,13 @@ public func buildApplication(
     let redaction = try RedactController.standard(limits: limits)
     let explain = ExplainController(explanations: ExplanationService(registry: registry), limits: limits)
     let assistantRoutes = AssistantController(assistant: assistant, limits: limits)
+    let feedback = FeedbackController(
+        service: FeedbackService(
+            store: store.feedback, registry: registry, storedText: storedText, consent: privacy.consent), limits: limits)
+    let retrainers: [any ModelRetrainer] = [
+        FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain)
+    ]
+    let jobs = JobsController(jobs: RetrainJobs(registry: registry, retrainers: retrainers, audit: privacy.audit), registry: registry)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
     let readRoot = router.group().add(middleware: auth(.read))
@@ -89,15 +97,19 @@ public func buildApplication(
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
     assistantRoutes.addReadRoutes(to: read)
+    feedback.addReadRoutes(to: read)
+    jobs.addReadRoutes(to: read)
     let write = router.group("v1").add(middleware: auth(.write))
     collectionRoutes.addWriteRoutes(to: write)
     assistantRoutes.addWriteRoutes(to: write)
+    feedback.addWriteRoutes(to: write)
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
+    jobs.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)
     let consent = ConsentController(consent: privacy.consent, limits: limits)
     consent.addReadRoutes(to: read)
-    consent.addWriteRoutes(to: router.group("v1").add(middleware: auth(.write)))
+    consent.addWriteRoutes(to: write)
     UsersController(erasure: privacy.erasure(erasers: userDataErasers)).addAdminRoutes(to: admin)
     AuditController(audit: privacy.audit).addAdminRoutes(to: admin)
     routeMethods.fill(router.routes)

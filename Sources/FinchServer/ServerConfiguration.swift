@@ -51,6 +51,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// entries); nil: with PostgreSQL a random key kept in the database, with SQLite
     /// `erasure.key` in `dataDirectory`, made on first start (see `ErasureKey`).
     public var erasureKey: String?
+    /// Settings of `POST /v1/models/{name}/retrain` (margin, epochs, learning rate, …).
+    public var retrain = RetrainOptions()
 
     public init() {}
 

@@ -122,10 +122,17 @@ public final class ModelRegistry: Sendable {
         for model in all { model.retire() }
     }
 
+    /// Seconds a replaced version keeps taking requests after a swap: a request
+    /// that looked the model up just before the swap still reaches its batcher
+    /// (retiring at once answered it 503 "the model was unloaded").
+    public static let retireGraceSeconds = 2.0
+
     private func swapIn(_ model: ServedModel) {
         observer?.modelLoaded(model: model.name, seconds: model.loadSeconds)
         let previous = active.withLock { $0.updateValue(model, forKey: model.name) }
-        previous?.retire()
+        if let previous {
+            DispatchQueue.global().asyncAfter(deadline: .now() + Self.retireGraceSeconds) { previous.retire() }
+        }
     }
 
     static func isValidName(_ name: String) -> Bool {

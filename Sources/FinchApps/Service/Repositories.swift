@@ -99,6 +99,8 @@ public protocol ServiceStore: Sendable {
     var privacy: any PrivacyRepository { get }
     /// The support assistant's collections, entries and asks.
     var assistant: any AssistantRepository { get }
+    /// Corrections sent through `POST /v1/feedback`.
+    var feedback: any FeedbackRepository { get }
     /// Throws when the database cannot be reached.
     func ping() async throws
     /// Closes connections.

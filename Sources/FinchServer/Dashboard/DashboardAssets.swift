@@ -23,6 +23,8 @@ public enum DashboardAssets {
         DashboardAsset(name: "page-users.js", bytes: PackageResources.page_users_js),
         DashboardAsset(name: "page-assistant.js", bytes: PackageResources.page_assistant_js),
         DashboardAsset(name: "page-handoffs.js", bytes: PackageResources.page_handoffs_js),
+        DashboardAsset(name: "page-feedback.js", bytes: PackageResources.page_feedback_js),
+        DashboardAsset(name: "page-versions.js", bytes: PackageResources.page_versions_js),
     ]
 
     /// The asset of a file name, if there is one.

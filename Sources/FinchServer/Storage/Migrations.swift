@@ -33,6 +33,18 @@ enum Migrations {
         ),
         (2, "assistant collections, entries, asks", AssistantTables.statements),
         (
+            3, "feedback",
+            [
+                """
+                CREATE TABLE feedback (id TEXT PRIMARY KEY, seq BIGINT NOT NULL, kind TEXT NOT NULL, model TEXT, collection TEXT,
+                  input TEXT, label TEXT, entities TEXT, entry TEXT, user_id TEXT, key_id TEXT NOT NULL, created_at {real} NOT NULL)
+                """,
+                "CREATE INDEX feedback_model ON feedback (model, seq)",
+                "CREATE INDEX feedback_collection ON feedback (collection, seq)",
+                "CREATE INDEX feedback_user ON feedback (user_id)",
+            ]
+        ),
+        (
             4, "privacy: audit trail, consent, erasure tombstones",
             [
                 """

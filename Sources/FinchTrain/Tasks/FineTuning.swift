@@ -47,7 +47,14 @@ public enum FineTuning {
         task.metadata.textColumn = r.columns.text
         task.metadata.textPairColumn = r.columns.textPair
         task.metadata.labelColumn = r.columns.label
-        return try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
+        let result = try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
+        if !r.multiLabel && !result.summary.interrupted {
+            // What `finch retrain` replays and evaluates on later.
+            try TrainingDataRecord.write(
+                train: data.train, dev: data.dev, source: data.devSource, trainingFile: r.trainFile.path, seed: r.training.seed,
+                to: r.outputDirectory)
+        }
+        return result
     }
 
     /// Fine-tunes a token classifier (NER).
@@ -69,7 +76,14 @@ public enum FineTuning {
         let task = try TokenClassificationTask(
             modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
             boundary: boundary, splitting: noSpaces ? .characters : .whitespace, seed: r.training.seed)
-        return try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
+        let result = try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
+        if !result.summary.interrupted {
+            // What `finch retrain` replays and evaluates on later.
+            try TrainingDataRecord.write(
+                train: data.train, dev: data.dev, source: data.devSource, trainingFile: r.trainFile.path, seed: r.training.seed,
+                to: r.outputDirectory)
+        }
+        return result
     }
 
     /// What both recipes check before reading any data: the request itself,

@@ -1,0 +1,98 @@
+import FinchSupport
+import FinchTrain
+import Foundation
+
+/// Retrains fine-tuned classifiers and taggers from their feedback (`finch retrain`,
+/// `POST /v1/models/{name}/retrain`): the corrections (latest per input; labels for a
+/// classifier, entity spans for a tagger) plus a replay sample of the recorded
+/// training data fine-tune a copy of the active version with the Trainer; both
+/// versions are evaluated on the recorded held-out set and on held-out feedback
+/// (accuracy, entity-level F1); the new version is registered with
+/// `retrain_report.json` beside it and activated only when `RetrainGuard` allows.
+public final class FineTunedModelRetrainer: ModelRetrainer {
+    public let kinds: Set<ModelKind> = [.classifier, .tagger]
+    let registry: ModelRegistry
+    let feedback: any FeedbackRepository
+    let options: RetrainOptions
+
+    public init(registry: ModelRegistry, feedback: any FeedbackRepository, options: RetrainOptions = RetrainOptions()) {
+        self.registry = registry
+        self.feedback = feedback
+        self.options = options
+    }
+
+    public func retrain(model name: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome {
+        guard let active = try await registry.versions().last(where: { $0.name == name && $0.active }) else {
+            throw RetrainError.noActiveVersion(model: name)
+        }
+        guard kinds.contains(active.kind) else { throw RetrainError.unsupportedKind(model: name, kind: active.kind) }
+        let base = URL(fileURLWithPath: active.path)
+        let labels = Set(try registry.model(named: name).labels ?? [])
+        let records = try await feedback.feedback(FeedbackQuery(model: name))
+        let out = outputFolder(for: active)
+        let options = options
+        let version = active.version
+        let result: ClassifierRetraining.Result?
+        if active.kind == .tagger {
+            result = try await Self.onThread {
+                try TaggerRetraining.run(
+                    model: name, previousVersion: version, base: base, records: records, out: out, options: options, progress: progress)
+            }
+        } else {
+            let corrections = ClassifierRetraining.corrections(records, labels: labels)
+            result =
+                corrections.isEmpty
+                ? nil
+                : try await Self.onThread {
+                    try ClassifierRetraining.run(
+                        model: name, previousVersion: version, base: base, corrections: corrections, out: out, options: options,
+                        progress: progress)
+                }
+        }
+        guard let result else {
+            let what =
+                active.kind == .tagger
+                ? "entity feedback with a kept input and known types" : "classification feedback with a kept input and a known label"
+            return RetrainOutcome(
+                model: name, newVersion: nil, previousVersion: active.version, activated: false,
+                reason: "no \(what) for \"\(name)\"; nothing to retrain on", previousMetrics: [:], newMetrics: [:])
+        }
+        var report = result.report
+        progress(ProgressEvent(stage: "register", step: 0, stepCount: 1, elapsedSeconds: report.trainingSeconds))
+        let record = try await registry.register(name: name, path: out.path, activate: report.activated)
+        report.newVersion = record.version
+        try report.write(to: out)
+        progress(ProgressEvent(stage: "register", step: 1, stepCount: 1, elapsedSeconds: report.trainingSeconds))
+        return RetrainOutcome(
+            model: name, newVersion: record.version, previousVersion: active.version, activated: report.activated,
+            reason: report.reason, previousMetrics: report.previous.metrics(report.metric), newMetrics: report.new.metrics(report.metric))
+    }
+
+    /// `<root>/<name>-retrain-<UTC time>`, root being the options' or the active folder's parent.
+    func outputFolder(for active: ModelVersionRecord) -> URL {
+        let root = options.outputRoot ?? URL(fileURLWithPath: active.path).deletingLastPathComponent()
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss"
+        var folder = root.appendingPathComponent("\(active.name)-retrain-\(formatter.string(from: Date()))")
+        var n = 2
+        while FileManager.default.fileExists(atPath: folder.path) {
+            folder = root.appendingPathComponent("\(active.name)-retrain-\(formatter.string(from: Date()))-\(n)")
+            n += 1
+        }
+        return folder
+    }
+
+    /// Runs blocking work (training) on its own thread, off Swift's cooperative pool.
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+            }
+            thread.name = "finch-retrain"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}

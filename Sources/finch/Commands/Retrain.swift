@@ -1,0 +1,75 @@
+import ArgumentParser
+import FinchApps
+import FinchServer
+import Foundation
+
+/// `finch retrain`: one guarded retrain of a registered model from its feedback, on the service's store.
+struct Retrain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Retrain a served classifier or tagger from its feedback; activate the new version only when it is better.",
+        discussion: """
+            Fine-tunes a copy of the model's active version on its feedback (the latest label, or entity \
+            spans, per input) plus a replay sample of the data it was trained on (recorded in its folder by \
+            finch train classify|ner), evaluates both versions on the recorded held-out set and on held-out \
+            feedback (accuracy; entity-level F1 for a tagger), and registers the new version with \
+            retrain_report.json beside it. The new version is activated only when its held-out score is at \
+            most --margin below the old one's and it is better on the feedback; \
+            otherwise it stays registered, inactive, and the report says why. A running finch serve on the \
+            same store picks up the activation at its next reload.
+            """)
+
+    @Option(help: "The registered model to retrain.") var model: String
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Largest held-out score loss (a fraction) the new version may have and still be activated.") var margin = 0.01
+    @Option(help: "Passes over feedback plus replay.") var epochs = 3
+    @Option(name: .customLong("lr"), help: "Peak learning rate (AdamW).") var learningRate = 5e-5
+    @Option(name: .customLong("batch-size"), help: "Examples per batch.") var batchSize = 8
+    @Option(name: .customLong("out-dir"), help: "Folder for the new version (default: beside the active version's folder).")
+    var outDir: String?
+    @Option(help: "Seed of the feedback split, replay sample and batch order.") var seed: UInt64 = 42
+
+    func validate() throws {
+        guard margin >= 0 && margin <= 1 else { throw ValidationError("--margin must be in [0, 1]") }
+        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
+        guard learningRate > 0 && learningRate.isFinite else { throw ValidationError("--lr must be a positive number") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+    }
+
+    func run() async throws {
+        let db = try await store.open()
+        let registry = ModelRegistry(store: db.models, options: BatchingOptions())
+        defer { registry.shutdown() }
+        try await registry.loadActiveVersions()
+        var options = RetrainOptions()
+        options.margin = margin
+        options.epochs = epochs
+        options.learningRate = learningRate
+        options.batchSize = batchSize
+        options.seed = seed
+        options.outputRoot = outDir.map { URL(fileURLWithPath: $0) }
+        let jobs = RetrainJobs(
+            registry: registry, retrainers: [FineTunedModelRetrainer(registry: registry, feedback: db.feedback, options: options)],
+            audit: nil)
+        let started = try jobs.start(model: model, actor: "cli")
+        let final = await jobs.wait(id: started.id)
+        try await db.close()
+        guard let final else { throw ExitCode.failure }
+        if let error = final.error { throw RetrainFailure(message: error) }
+        guard let outcome = final.outcome else { throw ExitCode.failure }
+        try StandardOutput.line(outcome.reason)
+        if let version = outcome.newVersion {
+            try StandardOutput.line("\(outcome.model) version \(version) registered, \(outcome.activated ? "active" : "inactive")")
+        }
+        for key in Set(outcome.previousMetrics.keys).union(outcome.newMetrics.keys).sorted() {
+            let old = outcome.previousMetrics[key].map { String(format: "%.4f", $0) } ?? "-"
+            let new = outcome.newMetrics[key].map { String(format: "%.4f", $0) } ?? "-"
+            try StandardOutput.line("\(key)\t\(old)\t\(new)")
+        }
+    }
+}
+
+/// A retrain that failed, with the library's message.
+struct RetrainFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,65 @@
+import FinchTestSupport
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `finch retrain` on a store a server wrote: a tiny classifier trained by
+/// `finch train classify`, feedback sent to `finch serve`, then a guarded
+/// retrain from the command line.
+@Suite(.serialized) struct RetrainCLITests {
+    @Test func retrainRegistersAVersionWithItsReport() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-retrain-\(UUID().uuidString)")
+        let model = root.appendingPathComponent("classifier").path, data = root.appendingPathComponent("data").path
+        let (ts, _, terr) = try CLI.run([
+            "train", "classify", "--model", TrainCLITests.model, "--train", TrainCLITests.fixture("tiny-sentiment.csv"),
+            "--dev", TrainCLITests.fixture("tiny-sentiment-test.csv"), "--out", model, "--epochs", "10", "--batch-size", "8",
+            "--lr", "1e-2", "--max-length", "16",
+        ])
+        #expect(ts == 0, "\(terr)")
+        for file in ["finch_data.json", "heldout.jsonl", "replay.jsonl"] {
+            #expect(FileManager.default.fileExists(atPath: model + "/" + file), "\(file) recorded")
+        }
+        let (ks, keyOut, _) = try CLI.run(["keys", "create", "--scope", "write", "--data-dir", data])
+        #expect(ks == 0)
+        let key = keyOut.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try ServeProcess(arguments: ["--data-dir", data, "--model", "sentiment=\(model)"])
+        try await server.waitUntilReady()
+        let texts = ["john and mary", "the actor and john", "mary was the plot", "the story and the movie were"]
+        for text in texts {
+            let (_, body) = try await HTTP.request(
+                "POST", server.baseURL + "/v1/classify", key: key, json: ["model": "sentiment", "inputs": [text]])
+            let label = try #require(((body as? [String: Any])?["results"] as? [[[String: Any]]])?.first?.first?["label"] as? String)
+            let (status, _) = try await HTTP.request(
+                "POST", server.baseURL + "/v1/feedback", key: key,
+                json: ["model": "sentiment", "input": text, "label": label == "pos" ? "neg" : "pos"])
+            #expect(status == 201)
+        }
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+
+        let (rs, out, err) = try CLI.run([
+            "retrain", "--model", "sentiment", "--data-dir", data, "--epochs", "10", "--lr", "1e-2", "--margin", "1",
+        ])
+        #expect(rs == 0, "\(err)")
+        let lines = out.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("feedback accuracy rose from 0.0 % to 100.0 %") == true, "\(out)")
+        #expect(lines.contains("sentiment version 2 registered, active"), "\(out)")
+        #expect(lines.contains { $0.hasPrefix("feedback_accuracy\t0.0000\t1.0000") }, "\(out)")
+        #expect(lines.contains { $0.hasPrefix("heldout_accuracy\t") }, "\(out)")
+        let retrained = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix("sentiment-retrain-") }
+        #expect(retrained.count == 1)
+        let report = root.appendingPathComponent(retrained.first ?? "").appendingPathComponent("retrain_report.json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+        #expect(object["new_version"] as? Int == 2 && object["activated"] as? Bool == true)
+
+        // Unknown models and kinds without a retrainer are errors naming them.
+        let (us, _, uerr) = try CLI.run(["retrain", "--model", "nope", "--data-dir", data])
+        #expect(us == 1)
+        #expect(uerr.contains("no model named \"nope\""), "\(uerr)")
+        let (vs, _, verr) = try CLI.run(["retrain", "--model", "sentiment", "--data-dir", data, "--margin", "2"])
+        #expect(vs == 64 && verr.contains("--margin"))
+    }
+}
