@@ -19,6 +19,7 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     public var keys: any APIKeyRepository { self }
     public var models: any ModelVersionRepository { self }
     public var collections: any CollectionRepository { self }
+    public let recommendEvents: any RecommendEventRepository = InMemoryRecommendEvents()
     public func ping() async throws {}
     public func close() async throws {}
 

@@ -95,6 +95,8 @@ public protocol ServiceStore: Sendable {
     var keys: any APIKeyRepository { get }
     var models: any ModelVersionRepository { get }
     var collections: any CollectionRepository { get }
+    /// Items, users and events of the recommendation service.
+    var recommendEvents: any RecommendEventRepository { get }
     /// Throws when the database cannot be reached.
     func ping() async throws
     /// Closes connections.

@@ -30,7 +30,8 @@ enum Migrations {
                 "CREATE TABLE change_stamp (id INTEGER PRIMARY KEY, stamp BIGINT NOT NULL)",
                 "INSERT INTO change_stamp (id, stamp) VALUES (1, 0)",
             ]
-        )
+        ),
+        (5, "recommendation items, users, events", RecommendSchema.statements),
     ]
 
     static let createTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
