@@ -130,6 +130,7 @@ let package = Package(
             name: "FinchServerTests",
             dependencies: [
                 "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers",
+                "FinchRecommend", "FinchSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -42,6 +42,8 @@ public func buildApplication(
     logger.info("stored texts", metadata: ["pii_redaction": .string(storedText.isEnabled ? "on" : "off")])
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
+    let recommend = try await startRecommendService(
+        configuration, store: store, registry: registry, storedText: storedText, logger: logger)
 
     let limits = InputLimits(
         maxBodyBytes: configuration.maxBodyBytes, maxInputs: configuration.maxInputs,
@@ -75,6 +77,9 @@ public func buildApplication(
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
     collectionRoutes.addWriteRoutes(to: router.group("v1").add(middleware: auth(.write)))
+    let recommendRoutes = RecommendController(service: recommend, limits: limits)
+    recommendRoutes.addReadRoutes(to: read)
+    recommendRoutes.addWriteRoutes(to: router.group("v1").add(middleware: auth(.write)))
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)

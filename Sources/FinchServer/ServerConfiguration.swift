@@ -43,6 +43,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Whether user texts (assistant questions, feedback inputs, monitored documents, …) pass
     /// through the PII redactor before they are written to the store. On by default.
     public var redactStoredText = true
+    /// The recommendation service (`recommend_…` settings).
+    public var recommend = RecommendConfiguration()
 
     public init() {}
 
