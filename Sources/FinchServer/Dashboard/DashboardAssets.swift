@@ -19,6 +19,7 @@ public enum DashboardAssets {
         DashboardAsset(name: "page-models.js", bytes: PackageResources.page_models_js),
         DashboardAsset(name: "page-metrics.js", bytes: PackageResources.page_metrics_js),
         DashboardAsset(name: "page-playground.js", bytes: PackageResources.page_playground_js),
+        DashboardAsset(name: "page-recommend.js", bytes: PackageResources.page_recommend_js),
     ]
 
     /// The asset of a file name, if there is one.

@@ -5,5 +5,6 @@
 import models from './page-models.js';
 import metrics from './page-metrics.js';
 import playground from './page-playground.js';
+import recommend from './page-recommend.js';
 
-export const pages = [models, metrics, playground];
+export const pages = [models, metrics, playground, recommend];
