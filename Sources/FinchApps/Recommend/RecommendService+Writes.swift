@@ -21,13 +21,15 @@ extension RecommendService {
     /// - Throws: `RecommendServiceError.invalidEvent` naming `events[i].field`.
     public func record(_ events: [RecommendEventRecord]) async throws -> EventIngestResult {
         try await reloadIfVersionChanged()
-        let model = try withState { $0.online.model }
-        for (n, e) in events.enumerated() {
-            if e.user.isEmpty { throw RecommendServiceError.invalidEvent(field: "events[\(n)].user", reason: "must not be empty") }
-            if e.item.isEmpty { throw RecommendServiceError.invalidEvent(field: "events[\(n)].item", reason: "must not be empty") }
-            let event = InteractionEvent(user: e.user, item: e.item, type: e.type, value: Float(e.value), time: e.time)
-            if let refusal = RecommendServingState.check(event, model: model, settings: settings) {
-                throw RecommendServiceError.invalidEvent(field: "events[\(n)].\(refusal.field)", reason: refusal.reason)
+        // Checked in place: a copy of the model held across the fold-in below would make it copy every array.
+        try withState { s in
+            for (n, e) in events.enumerated() {
+                if e.user.isEmpty { throw RecommendServiceError.invalidEvent(field: "events[\(n)].user", reason: "must not be empty") }
+                if e.item.isEmpty { throw RecommendServiceError.invalidEvent(field: "events[\(n)].item", reason: "must not be empty") }
+                let event = InteractionEvent(user: e.user, item: e.item, type: e.type, value: Float(e.value), time: e.time)
+                if let refusal = RecommendServingState.check(event, model: s.online.model, settings: settings) {
+                    throw RecommendServiceError.invalidEvent(field: "events[\(n)].\(refusal.field)", reason: refusal.reason)
+                }
             }
         }
         return try await writes.run {
