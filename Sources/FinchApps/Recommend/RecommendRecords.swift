@@ -36,6 +36,15 @@ public struct RecommendItemRecord: Sendable, Equatable {
     }
 }
 
+extension RecommendItemRecord {
+    /// True for a row an event created (no title, text, categories or
+    /// attributes, available): it adds nothing to a catalogue entry the
+    /// served model already has.
+    public var isPlaceholder: Bool {
+        title.isEmpty && text.isEmpty && categories.isEmpty && attributes.isEmpty && available && embedding == nil
+    }
+}
+
 /// An end user as stored: the attributes they (or the operator) gave.
 public struct RecommendUserRecord: Sendable, Equatable {
     /// External user id.

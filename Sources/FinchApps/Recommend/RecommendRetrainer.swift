@@ -67,11 +67,11 @@ public struct RecommendRetrainer: ModelRetrainer {
         report("training", 2, comparison.new)
         let data = try RecommendRetraining.dataset(
             events, feedback: old.feedback, ratingScale: old.ratingScale, weights: settings.eventWeights)
-        let built = try RecommenderModel.train(data, algorithm: old.algorithm, parameters: old.recommender.parameters)
         let stamp = Int(Date().timeIntervalSince1970)
         let out = URL(fileURLWithPath: settings.modelsDirectory)
             .appendingPathComponent("\(name)-\(stamp)-\(UUID().uuidString.prefix(8).lowercased())")
-        try built.save(to: out)
+        try RecommendRetraining.buildAndSave(
+            data, old: old, oldFolder: folder, items: try await repository.allItems(), settings: settings, to: out)
         try TrainedThrough(sequence: last).write(folder: out)
         report("registering", 3)
         let record = try await registry.register(name: name, path: out.path, activate: comparison.passed)

@@ -146,8 +146,9 @@ public final class RecommendService: Sendable {
 
     /// The stored item, or the served model's catalogue entry.
     public func item(id: String) async throws -> RecommendItemRecord? {
-        if let stored = try await repository.item(id: id) { return stored }
-        guard let item = state.withLock({ $0?.online.catalog[id] }) else { return nil }
+        let stored = try await repository.item(id: id)
+        if let stored, !stored.isPlaceholder { return stored }
+        guard let item = state.withLock({ $0?.online.catalog[id] }) else { return stored }
         return RecommendItemRecord(
             id: item.id, title: item.title, categories: item.categories, available: item.isAvailable, embedding: item.embedding)
     }
@@ -161,7 +162,7 @@ public final class RecommendService: Sendable {
             byID[item.id] = RecommendItemRecord(
                 id: item.id, title: item.title, categories: item.categories, available: item.isAvailable, embedding: item.embedding)
         }
-        for item in try await repository.allItems() { byID[item.id] = item }
+        for item in try await repository.allItems() where !(item.isPlaceholder && byID[item.id] != nil) { byID[item.id] = item }
         return byID.values.sorted { $0.id < $1.id }
     }
 

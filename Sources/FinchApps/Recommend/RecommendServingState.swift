@@ -75,7 +75,7 @@ struct RecommendServingState: Sendable {
             hybrid = nil
             model = try RecommenderModel.load(from: url)
         }
-        for item in items {
+        for item in items where !(item.isPlaceholder && catalog[item.id] != nil) {
             catalog[item.id] = CatalogItem(
                 id: item.id, title: item.title, categories: item.categories, isAvailable: item.available,
                 embedding: item.embedding ?? catalog[item.id]?.embedding)

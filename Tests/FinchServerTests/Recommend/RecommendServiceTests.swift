@@ -132,6 +132,51 @@ import Testing
     }
 }
 
+extension RecommendServiceTests {
+    @Test func retrainingAHybridBuildsAHybridAgain() async throws {
+        let dir = try ServerFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hybrid = try HybridTrainer.build(
+            RecommendTestData.dataset(), algorithm: .als, parameters: ["factors": "4", "alpha": "4", "seed": "1"],
+            embeddings: RecommendTestData.features())
+        let folder = dir.appendingPathComponent("hybrid")
+        try hybrid.save(
+            to: folder,
+            catalog: (0..<30).map { CatalogItem(id: "i\($0)", title: "Item \($0)", categories: [RecommendTestData.category($0)]) })
+        let store = try SQLiteStore(path: dir.appendingPathComponent("finch.sqlite").path)
+        let registry = ModelRegistry(store: store.models, options: BatchingOptions())
+        _ = try await registry.register(name: "recs", path: folder.path)
+        let settings = RecommendSettings(
+            model: "recs", eventWeights: EventWeights(weights: ["view": 1]), retrainMargin: 1,
+            modelsDirectory: dir.appendingPathComponent("versions").path)
+        let service = RecommendService(settings: settings, repository: store.recommendEvents, registry: registry)
+        try await service.load()
+        // 30 users with 8 views each in their taste's category: enough for the blend's validation split.
+        var g = RecommendTestData.Generator(state: 5)
+        var events: [RecommendEventRecord] = []
+        for n in 0..<30 {
+            var chosen = Set<Int>()
+            while chosen.count < 8 { chosen.insert((n % 2 == 0 ? 0 : 15) + g.int(15)) }
+            for (k, i) in chosen.sorted().enumerated() {
+                events.append(RecommendEventRecord(user: "h\(n)", item: "i\(i)", type: "view", value: 1, time: Double(100 * n + k)))
+            }
+        }
+        _ = try await service.record(events)
+        let outcome = try await RecommendRetrainer(
+            settings: settings, repository: store.recommendEvents, registry: registry, service: service
+        )
+        .retrain(model: "recs") { _ in }
+        #expect(outcome.activated && outcome.newVersion == 2, "\(outcome)")
+        let path = URL(fileURLWithPath: try registry.model(named: "recs").record.path)
+        #expect(HybridModel.exists(in: path), "the new version is a hybrid with its blend and item texts")
+        let (rebuilt, catalog) = try HybridModel.load(from: path)
+        #expect(catalog.count == 30 && catalog.first { $0.id == "i3" }?.title == "Item 3")
+        #expect(rebuilt.embeddings.present.filter { $0 }.count == 30)
+        let list = try await service.recommend(user: "h0", query: RecommendationQuery(count: 5))
+        #expect(list.version == 2 && list.served.source == .personal)
+    }
+}
+
 /// Progress stages heard, in order.
 final class Stages: @unchecked Sendable {
     private let lock = NSLock()
