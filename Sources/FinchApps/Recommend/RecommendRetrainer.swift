@@ -14,13 +14,13 @@ public struct RecommendRetrainer: ModelRetrainer {
     let settings: RecommendSettings
     let repository: any RecommendEventRepository
     let registry: ModelRegistry
-    let erased: (any ErasedUserLookup)?
+    let erased: (any ErasureTombstones)?
     let service: RecommendService?
 
     /// A retrainer; `service` (when given) is reloaded after an activation.
     public init(
         settings: RecommendSettings, repository: any RecommendEventRepository, registry: ModelRegistry,
-        erased: (any ErasedUserLookup)? = nil, service: RecommendService? = nil
+        erased: (any ErasureTombstones)? = nil, service: RecommendService? = nil
     ) {
         self.settings = settings
         self.repository = repository
@@ -42,8 +42,9 @@ public struct RecommendRetrainer: ModelRetrainer {
         let through = try TrainedThrough.read(folder: folder).sequence
         report("reading events", 0)
         let last = try await repository.lastEventSequence()
-        let gone = try await erased?.erasedUsers() ?? []
-        let events = try await repository.events(after: 0).filter { e in
+        let stored = try await repository.events(after: 0)
+        let gone = try await erased?.erasedUsers(among: Set(stored.map(\.user))) ?? []
+        let events = stored.filter { e in
             e.sequence <= last && !gone.contains(e.user)
                 && RecommendServingState.check(
                     InteractionEvent(user: e.user, item: e.item, type: e.type, value: Float(e.value), time: e.time), model: old,

@@ -35,7 +35,7 @@ public final class RecommendService: Sendable {
     let repository: any RecommendEventRepository
     let registry: ModelRegistry
     let consent: (any ConsentLookup)?
-    let erased: (any ErasedUserLookup)?
+    let erased: (any ErasureTombstones)?
     let storedText: StoredTextRedaction
     let state = Mutex<RecommendServingState?>(nil)
     let writes = AsyncLock()
@@ -43,7 +43,7 @@ public final class RecommendService: Sendable {
     /// A service for `settings.model`; call `load()` before serving.
     public init(
         settings: RecommendSettings, repository: any RecommendEventRepository, registry: ModelRegistry,
-        consent: (any ConsentLookup)? = nil, erased: (any ErasedUserLookup)? = nil, storedText: StoredTextRedaction = .off
+        consent: (any ConsentLookup)? = nil, erased: (any ErasureTombstones)? = nil, storedText: StoredTextRedaction = .off
     ) {
         self.settings = settings
         self.repository = repository
@@ -75,12 +75,14 @@ public final class RecommendService: Sendable {
         }
         let items = try await repository.allItems()
         let events = try await repository.events(after: 0)
-        let erasedUsers = try await erased?.erasedUsers() ?? []
+        // Erased users (tombstones): their stored events are gone; an older model file may still hold their ratings.
+        let erasedUsers = try await erased?.erasedUsers(among: Set(events.map(\.user))) ?? []
         var (fresh, folded, skipped) = try RecommendServingState.load(
             path: served.record.path, version: served.version, settings: settings, items: items, events: events, erased: erasedUsers)
         return try await writes.run {
             // Events acknowledged while the state was built.
             let late = try await repository.events(after: fresh.appliedThrough).filter { !erasedUsers.contains($0.user) }
+            for user in try await erased?.erasedUsers(among: fresh.online.model.users.ids) ?? [] { try fresh.online.deleteUser(user) }
             let lateSkipped = try fresh.apply(late, settings: settings)
             folded += late.count - lateSkipped
             skipped += lateSkipped

@@ -79,10 +79,3 @@ public enum RecommendServiceError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-/// The users whose data was erased (tombstones): retraining and start-up
-/// skip them even where an older model file still holds their ratings.
-public protocol ErasedUserLookup: Sendable {
-    /// Every erased user id.
-    func erasedUsers() async throws -> Set<String>
-}

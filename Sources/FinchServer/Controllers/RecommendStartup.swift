@@ -7,7 +7,7 @@ import Logging
 /// not active yet is logged and loaded by the first request after it is.
 func startRecommendService(
     _ configuration: ServerConfiguration, store: any ServiceStore, registry: ModelRegistry, storedText: StoredTextRedaction,
-    consent: (any ConsentLookup)? = nil, erased: (any ErasedUserLookup)? = nil, logger: Logger
+    consent: (any ConsentLookup)? = nil, erased: (any ErasureTombstones)? = nil, logger: Logger
 ) async throws -> RecommendService? {
     guard let settings = configuration.recommend.settings(dataDirectory: configuration.dataDirectory) else { return nil }
     let service = RecommendService(
