@@ -131,6 +131,7 @@ let package = Package(
             name: "FinchServerTests",
             dependencies: [
                 "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain",
+                "FinchRecommend", "FinchSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 // Tamper with stored rows directly in the audit-trail tests.

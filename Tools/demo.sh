@@ -33,7 +33,36 @@ if [ ! -s "$dir/admin.key" ]; then
 fi
 key="$(cat "$dir/admin.key")"
 
-"$finch" serve --host 127.0.0.1 --port "$port" --data-dir "$dir/finch-data" --model "minilm=$model" &
+# --- recommender (recommendation service): MovieLens-100k from the pip package recbole 1.2.1
+# (GroupLens terms: installed on this machine, never committed), item texts from titles and
+# genres, an implicit ALS hybrid with all-MiniLM-L6-v2 as the text embedder, served as "movies".
+movielens="$PWD/.build/finch-python/recbole/dataset_example/ml-100k"
+if [ ! -s "$movielens/ml-100k.inter" ]; then
+    echo "demo: installing MovieLens-100k (pip package recbole==1.2.1, no dependencies)" >&2
+    python3 -m pip install -q --no-deps --target "$PWD/.build/finch-python" recbole==1.2.1 2>/dev/null ||
+        python3 -m pip install -q --no-deps --break-system-packages --target "$PWD/.build/finch-python" recbole==1.2.1
+fi
+if [ ! -s "$dir/movies/recommender.json" ]; then
+    mkdir -p "$dir/movielens"
+    awk -F'\t' 'NR == 1 {print "userId,itemId,rating,timestamp"; next} {print $1 "," $2 "," $3 "," $4}' \
+        "$movielens/ml-100k.inter" >"$dir/movielens/ratings.csv"
+    # {"item", "title", "text": "Title (year). Genres: …", "categories": [genres]}; quotes and backslashes escaped.
+    awk -F'\t' 'NR > 1 {
+        gsub(/\\/, "\\\\", $2); gsub(/"/, "\\\"", $2)
+        n = split($4, g, " "); cats = ""; for (i = 1; i <= n; i++) cats = cats (i > 1 ? ", " : "") "\"" g[i] "\""
+        genres = $4; gsub(/ /, ", ", genres)
+        printf "{\"item\": \"%s\", \"title\": \"%s\", \"text\": \"%s (%s). Genres: %s\", \"categories\": [%s]}\n", $1, $2, $2, $3, genres, cats
+    }' "$movielens/ml-100k.item" >"$dir/movielens/items.jsonl"
+    echo "demo: training the MovieLens recommender (implicit ALS + text hybrid; a few minutes)" >&2
+    "$finch" recommend train --ratings "$dir/movielens/ratings.csv" --timestamp-column timestamp --implicit \
+        --algorithm als --factors 64 --hybrid --item-text "$dir/movielens/items.jsonl" --embedder "$model" \
+        --out "$dir/movies" >&2
+fi
+export FINCH_RECOMMEND_MODEL=movies FINCH_RECOMMEND_EMBEDDER=minilm
+recommender=(--model "movies=$dir/movies")
+# --- end of the recommender block
+
+"$finch" serve --host 127.0.0.1 --port "$port" --data-dir "$dir/finch-data" --model "minilm=$model" "${recommender[@]}" &
 server=$!
 stop() {
     trap - INT TERM
@@ -72,6 +101,7 @@ cat <<MESSAGE
   Admin key:   $key
   API:         $base/openapi.yaml
 
+  Recommender: "movies" (MovieLens-100k, $(wc -l <"$dir/movielens/items.jsonl") films) — the dashboard's Recommendations page.
   Assistant:   collections "faq-en" and "faq-zh" (ChatterBot slices) in the dashboard's Assistant page;
                the Chinese one uses the same English-trained model, so expect weak answers and hand-offs.
 
@@ -80,6 +110,7 @@ cat <<MESSAGE
       -d '{"query": "what is artificial intelligence", "session": "demo"}'
     curl -s $base/v1/search -H 'Authorization: Bearer $key' -H 'Content-Type: application/json' \\
       -d '{"collection": "faq", "query": "my mouse does not work", "top_k": 3}'
+    curl -s "$base/v1/users/42/recommendations?k=5&explain=true" -H 'Authorization: Bearer $key'
 
   Ctrl-C stops the service.
 MESSAGE

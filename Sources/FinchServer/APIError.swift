@@ -86,6 +86,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             return APIError(
                 .serviceUnavailable, code: "unavailable", message: "the request was cancelled before its forward pass",
                 retryAfterSeconds: 1)
+        case let e as RecommendServiceError: return e.apiError
         case let e as ModelFolderError:
             return APIError(.badRequest, code: "invalid_model_folder", message: e.description, field: "path")
         case let e as HTTPError:

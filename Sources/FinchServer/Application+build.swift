@@ -54,6 +54,10 @@ public func buildApplication(
         store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText,
         consent: privacy.consent)
     try await assistant.reload()
+    let recommend = try await startRecommendService(
+        configuration, store: store, registry: registry, storedText: storedText, consent: privacy.consent,
+        erased: privacy.tombstones, logger: logger)
+    if let recommend { userDataErasers.register(RecommendUserEraser(service: recommend)) }
 
     let limits = InputLimits(
         maxBodyBytes: configuration.maxBodyBytes, maxInputs: configuration.maxInputs,
@@ -80,9 +84,14 @@ public func buildApplication(
     let feedback = FeedbackController(
         service: FeedbackService(
             store: store.feedback, registry: registry, storedText: storedText, consent: privacy.consent), limits: limits)
-    let retrainers: [any ModelRetrainer] = [
+    var retrainers: [any ModelRetrainer] = [
         FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain)
     ]
+    if let settings = configuration.recommend.settings(dataDirectory: configuration.dataDirectory) {
+        retrainers.append(
+            RecommendRetrainer(
+                settings: settings, repository: store.recommendEvents, registry: registry, erased: privacy.tombstones, service: recommend))
+    }
     let jobs = JobsController(jobs: RetrainJobs(registry: registry, retrainers: retrainers, audit: privacy.audit), registry: registry)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
@@ -103,6 +112,9 @@ public func buildApplication(
     collectionRoutes.addWriteRoutes(to: write)
     assistantRoutes.addWriteRoutes(to: write)
     feedback.addWriteRoutes(to: write)
+    let recommendRoutes = RecommendController(service: recommend, limits: limits)
+    recommendRoutes.addReadRoutes(to: read)
+    recommendRoutes.addWriteRoutes(to: write)
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
     jobs.addAdminRoutes(to: admin)

@@ -21,12 +21,13 @@ extension ServerConfiguration {
     /// The settings, by their file key. Environment variables are `FINCH_` and
     /// the key in capitals (`FINCH_DATA_DIR`); flags are `--` and the key
     /// with dashes (`--data-dir`).
-    public static let keys = [
-        "host", "port", "data_dir", "database_url", "models", "max_batch_tokens", "max_batch_inputs", "max_wait_ms",
-        "queue_capacity", "timeout_s", "max_body_bytes", "max_inputs", "max_characters", "rate_limit", "rate_burst",
-        "reload_interval_s", "log_level", "shutdown_grace_s", "redact_stored_text",
-        "default_consent", "erasure_key",
-    ]
+    public static let keys =
+        [
+            "host", "port", "data_dir", "database_url", "models", "max_batch_tokens", "max_batch_inputs", "max_wait_ms",
+            "queue_capacity", "timeout_s", "max_body_bytes", "max_inputs", "max_characters", "rate_limit", "rate_burst",
+            "reload_interval_s", "log_level", "shutdown_grace_s", "redact_stored_text",
+            "default_consent", "erasure_key",
+        ] + RecommendConfiguration.keys
 
     /// Reads `file` (YAML, optional), then the environment, then `flags`
     /// (key → value as typed; `models` as `NAME=DIR`, several joined by
@@ -160,6 +161,7 @@ extension ServerConfiguration {
                 throw ConfigurationError(key: source, message: "must be one of \(levels.joined(separator: ", "))")
             }
             logLevel = value
+        case _ where key.hasPrefix("recommend_"): try recommend.set(key, value, source: source)
         default: throw ConfigurationError(key: source, message: "unknown setting")
         }
     }

@@ -43,6 +43,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Whether user texts (assistant questions, feedback inputs, monitored documents, …) pass
     /// through the PII redactor before they are written to the store. On by default.
     public var redactStoredText = true
+    /// The recommendation service (`recommend_…` settings).
+    public var recommend = RecommendConfiguration()
     /// The consent of users who never set theirs (`PUT /v1/users/{id}/consent`), for both
     /// personalization and keeping their texts for training. On by default, so a new user's
     /// history personalizes their results at once; a deployment that needs opt-in sets it false.

@@ -21,6 +21,7 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     public var keys: any APIKeyRepository { self }
     public var models: any ModelVersionRepository { self }
     public var collections: any CollectionRepository { self }
+    public let recommendEvents: any RecommendEventRepository = InMemoryRecommendEvents()
     public let privacy: any PrivacyRepository = InMemoryPrivacyRepository()
     public var assistant: any AssistantRepository { assistantTables }
     public var feedback: any FeedbackRepository { feedbackRepository }

@@ -95,6 +95,8 @@ public protocol ServiceStore: Sendable {
     var keys: any APIKeyRepository { get }
     var models: any ModelVersionRepository { get }
     var collections: any CollectionRepository { get }
+    /// Items, users and events of the recommendation service.
+    var recommendEvents: any RecommendEventRepository { get }
     /// Audit trail, consent and erasure tombstones (migration 4).
     var privacy: any PrivacyRepository { get }
     /// The support assistant's collections, entries and asks.

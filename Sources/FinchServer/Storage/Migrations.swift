@@ -59,6 +59,7 @@ enum Migrations {
                 "CREATE TABLE privacy_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         ),
+        (5, "recommendation items, users, events", RecommendSchema.statements),
     ]
 
     static let createTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"

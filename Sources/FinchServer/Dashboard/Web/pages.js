@@ -9,7 +9,8 @@ import assistant from './page-assistant.js';
 import handoffs from './page-handoffs.js';
 import feedback from './page-feedback.js';
 import versions from './page-versions.js';
+import recommend from './page-recommend.js';
 import audit from './page-audit.js';
 import users from './page-users.js';
 
-export const pages = [models, metrics, playground, assistant, handoffs, feedback, versions, audit, users];
+export const pages = [models, metrics, playground, assistant, handoffs, feedback, versions, recommend, audit, users];

@@ -1,0 +1,80 @@
+import FinchServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The dashboard's Recommendations page in headless Chromium against the live app serving the test
+/// recommender: a new visitor starts on the popular list, adding events moves them to the cold-start
+/// list and then to a personal list with reasons, and the catalogue shows an item's similar items.
+@Suite(.serialized) struct RecommendDashboardTests {
+    @Test(.timeLimit(.minutes(10))) func explorerAndCatalogueInHeadlessChromium() async throws {
+        let (fixture, _) = try await RecommendTestData.fixture()
+        defer { fixture.remove() }
+        try FileManager.default.createDirectory(at: DashboardBrowserTests.artifacts, withIntermediateDirectories: true)
+        let app = try await fixture.app()
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let driver = try await ChromeDriver.start()
+            defer { driver.stop() }
+            let browser = try await WebDriverSession.start(driver: driver.url, browser: driver.browser)
+            do {
+                try await Self.explore(browser, base: "http://127.0.0.1:\(port)", key: fixture.writeKey)
+                try await browser.delete()
+            } catch {
+                _ = try? await DashboardBrowserTests.capture(browser, "recommend-failure")
+                try? await browser.delete()
+                throw error
+            }
+        }
+    }
+
+    static func source(_ browser: WebDriverSession, becomes rung: String) async throws {
+        _ = try await browser.waitUntil(
+            "source \(rung)", timeout: .seconds(30),
+            script: "return (document.getElementById('rec-source')?.textContent ?? '').startsWith('source: \(rung) ')")
+    }
+
+    static func addEvent(_ browser: WebDriverSession, item: String, type: String = "view") async throws {
+        _ = try await browser.execute(
+            """
+            document.getElementById('rec-item').value = arguments[0];
+            document.getElementById('rec-type').value = arguments[1];
+            """, [item, type])
+        try await browser.click(try await browser.element("#rec-add"))
+    }
+
+    static func explore(_ browser: WebDriverSession, base: String, key: String) async throws {
+        try await browser.navigate(to: base + "/")
+        let input = try await browser.element("#sign-in:not([hidden]) #api-key", timeout: .seconds(60))
+        try await browser.type(key, into: input)
+        try await browser.click(try await browser.element("#sign-in-form button"))
+        try await browser.click(try await browser.element("#nav-recommend"))
+        _ = try await browser.element("#rec-form")
+        try await source(browser, becomes: "popular")
+        #expect(try await browser.execute("return document.querySelectorAll('#rec-list > li').length") as? Int == 10)
+        #expect(try await browser.execute("return document.querySelectorAll('#rec-items tbody tr').length") as? Int == 30)
+        try await DashboardBrowserTests.capture(browser, "recommend-popular")
+
+        try await addEvent(browser, item: "i3")
+        try await source(browser, becomes: "cold_start_user")
+        let coldList = try await browser.text(of: try await browser.element("#rec-list"))
+        #expect(coldList.contains("popular in A"), "\(coldList)")
+        try await addEvent(browser, item: "i5", type: "like")
+        try await addEvent(browser, item: "i7")
+        try await source(browser, becomes: "personal")
+        _ = try await browser.waitUntil(
+            "reasons naming the history", timeout: .seconds(30),
+            script: "return document.getElementById('rec-list').textContent.includes('because you liked Item')")
+        let history = try await browser.text(of: try await browser.element("#rec-history"))
+        #expect(history.contains("like Item 5") && history.contains("view Item 3"), "\(history)")
+        try await DashboardBrowserTests.capture(browser, "recommend-personal")
+
+        try await browser.click(try await browser.element("#rec-items button[data-item='i1']"))
+        _ = try await browser.waitUntil(
+            "similar items", timeout: .seconds(30), script: "return document.querySelectorAll('#rec-similar ol li').length === 5")
+        #expect(try await browser.text(of: try await browser.element("#rec-similar")).contains("Similar to Item 1"))
+        try await DashboardBrowserTests.capture(browser, "recommend-similar")
+        try await DashboardBrowserTests.expectCleanConsole(browser, "recommendations page")
+    }
+}
