@@ -50,6 +50,9 @@ public func buildApplication(
     let userDataErasers = UserDataErasers()
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
+    let assistant = AssistantService(
+        store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText)
+    try await assistant.reload()
 
     let limits = InputLimits(
         maxBodyBytes: configuration.maxBodyBytes, maxInputs: configuration.maxInputs,
@@ -71,6 +74,8 @@ public func buildApplication(
     let compatibility = CompatibilityController(registry: registry, limits: limits)
     let keys = KeysController(store: store.keys, cache: keyCache, limits: limits, audit: privacy.audit)
     let redaction = try RedactController.standard(limits: limits)
+    let explain = ExplainController(explanations: ExplanationService(registry: registry), limits: limits)
+    let assistantRoutes = AssistantController(assistant: assistant, limits: limits)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
     let readRoot = router.group().add(middleware: auth(.read))
@@ -79,10 +84,14 @@ public func buildApplication(
     let read = router.group("v1").add(middleware: auth(.read))
     inference.addRoutes(to: read)
     redaction.addRoutes(to: read)
+    explain.addRoutes(to: read)
     models.addReadRoutes(to: read)
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
-    collectionRoutes.addWriteRoutes(to: router.group("v1").add(middleware: auth(.write)))
+    assistantRoutes.addReadRoutes(to: read)
+    let write = router.group("v1").add(middleware: auth(.write))
+    collectionRoutes.addWriteRoutes(to: write)
+    assistantRoutes.addWriteRoutes(to: write)
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)
@@ -100,7 +109,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "finch"),
-        services: [lifecycle],
+        services: [lifecycle, AssistantReloadService(assistant: assistant, interval: configuration.reloadIntervalSeconds, logger: logger)],
         logger: logger)
 }
 

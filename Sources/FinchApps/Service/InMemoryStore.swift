@@ -13,6 +13,7 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     }
 
     private let state = Mutex(State())
+    private let assistantTables = InMemoryAssistantRepository()
 
     public init() {}
 
@@ -20,6 +21,7 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     public var models: any ModelVersionRepository { self }
     public var collections: any CollectionRepository { self }
     public let privacy: any PrivacyRepository = InMemoryPrivacyRepository()
+    public var assistant: any AssistantRepository { assistantTables }
     public func ping() async throws {}
     public func close() async throws {}
 

@@ -31,6 +31,7 @@ enum Migrations {
                 "INSERT INTO change_stamp (id, stamp) VALUES (1, 0)",
             ]
         ),
+        (2, "assistant collections, entries, asks", AssistantTables.statements),
         (
             4, "privacy: audit trail, consent, erasure tombstones",
             [
