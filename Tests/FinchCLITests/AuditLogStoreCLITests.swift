@@ -27,7 +27,7 @@ import Testing
         try database.write { db in try db.execute(sql: "UPDATE audit_trail SET actor = 'someone' WHERE sequence = 1") }
         (status, _, err) = try CLI.run(["audit-log", "verify", "--data-dir", data])
         #expect(status == 1)
-        #expect(err.contains("entry 1 was changed"), "\(err)")
+        #expect(err.contains("position 1: entry 1 was changed"), "\(err)")
         try database.write { db in try db.execute(sql: "DELETE FROM audit_trail WHERE sequence = 1") }
         (status, _, err) = try CLI.run(["audit-log", "verify", "--data-dir", data])
         #expect(status == 1)

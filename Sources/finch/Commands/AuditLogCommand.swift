@@ -56,8 +56,9 @@ struct AuditLogVerify: AsyncParsableCommand {
         let location = store.databaseURL != nil ? "database audit trail" : "store audit trail"
         let result = AuditLogVerifier.verify(entries: entries)
         if let problem = result.problem {
-            throw AuditLogError.broken(
-                path: location, problem: problem)
+            // A store has no lines: the problem's line is the entry's position in the trail.
+            throw ValidationError(
+                "\(location): " + problem.description.replacingOccurrences(of: "line \(problem.line):", with: "position \(problem.line):"))
         }
         try StandardOutput.line("\(location): \(result.verifiedEntries) entries, chain intact, head \(result.headHash)")
     }

@@ -98,11 +98,16 @@ extension SQLiteStore: PrivacyRepository {
 
     /// Copies the write-ahead log into the database and truncates it to zero
     /// bytes, so deleted rows (zeroed in the database by `secure_delete`) are
-    /// not left behind in old log frames. Best effort while other connections
-    /// read: SQLite then checkpoints what it can.
+    /// not left behind in old log frames. A reader holding an old snapshot
+    /// blocks the truncation; it is retried for up to two seconds, after which
+    /// the next erasure (or SQLite's own checkpoints) finishes the job.
     public func purgeDeletedData() async throws {
-        try await pool.writeWithoutTransaction { db in
-            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        for _ in 0..<40 {
+            let busy = try await pool.writeWithoutTransaction { db in
+                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { ($0[0] as Int) != 0 } ?? false
+            }
+            if !busy { return }
+            try await Task.sleep(nanoseconds: 50_000_000)
         }
     }
 }
