@@ -12,7 +12,9 @@ import Logging
 /// - read: inference (`/v1/embed`, `/v1/classify`, `/v1/entities`, `/v1/tokenize`, `/v1/rerank`,
 ///   `/v1/search`, `/v1/embeddings`, TEI's `/embed`, `/predict`, `/rerank`, `/tokenize`), listings, `/metrics`, `/v1/redact`
 /// - write: collections and their entries
-/// - admin: `/v1/models` registration and activation, `/v1/keys`
+/// - write: `PUT /v1/users/{id}/consent` (read: its `GET`)
+/// - admin: `/v1/models` registration and activation, `/v1/keys`, `DELETE /v1/users/{id}` (erasure),
+///   `/v1/audit` (the audit trail, recording every admin action)
 ///
 /// `store` replaces the configured store (tests); `logSink` receives the JSON log lines; `routes` is
 /// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`);
@@ -40,6 +42,12 @@ public func buildApplication(
     }
     let storedText = StoredTextRedaction(redactor: configuration.redactStoredText ? try PIIRedactor.standard() : nil)
     logger.info("stored texts", metadata: ["pii_redaction": .string(storedText.isEnabled ? "on" : "off")])
+    // Consent lookups, the admin audit trail and erasure tombstones: one instance each, handed to every feature.
+    let privacy = UserPrivacyServices(
+        repository: store.privacy, defaultConsent: configuration.defaultConsent,
+        erasureKey: try await ErasureKey.key(for: configuration, store: store, logger: logger))
+    // Every feature that stores data about end users registers its eraser here (DELETE /v1/users/{id} calls them all).
+    let userDataErasers = UserDataErasers()
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
     let assistant = AssistantService(
@@ -61,11 +69,12 @@ public func buildApplication(
     DashboardController<FinchRequestContext>().addRoutes(to: router)
     OpenAPIController<FinchRequestContext>().addRoutes(to: router)
     let inference = InferenceController(registry: registry, limits: limits)
-    let models = ModelsController(registry: registry, limits: limits)
+    let models = ModelsController(registry: registry, limits: limits, audit: privacy.audit)
     let collectionRoutes = CollectionsController(collections: collections, limits: limits)
     let compatibility = CompatibilityController(registry: registry, limits: limits)
-    let keys = KeysController(store: store.keys, cache: keyCache, limits: limits)
+    let keys = KeysController(store: store.keys, cache: keyCache, limits: limits, audit: privacy.audit)
     let redaction = try RedactController.standard(limits: limits)
+    let explain = ExplainController(explanations: ExplanationService(registry: registry), limits: limits)
     let assistantRoutes = AssistantController(assistant: assistant, limits: limits)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
@@ -75,6 +84,7 @@ public func buildApplication(
     let read = router.group("v1").add(middleware: auth(.read))
     inference.addRoutes(to: read)
     redaction.addRoutes(to: read)
+    explain.addRoutes(to: read)
     models.addReadRoutes(to: read)
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
@@ -85,6 +95,11 @@ public func buildApplication(
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)
+    let consent = ConsentController(consent: privacy.consent, limits: limits)
+    consent.addReadRoutes(to: read)
+    consent.addWriteRoutes(to: router.group("v1").add(middleware: auth(.write)))
+    UsersController(erasure: privacy.erasure(erasers: userDataErasers)).addAdminRoutes(to: admin)
+    AuditController(audit: privacy.audit).addAdminRoutes(to: admin)
     routeMethods.fill(router.routes)
     routes?(router.routes)
 

@@ -43,6 +43,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Whether user texts (assistant questions, feedback inputs, monitored documents, …) pass
     /// through the PII redactor before they are written to the store. On by default.
     public var redactStoredText = true
+    /// The consent of users who never set theirs (`PUT /v1/users/{id}/consent`), for both
+    /// personalization and keeping their texts for training. On by default, so a new user's
+    /// history personalizes their results at once; a deployment that needs opt-in sets it false.
+    public var defaultConsent = true
+    /// The secret for the keyed hashes that stand for erased users' ids (tombstones, audit
+    /// entries); nil: with PostgreSQL a random key kept in the database, with SQLite
+    /// `erasure.key` in `dataDirectory`, made on first start (see `ErasureKey`).
+    public var erasureKey: String?
 
     public init() {}
 

@@ -10,6 +10,7 @@ struct Finch: AsyncParsableCommand {
         subcommands: [
             Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self, Doctor.self,
             Serve.self, Keys.self, Quantize.self, Assistant.self, Redact.self, Audit.self, AuditLogCommand.self, Card.self,
+            Explain.self,
         ]
     )
 

@@ -20,6 +20,7 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     public var keys: any APIKeyRepository { self }
     public var models: any ModelVersionRepository { self }
     public var collections: any CollectionRepository { self }
+    public let privacy: any PrivacyRepository = InMemoryPrivacyRepository()
     public var assistant: any AssistantRepository { assistantTables }
     public func ping() async throws {}
     public func close() async throws {}

@@ -95,6 +95,8 @@ public protocol ServiceStore: Sendable {
     var keys: any APIKeyRepository { get }
     var models: any ModelVersionRepository { get }
     var collections: any CollectionRepository { get }
+    /// Audit trail, consent and erasure tombstones (migration 4).
+    var privacy: any PrivacyRepository { get }
     /// The support assistant's collections, entries and asks.
     var assistant: any AssistantRepository { get }
     /// Throws when the database cannot be reached.

@@ -19,6 +19,8 @@ public enum DashboardAssets {
         DashboardAsset(name: "page-models.js", bytes: PackageResources.page_models_js),
         DashboardAsset(name: "page-metrics.js", bytes: PackageResources.page_metrics_js),
         DashboardAsset(name: "page-playground.js", bytes: PackageResources.page_playground_js),
+        DashboardAsset(name: "page-audit.js", bytes: PackageResources.page_audit_js),
+        DashboardAsset(name: "page-users.js", bytes: PackageResources.page_users_js),
         DashboardAsset(name: "page-assistant.js", bytes: PackageResources.page_assistant_js),
         DashboardAsset(name: "page-handoffs.js", bytes: PackageResources.page_handoffs_js),
     ]

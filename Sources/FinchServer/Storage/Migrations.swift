@@ -32,6 +32,21 @@ enum Migrations {
             ]
         ),
         (2, "assistant collections, entries, asks", AssistantTables.statements),
+        (
+            4, "privacy: audit trail, consent, erasure tombstones",
+            [
+                """
+                CREATE TABLE audit_trail (sequence BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, actor TEXT NOT NULL,
+                  action TEXT NOT NULL, subject TEXT NOT NULL, details TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE user_consent (user_id TEXT PRIMARY KEY, personalization INTEGER NOT NULL,
+                  store_texts_for_training INTEGER NOT NULL, updated_at {real} NOT NULL)
+                """,
+                "CREATE TABLE erasure_tombstones (user_hash TEXT PRIMARY KEY, erased_at {real} NOT NULL)",
+                "CREATE TABLE privacy_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ]
+        ),
     ]
 
     static let createTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"

@@ -5,7 +5,9 @@
 import models from './page-models.js';
 import metrics from './page-metrics.js';
 import playground from './page-playground.js';
+import audit from './page-audit.js';
+import users from './page-users.js';
 import assistant from './page-assistant.js';
 import handoffs from './page-handoffs.js';
 
-export const pages = [models, metrics, playground, assistant, handoffs];
+export const pages = [models, metrics, playground, assistant, handoffs, audit, users];
