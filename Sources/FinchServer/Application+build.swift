@@ -51,8 +51,10 @@ public func buildApplication(
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
     let assistant = AssistantService(
-        store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText)
+        store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText,
+        consent: privacy.consent)
     try await assistant.reload()
+    userDataErasers.register(AssistantSessionEraser(store: store.assistant))
 
     let limits = InputLimits(
         maxBodyBytes: configuration.maxBodyBytes, maxInputs: configuration.maxInputs,
