@@ -65,7 +65,7 @@ load() {  # impl port key
 echo "load before: $(cat /proc/loadavg)" >&2
 rm -rf "$OUT/finch-data"
 KEY="$("$FINCH" keys create --scope write --name bench --data-dir "$OUT/finch-data")"
-"${SERVER_ENV[@]}" FINCH_RATE_LIMIT=1000000 FINCH_RATE_BURST=1000000 FINCH_MAX_BODY_BYTES=67108864 \
+"${SERVER_ENV[@]}" FINCH_RATE_LIMIT=1000000 FINCH_RATE_BURST=1000000 FINCH_MAX_BODY_BYTES=67108864 FINCH_TIMEOUT_S=600 \
     "$FINCH" serve --host 127.0.0.1 --port $PORT_FINCH --data-dir "$OUT/finch-data" --model "minilm=$MODEL" \
     2>"$OUT/finch.log" &
 FINCH_PID=$!

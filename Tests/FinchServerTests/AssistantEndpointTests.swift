@@ -176,4 +176,40 @@ import Testing
             #expect((try r.object()["collections"] as? [Any])?.isEmpty == true)
         }
     }
+
+    /// A user who does not allow keeping texts has their asks stored without the query; erasing a
+    /// user (`DELETE /v1/users/{id}`) removes their asks through the assistant's eraser.
+    @Test func consentAndErasureReachTheSessions() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.app().test(.router) { client in
+            var r = try await client.send(
+                .put, "/v1/assistant/faq", key: fixture.writeKey, json: ["model": "mini", "entries": Self.entries])
+            #expect(r.status == .created)
+            r = try await client.send(
+                .put, "/v1/users/quiet-user/consent", key: fixture.writeKey, json: ["store_texts_for_training": false])
+            #expect(r.status == .ok)
+            for (user, query) in [("quiet-user", "zqx private question one"), ("open-user", "zqx open question two")] {
+                r = try await client.send(
+                    .post, "/v1/assistant/faq/ask", key: fixture.readKey, json: ["query": query, "session": "s", "user": user])
+                #expect(r.status == .ok)
+            }
+            r = try await client.send(.get, "/v1/assistant/faq/sessions/s", key: fixture.readKey)
+            var asks = try #require(try r.object()["asks"] as? [[String: Any]])
+            #expect(asks.map { $0["user"] as? String } == ["quiet-user", "open-user"])
+            #expect(asks[0]["query"] is NSNull)
+            #expect(asks[1]["query"] as? String == "zqx open question two")
+            let found = try await StoreGrep.find(["zqx private question one", "zqx open question two"], in: fixture.store)
+            #expect(found["zqx private question one"] == nil, "\(found)")
+            #expect(found["zqx open question two"] != nil, "\(found)")
+
+            r = try await client.send(.delete, "/v1/users/open-user", key: fixture.adminKey)
+            #expect(r.status == .ok)
+            #expect((try r.object()["removed"] as? [String: Int])?["assistant_sessions"] == 1)
+            r = try await client.send(.get, "/v1/assistant/faq/sessions/s", key: fixture.readKey)
+            asks = try #require(try r.object()["asks"] as? [[String: Any]])
+            #expect(asks.map { $0["user"] as? String } == ["quiet-user"])
+            #expect(try await StoreGrep.find(["zqx open question two"], in: fixture.store).isEmpty)
+        }
+    }
 }

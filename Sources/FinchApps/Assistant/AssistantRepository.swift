@@ -127,8 +127,8 @@ public protocol AssistantRepository: Sendable {
     func assistantEntries(collection: String) async throws -> [AssistantEntryRecord]
     /// A number that changes whenever an assistant collection or entry changes.
     func assistantChangeStamp() async throws -> Int64
-    /// Stores one ask.
-    func insertAsk(_ ask: AssistantAskRecord) async throws
+    /// Stores asks, in one transaction.
+    func insertAsks(_ asks: [AssistantAskRecord]) async throws
     /// The asks of one session of a collection, oldest first.
     func asks(collection: String, session: String) async throws -> [AssistantAskRecord]
     /// The hand-offs of a collection not yet resolved, oldest first.

@@ -37,7 +37,7 @@ extension AssistantService {
             query: keepText ? try storedText.apply(query) : nil, entry: answer.entry,
             shown: (answer.entry.map { [$0] } ?? []) + answer.alternatives.map(\.entry), confidence: answer.confidence,
             handoff: answer.handoff, reason: answer.reason, latencyMilliseconds: latency, createdAt: Self.storableDate(arrival))
-        try await store.insertAsk(record)
+        try await recorder.record(record)
         return AssistantAskReply(answer: answer, ask: record)
     }
 

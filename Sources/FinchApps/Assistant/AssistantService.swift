@@ -56,6 +56,8 @@ public final class AssistantService: Sendable {
     private let loaded = Mutex<[String: Served]>([:])
     private let stamp = Mutex<Int64>(-1)
     private let writes = AsyncLock()
+    /// Stores asks, concurrent ones in one transaction.
+    let recorder: AskRecorder
     /// Texts per embedding call (the model's queue refuses more than its capacity at once).
     static let embeddingBlock = 128
 
@@ -69,6 +71,7 @@ public final class AssistantService: Sendable {
         self.embedding = embedding
         self.storedText = storedText
         self.consent = consent
+        recorder = AskRecorder(store: store)
     }
 
     /// The embedding of a model registry: its active version of the named embedder, unit vectors.

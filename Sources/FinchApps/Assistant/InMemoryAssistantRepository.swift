@@ -69,7 +69,7 @@ public final class InMemoryAssistantRepository: AssistantRepository {
 
     public func assistantChangeStamp() async throws -> Int64 { state.withLock { $0.stamp } }
 
-    public func insertAsk(_ ask: AssistantAskRecord) async throws { state.withLock { $0.asks.append(ask) } }
+    public func insertAsks(_ asks: [AssistantAskRecord]) async throws { state.withLock { $0.asks += asks } }
 
     public func asks(collection: String, session: String) async throws -> [AssistantAskRecord] {
         state.withLock { s in s.asks.filter { $0.collection == collection && $0.session == session } }

@@ -102,3 +102,61 @@ struct TableConsent: ConsentLookup {
 struct UpperRedactor: TextRedactor {
     func redact(_ text: String) throws -> PIIRedaction { PIIRedaction(text: text.uppercased(), entities: []) }
 }
+
+/// The in-memory repository, counting the transactions that store asks; each takes 20 ms.
+final class CountingAskStore: AssistantRepository {
+    let inner = InMemoryAssistantRepository()
+    let transactions = Mutex<[Int]>([])
+
+    func putAssistantCollection(_ record: AssistantCollectionRecord, entries: [AssistantEntryRecord]) async throws {
+        try await inner.putAssistantCollection(record, entries: entries)
+    }
+    func changeAssistantEntries(_ record: AssistantCollectionRecord, upserting: [AssistantEntryRecord], deleting: [String])
+        async throws -> Bool
+    { try await inner.changeAssistantEntries(record, upserting: upserting, deleting: deleting) }
+    func updateAssistantCollection(_ record: AssistantCollectionRecord) async throws -> Bool {
+        try await inner.updateAssistantCollection(record)
+    }
+    func deleteAssistantCollection(name: String) async throws -> Bool { try await inner.deleteAssistantCollection(name: name) }
+    func assistantCollections() async throws -> [AssistantCollectionRecord] { try await inner.assistantCollections() }
+    func assistantEntries(collection: String) async throws -> [AssistantEntryRecord] {
+        try await inner.assistantEntries(collection: collection)
+    }
+    func assistantChangeStamp() async throws -> Int64 { try await inner.assistantChangeStamp() }
+    func insertAsks(_ asks: [AssistantAskRecord]) async throws {
+        try await Task.sleep(nanoseconds: 20_000_000)
+        transactions.withLock { $0.append(asks.count) }
+        try await inner.insertAsks(asks)
+    }
+    func asks(collection: String, session: String) async throws -> [AssistantAskRecord] {
+        try await inner.asks(collection: collection, session: session)
+    }
+    func openHandoffs(collection: String) async throws -> [AssistantAskRecord] { try await inner.openHandoffs(collection: collection) }
+    func resolveHandoff(id: String, collection: String, answer: String, at date: Date) async throws -> Bool {
+        try await inner.resolveHandoff(id: id, collection: collection, answer: answer, at: date)
+    }
+    func deleteAsks(user: String) async throws -> Int { try await inner.deleteAsks(user: user) }
+}
+
+@Suite struct AskGroupCommitTests {
+    /// Concurrent asks share transactions, and each reply comes after its own ask is stored.
+    @Test func concurrentAsksShareTransactions() async throws {
+        let store = CountingAskStore()
+        let service = AssistantService(store: store, embedding: AssistantServiceTests.embedding)
+        try await service.importCollection(AssistantServiceTests.faq, name: "faq", options: AssistantImportOptions(model: "m"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<24 {
+                group.addTask {
+                    let reply = try await service.ask("refund \(i)", session: "s", user: nil, in: "faq")
+                    let stored = try await store.inner.asks(collection: "faq", session: "s")
+                    #expect(stored.contains { $0.id == reply.ask.id }, "replied before its ask was stored")
+                }
+            }
+            try await group.waitForAll()
+        }
+        let transactions = store.transactions.withLock { $0 }
+        #expect(transactions.reduce(0, +) == 24)
+        #expect(transactions.count < 24, "\(transactions)")
+        #expect(try await store.inner.asks(collection: "faq", session: "s").count == 24)
+    }
+}

@@ -139,16 +139,21 @@ extension PostgresStore: AssistantRepository {
         return 0
     }
 
-    public func insertAsk(_ ask: AssistantAskRecord) async throws {
-        let shown = try AssistantEntryCoding.json(ask.shown)
-        try await client.query(
-            """
-            INSERT INTO assistant_asks (id, collection, session, user_id, query, entry, shown, confidence, handoff, reason,
-              latency_ms, created_at, resolution, resolved_at)
-            VALUES (\(ask.id), \(ask.collection), \(ask.session), \(ask.user), \(ask.query), \(ask.entry), \(shown), \(ask.confidence),
-                    \(ask.handoff ? 1 : 0), \(ask.reason), \(ask.latencyMilliseconds), \(ask.createdAt.timeIntervalSince1970),
-                    \(ask.resolution), \(ask.resolvedAt?.timeIntervalSince1970))
-            """, logger: Self.assistantLogger)
+    public func insertAsks(_ asks: [AssistantAskRecord]) async throws {
+        let logger = Self.assistantLogger
+        let shown = try asks.map { try AssistantEntryCoding.json($0.shown) }
+        try await client.withTransaction(logger: logger) { db in
+            for (ask, shown) in zip(asks, shown) {
+                try await db.query(
+                    """
+                    INSERT INTO assistant_asks (id, collection, session, user_id, query, entry, shown, confidence, handoff, reason,
+                      latency_ms, created_at, resolution, resolved_at)
+                    VALUES (\(ask.id), \(ask.collection), \(ask.session), \(ask.user), \(ask.query), \(ask.entry), \(shown), \(ask.confidence),
+                            \(ask.handoff ? 1 : 0), \(ask.reason), \(ask.latencyMilliseconds), \(ask.createdAt.timeIntervalSince1970),
+                            \(ask.resolution), \(ask.resolvedAt?.timeIntervalSince1970))
+                    """, logger: logger)
+            }
+        }
     }
 
     static let askColumns =

@@ -108,19 +108,21 @@ extension SQLiteStore: AssistantRepository {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT stamp FROM change_stamp WHERE id = 2") ?? 0 }
     }
 
-    public func insertAsk(_ ask: AssistantAskRecord) async throws {
-        let shown = try AssistantEntryCoding.json(ask.shown)
+    public func insertAsks(_ asks: [AssistantAskRecord]) async throws {
+        let shown = try asks.map { try AssistantEntryCoding.json($0.shown) }
         try await pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO assistant_asks (id, collection, session, user_id, query, entry, shown, confidence, handoff, reason,
-                      latency_ms, created_at, resolution, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    ask.id, ask.collection, ask.session, ask.user, ask.query, ask.entry, shown, ask.confidence, ask.handoff ? 1 : 0,
-                    ask.reason, ask.latencyMilliseconds, ask.createdAt.timeIntervalSince1970, ask.resolution,
-                    ask.resolvedAt?.timeIntervalSince1970,
-                ])
+            for (ask, shown) in zip(asks, shown) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO assistant_asks (id, collection, session, user_id, query, entry, shown, confidence, handoff, reason,
+                          latency_ms, created_at, resolution, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        ask.id, ask.collection, ask.session, ask.user, ask.query, ask.entry, shown, ask.confidence, ask.handoff ? 1 : 0,
+                        ask.reason, ask.latencyMilliseconds, ask.createdAt.timeIntervalSince1970, ask.resolution,
+                        ask.resolvedAt?.timeIntervalSince1970,
+                    ])
+            }
         }
     }
 
