@@ -109,6 +109,7 @@ let package = Package(
         .executableTarget(
             name: "RecommendBenchmarks", dependencies: ["FinchRecommend", "FinchTensor"], path: "Benchmarks/RecommendBenchmarks"),
         .executableTarget(name: "EmbedBenchmarks", dependencies: ["FinchTransformers", "FinchTensor"], path: "Benchmarks/EmbedBenchmarks"),
+        .executableTarget(name: "ExplainBenchmarks", dependencies: ["FinchTrain"], path: "Benchmarks/ExplainBenchmarks"),
         .testTarget(
             name: "FinchSupportTests", dependencies: ["FinchSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
@@ -132,6 +133,8 @@ let package = Package(
                 "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // Tamper with stored rows directly in the audit-trail tests.
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // Property-based tests of the readers of untrusted input (random files and texts).
@@ -146,6 +149,8 @@ let package = Package(
             dependencies: [
                 "finch", "FinchNN", "FinchRecommend", "FinchSupport", "FinchTestSupport", "FinchHubTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Tamper with the store's audit trail in `finch audit-log verify --data-dir` tests.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

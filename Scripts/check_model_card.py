@@ -2,7 +2,8 @@
 
 Run: /tmp/ref/bin/python Scripts/check_model_card.py
 Reads Tests/Fixtures/model-card/README.md (the card `finch card` writes for the folder's
-config.json, finch_task.json and metrics.jsonl; ModelCardTests keeps the two equal), parses it with
+config.json, finch_task.json, metrics.jsonl and the run record finch_run.json; ModelCardTests keeps
+the two equal), parses it with
 huggingface_hub's ModelCard and writes Tests/Fixtures/model-card/hf_check.json: the card data,
 the evaluation results huggingface_hub reads from model-index, and the versions.
 """

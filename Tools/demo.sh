@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: builds Finch (release) and runs the Finch service on 127.0.0.1 with its embedded
-# SQLite store, all-MiniLM-L6-v2 registered as the embedder "minilm" and the demo collection "faq"
-# (Examples/faq/faq.jsonl), then prints the dashboard's address, an admin key and a curl line.
+# SQLite store, all-MiniLM-L6-v2 registered as the embedder "minilm", the demo collection "faq"
+# (Examples/faq/faq.jsonl) and the assistant collections "faq-en" and "faq-zh" (Examples/assistant/),
+# then prints the dashboard's address, an admin key and a curl line.
 # Ctrl-C stops it cleanly (the service finishes the requests in flight and exits 0).
 #
 # Installs what it needs first, only when missing (Tools/bootstrap.sh --test-data: OpenBLAS,
@@ -56,6 +57,12 @@ auth=(-H "Authorization: Bearer $key" -H "Content-Type: application/json")
 curl -fsS "${auth[@]}" -X PUT "$base/v1/collections/faq" -d '{"model": "minilm"}' >/dev/null
 { printf '{"entries": ['; paste -sd, Examples/faq/faq.jsonl; printf ']}'; } |
     curl -fsS "${auth[@]}" -X POST "$base/v1/collections/faq/entries" --data-binary @- >/dev/null
+# The support assistant's collections (Examples/assistant/README.md): English and Chinese slices of
+# the ChatterBot corpus, both embedded with all-MiniLM-L6-v2 (English-trained: Chinese answers are weak).
+for pair in en:english zh:chinese; do
+    curl -fsS -H "Authorization: Bearer $key" -H "Content-Type: application/x-ndjson" -X PUT \
+        "$base/v1/assistant/faq-${pair%%:*}?model=minilm" --data-binary "@Examples/assistant/chatterbot_${pair#*:}.jsonl" >/dev/null
+done
 
 cat <<MESSAGE
 
@@ -65,7 +72,12 @@ cat <<MESSAGE
   Admin key:   $key
   API:         $base/openapi.yaml
 
+  Assistant:   collections "faq-en" and "faq-zh" (ChatterBot slices) in the dashboard's Assistant page;
+               the Chinese one uses the same English-trained model, so expect weak answers and hand-offs.
+
   Try:
+    curl -s $base/v1/assistant/faq-en/ask -H 'Authorization: Bearer $key' -H 'Content-Type: application/json' \\
+      -d '{"query": "what is artificial intelligence", "session": "demo"}'
     curl -s $base/v1/search -H 'Authorization: Bearer $key' -H 'Content-Type: application/json' \\
       -d '{"collection": "faq", "query": "my mouse does not work", "top_k": 3}'
 

@@ -12,7 +12,9 @@ import Logging
 /// - read: inference (`/v1/embed`, `/v1/classify`, `/v1/entities`, `/v1/tokenize`, `/v1/rerank`,
 ///   `/v1/search`, `/v1/embeddings`, TEI's `/embed`, `/predict`, `/rerank`, `/tokenize`), listings, `/metrics`, `/v1/redact`
 /// - write: collections and their entries, `/v1/feedback`
-/// - admin: `/v1/models` registration, activation and retraining (a job: `/v1/jobs`), `/v1/keys`
+/// - write: `PUT /v1/users/{id}/consent` (read: its `GET`)
+/// - admin: `/v1/models` registration, activation and retraining (a job: `/v1/jobs`), `/v1/keys`,
+///   `DELETE /v1/users/{id}` (erasure), `/v1/audit` (the audit trail, recording every admin action)
 ///
 /// `store` replaces the configured store (tests); `logSink` receives the JSON log lines; `routes` is
 /// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`);
@@ -40,8 +42,17 @@ public func buildApplication(
     }
     let storedText = StoredTextRedaction(redactor: configuration.redactStoredText ? try PIIRedactor.standard() : nil)
     logger.info("stored texts", metadata: ["pii_redaction": .string(storedText.isEnabled ? "on" : "off")])
+    // Consent lookups, the admin audit trail and erasure tombstones: one instance each, handed to every feature.
+    let privacy = UserPrivacyServices(
+        repository: store.privacy, defaultConsent: configuration.defaultConsent,
+        erasureKey: try await ErasureKey.key(for: configuration, store: store, logger: logger))
+    // Every feature that stores data about end users registers its eraser here (DELETE /v1/users/{id} calls them all).
+    let userDataErasers = UserDataErasers()
     let collections = CollectionService(store: store.collections, registry: registry)
     try await collections.reload()
+    let assistant = AssistantService(
+        store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText)
+    try await assistant.reload()
 
     let limits = InputLimits(
         maxBodyBytes: configuration.maxBodyBytes, maxInputs: configuration.maxInputs,
@@ -58,17 +69,21 @@ public func buildApplication(
     DashboardController<FinchRequestContext>().addRoutes(to: router)
     OpenAPIController<FinchRequestContext>().addRoutes(to: router)
     let inference = InferenceController(registry: registry, limits: limits)
-    let models = ModelsController(registry: registry, limits: limits)
+    let models = ModelsController(registry: registry, limits: limits, audit: privacy.audit)
     let collectionRoutes = CollectionsController(collections: collections, limits: limits)
     let compatibility = CompatibilityController(registry: registry, limits: limits)
-    let keys = KeysController(store: store.keys, cache: keyCache, limits: limits)
+    let keys = KeysController(store: store.keys, cache: keyCache, limits: limits, audit: privacy.audit)
     let redaction = try RedactController.standard(limits: limits)
-    let feedback = FeedbackController(
-        service: FeedbackService(store: store.feedback, registry: registry, storedText: storedText), limits: limits)
+    let explain = ExplainController(explanations: ExplanationService(registry: registry), limits: limits)
+    let assistantRoutes = AssistantController(assistant: assistant, limits: limits)
+    let feedbackService = FeedbackService(
+        store: store.feedback, registry: registry, storedText: storedText, consent: privacy.consent, assistant: assistant)
+    userDataErasers.register(FeedbackEraser(store: store.feedback))
+    let feedback = FeedbackController(service: feedbackService, limits: limits)
     let retrainers: [any ModelRetrainer] = [
         FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain)
     ]
-    let jobs = JobsController(jobs: RetrainJobs(registry: registry, retrainers: retrainers, audit: nil), registry: registry)
+    let jobs = JobsController(jobs: RetrainJobs(registry: registry, retrainers: retrainers, audit: privacy.audit), registry: registry)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
     let readRoot = router.group().add(middleware: auth(.read))
@@ -77,18 +92,26 @@ public func buildApplication(
     let read = router.group("v1").add(middleware: auth(.read))
     inference.addRoutes(to: read)
     redaction.addRoutes(to: read)
+    explain.addRoutes(to: read)
     models.addReadRoutes(to: read)
     collectionRoutes.addReadRoutes(to: read)
     compatibility.addV1Routes(to: read)
+    assistantRoutes.addReadRoutes(to: read)
     feedback.addReadRoutes(to: read)
     jobs.addReadRoutes(to: read)
     let write = router.group("v1").add(middleware: auth(.write))
     collectionRoutes.addWriteRoutes(to: write)
+    assistantRoutes.addWriteRoutes(to: write)
     feedback.addWriteRoutes(to: write)
     let admin = router.group("v1").add(middleware: auth(.admin))
     models.addAdminRoutes(to: admin)
     jobs.addAdminRoutes(to: admin)
     keys.addAdminRoutes(to: admin)
+    let consent = ConsentController(consent: privacy.consent, limits: limits)
+    consent.addReadRoutes(to: read)
+    consent.addWriteRoutes(to: router.group("v1").add(middleware: auth(.write)))
+    UsersController(erasure: privacy.erasure(erasers: userDataErasers)).addAdminRoutes(to: admin)
+    AuditController(audit: privacy.audit).addAdminRoutes(to: admin)
     routeMethods.fill(router.routes)
     routes?(router.routes)
 
@@ -98,7 +121,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "finch"),
-        services: [lifecycle],
+        services: [lifecycle, AssistantReloadService(assistant: assistant, interval: configuration.reloadIntervalSeconds, logger: logger)],
         logger: logger)
 }
 

@@ -25,6 +25,7 @@ extension ServerConfiguration {
         "host", "port", "data_dir", "database_url", "models", "max_batch_tokens", "max_batch_inputs", "max_wait_ms",
         "queue_capacity", "timeout_s", "max_body_bytes", "max_inputs", "max_characters", "rate_limit", "rate_burst",
         "reload_interval_s", "log_level", "shutdown_grace_s", "redact_stored_text",
+        "default_consent", "erasure_key",
     ]
 
     /// Reads `file` (YAML, optional), then the environment, then `flags`
@@ -90,6 +91,14 @@ extension ServerConfiguration {
         models.append(ModelSpec(name: name, path: resolved))
     }
 
+    static func bool(_ value: String, source: String) throws -> Bool {
+        switch value.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw ConfigurationError(key: source, message: "\"\(value)\" is not true or false")
+        }
+    }
+
     mutating func set(_ key: String, _ value: String, source: String, base: URL?) throws {
         func int(_ range: ClosedRange<Int>) throws -> Int {
             guard let v = Int(value.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
@@ -141,6 +150,10 @@ extension ServerConfiguration {
             case "false", "no", "off", "0": redactStoredText = false
             default: throw ConfigurationError(key: source, message: "\"\(value)\" is not true or false")
             }
+        case "default_consent": defaultConsent = try Self.bool(value, source: source)
+        case "erasure_key":
+            guard value.utf8.count >= 16 else { throw ConfigurationError(key: source, message: "must be at least 16 characters") }
+            erasureKey = value
         case "log_level":
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(value) else {

@@ -45,6 +45,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var redactStoredText = true
     /// Settings of `POST /v1/models/{name}/retrain` (margin, epochs, learning rate, …).
     public var retrain = RetrainOptions()
+    /// The consent of users who never set theirs (`PUT /v1/users/{id}/consent`), for both
+    /// personalization and keeping their texts for training. On by default, so a new user's
+    /// history personalizes their results at once; a deployment that needs opt-in sets it false.
+    public var defaultConsent = true
+    /// The secret for the keyed hashes that stand for erased users' ids (tombstones, audit
+    /// entries); nil: with PostgreSQL a random key kept in the database, with SQLite
+    /// `erasure.key` in `dataDirectory`, made on first start (see `ErasureKey`).
+    public var erasureKey: String?
 
     public init() {}
 

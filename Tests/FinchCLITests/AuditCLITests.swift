@@ -74,7 +74,7 @@ import Testing
         #expect(cout == "model card written to \(model)/README.md\n")
         let card = try String(contentsOfFile: model + "/README.md", encoding: .utf8)
         #expect(card.hasPrefix("---\nlibrary_name: finch\npipeline_tag: text-classification\n"))
-        #expect(card.contains("By `band` (positive label `pos`):"))
+        #expect(card.contains("By `band` (positive label `pos`; `finch audit classify`):"))
         #expect(card.contains("| solo | 1 | "))
         let (bs, _, berr) = try CLI.run(["card", "--model", model, "--audit", data.path])
         #expect(bs == 1 && berr.contains("not the JSON of `finch audit classify`"), "\(berr)")

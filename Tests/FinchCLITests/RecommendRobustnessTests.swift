@@ -76,7 +76,8 @@ final class Sandbox {
         #expect(status == 0, "\(err)")
         #expect(try box.fingerprint(excluding: "model") == before)
         let names = try FileManager.default.contentsOfDirectory(atPath: model).sorted()
-        #expect(names == [OutputFolderLock.fileName, "README", "arrays.safetensors", "recommender.json"])
+        // README.md and finch_run.json are the model card and its run record, written by every training run.
+        #expect(names == [OutputFolderLock.fileName, "README", "README.md", "arrays.safetensors", "finch_run.json", "recommender.json"])
         #expect(try String(contentsOfFile: box.path("model/README"), encoding: .utf8) == "notes on this model")
         let (topStatus, top, _) = try RecommendCLI.run(["top", "--model", model, "--user", "u1", "-k", "2"])
         #expect(topStatus == 0 && top.split(separator: "\n").count == 2)

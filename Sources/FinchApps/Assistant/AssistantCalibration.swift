@@ -129,7 +129,12 @@ public enum AssistantCalibrator {
         texts: [FAQText], dense: DenseFAQIndex, options: RetrievalOptions, calibration: CalibrationOptions = CalibrationOptions()
     ) -> AssistantCalibration {
         let (features, labels) = samples(texts: texts, dense: dense, options: options, calibration: calibration)
-        let model = LogisticRegression.fit(features, labels: labels, l2: calibration.l2)
+        // A collection too small to hold any query out (one entry) gives no samples: the fit of an
+        // empty set is the zero model, given its width here so `confidence` can still read it (0.5).
+        let model =
+            features.isEmpty
+            ? LogisticRegression(weights: [Double](repeating: 0, count: ConfidenceFeatures.names.count), bias: 0)
+            : LogisticRegression.fit(features, labels: labels, l2: calibration.l2)
         let confidences = features.map(model.probability)
         return AssistantCalibration(
             model: model, sampleCount: features.count, positiveCount: labels.filter { $0 }.count,

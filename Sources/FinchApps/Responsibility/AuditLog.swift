@@ -59,7 +59,7 @@ public final class AuditLog: @unchecked Sendable {
     {
         try lock.withLock {
             let entry = AuditLogEntry(
-                sequence: count + 1, time: Self.timestamp(date), actor: actor, action: action, subject: subject, details: details,
+                sequence: count + 1, time: AuditLogEntry.timestamp(date), actor: actor, action: action, subject: subject, details: details,
                 previousHash: head)
             try write(entry.line + "\n")
             head = entry.hash
@@ -91,13 +91,5 @@ public final class AuditLog: @unchecked Sendable {
         #else
             return Darwin.write(fd, bytes, count)
         #endif
-    }
-
-    /// `2026-12-03T12:00:00.000Z`.
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
     }
 }

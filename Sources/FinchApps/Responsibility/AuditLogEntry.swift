@@ -50,6 +50,26 @@ public struct AuditLogEntry: Sendable, Equatable, Codable {
         self.hash = computedHash()
     }
 
+    /// An entry as read back from a store, with the hash it was stored with
+    /// (not recomputed, so a verifier sees an edit).
+    public static func stored(
+        sequence: Int, time: String, actor: String, action: String, subject: String, details: [String: String],
+        previousHash: String, hash: String
+    ) -> AuditLogEntry {
+        var entry = AuditLogEntry(
+            sequence: sequence, time: time, actor: actor, action: action, subject: subject, details: details, previousHash: previousHash)
+        entry.hash = hash
+        return entry
+    }
+
+    /// `date` as entries write it: `2026-12-03T12:00:00.000Z` (ISO 8601, UTC, milliseconds).
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
     /// The canonical JSON the hash covers.
     public var canonicalJSON: String {
         var out = "{\"action\":" + JSONString.quoted(action) + ",\"actor\":" + JSONString.quoted(actor) + ",\"details\":{"

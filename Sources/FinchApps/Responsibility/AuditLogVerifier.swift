@@ -47,9 +47,7 @@ public struct AuditLogVerification: Sendable, Equatable {
 public enum AuditLogVerifier {
     /// Verifies `contents` (empty lines are ignored).
     public static func verify(_ contents: String) -> AuditLogVerification {
-        var previous = AuditLogEntry.genesisHash
-        var expectedSequence = 1
-        var verified = 0
+        var chain = Chain()
         let decoder = JSONDecoder()
         for (index, raw) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = index + 1
@@ -57,23 +55,45 @@ public enum AuditLogVerifier {
             if text.allSatisfy(\.isWhitespace) { continue }
             let entry: AuditLogEntry
             do { entry = try decoder.decode(AuditLogEntry.self, from: Data(text.utf8)) } catch {
-                return AuditLogVerification(
-                    verifiedEntries: verified, problem: .unreadable(line: line, reason: describe(error)), headHash: previous)
+                return chain.result(.unreadable(line: line, reason: describe(error)))
             }
-            if entry.computedHash() != entry.hash {
-                return AuditLogVerification(
-                    verifiedEntries: verified, problem: .edited(line: line, sequence: entry.sequence), headHash: previous)
-            }
+            if let problem = chain.add(entry, line: line) { return chain.result(problem) }
+        }
+        return chain.result(nil)
+    }
+
+    /// Verifies entries read from a store, in the order given (by sequence); a
+    /// problem's `line` is the 1-based position in `entries`, the line it would
+    /// have in an export.
+    public static func verify(entries: [AuditLogEntry]) -> AuditLogVerification {
+        var chain = Chain()
+        for (index, entry) in entries.enumerated() {
+            if let problem = chain.add(entry, line: index + 1) { return chain.result(problem) }
+        }
+        return chain.result(nil)
+    }
+
+    /// The running check both forms share: each entry's hash must match its
+    /// contents and link to the entry before.
+    struct Chain {
+        var previous = AuditLogEntry.genesisHash
+        var expectedSequence = 1
+        var verified = 0
+
+        mutating func add(_ entry: AuditLogEntry, line: Int) -> AuditLogProblem? {
+            if entry.computedHash() != entry.hash { return .edited(line: line, sequence: entry.sequence) }
             if entry.previousHash != previous || entry.sequence != expectedSequence {
-                return AuditLogVerification(
-                    verifiedEntries: verified,
-                    problem: .brokenLink(line: line, sequence: entry.sequence, expectedSequence: expectedSequence), headHash: previous)
+                return .brokenLink(line: line, sequence: entry.sequence, expectedSequence: expectedSequence)
             }
             previous = entry.hash
             expectedSequence += 1
             verified += 1
+            return nil
         }
-        return AuditLogVerification(verifiedEntries: verified, problem: nil, headHash: previous)
+
+        func result(_ problem: AuditLogProblem?) -> AuditLogVerification {
+            AuditLogVerification(verifiedEntries: verified, problem: problem, headHash: previous)
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -13,6 +13,7 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     }
 
     private let state = Mutex(State())
+    private let assistantTables = InMemoryAssistantRepository()
     private let feedbackRepository = InMemoryFeedbackRepository()
 
     public init() {}
@@ -20,6 +21,8 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     public var keys: any APIKeyRepository { self }
     public var models: any ModelVersionRepository { self }
     public var collections: any CollectionRepository { self }
+    public let privacy: any PrivacyRepository = InMemoryPrivacyRepository()
+    public var assistant: any AssistantRepository { assistantTables }
     public var feedback: any FeedbackRepository { feedbackRepository }
     public func ping() async throws {}
     public func close() async throws {}

@@ -97,6 +97,10 @@ public protocol ServiceStore: Sendable {
     var collections: any CollectionRepository { get }
     /// Corrections sent through `POST /v1/feedback`.
     var feedback: any FeedbackRepository { get }
+    /// Audit trail, consent and erasure tombstones (migration 4).
+    var privacy: any PrivacyRepository { get }
+    /// The support assistant's collections, entries and asks.
+    var assistant: any AssistantRepository { get }
     /// Throws when the database cannot be reached.
     func ping() async throws
     /// Closes connections.

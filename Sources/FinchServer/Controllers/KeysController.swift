@@ -4,10 +4,12 @@ import Hummingbird
 
 /// API keys over HTTP (admin scope): list, create (the key is in the
 /// response once), revoke. `finch keys` does the same on the store directly.
+/// Creations and revocations are recorded in the audit trail.
 struct KeysController {
     let store: any APIKeyRepository
     let cache: KeyCache
     let limits: InputLimits
+    let audit: any AdminAuditTrail
 
     func addAdminRoutes(to group: RouterGroup<FinchRequestContext>) {
         group.get("keys", use: list)
@@ -51,6 +53,9 @@ struct KeysController {
         guard let scope = APIKeyScope(rawValue: body.scope) else { throw APIError.invalid("scope", "scope must be read, write or admin") }
         let (key, record) = APIKeyHasher.generate(name: body.name ?? "", scope: scope)
         try await store.insert(record)
+        try await audit.record(
+            actor: context.auditActor, action: AdminAction.keyCreate, subject: record.id,
+            details: ["name": record.name, "scope": record.scope.rawValue])
         return try JSONResponse.make(KeyItem(record, key: key), status: .created)
     }
 
@@ -60,6 +65,7 @@ struct KeysController {
             throw APIError(.notFound, code: "key_not_found", message: "no API key with id \(id)", field: "id")
         }
         cache.forget(id: id)
+        try await audit.record(actor: context.auditActor, action: AdminAction.keyRevoke, subject: id, details: [:])
         return Response(status: .noContent)
     }
 }

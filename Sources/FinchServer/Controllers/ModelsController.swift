@@ -3,10 +3,12 @@ import Foundation
 import Hummingbird
 
 /// `GET /v1/models` (read) and `POST /v1/models`,
-/// `POST /v1/models/{name}/versions/{version}/activate` (admin).
+/// `POST /v1/models/{name}/versions/{version}/activate` (admin); the admin
+/// actions are recorded in the audit trail.
 struct ModelsController {
     let registry: ModelRegistry
     let limits: InputLimits
+    let audit: any AdminAuditTrail
 
     func addReadRoutes(to group: RouterGroup<FinchRequestContext>) {
         group.get("models", use: list)
@@ -77,6 +79,11 @@ struct ModelsController {
         let body = try await request.decodeJSON(RegisterRequest.self, limit: limits.maxBodyBytes)
         guard body.path.hasPrefix("/") else { throw APIError.invalid("path", "path must be an absolute folder path on the server") }
         let record = try await registry.register(name: body.name, path: body.path, activate: body.activate ?? true)
+        try await audit.record(
+            actor: context.auditActor, action: AdminAction.modelRegister, subject: record.name,
+            details: [
+                "version": String(record.version), "kind": record.kind.rawValue, "path": record.path, "active": String(record.active),
+            ])
         return try JSONResponse.make(
             RecordResponse(
                 name: record.name, version: record.version, kind: record.kind.rawValue, path: record.path, active: record.active),
@@ -89,6 +96,9 @@ struct ModelsController {
             throw APIError.invalid("version", "version must be a whole number")
         }
         let record = try await registry.activate(name: name, version: version)
+        try await audit.record(
+            actor: context.auditActor, action: AdminAction.modelActivate, subject: record.name,
+            details: ["version": String(record.version)])
         return try JSONResponse.make(
             RecordResponse(name: record.name, version: record.version, kind: record.kind.rawValue, path: record.path, active: true))
     }

@@ -21,6 +21,10 @@ public enum DashboardAssets {
         DashboardAsset(name: "page-playground.js", bytes: PackageResources.page_playground_js),
         DashboardAsset(name: "page-feedback.js", bytes: PackageResources.page_feedback_js),
         DashboardAsset(name: "page-versions.js", bytes: PackageResources.page_versions_js),
+        DashboardAsset(name: "page-audit.js", bytes: PackageResources.page_audit_js),
+        DashboardAsset(name: "page-users.js", bytes: PackageResources.page_users_js),
+        DashboardAsset(name: "page-assistant.js", bytes: PackageResources.page_assistant_js),
+        DashboardAsset(name: "page-handoffs.js", bytes: PackageResources.page_handoffs_js),
     ]
 
     /// The asset of a file name, if there is one.

@@ -31,6 +31,7 @@ enum Migrations {
                 "INSERT INTO change_stamp (id, stamp) VALUES (1, 0)",
             ]
         ),
+        (2, "assistant collections, entries, asks", AssistantTables.statements),
         (
             3, "feedback",
             [
@@ -41,6 +42,21 @@ enum Migrations {
                 "CREATE INDEX feedback_model ON feedback (model, seq)",
                 "CREATE INDEX feedback_collection ON feedback (collection, seq)",
                 "CREATE INDEX feedback_user ON feedback (user_id)",
+            ]
+        ),
+        (
+            4, "privacy: audit trail, consent, erasure tombstones",
+            [
+                """
+                CREATE TABLE audit_trail (sequence BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, actor TEXT NOT NULL,
+                  action TEXT NOT NULL, subject TEXT NOT NULL, details TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE user_consent (user_id TEXT PRIMARY KEY, personalization INTEGER NOT NULL,
+                  store_texts_for_training INTEGER NOT NULL, updated_at {real} NOT NULL)
+                """,
+                "CREATE TABLE erasure_tombstones (user_hash TEXT PRIMARY KEY, erased_at {real} NOT NULL)",
+                "CREATE TABLE privacy_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         ),
     ]

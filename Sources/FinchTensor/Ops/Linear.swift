@@ -22,12 +22,15 @@ extension Tensor {
         }
         var inputs = [self, weight]
         if let bias { inputs.append(bias) }
+        // Only the gradients some input needs: a frozen layer (fine-tuning a
+        // head, explaining a model) skips the weight GEMM, a third of the work.
+        let needs = inputs.map(\.requiresGrad)
         return out.recorded("linear", inputs) { g in
             let g2 = g.reshaped([rows, outF])
-            let gx = g2.matmul(w).reshaped(x.shape)  // [rows, in]
-            let gw = g2.matmul(x.reshaped([rows, inF]), transposeA: true)  // [out, in]
+            let gx = needs[0] ? g2.matmul(w).reshaped(x.shape) : nil  // [rows, in]
+            let gw = needs[1] ? g2.matmul(x.reshaped([rows, inF]), transposeA: true) : nil  // [out, in]
             var grads: [Tensor?] = [gx, gw]
-            if b != nil { grads.append(g2.sum(axis: 0)) }
+            if b != nil { grads.append(needs[2] ? g2.sum(axis: 0) : nil) }
             return grads
         }
     }

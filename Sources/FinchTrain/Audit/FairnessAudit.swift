@@ -66,6 +66,18 @@ public struct FairnessAudit: Sendable, Equatable, Codable {
         equalizedOddsDifference = max(spread(self.groups.map(\.recall)), spread(self.groups.map(\.falsePositiveRate)))
     }
 
+    /// The file an audit is kept in, in the model folder (the model card reads it from there).
+    public static let fileName = "fairness_audit.json"
+
+    /// The audit kept in `directory`, nil when it has none.
+    ///
+    /// - Throws: `TaskError.invalidModelFile` naming a file that is not an audit.
+    public static func readIfPresent(in directory: URL) throws -> FairnessAudit? {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try TaskError.decodeModelFile(FairnessAudit.self, at: url)
+    }
+
     /// The audit as pretty JSON (keys sorted). Throws `EncodingError` rather than return an empty text.
     public func json() throws -> String {
         let encoder = JSONEncoder()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchApps
+import FinchServer
 import Foundation
 
 /// `finch audit-log`: the hash-chained log of administrative actions.
@@ -15,16 +16,28 @@ struct AuditLogCommand: ParsableCommand {
         subcommands: [AuditLogVerify.self, AuditLogAppend.self])
 }
 
-/// `finch audit-log verify FILE`.
-struct AuditLogVerify: ParsableCommand {
+/// `finch audit-log verify FILE` or `finch audit-log verify --data-dir DIR | --database-url URL`.
+struct AuditLogVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check an audit log file (or a GET /v1/audit export) and name the first broken entry.",
-        discussion: "Exit status 0 and a summary when the chain holds; 1 and the first broken line when it does not.")
+        abstract: "Check an audit log file, a GET /v1/audit export or the service's store, and name the first broken entry.",
+        discussion: """
+            With FILE, checks the file. With --data-dir, --database-url or --config (the settings of \
+            finch serve), checks the audit trail in the service's store (admin actions: keys, models, \
+            erasures). Exit status 0 and a summary when the chain holds; 1 and the first broken entry when it does not.
+            """)
 
-    @Argument(help: "The log file.") var file: String
+    @Argument(help: "The log file (leave out to check the store).") var file: String?
+    @OptionGroup var store: StoreOptions
 
-    func run() throws {
+    func validate() throws {
+        let storeNamed = store.config != nil || store.dataDir != nil || store.databaseURL != nil
+        if file == nil && !storeNamed { throw ValidationError("give a log FILE, or --data-dir / --database-url for the store's trail") }
+        if file != nil && storeNamed { throw ValidationError("give a log FILE or a store, not both") }
+    }
+
+    func run() async throws {
+        guard let file else { return try await verifyStore() }
         let contents: String
         do { contents = try String(contentsOfFile: file, encoding: .utf8) } catch {
             throw AuditLogError.io(path: file, reason: "cannot read: \(error.localizedDescription)")
@@ -34,6 +47,19 @@ struct AuditLogVerify: ParsableCommand {
             throw AuditLogError.broken(path: file, problem: problem)
         }
         try StandardOutput.line("\(file): \(result.verifiedEntries) entries, chain intact, head \(result.headHash)")
+    }
+
+    private func verifyStore() async throws {
+        let db = try await store.open()
+        let entries = try await db.privacy.allAuditEntries()
+        try await db.close()
+        let location = store.databaseURL != nil ? "database audit trail" : "store audit trail"
+        let result = AuditLogVerifier.verify(entries: entries)
+        if let problem = result.problem {
+            throw AuditLogError.broken(
+                path: location, problem: problem)
+        }
+        try StandardOutput.line("\(location): \(result.verifiedEntries) entries, chain intact, head \(result.headHash)")
     }
 }
 

@@ -6,6 +6,7 @@ import Foundation
 /// stages and their times on stderr, the same report as a fine-tuning run on stdout.
 enum ClassicalRun {
     static func execute(request: ClassicalTrainingRequest, metric: TrainingMetric) throws {
+        let start = ContinuousClock.now
         let result: ClassicalTrainingResult
         do {
             result = try ClassicalTraining.classify(request) { event in
@@ -31,6 +32,11 @@ enum ClassicalRun {
         let value = result.evaluation.metrics[metric.rawValue] ?? .nan
         try StandardOutput.line(
             String(format: "%@ %.4f; model written to %@", metric.rawValue, value, request.outputDirectory.path))
+        try Card.afterTraining(
+            folder: request.outputDirectory,
+            run: try TrainingRunRecord.classical(
+                request: request, result: result, command: Card.commandLine, seconds: Card.seconds(since: start),
+                finchVersion: FinchVersion.string))
     }
 }
 

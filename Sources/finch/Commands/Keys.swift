@@ -44,6 +44,8 @@ struct KeysCreate: AsyncParsableCommand {
         let db = try await store.open()
         let (key, record) = APIKeyHasher.generate(name: name, scope: scope)
         try await db.keys.insert(record)
+        try await StoreAuditTrail(repository: db.privacy).record(
+            actor: "cli", action: AdminAction.keyCreate, subject: record.id, details: ["name": record.name, "scope": record.scope.rawValue])
         try await db.close()
         try StandardOutput.line(key)
     }
@@ -77,6 +79,10 @@ struct KeysRevoke: AsyncParsableCommand {
         let keyID = APIKeyHasher.parse(id)?.id ?? id
         let db = try await store.open()
         let found = try await db.keys.revoke(id: keyID, at: Date())
+        if found {
+            try await StoreAuditTrail(repository: db.privacy).record(
+                actor: "cli", action: AdminAction.keyRevoke, subject: keyID, details: [:])
+        }
         try await db.close()
         guard found else { throw ValidationError("no key with id \(keyID)") }
         try StandardOutput.line("revoked \(keyID)")

@@ -15,6 +15,7 @@ struct Recommend: ParsableCommand {
             """,
         subcommands: [
             RecommendEvaluate.self, RecommendTrain.self, RecommendTop.self, RecommendSimilar.self, RecommendFoldIn.self,
+            RecommendAudit.self,
         ]
     )
 }

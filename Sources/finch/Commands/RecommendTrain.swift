@@ -1,6 +1,7 @@
 import ArgumentParser
 import FinchRecommend
 import FinchSupport
+import FinchTrain
 import Foundation
 
 /// `finch recommend train`: fit on a whole file and save the model.
@@ -57,11 +58,31 @@ struct RecommendTrain: ParsableCommand {
             throw error
         }
         let elapsed = ContinuousClock.now - start
+        try Card.afterTraining(
+            folder: outURL,
+            run: try recordOfRun(algorithm: algorithm, parameters: model.recommender.parameters, dataset: dataset, start: start))
         try RecommendTerminal.printJSON(
             TrainSummary(
                 model: out, algorithm: algorithm.rawValue, parameters: model.recommender.parameters, users: dataset.users.count,
                 items: dataset.items.count, ratings: dataset.count, feedback: dataset.feedback.rawValue,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+    }
+}
+
+extension RecommendTrain {
+    /// The run record for the model card: the ratings file (rows, SHA-256), algorithm, parameters and seed.
+    func recordOfRun(
+        algorithm: Algorithm, parameters: [String: String], dataset: RatingDataset, start: ContinuousClock.Instant,
+        extraFiles: [DataFileRecord] = [], metrics: [String: Double] = [:], evaluation: String? = nil
+    ) throws -> TrainingRunRecord {
+        var settings = parameters
+        settings["algorithm"] = algorithm.rawValue
+        settings["seed"] = String(seed)
+        settings["feedback"] = dataset.feedback.rawValue
+        return TrainingRunRecord(
+            task: "recommendation", command: Card.commandLine, settings: settings,
+            dataFiles: [try DataFileRecord.measure(role: "ratings", path: input.ratings, rows: dataset.count)] + extraFiles,
+            evaluationData: evaluation, metrics: metrics, seconds: Card.seconds(since: start), finchVersion: FinchVersion.string)
     }
 }
 

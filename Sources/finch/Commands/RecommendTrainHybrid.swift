@@ -1,6 +1,7 @@
 import ArgumentParser
 import FinchRecommend
 import FinchSupport
+import FinchTrain
 import Foundation
 
 /// The hybrid options of `finch recommend train`.
@@ -58,6 +59,7 @@ extension RecommendTrain {
         let start = ContinuousClock.now
         let lock = try OutputDirectoryGuard(outURL)
         defer { withExtendedLifetime(lock) {} }
+        var record: TrainingRunRecord? = nil
         do {
             let dataset = try input.load()
             let parameters = try hyperparameters.parameters(for: algorithm, seed: seed)
@@ -87,6 +89,12 @@ extension RecommendTrain {
             let w = built.scorer.weights
             func metrics(_ r: RankingAccuracy) -> [String: Double] { ["ndcg_at_10": r.ndcg, "recall_at_10": r.recall] }
             let elapsed = ContinuousClock.now - start
+            let itemText = try DataFileRecord.measure(role: "item-text", path: hybridOptions.itemText!, rows: catalog.count)
+            record = try recordOfRun(
+                algorithm: algorithm, parameters: built.model.recommender.parameters, dataset: dataset, start: start,
+                extraFiles: [itemText],
+                metrics: ["ndcg_at_10": comparison.hybrid.ndcg, "recall_at_10": comparison.hybrid.recall],
+                evaluation: "each user's latest \(hybridOptions.testLast) events, held out (hybrid ranking)")
             try RecommendTerminal.printJSON(
                 HybridTrainSummary(
                     model: out, algorithm: algorithm.rawValue, parameters: built.model.recommender.parameters,
@@ -105,5 +113,7 @@ extension RecommendTrain {
             lock.discardIfCreated()
             throw error
         }
+        // The card comes after the model is safely written: a card that cannot be written does not discard the model.
+        if let record { try Card.afterTraining(folder: outURL, run: record) }
     }
 }

@@ -25,6 +25,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("queue-capacity"), help: "Inputs that may wait per model before 503 (default 2048).")
     var queueCapacity: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
+    @Option(
+        name: .customLong("redact-stored-text"),
+        help: "true or false: replace personal data in user texts before they are stored (default true).")
+    var redactStoredText: String?
+    @Option(
+        name: .customLong("default-consent"),
+        help: "true or false: consent (personalization, keeping texts for training) of users who never set theirs (default true).")
+    var defaultConsent: String?
 
     func run() async throws {
         var flags: [String: String] = [:]
@@ -36,6 +44,8 @@ struct Serve: AsyncParsableCommand {
         flags["max_wait_ms"] = maxWaitMs
         flags["queue_capacity"] = queueCapacity
         flags["log_level"] = logLevel
+        flags["redact_stored_text"] = redactStoredText
+        flags["default_consent"] = defaultConsent
         if !models.isEmpty { flags["models"] = models.joined(separator: ",") }
         let configuration: ServerConfiguration
         do {

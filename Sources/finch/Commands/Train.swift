@@ -74,7 +74,9 @@ struct TrainClassify: ParsableCommand {
         request.multiLabel = multiLabel
         request.labelSeparator = labelSeparator
         request.pooling = pooling
-        try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.classify(r, stop: stop, events: events) }
+        try TrainingRun.execute(request: request, task: .classification, baseModel: options.model ?? "") { r, stop, events in
+            try FineTuning.classify(r, stop: stop, events: events)
+        }
     }
 }
 
@@ -107,6 +109,8 @@ struct TrainNER: ParsableCommand {
     func run() throws {
         var request = try options.request(defaultMetric: .f1)
         request.wordBoundary = wordBoundary
-        try TrainingRun.execute(request: request) { r, stop, events in try FineTuning.tag(r, stop: stop, events: events) }
+        try TrainingRun.execute(request: request, task: .ner, baseModel: options.model ?? "") { r, stop, events in
+            try FineTuning.tag(r, stop: stop, events: events)
+        }
     }
 }

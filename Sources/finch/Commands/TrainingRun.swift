@@ -11,9 +11,10 @@ import Foundation
 /// asks the run to stop at the next step and write a resumable checkpoint.
 enum TrainingRun {
     static func execute(
-        request: FineTuningRequest,
+        request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String,
         _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
+        let start = ContinuousClock.now
         let stop = StopSignal()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -67,5 +68,10 @@ enum TrainingRun {
             try StandardOutput.line(
                 String(format: "best %@ %.4f at step %d; model written to %@", metric, best, step, request.outputDirectory.path))
         }
+        try Card.afterTraining(
+            folder: request.outputDirectory,
+            run: try TrainingRunRecord.fineTuning(
+                task: task, request: request, result: result, baseModel: baseModel, command: Card.commandLine,
+                seconds: Card.seconds(since: start), finchVersion: FinchVersion.string))
     }
 }

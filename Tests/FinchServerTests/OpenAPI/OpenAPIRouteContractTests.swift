@@ -76,6 +76,14 @@ import Testing
                 method: .post, uri: "/v1/tokenize", template: "/v1/tokenize", key: read, json: ["model": "mini", "inputs": "hello world"],
                 status: 200),
             Call(
+                method: .post, uri: "/v1/explain", template: "/v1/explain", key: read,
+                json: ["model": "sentiment", "text": "good film", "pair": "bad plot", "steps": 8], status: 200),
+            Call(
+                method: .post, uri: "/v1/explain", template: "/v1/explain", key: read,
+                json: ["model": "ner", "text": "mary visited paris", "method": "occlusion"], status: 200),
+            Call(
+                method: .post, uri: "/v1/explain", template: "/v1/explain", key: read, json: ["model": "mini", "text": "x"], status: 400),
+            Call(
                 method: .post, uri: "/v1/rerank", template: "/v1/rerank", key: read,
                 json: ["model": "mini", "query": "hello", "texts": ["hello there", "goodbye"]], status: 200),
             Call(

@@ -27,7 +27,7 @@ import Testing
     @Test func everySectionAndTheModelIndexOfTheBestEvaluation() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-        let url = try ModelCard.write(to: dir, finchVersion: "9.9.9")
+        let url = try ModelCard.write(to: dir, finchVersion: "9.9.9").url
         let card = try String(contentsOf: url, encoding: .utf8)
         let headings = card.split(separator: "\n").filter { $0.hasPrefix("## ") }.map { String($0.dropFirst(3)) }
         #expect(headings == ModelCard.sections)
@@ -57,7 +57,7 @@ import Testing
             labels: ["pos", "neg", "pos"], predictions: ["pos", "pos", "neg"], groups: ["18-29", "18-29", "65+"], positiveLabel: "pos",
             sensitiveFeature: "age_band")
         let card = ModelCard.markdown(for: try ModelFacts.read(from: dir), audit: audit, finchVersion: "9.9.9")
-        #expect(card.contains("By `age_band` (positive label `pos`):"))
+        #expect(card.contains("By `age_band` (positive label `pos`; `finch audit classify`):"))
         #expect(card.contains("| 65+ | 1 | 0.0000 | 0.0000 | 0.0000 | 0.0000 | 0.0000 | 1.0000 |"))
         #expect(card.contains("Demographic parity difference 1.0000, ratio 0.0000; equalized odds difference 1.0000."))
     }
@@ -82,16 +82,20 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("card-\(UUID().uuidString)/model-card")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-        for file in ["config.json", "finch_task.json", "metrics.jsonl"] {
+        for file in ["config.json", "finch_task.json", "metrics.jsonl", "finch_run.json"] {
             try FileManager.default.copyItem(at: fixture.appendingPathComponent(file), to: dir.appendingPathComponent(file))
         }
-        let card = ModelCard.markdown(for: try ModelFacts.read(from: dir), finchVersion: "0.1.0")
+        let run = try #require(try TrainingRunRecord.readIfPresent(in: dir))
+        let card = ModelCard.markdown(for: try ModelFacts.read(from: dir), run: run, finchVersion: "0.1.0")
         #expect(card == (try String(contentsOf: fixture.appendingPathComponent("README.md"), encoding: .utf8)))
         let check = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: fixture.appendingPathComponent("hf_check.json"))) as? [String: Any])
         let data = try #require(check["data"] as? [String: Any])
         #expect(data["pipeline_tag"] as? String == "text-classification")
         #expect(data["library_name"] as? String == "finch")
+        // The run's base model and data files reach the header as huggingface_hub reads it.
+        #expect(data["base_model"] as? String == "google/bert_uncased_L-2_H-128_A-2")
+        #expect(data["datasets"] as? [String] == ["reviews.csv"])
         let results = try #require(check["eval_results"] as? [[String: Any]])
         let facts = try ModelFacts.read(from: dir)
         let best = try #require(facts.bestEvaluation)

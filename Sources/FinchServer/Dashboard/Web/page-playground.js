@@ -1,5 +1,6 @@
 // Playground: calls embed, classify, entities or search with the signed-in key and shows the
-// answer both readably and as the raw JSON the API returned.
+// answer both readably and as the raw JSON the API returned. For classifiers and taggers, "Explain"
+// asks /v1/explain (integrated gradients) about the first input and shades its words.
 import {h, formatNumber} from './dom.js';
 
 const tasks = {
@@ -62,6 +63,40 @@ function readable(task, inputs, body) {
   }
 }
 
+/** The text with each explained word shaded: green raised the output, red lowered it, by size. */
+function shadedWords(text, words) {
+  const scale = Math.max(1e-12, ...words.map((word) => Math.abs(word.attribution)));
+  const chars = Array.from(text); // offsets are Unicode code points
+  const parts = [];
+  let at = 0;
+  for (const word of [...words].sort((a, b) => a.start - b.start)) {
+    if (word.start < at) continue;
+    parts.push(chars.slice(at, word.start).join(''));
+    const span = h('span', {class: 'attribution', title: formatNumber(word.attribution, 4),
+      'data-attribution': String(word.attribution)}, chars.slice(word.start, word.end).join(''));
+    // Through the CSSOM: the page's Content-Security-Policy refuses style attributes.
+    const alpha = (Math.min(1, Math.abs(word.attribution) / scale) * 0.85).toFixed(3);
+    span.style.backgroundColor = word.attribution >= 0 ? `rgba(22, 163, 74, ${alpha})` : `rgba(220, 38, 38, ${alpha})`;
+    span.style.borderRadius = '3px';
+    span.style.padding = '0 2px';
+    parts.push(span);
+    at = word.end;
+  }
+  parts.push(chars.slice(at).join(''));
+  return h('p', {class: 'explanation-text'}, parts);
+}
+
+function explanationView(text, body) {
+  const explanations = body.explanations ?? [];
+  if (explanations.length === 0) return [h('p', {class: 'muted'}, 'The model found nothing to explain in this text.')];
+  return explanations.map((explanation) => h('div', {class: 'explanation'},
+    h('p', {}, h('strong', {}, explanation.label), ` ${formatNumber(explanation.score, 3)}`,
+      explanation.entity ? ` — “${explanation.entity.text}”` : '',
+      h('span', {class: 'muted'}, explanation.delta === undefined ? ''
+        : ` · integrated gradients, ${explanation.steps} steps, delta ${formatNumber(explanation.delta, 4)}`)),
+    shadedWords(text, explanation.attributions.filter((word) => (word.segment ?? 0) === 0))));
+}
+
 function timingLine(headers) {
   const timing = [];
   headers.forEach((value, name) => {
@@ -91,6 +126,8 @@ export default {
     const collectionField = h('div', {}, h('label', {for: 'playground-collection'}, 'Collection'), collectionSelect);
     const input = h('textarea', {id: 'playground-input', rows: 4});
     const run = h('button', {type: 'submit', id: 'playground-run'}, 'Run');
+    const explain = h('button', {type: 'button', id: 'playground-explain', title: 'Which words made the model answer so'},
+      'Explain');
     const output = h('div', {class: 'result', id: 'playground-result', 'aria-live': 'polite'});
 
     const refresh = () => {
@@ -99,6 +136,7 @@ export default {
       modelSelect.replaceChildren(...usable.map((model) => h('option', {value: model.name}, model.name)));
       if (usable.length === 0) modelSelect.append(h('option', {value: ''}, `no ${task.kinds.join('/')} registered`));
       collectionField.hidden = taskSelect.value !== 'search';
+      explain.hidden = !['classify', 'entities'].includes(taskSelect.value);
       collectionSelect.replaceChildren(...collections.map((collection) => {
         const name = typeof collection === 'string' ? collection : collection.name;
         return h('option', {value: name}, name);
@@ -113,7 +151,25 @@ export default {
         h('div', {}, h('label', {for: 'playground-task'}, 'Task'), taskSelect),
         h('div', {}, h('label', {for: 'playground-model'}, 'Model'), modelSelect),
         collectionField),
-      h('label', {for: 'playground-input'}, 'Inputs (one per line)'), input, run);
+      h('label', {for: 'playground-input'}, 'Inputs (one per line)'), input, run, ' ', explain);
+
+    explain.addEventListener('click', async () => {
+      const text = input.value.split('\n').map((line) => line.trim()).find(Boolean) ?? '';
+      explain.disabled = true;
+      output.replaceChildren(h('p', {class: 'muted'}, 'Explaining…'));
+      try {
+        const response = await api.post('/v1/explain', {model: modelSelect.value, text, method: 'ig', steps: 50});
+        output.replaceChildren(
+          h('h2', {}, 'Explanation'),
+          h('div', {id: 'playground-explanation'}, explanationView(text, response.body)),
+          h('pre', {class: 'json', id: 'playground-json'}, JSON.stringify(response.body, null, 2).slice(0, 20000)));
+      } catch (error) {
+        output.replaceChildren(h('p', {class: 'error', role: 'alert', id: 'playground-error'},
+          `${error.status || ''} ${error.code || ''}: ${error.message}${error.field ? ` (field ${error.field})` : ''}`));
+      } finally {
+        explain.disabled = false;
+      }
+    });
 
     form.addEventListener('submit', async (event) => {
       event.preventDefault();

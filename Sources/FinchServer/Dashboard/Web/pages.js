@@ -5,7 +5,11 @@
 import models from './page-models.js';
 import metrics from './page-metrics.js';
 import playground from './page-playground.js';
+import assistant from './page-assistant.js';
+import handoffs from './page-handoffs.js';
 import feedback from './page-feedback.js';
 import versions from './page-versions.js';
+import audit from './page-audit.js';
+import users from './page-users.js';
 
-export const pages = [models, metrics, playground, feedback, versions];
+export const pages = [models, metrics, playground, assistant, handoffs, feedback, versions, audit, users];

@@ -9,7 +9,7 @@ import PostgresNIO
 public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRepository, CollectionRepository {
     let client: PostgresClient
     private let runner: Task<Void, Never>
-    private let logger: Logger
+    let logger: Logger
 
     /// Connects to `url` and applies the migrations (under an advisory lock,
     /// so instances starting together migrate once).

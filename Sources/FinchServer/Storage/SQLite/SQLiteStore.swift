@@ -4,7 +4,8 @@ import GRDB
 
 /// The default store: one SQLite file (GRDB) in WAL mode with
 /// `synchronous=FULL`, so a write acknowledged to a client survives a crash
-/// or power loss. Several processes may open the same file.
+/// or power loss, and `secure_delete=ON`, so deleted rows are zeroed in the
+/// file. Several processes may open the same file.
 public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepository, CollectionRepository {
     let pool: DatabasePool
     public let path: String
@@ -16,6 +17,8 @@ public final class SQLiteStore: ServiceStore, APIKeyRepository, ModelVersionRepo
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted content is overwritten with zeros, so an erased user's data is not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
             try FileManager.default.createDirectory(
