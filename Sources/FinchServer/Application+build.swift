@@ -83,7 +83,8 @@ public func buildApplication(
     let assistantRoutes = AssistantController(assistant: assistant, limits: limits)
     let feedback = FeedbackController(
         service: FeedbackService(
-            store: store.feedback, registry: registry, storedText: storedText, consent: privacy.consent), limits: limits)
+            store: store.feedback, registry: registry, storedText: storedText, consent: privacy.consent, assistant: assistant),
+        limits: limits)
     var retrainers: [any ModelRetrainer] = [
         FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain)
     ]

@@ -125,6 +125,7 @@ public final class FeedbackService: Sendable {
             try nonEmpty(collection, "collection")
             try nonEmpty(query, "query")
             if let entry { try nonEmpty(entry, "entry") }
+            try assistant?.checkEntry(collection: collection, entry: entry)
         }
     }
 }

@@ -89,6 +89,13 @@ struct FeedbackController {
                 SubmitResponse(feedback: receipt.record, alternativeAdded: receipt.alternativeAdded), status: .created)
         } catch let error as FeedbackError {
             throw APIError.invalid(error.field, error.description)
+        } catch let error as AssistantServiceError {
+            switch error {
+            case .unknownCollection:
+                throw APIError(.notFound, code: "collection_not_found", message: error.description, field: "collection")
+            case .unknownEntry: throw APIError(.notFound, code: "entry_not_found", message: error.description, field: "entry")
+            default: throw APIError.invalid("collection", error.description)
+            }
         }
     }
 

@@ -94,10 +94,23 @@ import Testing
         }
     }
 
-    @Test func answerFeedbackKeepsNullEntryForNoneOfThese() async throws {
+    /// An assistant collection "faq" with the entries "reset" and "contact".
+    static func createFAQ(_ client: some TestClientProtocol, key: String) async throws {
+        let created = try await client.send(
+            .put, "/v1/assistant/faq", key: key,
+            raw: #"""
+                {"model": "mini", "threshold": 0, "entries": [
+                  {"id": "reset", "question": "how do i reset my password", "answer": "Use the reset link."},
+                  {"id": "contact", "question": "how can i contact you", "answer": "Write to support."}]}
+                """#)
+        #expect(created.status == .created || created.status == .ok, "\(String(buffer: created.body))")
+    }
+
+    @Test func answerFeedbackKeepsNullEntryAndAnAcceptedQueryBecomesAnAlternative() async throws {
         let fixture = try await ServerFixture()
         defer { fixture.remove() }
         try await fixture.app().test(.router) { client in
+            try await Self.createFAQ(client, key: fixture.writeKey)
             let none = try await client.send(
                 .post, "/v1/feedback", key: fixture.writeKey, raw: #"{"collection": "faq", "query": "can I pay by cheque", "entry": null}"#)
             #expect(none.status == .created, "\(String(buffer: none.body))")
@@ -105,10 +118,29 @@ import Testing
             #expect(record["kind"] as? String == "answer")
             #expect(record["entry"] is NSNull)
             #expect(try none.object()["alternative_added"] as? Bool == false)
-            let listed = try #require(
+
+            // Accepted: the query is an alternative of the entry at once.
+            let accepted = try await client.send(
+                .post, "/v1/feedback", key: fixture.writeKey,
+                json: ["collection": "faq", "query": "i forgot my login secret", "entry": "reset"])
+            #expect(accepted.status == .created, "\(String(buffer: accepted.body))")
+            #expect(try accepted.object()["alternative_added"] as? Bool == true)
+            let entries = try await client.send(.get, "/v1/assistant/faq/entries", key: fixture.readKey)
+            let listed = String(buffer: entries.body)
+            #expect(listed.contains("i forgot my login secret"), "\(listed.prefix(400))")
+
+            // Unknown collections and entries are refused before anything is stored.
+            let unknownEntry = try await client.send(
+                .post, "/v1/feedback", key: fixture.writeKey, json: ["collection": "faq", "query": "x y", "entry": "nope"])
+            #expect(unknownEntry.status == .notFound)
+            #expect(try unknownEntry.apiError().field == "entry")
+            let unknownCollection = try await client.send(
+                .post, "/v1/feedback", key: fixture.writeKey, json: ["collection": "other", "query": "x y", "entry": "reset"])
+            #expect(unknownCollection.status == .notFound)
+            #expect(try unknownCollection.apiError().field == "collection")
+            let stored = try #require(
                 try await client.send(.get, "/v1/feedback?collection=faq", key: fixture.readKey).object()["feedback"] as? [[String: Any]])
-            #expect(listed.count == 1)
-            #expect(listed.first?["input"] as? String == "can I pay by cheque")
+            #expect(stored.map { $0["input"] as? String } == ["can I pay by cheque", "i forgot my login secret"])
         }
     }
 }

@@ -15,6 +15,7 @@ struct TableConsent: ConsentLookup {
 /// An assistant sink that remembers the alternatives it was given.
 final class RecordingSink: AssistantFeedbackSink {
     let added = Mutex<[String]>([])
+    func checkEntry(collection: String, entry: String?) throws {}
     func addAlternative(collection: String, entry: String, query: String) async throws {
         added.withLock { $0.append("\(collection)/\(entry): \(query)") }
     }

@@ -12,6 +12,7 @@ import Testing
     static let phone = "+44 20 7946 0958"
 
     static func post(_ client: some TestClientProtocol, key: String) async throws {
+        try await FeedbackEndpointTests.createFAQ(client, key: key)
         let bodies = [
             #"{"model": "sentiment", "input": "mail \#(email) or call \#(phone) please", "label": "neutral"}"#,
             #"{"model": "ner", "input": "Zoe at \#(email) in Paris", "entities": [{"start": 0, "end": 3, "type": "PER"}]}"#,

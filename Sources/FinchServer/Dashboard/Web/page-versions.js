@@ -51,9 +51,14 @@ export default {
       const section = h('section', {class: 'card versions', 'data-model': model.name},
         h('h2', {}, model.name, ' ', h('span', {class: 'badge'}, model.kind ?? 'model')));
       const list = h('ul', {});
-      for (const version of model.versions ?? []) {
-        list.append(h('li', {}, h('span', {class: version.active ? 'badge active' : 'badge'}, `v${version.version}`),
-          version.active ? ' active ' : ' ', h('span', {class: 'mono muted'}, version.path)));
+      const reportsArea = h('div', {class: 'reports'});
+      // The model's versions and retrain reports, fetched again when a job ends.
+      async function refresh(current) {
+        list.replaceChildren(...(current.versions ?? []).map((version) => h('li', {},
+          h('span', {class: version.active ? 'badge active' : 'badge'}, `v${version.version}`),
+          version.active ? ' active ' : ' ', h('span', {class: 'mono muted'}, version.path))));
+        const {reports} = await api.get(`/v1/models/${encodeURIComponent(current.name)}/reports`);
+        reportsArea.replaceChildren(...(reports ?? []).map(reportCard));
       }
       section.append(list);
       const jobArea = h('div', {class: 'jobs'});
@@ -68,7 +73,12 @@ export default {
             const timer = setInterval(async () => {
               const now = await api.get(`/v1/jobs/${job.id}`);
               jobArea.querySelector(`[data-job="${job.id}"]`)?.replaceWith(jobLine(now));
-              if (now.state !== 'running') { clearInterval(timer); button.disabled = false; }
+              if (now.state !== 'running') {
+                clearInterval(timer);
+                button.disabled = false;
+                const fresh = ((await api.get('/v1/models')).models ?? []).find((m) => m.name === model.name);
+                if (fresh) await refresh(fresh);
+              }
             }, 1000);
             timers.push(timer);
           } catch (error) {
@@ -79,8 +89,8 @@ export default {
         section.append(button);
       }
       section.append(jobArea);
-      const {reports} = await api.get(`/v1/models/${encodeURIComponent(model.name)}/reports`);
-      for (const report of reports ?? []) section.append(reportCard(report));
+      section.append(reportsArea);
+      await refresh(model);
       root.append(section);
     }
     return () => timers.forEach(clearInterval);
