@@ -1,4 +1,5 @@
 import ArgumentParser
+import FinchSupport
 import Foundation
 
 @main
@@ -50,8 +51,4 @@ struct Finch: AsyncParsableCommand {
     private static func isParserError(_ error: any Error) -> Bool {
         !(error is ValidationError) && String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
-}
-
-enum FinchVersion {
-    static let string = "0.1.0"
 }

@@ -54,6 +54,11 @@ import Testing
         let report = root.appendingPathComponent(retrained.first ?? "").appendingPathComponent("retrain_report.json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
         #expect(object["new_version"] as? Int == 2 && object["activated"] as? Bool == true)
+        // The retrained version carries its own model card, saying what it was retrained from.
+        let card = try String(
+            contentsOf: root.appendingPathComponent(retrained.first ?? "").appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(card.hasPrefix("---\n") && card.contains("model-index"), "\(card.prefix(400))")
+        #expect(card.contains("retrain of version 1"), "\(card.prefix(2000))")
 
         // Unknown models and kinds without a retrainer are errors naming them.
         let (us, _, uerr) = try CLI.run(["retrain", "--model", "nope", "--data-dir", data])

@@ -1,5 +1,6 @@
 import FinchRecommend
 import FinchSupport
+import FinchTrain
 import Foundation
 
 /// Retrains recommenders from the store's events (`finch recommend retrain`,
@@ -74,6 +75,12 @@ public struct RecommendRetrainer: ModelRetrainer {
         try RecommendRetraining.buildAndSave(
             data, old: old, oldFolder: folder, items: try await repository.allItems(), settings: settings, to: out)
         try TrainedThrough(sequence: last).write(folder: out)
+        let run = TrainingRunRecord(
+            task: "recommendation", command: "finch recommend retrain --model \(name) (retrain of version \(served.version))",
+            settings: ["retrained_from_version": String(served.version), "events": String(events.count)],
+            evaluationData: "each user's latest events that version \(served.version) was not trained on", metrics: comparison.new,
+            seconds: Date().timeIntervalSince(start), finchVersion: FinchVersion.string)
+        try ModelCardWriter.write(folder: out, run: run, finchVersion: FinchVersion.string)
         report("registering", 3)
         let record = try await registry.register(name: name, path: out.path, activate: comparison.passed)
         if comparison.passed, let service, service.settings.model == name { try await service.load() }

@@ -62,6 +62,7 @@ public final class FineTunedModelRetrainer: ModelRetrainer {
         let record = try await registry.register(name: name, path: out.path, activate: report.activated)
         report.newVersion = record.version
         try report.write(to: out)
+        try Self.writeCard(folder: out, base: base, kind: active.kind, name: name, report: report, options: options)
         progress(ProgressEvent(stage: "register", step: 1, stepCount: 1, elapsedSeconds: report.trainingSeconds))
         return RetrainOutcome(
             model: name, newVersion: record.version, previousVersion: active.version, activated: report.activated,
@@ -94,5 +95,28 @@ public final class FineTunedModelRetrainer: ModelRetrainer {
             thread.stackSize = 8 << 20
             thread.start()
         }
+    }
+
+    /// The new version's model card (`README.md`): the run record says it is a retrain of the previous
+    /// version, on how many corrections and replayed examples, with the held-out figures; the data files
+    /// and base model are the previous version's (retraining starts from it).
+    static func writeCard(
+        folder: URL, base: URL, kind: ModelKind, name: String, report: RetrainReport, options: RetrainOptions
+    ) throws {
+        let previous = try TrainingRunRecord.readIfPresent(in: base)
+        let run = TrainingRunRecord(
+            task: kind == .tagger ? "token-classification" : "text-classification",
+            command: "finch retrain --model \(name) (retrain of version \(report.previousVersion))",
+            settings: [
+                "retrained_from_version": String(report.previousVersion), "margin": String(options.margin),
+                "epochs": String(options.epochs), "learning_rate": String(options.learningRate),
+                "feedback_examples": String(report.feedbackExamples), "replay_examples": String(report.replayExamples),
+                "activated": String(report.activated), "guard": report.reason,
+            ],
+            baseModel: previous?.baseModel, dataFiles: previous?.dataFiles ?? [], labelDistribution: previous?.labelDistribution,
+            evaluationData:
+                "the held-out set recorded with version \(report.previousVersion) and \(report.feedbackHeldOut) held-out corrections",
+            metrics: report.new.metrics(report.metric), seconds: report.trainingSeconds, finchVersion: FinchVersion.string)
+        try ModelCardWriter.write(folder: folder, run: run, finchVersion: FinchVersion.string)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import FinchSupport
 import FinchTrain
 import Foundation
 

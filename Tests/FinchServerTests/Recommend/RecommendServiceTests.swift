@@ -117,6 +117,9 @@ import Testing
         // The new version learnt from the stored events only, and knows through which sequence.
         let record = try s.registry.model(named: "recs").record
         #expect(try TrainedThrough.read(folder: URL(fileURLWithPath: record.path)).sequence == 48)
+        // and carries its model card, naming the version it was retrained from.
+        let card = try String(contentsOf: URL(fileURLWithPath: record.path).appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(card.hasPrefix("---\n") && card.contains("retrain of version 1"), "\(card.prefix(2000))")
         // An event after the swap folds in at once; a second retrain without new events makes nothing.
         _ = try await s.service.record([
             RecommendEventRecord(user: "late", item: "i1", type: "view", value: 1, time: 1000),
