@@ -33,6 +33,20 @@ enum CLI {
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
+
+    /// `run` on a thread of its own, for async tests. `run` blocks its thread until the child exits;
+    /// on Swift's cooperative pool (as wide as the CPU count: 2 here) two such waits stop every
+    /// in-process task — including a PostgreSQL transaction of another suite that holds the very
+    /// lock the child is waiting for, which deadlocked the whole test run. Async tests use this.
+    static func runAsync(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) async throws -> (
+        Int32, String, String
+    ) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, stdin: stdin, environment: environment) })
+            }
+        }
+    }
 }
 
 @Suite struct CLITests {

@@ -26,7 +26,7 @@ func tinyClassifierFolder() throws -> URL {
 @Suite(.serialized) struct FeedbackDurabilityCLITests {
     func durability(store: [String]) async throws {
         let model = try tinyClassifierFolder()
-        let (ks, keyOut, keyErr) = try CLI.run(["keys", "create", "--scope", "write", "--name", "fb"] + store)
+        let (ks, keyOut, keyErr) = try await CLI.runAsync(["keys", "create", "--scope", "write", "--name", "fb"] + store)
         #expect(ks == 0, "\(keyErr)")
         let key = keyOut.trimmingCharacters(in: .whitespacesAndNewlines)
         let name = "fb\(UUID().uuidString.prefix(6).lowercased())"
@@ -64,7 +64,7 @@ func tinyClassifierFolder() throws -> URL {
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
         // The export holds every acknowledged record, one JSON object a line.
-        let (es, exported, exportErr) = try CLI.run(["feedback", "export", "--model", name] + store)
+        let (es, exported, exportErr) = try await CLI.runAsync(["feedback", "export", "--model", name] + store)
         #expect(es == 0, "\(exportErr)")
         let ids = Set(
             exported.split(separator: "\n").compactMap {

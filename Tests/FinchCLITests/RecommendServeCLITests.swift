@@ -17,7 +17,7 @@ import Testing
 
     @Test func eventsAcknowledgedBeforeSIGKILLAreThereAfterRestart() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("finch-recdur-\(UUID().uuidString)").path
-        let (ks, out, err) = try CLI.run(["keys", "create", "--scope", "write", "--name", "cli", "--data-dir", data])
+        let (ks, out, err) = try await CLI.runAsync(["keys", "create", "--scope", "write", "--name", "cli", "--data-dir", data])
         #expect(ks == 0, "\(err)")
         let key = String(out.split(separator: "\n").first ?? "")
         let args = ["--data-dir", data, "--model", "recs=\(try Self.modelFolder().path)"]
@@ -64,13 +64,13 @@ import Testing
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
         // `finch recommend retrain` on the same store: a guarded rebuild from the stored events.
-        let (rs, rout, rerr) = try CLI.run(["recommend", "retrain", "--model", "recs", "--margin", "1", "--data-dir", data])
+        let (rs, rout, rerr) = try await CLI.runAsync(["recommend", "retrain", "--model", "recs", "--margin", "1", "--data-dir", data])
         #expect(rs == 0, "\(rerr)")
         let outcome = try #require(try JSONSerialization.jsonObject(with: Data(rout.utf8)) as? [String: Any])
         #expect(outcome["activated"] as? Bool == true, "\(rout)")
         #expect(outcome["newVersion"] as? Int == 2 && outcome["previousVersion"] as? Int == 1)
         #expect(rerr.contains("retrain: evaluating"))
-        let (bad, _, badErr) = try CLI.run(["recommend", "retrain", "--model", "nope", "--data-dir", data])
+        let (bad, _, badErr) = try await CLI.runAsync(["recommend", "retrain", "--model", "nope", "--data-dir", data])
         #expect(bad != 0)
         #expect(badErr.contains("no model named \"nope\""))
     }

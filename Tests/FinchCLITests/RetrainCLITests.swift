@@ -13,7 +13,7 @@ import Testing
     @Test func retrainRegistersAVersionWithItsReport() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-retrain-\(UUID().uuidString)")
         let model = root.appendingPathComponent("classifier").path, data = root.appendingPathComponent("data").path
-        let (ts, _, terr) = try CLI.run([
+        let (ts, _, terr) = try await CLI.runAsync([
             "train", "classify", "--model", TrainCLITests.model, "--train", TrainCLITests.fixture("tiny-sentiment.csv"),
             "--dev", TrainCLITests.fixture("tiny-sentiment-test.csv"), "--out", model, "--epochs", "10", "--batch-size", "8",
             "--lr", "1e-2", "--max-length", "16",
@@ -22,7 +22,7 @@ import Testing
         for file in ["finch_data.json", "heldout.jsonl", "replay.jsonl"] {
             #expect(FileManager.default.fileExists(atPath: model + "/" + file), "\(file) recorded")
         }
-        let (ks, keyOut, _) = try CLI.run(["keys", "create", "--scope", "write", "--data-dir", data])
+        let (ks, keyOut, _) = try await CLI.runAsync(["keys", "create", "--scope", "write", "--data-dir", data])
         #expect(ks == 0)
         let key = keyOut.trimmingCharacters(in: .whitespacesAndNewlines)
         let server = try ServeProcess(arguments: ["--data-dir", data, "--model", "sentiment=\(model)"])
@@ -40,7 +40,7 @@ import Testing
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
 
-        let (rs, out, err) = try CLI.run([
+        let (rs, out, err) = try await CLI.runAsync([
             "retrain", "--model", "sentiment", "--data-dir", data, "--epochs", "10", "--lr", "1e-2", "--margin", "1",
         ])
         #expect(rs == 0, "\(err)")
@@ -61,10 +61,10 @@ import Testing
         #expect(card.contains("retrain of version 1"), "\(card.prefix(2000))")
 
         // Unknown models and kinds without a retrainer are errors naming them.
-        let (us, _, uerr) = try CLI.run(["retrain", "--model", "nope", "--data-dir", data])
+        let (us, _, uerr) = try await CLI.runAsync(["retrain", "--model", "nope", "--data-dir", data])
         #expect(us == 1)
         #expect(uerr.contains("no model named \"nope\""), "\(uerr)")
-        let (vs, _, verr) = try CLI.run(["retrain", "--model", "sentiment", "--data-dir", data, "--margin", "2"])
+        let (vs, _, verr) = try await CLI.runAsync(["retrain", "--model", "sentiment", "--data-dir", data, "--margin", "2"])
         #expect(vs == 64 && verr.contains("--margin"))
     }
 }

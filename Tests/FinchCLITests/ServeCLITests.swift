@@ -102,17 +102,17 @@ func tinyEmbedderFolder() throws -> URL {
 }
 
 @Suite(.serialized) struct ServeCLITests {
-    func createKey(_ scope: String, store: [String]) throws -> String {
-        let (status, out, err) = try CLI.run(["keys", "create", "--scope", scope, "--name", "cli"] + store)
+    func createKey(_ scope: String, store: [String]) async throws -> String {
+        let (status, out, err) = try await CLI.runAsync(["keys", "create", "--scope", scope, "--name", "cli"] + store)
         #expect(status == 0, "\(err)")
         let lines = out.split(separator: "\n")
         #expect(lines.count == 1, "the key alone on stdout")
         return String(lines.first ?? "")
     }
 
-    @Test func keysCreateListRevoke() throws {
+    @Test func keysCreateListRevoke() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("finch-keys-\(UUID().uuidString)").path
-        let key = try createKey("admin", store: ["--data-dir", data])
+        let key = try await createKey("admin", store: ["--data-dir", data])
         #expect(key.hasPrefix("finch_"))
         let (status, listing, _) = try CLI.run(["keys", "list", "--data-dir", data])
         #expect(status == 0)
@@ -148,7 +148,7 @@ func tinyEmbedderFolder() throws -> URL {
     /// Writers add entries while the server is killed with SIGKILL; every acknowledged entry is there after a restart.
     func durability(store: [String]) async throws {
         let model = try tinyEmbedderFolder()
-        let key = try createKey("write", store: store)
+        let key = try await createKey("write", store: store)
         let args = store + ["--model", "mini=\(model.path)"]
         var server = try ServeProcess(arguments: args)
         try await server.waitUntilReady()
@@ -201,7 +201,7 @@ func tinyEmbedderFolder() throws -> URL {
     @Test func sigtermLetsRequestsInFlightFinish() async throws {
         let model = try tinyEmbedderFolder()
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("finch-term-\(UUID().uuidString)").path
-        let key = try createKey("read", store: ["--data-dir", data])
+        let key = try await createKey("read", store: ["--data-dir", data])
         // Requests wait 1.5 s for company in the batcher, so they are in flight when SIGTERM comes.
         let server = try ServeProcess(arguments: ["--data-dir", data, "--model", "mini=\(model.path)", "--max-wait-ms", "1500"])
         try await server.waitUntilReady()
@@ -228,7 +228,7 @@ func tinyEmbedderFolder() throws -> URL {
         let url = try #require(
             ProcessInfo.processInfo.environment["FINCH_TEST_POSTGRES_URL"], "set FINCH_TEST_POSTGRES_URL (Tools/test.sh does)")
         let model = try tinyEmbedderFolder()
-        let admin = try createKey("admin", store: ["--database-url", url])
+        let admin = try await createKey("admin", store: ["--database-url", url])
         let args = ["--database-url", url, "--model", "mini=\(model.path)"]
         let a = try ServeProcess(arguments: args, environment: ["FINCH_RELOAD_INTERVAL_S": "0.5"])
         try await a.waitUntilReady()

@@ -7,8 +7,8 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("finch-privacy-flags-\(UUID().uuidString)").path
     }
 
-    static func admin(_ data: String) throws -> String {
-        let (status, out, err) = try CLI.run(["keys", "create", "--scope", "admin", "--data-dir", data])
+    static func admin(_ data: String) async throws -> String {
+        let (status, out, err) = try await CLI.runAsync(["keys", "create", "--scope", "admin", "--data-dir", data])
         #expect(status == 0, "\(err)")
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -21,7 +21,7 @@ import Testing
     @Test func flagsTurnRedactionAndDefaultConsentOff() async throws {
         let data = Self.dataDir()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let key = try Self.admin(data)
+        let key = try await Self.admin(data)
         let server = try ServeProcess(arguments: ["--data-dir", data, "--redact-stored-text", "false", "--default-consent", "false"])
         try await server.waitUntilReady()
         let line = try #require(Self.redactionLine(server.logText), "\(server.logText)")
@@ -38,7 +38,7 @@ import Testing
     @Test func defaultsRedactAndGrantConsent() async throws {
         let data = Self.dataDir()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let key = try Self.admin(data)
+        let key = try await Self.admin(data)
         let server = try ServeProcess(arguments: ["--data-dir", data])
         try await server.waitUntilReady()
         let line = try #require(Self.redactionLine(server.logText), "\(server.logText)")

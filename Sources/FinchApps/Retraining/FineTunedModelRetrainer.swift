@@ -104,6 +104,10 @@ public final class FineTunedModelRetrainer: ModelRetrainer {
         folder: URL, base: URL, kind: ModelKind, name: String, report: RetrainReport, options: RetrainOptions
     ) throws {
         let previous = try TrainingRunRecord.readIfPresent(in: base)
+        // The held-out figure (the feedback one when no held-out set was recorded) under the metric's
+        // own name, so the card's `model-index` carries it.
+        var metrics = report.new.metrics(report.metric)
+        if let main = metrics["heldout_\(report.metric)"] ?? metrics["feedback_\(report.metric)"] { metrics[report.metric] = main }
         let run = TrainingRunRecord(
             task: kind == .tagger ? "token-classification" : "text-classification",
             command: "finch retrain --model \(name) (retrain of version \(report.previousVersion))",
@@ -116,7 +120,7 @@ public final class FineTunedModelRetrainer: ModelRetrainer {
             baseModel: previous?.baseModel, dataFiles: previous?.dataFiles ?? [], labelDistribution: previous?.labelDistribution,
             evaluationData:
                 "the held-out set recorded with version \(report.previousVersion) and \(report.feedbackHeldOut) held-out corrections",
-            metrics: report.new.metrics(report.metric), seconds: report.trainingSeconds, finchVersion: FinchVersion.string)
+            metrics: metrics, seconds: report.trainingSeconds, finchVersion: FinchVersion.string)
         try ModelCardWriter.write(folder: folder, run: run, finchVersion: FinchVersion.string)
     }
 }
