@@ -158,7 +158,7 @@ import Testing
             #expect(r.status == .ok)
             let body = try r.object()
             #expect(body["erased"] as? Bool == true)
-            #expect(body["removed"] as? [String: Int] == ["consent": 1, "assistant_sessions": 0])
+            #expect(body["removed"] as? [String: Int] == ["consent": 1, "assistant_sessions": 0, "feedback": 0])
 
             let after = try await StoreGrep.find([user], in: fixture.store)
             #expect(after.isEmpty, "\(after)")
@@ -172,11 +172,11 @@ import Testing
             let entry = try #require(try await fixture.store.privacy.allAuditEntries().last)
             #expect(entry.action == "user.erase")
             #expect(tombstones.contains(entry.subject))
-            #expect(entry.details == ["removed.consent": "1", "removed.assistant_sessions": "0"])
+            #expect(entry.details == ["removed.consent": "1", "removed.assistant_sessions": "0", "removed.feedback": "0"])
 
             // Erasing again is harmless.
             r = try await client.send(.delete, "/v1/users/\(user)", key: fixture.adminKey)
-            #expect(try r.object()["removed"] as? [String: Int] == ["consent": 0, "assistant_sessions": 0])
+            #expect(try r.object()["removed"] as? [String: Int] == ["consent": 0, "assistant_sessions": 0, "feedback": 0])
             #expect(try await fixture.store.privacy.tombstoneHashes().count == 1)
         }
     }
