@@ -2,7 +2,15 @@
 -- bearer key, cycling through ten questions written as customers ask them, each connection its own
 -- session; prints one JSON line with requests/s, latency percentiles and errors.
 --   wrk -s Benchmarks/assistant_ask_load.lua URL -- PATH KEY LABEL
-local path, key, label
+-- init() runs in each thread's Lua state, done() in the main one: done() reads the label back from a
+-- thread (thread:get), so it is a global.
+local path, key
+label = nil
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
 local questions = {
   "my computer will not turn on",
   "how can I make my laptop faster",
@@ -32,6 +40,7 @@ function request()
 end
 
 function done(summary, latency, requests)
+  label = threads[1]:get("label") or "run"
   local errors = summary.errors
   local seconds = summary.duration / 1e6
   io.write(string.format(

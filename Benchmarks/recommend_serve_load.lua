@@ -2,8 +2,15 @@
 -- MODE "events": POST a batch of BATCH view events of random known users on random items.
 -- Prints one JSON line: requests/s, events/s, latency percentiles and errors.
 --   wrk -s Benchmarks/recommend_serve_load.lua URL -- MODE KEY LABEL USERS ITEMS BATCH
-local mode, key, label, users, items, batch
+-- init() runs in each thread's Lua state, done() in the main one: done() reads the settings back from
+-- a thread (thread:get), so they are globals.
+mode, key, label, users, items, batch = nil, nil, nil, nil, nil, nil
 local counter = 0
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
 
 function init(args)
   mode = args[1] or "recommend"
@@ -31,6 +38,9 @@ function request()
 end
 
 function done(summary, latency, requests)
+  mode = threads[1]:get("mode")
+  label = threads[1]:get("label")
+  batch = threads[1]:get("batch")
   local errors = summary.errors
   local seconds = summary.duration / 1e6
   local per = (mode == "recommend") and 1 or batch
