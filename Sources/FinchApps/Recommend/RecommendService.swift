@@ -93,7 +93,10 @@ public final class RecommendService: Sendable {
 
     /// Rebuilds the state when the registry's active version is not the one served.
     public func reloadIfVersionChanged() async throws {
-        guard let active = try? registry.model(named: settings.model) else { return }
+        let active: ServedModel
+        do { active = try registry.model(named: settings.model) } catch {
+            return  // no active version yet (the only error `model(named:)` throws): keep serving what is loaded
+        }
         if state.withLock({ $0?.version }) != active.version { try await load() }
     }
 
@@ -169,5 +172,5 @@ public final class RecommendService: Sendable {
     }
 
     /// Whether the item can appear in lists now.
-    public func isRecommendable(_ item: String) -> Bool { (try? withState { $0.online.isRecommendable(item) }) ?? false }
+    public func isRecommendable(_ item: String) -> Bool { state.withLock { $0?.online.isRecommendable(item) ?? false } }
 }
