@@ -8,34 +8,11 @@ import Foundation
 /// are compared by entity-level F1 (seqeval's rules) on the recorded held-out
 /// sentences and on the feedback.
 enum TaggerRetraining {
-    /// A word of a text with its `[start, end)` in Unicode scalars.
-    struct Word: Equatable {
-        var text: String
-        var start: Int
-        var end: Int
-    }
+    /// A word of a text with its `[start, end)` in Unicode scalars (the tagger's own word cutting).
+    typealias Word = FineTunedModel.Word
 
-    /// The words of `text` as the tagger cuts it: runs of non-space characters, or every non-space character.
-    static func words(in text: String, splitting: WordSplitting) -> [Word] {
-        var out: [Word] = []
-        var current = String.UnicodeScalarView(), start = 0
-        for (i, s) in text.unicodeScalars.enumerated() {
-            let space = s.properties.isWhitespace
-            if splitting == .characters {
-                if !space { out.append(Word(text: String(s), start: i, end: i + 1)) }
-                continue
-            }
-            if space {
-                if !current.isEmpty { out.append(Word(text: String(current), start: start, end: i)) }
-                current = String.UnicodeScalarView()
-            } else {
-                if current.isEmpty { start = i }
-                current.append(s)
-            }
-        }
-        if !current.isEmpty { out.append(Word(text: String(current), start: start, end: start + current.count)) }
-        return out
-    }
+    /// The words of `text` as the tagger cuts it.
+    static func words(in text: String, splitting: WordSplitting) -> [Word] { FineTunedModel.words(in: text, splitting: splitting) }
 
     /// The sentence `spans` make of `text`: a word inside a span is tagged `B-TYPE` (the span's first word) or
     /// `I-TYPE`, every other word `O`. Nil when a tag is not one the model knows.

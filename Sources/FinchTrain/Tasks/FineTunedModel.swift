@@ -74,10 +74,22 @@ public enum FineTunedModel {
         }
     }
 
-    /// A word of a text with its Unicode-scalar span.
-    struct Word { var text: String; var start: Int; var end: Int }
+    /// A word of a text with its `[start, end)` in Unicode scalars.
+    public struct Word: Equatable, Sendable {
+        public var text: String
+        public var start: Int
+        public var end: Int
 
-    static func words(in text: String, splitting: WordSplitting) -> [Word] {
+        public init(text: String, start: Int, end: Int) {
+            self.text = text
+            self.start = start
+            self.end = end
+        }
+    }
+
+    /// The words of `text` as a tagger cuts it: runs of non-space characters, or every non-space
+    /// character (`splitting`). Predicting, explaining and retraining all cut words this way.
+    public static func words(in text: String, splitting: WordSplitting) -> [Word] {
         var out: [Word] = []
         var current = String.UnicodeScalarView(), start = 0
         for (i, s) in text.unicodeScalars.enumerated() {
