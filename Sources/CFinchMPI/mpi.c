@@ -1,0 +1,2 @@
+#include "finch_mpi.h"
+int finch_mpi_abi_version(void) { return 1; }

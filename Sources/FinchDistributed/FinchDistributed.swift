@@ -1,0 +1,2 @@
+/// Running under `mpirun`: rank, size and collectives over an MPI library loaded at run time.
+public enum FinchDistributed {}
