@@ -10,7 +10,8 @@ Writes into Tests/Fixtures/vision/:
   ops.json              inputs, outputs and input gradients of conv2d / max_pool2d / avg_pool2d /
                         adaptive_avg_pool2d / batch_norm on odd shapes; loss = sum(op(x) * R), R random
   models.json           logits of LeNet and ResNet-8 (eval and train mode) on fixed inputs, running
-                        statistics after one training-mode forward
+                        statistics after one training-mode forward; a narrow ResNet (widths 4, 6, 8; blocks 1, 2, 1)
+                        with its weights, training-mode logits and every parameter gradient
   torch_lenet.safetensors, torch_resnet8.safetensors   PyTorch state dicts of those models
   trajectory.json       a tiny CNN's initial weights, ten batches, step-0 gradients, the loss of each of
                         ten SGD (momentum) steps and the final weights and running statistics
@@ -206,7 +207,22 @@ def make_models():
         out["resnet8.output_train"] = resnet(x)
     for k, v in resnet.state_dict().items():
         if "running" in k or "num_batches" in k:
-            out[f"resnet8.after.{k}"] = v.float()
+            out[f"resnet8.after.{k}"] = v.detach().clone().float()
+    # A narrow ResNet with odd widths and a two-block stage: every parameter's gradient of
+    # sum(logits * R) in training mode, and its state before and after.
+    small = ResNet(3, 5, widths=(4, 6, 8), blocks=(1, 2, 1))
+    randomize_batch_norm(small)
+    for k, v in small.state_dict().items():
+        out[f"small.initial.{k}"] = v.detach().clone().float()
+    x = randn(3, 3, 9, 11)
+    out["small.input"] = x
+    small.train()
+    y = small(x)
+    r = randn(*y.shape)
+    (y * r).sum().backward()
+    out["small.output"], out["small.r"] = y, r
+    for k, p in small.named_parameters():
+        out[f"small.grad.{k}"] = p.grad.detach().clone()
     write_fixture("vision/models.json", out, SEED)
 
 

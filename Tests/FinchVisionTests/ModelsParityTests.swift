@@ -53,6 +53,28 @@ import Testing
         #expect(checked == 3 * 9)  // nine BatchNorm2d layers, three buffers each
     }
 
+    @Test func narrowResNetGradientsInTrainingMode() throws {
+        var rng = FinchRNG(seed: 5)
+        let model = ResNet(.init(inputChannels: 3, classCount: 5, widths: [4, 6, 8], blocks: [1, 2, 1]), rng: &rng)
+        var state: [String: Tensor] = [:]
+        for (name, entry) in fixture.tensors where name.hasPrefix("small.initial.") {
+            state[String(name.dropFirst("small.initial.".count))] = Tensor(shape: entry.shape, values: entry.data)
+        }
+        try model.loadStateDict(state)
+        #expect(model.layers[1].blocks.count == 2 && model.layers[1].blocks[1].downsample == nil)
+        let y = model(try fixture.tensor("small.input"))
+        let expected = try fixture.tensor("small.output")
+        #expect(TestSupport.isClose(y, expected, atol: 1e-4), "logits: max diff \(TestSupport.maxAbsDifference(y, expected))")
+        (y * (try fixture.tensor("small.r"))).sum().backward()
+        let parameters = model.namedParameters()
+        #expect(parameters.count == fixture.tensors.keys.filter { $0.hasPrefix("small.grad.") }.count)
+        for (name, p) in parameters {
+            let want = try fixture.tensor("small.grad.\(name)")
+            let got = try #require(p.grad, "\(name) has no gradient")
+            #expect(TestSupport.isClose(got, want, atol: 1e-4, rtol: 1e-3), "\(name): max diff \(TestSupport.maxAbsDifference(got, want))")
+        }
+    }
+
     @Test func resnet8HasTorchvisionsModuleNames() {
         var rng = FinchRNG(seed: 3)
         let keys = Set(ResNet.resnet8(rng: &rng).stateDict().keys)
