@@ -24,18 +24,21 @@ extension Tensor {
         if let bias { precondition(bias.shape == [outC], "conv2d: bias \(bias.shape) for \(outC) output channels") }
         let plan = ConvPlan(geometry: g, outChannels: outC, groups: groups)
         let x = detached(), w = weight.detached(), b = bias?.detached()
-        let out = Tensor(shape: [g.batch, outC, g.outH, g.outW]) { o in
-            plan.forward(x: x.storage.pointer, w: w.storage.pointer, bias: b?.storage.pointer, out: o.baseAddress!)
-        }
         var inputs = [self, weight]
         if let bias { inputs.append(bias) }
         let needs = inputs.map(\.requiresGrad)
+        let col = TensorStorage(uninitializedCount: plan.rows * plan.chunk * g.outPlane)
+        let out = Tensor(shape: [g.batch, outC, g.outH, g.outW]) { o in
+            plan.forward(x: x.storage.pointer, w: w.storage.pointer, bias: b?.storage.pointer, out: o.baseAddress!, col: col.pointer)
+        }
+        // When the whole batch was one chunk, the weight gradient reuses the unfolded input.
+        let keep = GradMode.isEnabled && needs[1] && plan.chunk >= g.batch ? col : nil
         return out.recorded("conv2d", inputs) { grad in
             let gx = needs[0] ? Tensor.zeros(x.shape) : nil
             let gw = needs[1] ? Tensor(shape: w.shape) { _ in } : nil
             plan.backward(
                 grad: grad.storage.pointer, x: x.storage.pointer, w: w.storage.pointer, gx: gx?.storage.pointer,
-                gw: gw?.storage.pointer)
+                gw: gw?.storage.pointer, unfolded: keep)
             var grads: [Tensor?] = [gx, gw]
             if b != nil { grads.append(needs[2] ? plan.biasGradient(grad.storage.pointer) : nil) }
             return grads
@@ -79,20 +82,22 @@ struct ConvPlan {
         }
     }
 
+    /// Writes the output into `out`, unfolding into `col` (rows × chunk·outPlane elements).
     func forward(
-        x: UnsafeMutablePointer<Float>, w: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>
+        x: UnsafeMutablePointer<Float>, w: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
+        out: UnsafeMutablePointer<Float>,
+        col: UnsafeMutablePointer<Float>
     ) {
         let plane = g.outPlane
-        let col = TensorStorage(uninitializedCount: rows * chunk * plane)
         let product = TensorStorage(uninitializedCount: chunk > 1 ? outC * chunk * plane : 0)
         for n0 in stride(from: 0, to: g.batch, by: chunk) {
             let nb = Swift.min(chunk, g.batch - n0), ld = nb * plane
-            unfold(x, n0: n0, nb: nb, col: col.pointer)
+            unfold(x, n0: n0, nb: nb, col: col)
             // One image: the product [O, plane] is the output itself.
             let target = nb == 1 ? out + n0 * outC * plane : product.pointer
             for gi in 0..<groups {
                 GEMM.sgemmParallel(
-                    m: og, n: ld, k: kg, a: w + gi * og * kg, lda: kg, b: col.pointer + gi * kg * ld, ldb: ld,
+                    m: og, n: ld, k: kg, a: w + gi * og * kg, lda: kg, b: col + gi * kg * ld, ldb: ld,
                     c: target + gi * og * ld, ldc: ld)
             }
             // [O, nb·plane] → [nb, O, plane], adding the bias.
@@ -112,13 +117,15 @@ struct ConvPlan {
     }
 
     /// Accumulates the input gradient into `gx` (zeroed) and writes the weight gradient into `gw`.
+    /// `unfolded`, when given, is the forward pass's unfolding of the whole
+    /// batch (one chunk); it is overwritten.
     func backward(
         grad: UnsafeMutablePointer<Float>, x: UnsafeMutablePointer<Float>, w: UnsafeMutablePointer<Float>,
-        gx: UnsafeMutablePointer<Float>?, gw: UnsafeMutablePointer<Float>?
+        gx: UnsafeMutablePointer<Float>?, gw: UnsafeMutablePointer<Float>?, unfolded: TensorStorage?
     ) {
         if gx == nil && gw == nil { return }
         let plane = g.outPlane
-        let col = TensorStorage(uninitializedCount: rows * chunk * plane)
+        let col = unfolded ?? TensorStorage(uninitializedCount: rows * chunk * plane)
         let gathered = TensorStorage(uninitializedCount: chunk > 1 ? outC * chunk * plane : 0)
         for n0 in stride(from: 0, to: g.batch, by: chunk) {
             let nb = Swift.min(chunk, g.batch - n0), ld = nb * plane
@@ -136,7 +143,7 @@ struct ConvPlan {
                 }
             }
             if let gw {
-                unfold(x, n0: n0, nb: nb, col: col.pointer)
+                if unfolded == nil { unfold(x, n0: n0, nb: nb, col: col.pointer) }
                 for gi in 0..<groups {
                     GEMM.sgemmParallel(
                         transposeB: true, m: og, n: kg, k: ld, a: gO + gi * og * ld, lda: ld, b: col.pointer + gi * kg * ld, ldb: ld,

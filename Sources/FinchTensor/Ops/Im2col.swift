@@ -54,7 +54,11 @@ enum Im2col {
                     let src = row + oy * outW + lo
                     let dst = plane + iy * g.width + lo * g.strideW + offset
                     let s = g.strideW
-                    for t in 0..<(hi - lo) { dst[t * s] += src[t] }
+                    if s == 1 {
+                        for t in 0..<(hi - lo) { dst[t] += src[t] }
+                    } else {
+                        for t in 0..<(hi - lo) { dst[t * s] += src[t] }
+                    }
                 }
             }
         }
