@@ -3,7 +3,7 @@
 # 64×1×28×28 batches, LeNet inference, and one convolution's forward + backward against its GEMMs.
 # Usage: Benchmarks/run_conv.sh [RUNS]   (default 3; each figure is a median inside a run, the table the
 # median over runs). Needs the reference venv (PYTHON, default /tmp/ref/bin/python). Both sides use THREADS threads
-# (default 2).
+# (default 2). FINCH_BENCH_CLOCK=cpu times both sides in process CPU seconds instead of wall seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-3}"

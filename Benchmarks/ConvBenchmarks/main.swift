@@ -9,14 +9,28 @@ import FinchTensor
 import FinchVision
 import Foundation
 
-/// Median wall seconds of `body` after `warmup` untimed calls.
+/// True when FINCH_BENCH_CLOCK=cpu: times are this process's CPU seconds (all
+/// threads), which other jobs on a loaded machine inflate less than wall time.
+let cpuClock = ProcessInfo.processInfo.environment["FINCH_BENCH_CLOCK"] == "cpu"
+
+/// Seconds on the chosen clock.
+func clockSeconds() -> Double {
+    if cpuClock {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+    return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+}
+
+/// Median seconds (wall, or CPU with FINCH_BENCH_CLOCK=cpu) of `body` after `warmup` untimed calls.
 func medianSeconds(repeats: Int, warmup: Int = 3, _ body: () -> Void) -> Double {
     for _ in 0..<warmup { body() }
     var times: [Double] = []
     for _ in 0..<repeats {
-        let t0 = DispatchTime.now().uptimeNanoseconds
+        let t0 = clockSeconds()
         body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        times.append(clockSeconds() - t0)
     }
     return times.sorted()[times.count / 2]
 }
