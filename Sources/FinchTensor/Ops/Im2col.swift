@@ -18,22 +18,21 @@ enum Im2col {
                 let offset = j * g.dilationW - g.padW
                 let (lo, hi) = g.validColumns(offset: offset)
                 for oy in 0..<g.outH {
-                    // Short rows: plain loops, which vectorize, beat memset/memmove calls.
                     let dst = row + oy * outW
                     let iy = oy * g.strideH - g.padH + i * g.dilationH
                     if iy < 0 || iy >= g.height || lo >= hi {
-                        for t in 0..<outW { dst[t] = 0 }
+                        dst.update(repeating: 0, count: outW)
                         continue
                     }
-                    for t in 0..<lo { dst[t] = 0 }
+                    if lo > 0 { dst.update(repeating: 0, count: lo) }
                     let src = plane + iy * g.width + lo * g.strideW + offset
                     if g.strideW == 1 {
-                        for t in 0..<(hi - lo) { dst[lo + t] = src[t] }
+                        (dst + lo).update(from: src, count: hi - lo)
                     } else {
                         let s = g.strideW
                         for t in 0..<(hi - lo) { dst[lo + t] = src[t * s] }
                     }
-                    for t in hi..<outW { dst[t] = 0 }
+                    if hi < outW { (dst + hi).update(repeating: 0, count: outW - hi) }
                 }
             }
         }
