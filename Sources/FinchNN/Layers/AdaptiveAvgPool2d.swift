@@ -3,6 +3,7 @@ import FinchTensor
 /// Adaptive average pooling to a fixed output size whatever the input's, as
 /// `torch.nn.AdaptiveAvgPool2d` (ResNet's `avgpool`, output 1×1). No parameters.
 public final class AdaptiveAvgPool2d: Module {
+    /// Height and width of the output.
     public let outputSize: Pair2D
     public var isTraining = true
 

@@ -3,8 +3,11 @@ import FinchTensor
 /// Average pooling over [N, C, H, W], as `torch.nn.AvgPool2d` (floor mode);
 /// `stride` defaults to the kernel. No parameters.
 public final class AvgPool2d: Module {
+    /// Window height and width.
     public let kernelSize: Pair2D
+    /// Step of the window.
     public let stride: Pair2D
+    /// Zero padding on each side (at most half the kernel).
     public let padding: Pair2D
     /// Whether padding counts in the divisor (PyTorch's default: yes).
     public let countIncludePad: Bool

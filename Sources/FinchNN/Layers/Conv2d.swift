@@ -4,7 +4,9 @@ import FinchTensor
 /// [out, in/groups, kH, kW] and `bias` [out] under PyTorch's names; output
 /// [N, out, outH, outW] with outH = ⌊(H + 2·pH − dH·(kH − 1) − 1) / sH⌋ + 1.
 public final class Conv2d: Module {
+    /// Kernel [out, in/groups, kH, kW].
     public let weight: Parameter
+    /// Added per output channel [out]; nil when built without one.
     public let bias: Parameter?
     /// Step of the window.
     public let stride: Pair2D

@@ -3,7 +3,9 @@ import FinchTensor
 /// Flattens dimensions `startDim ... endDim` into one, as `torch.nn.Flatten`
 /// (defaults 1 and −1: [N, C, H, W] → [N, C·H·W]). Shares storage. No parameters.
 public final class Flatten: Module {
+    /// First dimension flattened (negative: from the end).
     public let startDim: Int
+    /// Last dimension flattened (negative: from the end).
     public let endDim: Int
     public var isTraining = true
 

@@ -3,8 +3,11 @@ import FinchTensor
 /// Max pooling over [N, C, H, W], as `torch.nn.MaxPool2d` (floor mode);
 /// `stride` defaults to the kernel. No parameters.
 public final class MaxPool2d: Module {
+    /// Window height and width.
     public let kernelSize: Pair2D
+    /// Step of the window.
     public let stride: Pair2D
+    /// −∞ padding on each side (at most half the kernel).
     public let padding: Pair2D
     public var isTraining = true
 

@@ -5,9 +5,13 @@ import FinchTensor
 /// `conv2` (3×3) → `bn2`, plus the identity (or `downsample` when the width
 /// or the stride changes), then ReLU.
 public final class BasicBlock: Module {
+    /// 3×3 with the block's stride.
     public let conv1: Conv2d
+    /// BatchNorm after `conv1`.
     public let bn1: BatchNorm2d
+    /// 3×3, stride 1.
     public let conv2: Conv2d
+    /// BatchNorm after `conv2`.
     public let bn2: BatchNorm2d
     /// The projection of the shortcut, present when the shape changes.
     public let downsample: Downsample?
@@ -38,7 +42,9 @@ public final class BasicBlock: Module {
 /// The shortcut projection of a `BasicBlock` (torchvision's
 /// `nn.Sequential(conv1x1, BatchNorm2d)`): children `0` and `1`.
 public final class Downsample: Module {
+    /// 1×1 with the block's stride (`0`).
     public let conv: Conv2d
+    /// BatchNorm after it (`1`).
     public let bn: BatchNorm2d
     public var isTraining = true
 

@@ -38,11 +38,17 @@ public final class LeNet: Module {
         public var flatFeatures: Int { 16 * featureSize * featureSize }
     }
 
+    /// The sizes the network was built for.
     public let configuration: Configuration
+    /// in → 6 channels, 5×5.
     public let conv1: Conv2d
+    /// 6 → 16 channels, 5×5.
     public let conv2: Conv2d
+    /// flatFeatures → 120.
     public let fc1: Linear
+    /// 120 → 84.
     public let fc2: Linear
+    /// 84 → classCount.
     public let fc3: Linear
     public var isTraining = true
 

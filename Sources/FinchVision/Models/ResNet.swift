@@ -29,12 +29,17 @@ public final class ResNet: Module {
         }
     }
 
+    /// The shape the network was built with.
     public let configuration: Configuration
+    /// The stem: 3×3, stride 1, no bias.
     public let conv1: Conv2d
+    /// BatchNorm of the stem.
     public let bn1: BatchNorm2d
     /// `layer1`, `layer2`, …
     public let layers: [ResNetLayer]
+    /// Global average pooling to 1×1.
     public let avgpool = AdaptiveAvgPool2d(outputSize: 1)
+    /// widths.last → classCount.
     public let fc: Linear
     public var isTraining = true
 
@@ -87,6 +92,7 @@ public final class ResNet: Module {
 /// One stage of a ResNet (torchvision's `layerN`, an `nn.Sequential`): basic
 /// blocks named `0`, `1`, …; the first may change width and stride.
 public final class ResNetLayer: Module {
+    /// The blocks, in order.
     public let blocks: [BasicBlock]
     public var isTraining = true
 
