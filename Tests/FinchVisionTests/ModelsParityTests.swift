@@ -75,6 +75,28 @@ import Testing
         }
     }
 
+    @Test func aCheckpointOfAnotherShapeIsRejectedByName() throws {
+        var rng = FinchRNG(seed: 6)
+        let model = ResNet(.init(inputChannels: 3, classCount: 7), rng: &rng)  // fc is [7, 64], the file's [10, 64]
+        let before = model.fc.weight.value.scalars
+        #expect(
+            throws: StateDictError.mismatch(
+                missing: [], unexpected: [],
+                misshapen: ["fc.weight: checkpoint [10, 64] vs model [7, 64]", "fc.bias: checkpoint [10] vs model [7]"])
+        ) {
+            try VisionCheckpoint.load(model, from: TestSupport.fixtureURL("vision/torch_resnet8.safetensors"))
+        }
+        #expect(model.fc.weight.value.scalars == before)  // nothing loaded
+        let lenet = LeNet(.init(inputChannels: 1, imageSize: 8, classCount: 10), rng: &rng)
+        do {
+            try VisionCheckpoint.load(lenet, from: TestSupport.fixtureURL("vision/torch_resnet8.safetensors"))
+            Issue.record("a ResNet checkpoint loaded into LeNet")
+        } catch let StateDictError.mismatch(missing, unexpected, _) {
+            #expect(missing.contains("conv1.bias") && missing.contains("fc3.weight"))
+            #expect(unexpected.contains("layer1.0.bn1.running_mean"))
+        }
+    }
+
     @Test func resnet8HasTorchvisionsModuleNames() {
         var rng = FinchRNG(seed: 3)
         let keys = Set(ResNet.resnet8(rng: &rng).stateDict().keys)
