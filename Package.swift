@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),
         // PNG and JPEG decoding through Debian's libpng and libjpeg-turbo (C, because libjpeg reports
         // errors with longjmp, which must not cross Swift frames).
-        .target(name: "CFinchImage"),
+        .target(name: "CFinchImage", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
         // Images: decoding, transforms, datasets, convolutional models (LeNet, ResNet).
         .target(name: "FinchVision", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "CFinchImage"]),
         // MPI, optional: libmpi is opened at run time (dlopen), so Finch builds and runs without it.
