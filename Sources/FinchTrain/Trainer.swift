@@ -87,6 +87,7 @@ public final class Trainer<Task: TrainingTask> {
             let batches = EpochPlan.batches(
                 lengths: lengths, batchSize: c.batchSize, seed: c.seed, epoch: session.state.epoch,
                 bucketing: c.lengthBucketing)
+            task.willStartEpoch(session.state.epoch)
             while session.state.batchInEpoch < batches.count {
                 if stop.isStopRequested { return try session.interrupt() }
                 // One optimizer step over up to `gradientAccumulationSteps` batches.
