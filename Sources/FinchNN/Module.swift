@@ -41,6 +41,10 @@ public protocol Module: AnyObject {
     var ownParameters: [(name: String, parameter: Parameter)] { get }
     /// Child modules by local name (for example `attention`, `layer.0`).
     var children: [(name: String, module: any Module)] { get }
+    /// Own buffers by local name: state that is saved and loaded with the
+    /// parameters but never trained (BatchNorm's `running_mean`), as PyTorch's
+    /// registered buffers. Held as frozen `Parameter`s; empty by default.
+    var ownBuffers: [(name: String, parameter: Parameter)] { get }
     /// Training mode turns dropout on; set for the whole tree by `train(_:)`.
     var isTraining: Bool { get set }
 }
@@ -48,6 +52,16 @@ public protocol Module: AnyObject {
 extension Module {
     public var ownParameters: [(name: String, parameter: Parameter)] { [] }
     public var children: [(name: String, module: any Module)] { [] }
+    public var ownBuffers: [(name: String, parameter: Parameter)] { [] }
+
+    /// Every buffer under this module, keyed by dotted path, in definition order.
+    public func namedBuffers(prefix: String = "") -> [(name: String, parameter: Parameter)] {
+        var out: [(name: String, parameter: Parameter)] = ownBuffers.map { (prefix + $0.name, $0.parameter) }
+        for child in children {
+            out += child.module.namedBuffers(prefix: prefix + child.name + ".")
+        }
+        return out
+    }
 
     /// Every parameter under this module, keyed by dotted path, in definition order.
     public func namedParameters(prefix: String = "") -> [(name: String, parameter: Parameter)] {

@@ -19,19 +19,19 @@ public enum StateDictError: Error, CustomStringConvertible, Equatable {
 }
 
 extension Module {
-    /// Every parameter's value by its dotted key (values share storage).
+    /// Every parameter's and buffer's value by its dotted key (values share storage).
     public func stateDict() -> [String: Tensor] {
-        Dictionary(uniqueKeysWithValues: namedParameters().map { ($0.name, $0.parameter.value.detached()) })
+        Dictionary(uniqueKeysWithValues: (namedParameters() + namedBuffers()).map { ($0.name, $0.parameter.value.detached()) })
     }
 
-    /// Loads values by key, strictly: any missing, unexpected or misshapen key
+    /// Loads values (parameters and buffers) by key, strictly: any missing, unexpected or misshapen key
     /// fails the whole load before anything is changed. Keys in `ignoring`
     /// (exact names) are neither required nor rejected; `allowMissing` lists
     /// prefixes of model keys a checkpoint may lack (for example a new head).
     public func loadStateDict(
         _ state: [String: Tensor], ignoring: Set<String> = [], allowMissing: [String] = []
     ) throws {
-        let params = namedParameters()
+        let params = namedParameters() + namedBuffers()
         let known = Set(params.map(\.name))
         var missing: [String] = [], misshapen: [String] = []
         for (name, p) in params {
