@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "FinchApps",
             dependencies: [
-                "FinchSupport", "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend",
+                "FinchSupport", "FinchTensor", "FinchText", "FinchTransformers", "FinchVision", "FinchTrain", "FinchRecommend",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "FinchServer",
             dependencies: [
-                "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
+                "FinchTensor", "FinchText", "FinchTransformers", "FinchVision", "FinchTrain", "FinchRecommend", "FinchApps",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -122,6 +122,8 @@ let package = Package(
             name: "RecommendBenchmarks", dependencies: ["FinchRecommend", "FinchTensor"], path: "Benchmarks/RecommendBenchmarks"),
         .executableTarget(name: "EmbedBenchmarks", dependencies: ["FinchTransformers", "FinchTensor"], path: "Benchmarks/EmbedBenchmarks"),
         .executableTarget(name: "ExplainBenchmarks", dependencies: ["FinchTrain"], path: "Benchmarks/ExplainBenchmarks"),
+        .executableTarget(
+            name: "VisionBenchmarks", dependencies: ["FinchTrain", "FinchVision", "FinchTensor"], path: "Benchmarks/vision/Swift"),
         .testTarget(
             name: "FinchSupportTests", dependencies: ["FinchSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
@@ -145,7 +147,7 @@ let package = Package(
             name: "FinchServerTests",
             dependencies: [
                 "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain",
-                "FinchRecommend", "FinchSupport",
+                "FinchRecommend", "FinchSupport", "FinchVision",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 // Tamper with stored rows directly in the audit-trail tests.
