@@ -38,7 +38,7 @@ for seed in seeds {
     var started: ContinuousClock.Instant? = nil
     var lastStep: ContinuousClock.Instant? = nil
     let clock = ContinuousClock()
-    let result = try ImageTraining.train(r) { event in
+    let result = try ImageTraining.train(r, decoding: { _, _ in }) { event in
         switch event {
         case .started: started = clock.now
         case .step: lastStep = clock.now
