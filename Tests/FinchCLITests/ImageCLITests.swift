@@ -74,7 +74,7 @@ import Testing
         }
         let fm = FileManager.default
         for c in ["a", "b"] { try fm.createDirectory(atPath: data + "/" + c, withIntermediateDirectories: true) }
-        try fm.copyItem(atPath: TrainCLITests.fixture("images/gray8.png"), toPath: data + "/a/1.png")
+        try fm.copyItem(atPath: TrainCLITests.fixture("images/digits-tiny/train/0/0000.png"), toPath: data + "/a/1.png")
         try fm.copyItem(atPath: TrainCLITests.fixture("images/bad-truncated.jpg"), toPath: data + "/b/2.jpg")
         let (status, _, stderr) = try CLI.run(["train", "image", "--data", data, "--out", out])
         #expect(status == 1)
