@@ -24,7 +24,9 @@ import Testing
 
     static func digit(_ path: String) throws -> Data { try Data(contentsOf: TestSupport.fixtureURL("images/digits-tiny/" + path)) }
 
-    static func post(_ client: some TestClientProtocol, _ f: ServerFixture, _ body: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+    static func post(_ client: some TestClientProtocol, _ f: ServerFixture, _ body: String) async throws -> (
+        HTTPResponse.Status, [String: Any]
+    ) {
         try await client.execute(
             uri: "/v1/classify-image", method: .post,
             headers: [.authorization: "Bearer \(f.readKey)", .contentType: "application/json"], body: ByteBuffer(string: body)

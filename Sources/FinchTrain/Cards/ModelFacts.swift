@@ -77,7 +77,8 @@ public struct ModelFacts: Sendable, Equatable {
             ImageClassifierConfig.self, at: directory.appendingPathComponent(ImageClassifierConfig.fileName))
         let p = config.preprocessing
         let numbers = { (v: [Float]) in v.map { String(format: "%.4f", $0) }.joined(separator: ", ") }
-        let input = "\(p.height)x\(p.width) \(p.colorMode.rawValue) images, normalised with mean [\(numbers(p.mean))] and std [\(numbers(p.std))]"
+        let input =
+            "\(p.height)x\(p.width) \(p.colorMode.rawValue) images, normalised with mean [\(numbers(p.mean))] and std [\(numbers(p.std))]"
         return ModelFacts(
             name: directory.standardizedFileURL.lastPathComponent, architecture: config.architecture.rawValue, modelType: nil,
             hiddenSize: nil, layers: nil, vocabularySize: nil, labels: config.classes,
