@@ -10,7 +10,7 @@ SEEDS=${2:-1,2,3}
 PY=${PYTHON:-/tmp/ref/bin/python}
 DATA=.build/digits
 [ -d "$DATA/train" ] || "$PY" Scripts/make_digits_folders.py --out "$DATA"
-swift build -c release --product VisionBenchmarks >/dev/null
+[ -n "${FINCH_SKIP_BUILD:-}" ] || swift build -c release --product VisionBenchmarks >/dev/null
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 OUT=$(mktemp)
 trap 'rm -f "$OUT"' EXIT
