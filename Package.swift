@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),
         // PNG and JPEG decoding through Debian's libpng and libjpeg-turbo (C, because libjpeg reports
         // errors with longjmp, which must not cross Swift frames).
-        .target(name: "CFinchImage"),
+        .target(name: "CFinchImage", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
         // Images: decoding, transforms, datasets, convolutional models (LeNet, ResNet).
         .target(name: "FinchVision", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "CFinchImage"]),
         // MPI, optional: libmpi is opened at run time (dlopen), so Finch builds and runs without it.
@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "FinchApps",
             dependencies: [
-                "FinchSupport", "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend",
+                "FinchSupport", "FinchTensor", "FinchText", "FinchTransformers", "FinchVision", "FinchTrain", "FinchRecommend",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "FinchServer",
             dependencies: [
-                "FinchTensor", "FinchText", "FinchTransformers", "FinchTrain", "FinchRecommend", "FinchApps",
+                "FinchTensor", "FinchText", "FinchTransformers", "FinchVision", "FinchTrain", "FinchRecommend", "FinchApps",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,6 +124,8 @@ let package = Package(
         .executableTarget(name: "ExplainBenchmarks", dependencies: ["FinchTrain"], path: "Benchmarks/ExplainBenchmarks"),
         .executableTarget(
             name: "ConvBenchmarks", dependencies: ["FinchVision", "FinchNN", "FinchTensor"], path: "Benchmarks/ConvBenchmarks"),
+        .executableTarget(
+            name: "VisionBenchmarks", dependencies: ["FinchTrain", "FinchVision", "FinchTensor"], path: "Benchmarks/vision/Swift"),
         .testTarget(
             name: "FinchSupportTests", dependencies: ["FinchSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
@@ -147,7 +149,7 @@ let package = Package(
             name: "FinchServerTests",
             dependencies: [
                 "FinchServer", "FinchApps", "FinchTestSupport", "FinchTensor", "FinchNN", "FinchText", "FinchTransformers", "FinchTrain",
-                "FinchRecommend", "FinchSupport",
+                "FinchRecommend", "FinchSupport", "FinchVision",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 // Tamper with stored rows directly in the audit-trail tests.

@@ -101,6 +101,7 @@ public func buildApplication(
     compatibility.addRootRoutes(to: readRoot)
     let read = router.group("v1").add(middleware: auth(.read))
     inference.addRoutes(to: read)
+    ImageClassifyController(registry: registry, limits: limits).addRoutes(to: read)
     redaction.addRoutes(to: read)
     explain.addRoutes(to: read)
     models.addReadRoutes(to: read)

@@ -87,6 +87,7 @@ public final class Trainer<Task: TrainingTask> {
             let batches = EpochPlan.batches(
                 lengths: lengths, batchSize: c.batchSize, seed: c.seed, epoch: session.state.epoch,
                 bucketing: c.lengthBucketing)
+            task.willStartEpoch(session.state.epoch)
             while session.state.batchInEpoch < batches.count {
                 if stop.isStopRequested { return try session.interrupt() }
                 // One optimizer step over up to `gradientAccumulationSteps` batches.
@@ -118,7 +119,14 @@ public final class Trainer<Task: TrainingTask> {
     /// Loads the model saved in `best/` back into the model, strictly: the
     /// weights and, with LoRA, the adapters must cover every parameter.
     func restoreBest() throws {
-        var weights = try SafetensorsFile(contentsOf: bestDirectory.appendingPathComponent("model.safetensors")).tensors()
+        let file = try SafetensorsFile(contentsOf: bestDirectory.appendingPathComponent("model.safetensors"))
+        var weights = try file.tensors()
+        // Integer buffers (batch norm's `num_batches_tracked`, stored as I64 as PyTorch holds it).
+        for name in file.names where weights[name] == nil {
+            guard let info = file.info(name), !info.dtype.isReadableAsFloat else { continue }
+            let counts = try file.int64Tensor(named: name)
+            weights[name] = Tensor(shape: counts.shape, values: counts.scalars.map { Float($0) })
+        }
         let adapters = bestDirectory.appendingPathComponent(LoRAFiles.weights)
         if FileManager.default.fileExists(atPath: adapters.path) {
             weights.merge(try SafetensorsFile(contentsOf: adapters).tensors()) { old, _ in old }

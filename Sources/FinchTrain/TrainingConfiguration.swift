@@ -51,6 +51,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var adversarialEpsilon: Double? = nil
     /// Write a resumable checkpoint every N optimizer steps (nil: at each evaluation and at the end).
     public var checkpointSteps: Int? = nil
+    /// The optimizer (nil: AdamW). Optional so that checkpoints written before it existed still load.
+    public var optimizer: OptimizerKind? = nil
+    /// SGD's momentum μ (nil: 0.9); weight decay is then SGD's L2 penalty.
+    public var sgdMomentum: Double? = nil
 
     /// The defaults.
     public init() {}
@@ -80,6 +84,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try check(earlyStoppingPatience.map { $0 > 0 } ?? true, .earlyStoppingPatience, "must be at least 1")
         try check(adversarialEpsilon.map { $0 > 0 && $0.isFinite } ?? true, .adversarialEpsilon, "must be a positive number")
         try check(checkpointSteps.map { $0 > 0 } ?? true, .checkpointSteps, "must be at least 1")
+        try check(sgdMomentum.map { $0 >= 0 && $0 < 1 } ?? true, .adam, "SGD momentum must be in [0, 1)")
         if case .steps(let n) = evaluation { try check(n > 0, .evaluationSteps, "must be at least 1") }
     }
 }

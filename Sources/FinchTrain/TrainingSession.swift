@@ -8,7 +8,7 @@ import Foundation
 /// a checkpoint, an interruption, the end.
 final class TrainingSession<Task: TrainingTask> {
     let trainer: Trainer<Task>
-    let optimizer: AdamW
+    let optimizer: any Optimizer
     let schedule: LearningRateSchedule
     let log: MetricsLog
     let parameters: [(name: String, parameter: Parameter)]
@@ -33,12 +33,19 @@ final class TrainingSession<Task: TrainingTask> {
         let c = trainer.configuration
         let model = trainer.task.model
         parameters = model.trainableParameters()
-        optimizer = try AdamW(
-            parameters: parameters,
-            configuration: .init(
-                learningRate: c.learningRate, beta1: c.adamBeta1, beta2: c.adamBeta2, epsilon: c.adamEpsilon,
-                weightDecay: c.weightDecay),
-            noWeightDecay: WeightDecay.huggingFaceExemptions(in: model))
+        switch c.optimizer ?? .adamw {
+        case .adamw:
+            optimizer = try AdamW(
+                parameters: parameters,
+                configuration: .init(
+                    learningRate: c.learningRate, beta1: c.adamBeta1, beta2: c.adamBeta2, epsilon: c.adamEpsilon,
+                    weightDecay: c.weightDecay),
+                noWeightDecay: WeightDecay.huggingFaceExemptions(in: model))
+        case .sgd:
+            optimizer = try SGD(
+                parameters: parameters,
+                configuration: .init(learningRate: c.learningRate, momentum: c.sgdMomentum ?? 0.9, weightDecay: c.weightDecay))
+        }
         let total = trainer.totalSteps
         let warmup = c.warmupSteps ?? Int((Double(total) * c.warmupRatio).rounded(.up))
         switch c.schedule {

@@ -23,9 +23,15 @@ public protocol TrainingTask: AnyObject {
     /// The metrics `evaluate` reports (nil: not known in advance), so a run
     /// asking for another fails before training.
     var reportedMetrics: [TrainingMetric]? { get }
+    /// Called before each epoch's first step (also the epoch a resumed run continues), for
+    /// tasks whose random augmentation is keyed by the epoch.
+    func willStartEpoch(_ epoch: Int)
 }
 
 extension TrainingTask {
     /// Not known in advance: checked at the first evaluation.
     public var reportedMetrics: [TrainingMetric]? { nil }
+
+    /// Nothing to prepare.
+    public func willStartEpoch(_ epoch: Int) {}
 }

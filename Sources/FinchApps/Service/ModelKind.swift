@@ -13,8 +13,12 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable {
     case crossEncoder = "cross-encoder"
     /// Recommendations (a `finch recommend train` folder).
     case recommender
+    /// Image classification (a `finch train image` folder: `config.json` with
+    /// `"finch_task": "image-classification"` and `model.safetensors`).
+    case imageClassifier = "image-classifier"
 
     /// Reads the kind off a model folder: `recommender.json` → recommender;
+    /// `config.json` with `finch_task` `image-classification` → image classifier;
     /// `finch_task.json` or `architectures` in `config.json` → classifier or
     /// tagger, and a sequence classifier with one label (`id2label` of one
     /// entry, or `num_labels` 1) → cross-encoder; `modules.json` or a plain
@@ -42,6 +46,10 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable {
         }
         let configURL = folder.appendingPathComponent("config.json")
         let config = try readObject(configURL)
+        if config["finch_task"] as? String == "image-classification" {
+            guard has("model.safetensors") else { throw .missing(path: folder.path, what: "model.safetensors") }
+            return .imageClassifier
+        }
         let architecture = (config["architectures"] as? [String])?.first ?? ""
         if architecture.hasSuffix("TokenClassification") { return .tagger }
         if architecture.hasSuffix("SequenceClassification") {

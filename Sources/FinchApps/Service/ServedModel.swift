@@ -3,6 +3,7 @@ import FinchTensor
 import FinchText
 import FinchTrain
 import FinchTransformers
+import FinchVision
 import Foundation
 
 /// One loaded model version with its batcher, as the registry serves it.
@@ -19,6 +20,8 @@ public final class ServedModel: Sendable {
         case crossEncoder(Batcher<Encoding, Float>)
         /// A recommender (served by the application endpoints).
         case recommender(RecommenderModel)
+        /// Decoded images → class probabilities.
+        case imageClassifier(Batcher<Image, ClassPrediction>)
     }
 
     /// A text and an optional second segment.
@@ -39,6 +42,8 @@ public final class ServedModel: Sendable {
     public let maxLength: Int
     /// Vector width of an embedder.
     public let dimension: Int?
+    /// An image classifier's color mode, input size and normalisation.
+    public let imagePreprocessing: ImagePreprocessing?
     /// Label names of a classifier or tagger.
     public let labels: [String]?
     /// Seconds the load took.
@@ -54,6 +59,7 @@ public final class ServedModel: Sendable {
         self.record = record
         let url = URL(fileURLWithPath: record.path)
         let label = record.name
+        var preprocessing: ImagePreprocessing? = nil
         switch record.kind {
         case .embedder:
             let model = try TextEmbedder(directory: url)
@@ -106,7 +112,19 @@ public final class ServedModel: Sendable {
             maxLength = 0
             dimension = nil
             labels = nil
+        case .imageClassifier:
+            let classifier = try ImageClassifier.load(url)
+            preprocessing = classifier.config.preprocessing
+            tokenizer = nil
+            maxLength = 0
+            dimension = nil
+            labels = classifier.config.classes
+            // The classifier's network is only touched from the batcher's one worker.
+            let unchecked = UncheckedImageClassifier(classifier)
+            engine = .imageClassifier(
+                Batcher(name: label, options: options, observer: observer) { images in unchecked.classifier.classify(images) })
         }
+        imagePreprocessing = preprocessing
         loadSeconds = Date().timeIntervalSince(start)
     }
 
@@ -118,6 +136,7 @@ public final class ServedModel: Sendable {
         maxLength = other.maxLength
         dimension = other.dimension
         labels = other.labels
+        imagePreprocessing = other.imagePreprocessing
         loadSeconds = other.loadSeconds
     }
 
@@ -128,6 +147,7 @@ public final class ServedModel: Sendable {
         case .classifier(let b): b.shutdown()
         case .tagger(let b): b.shutdown()
         case .crossEncoder(let b): b.shutdown()
+        case .imageClassifier(let b): b.shutdown()
         case .recommender: break
         }
     }
@@ -139,6 +159,7 @@ public final class ServedModel: Sendable {
         case .classifier(let b): b.forwardPasses
         case .tagger(let b): b.forwardPasses
         case .crossEncoder(let b): b.forwardPasses
+        case .imageClassifier(let b): b.forwardPasses
         case .recommender: 0
         }
     }
@@ -148,4 +169,10 @@ public final class ServedModel: Sendable {
         guard let tokenizer else { throw .wrongKind(name: name, kind: kind, expected: "a model with a tokenizer") }
         return TokenizedText(text, pair: pair, tokenizer: tokenizer, maxLength: maxLength)
     }
+}
+
+/// An `ImageClassifier` handed to one batcher, whose single worker is the only caller.
+private final class UncheckedImageClassifier: @unchecked Sendable {
+    let classifier: ImageClassifier
+    init(_ classifier: ImageClassifier) { self.classifier = classifier }
 }

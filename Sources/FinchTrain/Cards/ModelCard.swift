@@ -35,31 +35,38 @@ public enum ModelCard {
         for facts: ModelFacts, audit: FairnessAudit?, run: TrainingRunRecord?, quantization: QuantizationFacts?, finchVersion: String
     ) -> ModelCardDocument {
         let classification = facts.task.task == .classification
-        let pipeline = classification ? "text-classification" : "token-classification"
+        let image = facts.imageInput != nil
+        let pipeline = image ? "image-classification" : classification ? "text-classification" : "token-classification"
         let metricNames = classification ? ["accuracy", "macro_f1", "weighted_f1"] : ["precision", "recall", "f1"]
         let final = facts.bestEvaluation ?? run?.metrics
         let index = metricNames.compactMap { name in final?[name].map { ModelCardDocument.IndexMetric(type: name, value: $0) } }
         var tags = [pipeline]
         if let type = facts.modelType { tags.append(type) }
         let version = run?.finchVersion ?? finchVersion
-        let kind = classification ? "text classifier" : "named-entity tagger"
+        let kind = image ? "image classifier" : classification ? "text classifier" : "named-entity tagger"
         let summary =
-            facts.classical == nil
-            ? "A \(kind) fine-tuned with Finch \(version)." : "A \(kind) trained with Finch \(version) (\(facts.classical!))."
+            image
+            ? "An \(kind) trained from scratch with Finch \(version)."
+            : facts.classical == nil
+                ? "A \(kind) fine-tuned with Finch \(version)." : "A \(kind) trained with Finch \(version) (\(facts.classical!))."
 
         var details = "- Architecture: \(facts.architecture ?? "unknown")"
         if let type = facts.modelType { details += " (\(type) model type)" }
         if let h = facts.hiddenSize, let l = facts.layers { details += ", hidden size \(h), \(l) layers" }
         if let v = facts.vocabularySize { details += ", vocabulary \(v)" }
         details += "\n- Task: \(pipeline)"
-        if facts.classical == nil { details += "; sequences of at most \(facts.task.maxLength) tokens" }
+        if let input = facts.imageInput {
+            details += "; \(input)"
+        } else if facts.classical == nil {
+            details += "; sequences of at most \(facts.task.maxLength) tokens"
+        }
         details += "\n- Labels (\(facts.labels.count)): \(facts.labels.joined(separator: ", "))\n"
-        if classification {
+        if classification && !image {
             details += "- Input columns: text `\(facts.task.textColumn ?? "text")`"
             if let pair = facts.task.textPairColumn { details += ", text pair `\(pair)`" }
             details += ", label `\(facts.task.labelColumn ?? "label")`\n"
         }
-        if facts.classical == nil {
+        if facts.classical == nil && !image {
             details +=
                 "- Base model: " + (run?.baseModel.map { "`\($0)`" } ?? personField("base_model", "the pretrained checkpoint fine-tuned"))
             details += "\n"

@@ -22,12 +22,16 @@ public struct ModelFacts: Sendable, Equatable {
     public var evaluations: [[String: Double]]
     /// For a classical classifier, its features and head in words (`TF-IDF features, logistic regression head`); nil otherwise.
     public var classical: String? = nil
+    /// For an image classifier (`finch train image`), its input in words (`8x8 gray images,
+    /// normalised with mean …`); nil otherwise.
+    public var imageInput: String? = nil
 
     /// Reads the facts of the model folder `directory`.
     ///
     /// - Throws: `TaskError.invalidModelFile` naming a file that is not valid JSON.
     public static func read(from directory: URL) throws -> ModelFacts {
         if ClassicalClassifier.isClassifier(at: directory) { return try readClassical(from: directory) }
+        if ImageClassifierConfig.isImageClassifier(at: directory) { return try readImage(from: directory) }
         let configURL = directory.appendingPathComponent("config.json")
         let config: [String: Any]
         do {
@@ -65,6 +69,21 @@ public struct ModelFacts: Sendable, Equatable {
             name: directory.standardizedFileURL.lastPathComponent, architecture: "\(features), \(head)", modelType: nil,
             hiddenSize: nil, layers: nil, vocabularySize: nil, labels: stored.labels, task: task,
             evaluations: try evaluations(in: directory), classical: "\(features), \(head)")
+    }
+
+    /// The facts of an image classifier's folder (`config.json` of `finch train image`).
+    static func readImage(from directory: URL) throws -> ModelFacts {
+        let config = try TaskError.decodeModelFile(
+            ImageClassifierConfig.self, at: directory.appendingPathComponent(ImageClassifierConfig.fileName))
+        let p = config.preprocessing
+        let numbers = { (v: [Float]) in v.map { String(format: "%.4f", $0) }.joined(separator: ", ") }
+        let input =
+            "\(p.height)x\(p.width) \(p.colorMode.rawValue) images, normalised with mean [\(numbers(p.mean))] and std [\(numbers(p.std))]"
+        return ModelFacts(
+            name: directory.standardizedFileURL.lastPathComponent, architecture: config.architecture.rawValue, modelType: nil,
+            hiddenSize: nil, layers: nil, vocabularySize: nil, labels: config.classes,
+            task: TaskMetadata(task: .classification, maxLength: 0), evaluations: try evaluations(in: directory), classical: nil,
+            imageInput: input)
     }
 
     /// The evaluation records of `metrics.jsonl` in `directory` (none when the file is absent).

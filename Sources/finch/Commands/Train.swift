@@ -5,8 +5,8 @@ import Foundation
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fine-tune a pretrained transformer for a task.",
-        subcommands: [TrainClassify.self, TrainNER.self])
+        abstract: "Fine-tune a pretrained transformer for a task, or train an image classifier.",
+        subcommands: [TrainClassify.self, TrainNER.self, TrainImage.self])
 }
 
 struct TrainClassify: ParsableCommand {

@@ -16,40 +16,8 @@ enum TrainingRun {
         _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
         let start = ContinuousClock.now
-        let stop = StopSignal()
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            ProgressBar.write("\nstopping after this step; resume with --resume\n")
-            stop.requestStop()
-        }
-        source.resume()
-        defer { source.cancel() }
-
-        var bar: ProgressBar?
-        let render: (TrainingEvent) -> Void = { event in
-            switch event {
-            case let .started(total, start, examples, epochs):
-                let resuming = start > 0 ? ", resuming at step \(start)" : ""
-                ProgressBar.write("training on \(examples) examples, \(epochs) epochs, \(total) steps\(resuming)\n")
-                bar = ProgressBar(total: total, label: "train")
-            case .step(let p):
-                let details = String(format: "loss %.4f lr %.2e %.2f it/s", p.loss, p.learningRate, p.stepsPerSecond)
-                bar?.update(p.step, details: details, secondsRemaining: p.secondsRemaining)
-            case let .evaluated(step, epoch, metrics, isBest):
-                let text = metrics.keys.sorted().map { String(format: "%@ %.4f", $0, metrics[$0]!) }.joined(separator: ", ")
-                bar?.message(String(format: "step %d (epoch %.2f): %@%@", step, epoch, text, isBest ? " (best)" : ""))
-            case .checkpointSaved: break
-            case let .earlyStopped(step, best):
-                bar?.message(String(format: "early stopping at step %d (best %.4f)", step, best))
-            case .interrupted(let step):
-                bar?.message("interrupted at step \(step); checkpoint saved")
-            case .finished:
-                bar?.finish()
-            }
-        }
         // A setting the library rejects is reported with its flag.
-        let result = try TrainingOptions.flagged { try body(request, stop, render) }
+        let result = try withStopSignal { stop in try TrainingOptions.flagged { try body(request, stop, progress()) } }
         if case .heldOut = result.development {
             try StandardOutput.line(result.development.summary + " (--dev)")
         } else {
@@ -74,5 +42,46 @@ enum TrainingRun {
             run: try TrainingRunRecord.fineTuning(
                 task: task, request: request, result: result, baseModel: baseModel, command: Card.commandLine,
                 seconds: Card.seconds(since: start), finchVersion: FinchVersion.string))
+    }
+
+    /// Runs `body` with a stop signal that Ctrl-C sets: the run stops at the next step and
+    /// writes a resumable checkpoint.
+    static func withStopSignal<T>(_ body: (StopSignal) throws -> T) throws -> T {
+        let stop = StopSignal()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            ProgressBar.write("\nstopping after this step; resume with --resume\n")
+            stop.requestStop()
+        }
+        source.resume()
+        defer { source.cancel() }
+        return try body(stop)
+    }
+
+    /// Renders training events: a progress bar and evaluation lines on standard error.
+    static func progress() -> (TrainingEvent) -> Void {
+        var bar: ProgressBar?
+        return { event in
+            switch event {
+            case let .started(total, start, examples, epochs):
+                let resuming = start > 0 ? ", resuming at step \(start)" : ""
+                ProgressBar.write("training on \(examples) examples, \(epochs) epochs, \(total) steps\(resuming)\n")
+                bar = ProgressBar(total: total, label: "train")
+            case .step(let p):
+                let details = String(format: "loss %.4f lr %.2e %.2f it/s", p.loss, p.learningRate, p.stepsPerSecond)
+                bar?.update(p.step, details: details, secondsRemaining: p.secondsRemaining)
+            case let .evaluated(step, epoch, metrics, isBest):
+                let text = metrics.keys.sorted().map { String(format: "%@ %.4f", $0, metrics[$0]!) }.joined(separator: ", ")
+                bar?.message(String(format: "step %d (epoch %.2f): %@%@", step, epoch, text, isBest ? " (best)" : ""))
+            case .checkpointSaved: break
+            case let .earlyStopped(step, best):
+                bar?.message(String(format: "early stopping at step %d (best %.4f)", step, best))
+            case .interrupted(let step):
+                bar?.message("interrupted at step \(step); checkpoint saved")
+            case .finished:
+                bar?.finish()
+            }
+        }
     }
 }
