@@ -126,6 +126,9 @@ let package = Package(
             name: "ConvBenchmarks", dependencies: ["FinchVision", "FinchNN", "FinchTensor"], path: "Benchmarks/ConvBenchmarks"),
         .executableTarget(
             name: "VisionBenchmarks", dependencies: ["FinchTrain", "FinchVision", "FinchTensor"], path: "Benchmarks/vision/Swift"),
+        .executableTarget(
+            name: "MonitorBenchmarks", dependencies: ["FinchApps", "FinchSupport", "FinchTrain"],
+            path: "Benchmarks/monitor/MonitorBenchmarks"),
         .testTarget(
             name: "FinchSupportTests", dependencies: ["FinchSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FinchTensorTests", dependencies: ["FinchTensor", "FinchTestSupport"]),
