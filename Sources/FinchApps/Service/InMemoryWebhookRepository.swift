@@ -18,7 +18,7 @@ public final class InMemoryWebhookRepository: WebhookRepository {
     }
 
     public func webhooks(monitor: String) async throws -> [WebhookRecord] {
-        state.withLock { $0.webhooks.filter { $0.monitor == monitor } }
+        state.withLock { $0.webhooks.filter { $0.monitor == monitor }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) } }
     }
 
     public func recordAttempt(_ attempt: WebhookAttemptRecord) async throws { state.withLock { $0.attempts.append(attempt) } }
