@@ -18,6 +18,14 @@ extension AlertRule: Codable {
                 throw MonitorError.invalidRule(field: key.stringValue, reason: "must be \(what)")
             }
         }
+        // Read as a number and checked, since Int decoding of 2.5 fails without naming the key.
+        func whole(_ key: CodingKeys) throws -> Int? {
+            guard let d = try field(Double.self, key, "a whole number") else { return nil }
+            guard d.rounded() == d, abs(d) < 1e15 else {
+                throw MonitorError.invalidRule(field: key.stringValue, reason: "must be a whole number")
+            }
+            return Int(d)
+        }
         guard let name = try field(String.self, .name, "a string") else { throw MonitorError.invalidRule(field: "name", reason: "missing") }
         guard let metricText = try field(String.self, .metric, "a string") else {
             throw MonitorError.invalidRule(field: "metric", reason: "missing")
@@ -37,8 +45,7 @@ extension AlertRule: Codable {
             halflife: try field(Double.self, .halflife, "a number") ?? defaults.halflife,
             z: try field(Double.self, .z, "a number") ?? defaults.z,
             threshold: try field(Double.self, .threshold, "a number"),
-            minCount: try field(Int.self, .minCount, "a whole number") ?? defaults.minCount,
-            cooldown: try field(Int.self, .cooldown, "a whole number") ?? defaults.cooldown)
+            minCount: try whole(.minCount) ?? defaults.minCount, cooldown: try whole(.cooldown) ?? defaults.cooldown)
     }
 
     /// Every field is written (`threshold` null when not set).
