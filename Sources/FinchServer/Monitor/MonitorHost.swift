@@ -95,6 +95,8 @@ public final class MonitorHost: Sendable {
     public func ingest(_ documents: [MonitorDocument], monitor name: String) async throws -> [IngestedDocument] {
         let config = try await monitor(named: name)
         let ingested = try await service(for: config).ingest(documents)
+        // New documents may belong to closed buckets not evaluated yet (the first ones of a series): look at the next tick.
+        if ingested.contains(where: \.isNew) { markChanged(name) }
         if events.subscriberCount(monitor: name) > 0 {
             for d in ingested where d.isNew {
                 events.publish(MonitorEvent(name: "document", data: try MonitorEventBody.encode(d.document)), monitor: name)
@@ -126,7 +128,7 @@ public final class MonitorHost: Sendable {
         }
         let upTo = now.addingTimeInterval(-grace)
         for config in monitors {
-            // Nothing closed since the last evaluation: the engine would find no bucket to evaluate.
+            // Nothing closed and nothing stored since the last evaluation: the engine would find no bucket to evaluate.
             let end = config.bucket.start(of: upTo)
             guard evaluatedUpTo.withLock({ $0[config.name] }) != end else { continue }
             evaluatedUpTo.withLock { $0[config.name] = end }
@@ -139,6 +141,9 @@ public final class MonitorHost: Sendable {
             }
         }
     }
+
+    /// Makes the next `closeDueBuckets` evaluate `monitor` even when no bucket closed since the last time.
+    func markChanged(_ monitor: String) { _ = evaluatedUpTo.withLock { $0.removeValue(forKey: monitor) } }
 
     /// Sends alerts to SSE clients and (opened ones) to the webhooks.
     func announce(_ alerts: [Alert], monitor name: String) async throws {
@@ -184,6 +189,7 @@ public final class MonitorHost: Sendable {
         try rule.validate()
         let isNew = try await !repository.rules(monitor: name).contains { $0.name == rule.name }
         try await repository.putRule(rule, monitor: name)
+        markChanged(name)
         return isNew
     }
 

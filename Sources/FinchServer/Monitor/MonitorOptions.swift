@@ -13,7 +13,7 @@ public struct MonitorOptions: Sendable {
     public var clock: @Sendable () -> Date
 
     public init(
-        graceSeconds: Double = 0.5, tickSeconds: Double = 0.25, keepAliveSeconds: Double = 15,
+        graceSeconds: Double = 0.25, tickSeconds: Double = 0.25, keepAliveSeconds: Double = 15,
         retry: WebhookRetryPolicy = WebhookRetryPolicy(),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
