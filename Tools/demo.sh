@@ -128,7 +128,7 @@ if [ ${#monitor[@]} -gt 0 ]; then
     curl -fsS "${auth[@]}" -X PUT "$base/v1/monitors/news/rules/negative-surge" -d '{"entity": "*",
         "metric": "negative_share", "detector": "ewma_z", "halflife": 15, "z": 4, "min_count": 8, "cooldown": 5}' >/dev/null
     curl -fsS "${auth[@]}" -X PUT "$base/v1/monitors/news/rules/volume-spike" -d '{"entity": "*",
-        "metric": "volume", "detector": "threshold", "threshold": 25, "min_count": 0, "cooldown": 5}' >/dev/null
+        "metric": "volume", "detector": "threshold", "threshold": 15, "min_count": 0, "cooldown": 5}' >/dev/null
     python3 Tools/demo_monitor_feed.py "$base" "$key" "$sentences" &
     feeder=$!
     monitor_line="Monitor:     \"news\" (Tesla, Apple, Boeing, Netflix; minute buckets) in the dashboard's Monitors page:

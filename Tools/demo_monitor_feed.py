@@ -5,7 +5,7 @@ POST /v1/monitors/news/documents.
 
 First an hour of history (one-minute buckets, 10 texts per company per minute, 20 % of them
 negative "rotten" sentences), so the detectors have a baseline; then, live, the same stream with
-times of now — except that for the current minute Tesla gets twice the volume and 80 % negative
+times of now — except that for one minute (the current one, or the next when less than half of it is left) Tesla gets twice the volume and 80 % negative
 texts: one injected surge, so an alert opens on the dashboard when the minute closes (within a
 minute of the start). Standard library only; runs until it is killed.
 
@@ -71,10 +71,12 @@ def main():
                 history.append(document(company, start + dt.timedelta(seconds=rng.uniform(0, 59)), NEGATIVE_SHARE))
     for i in range(0, len(history), 200):
         post(base, key, history[i:i + 200])
-    print(f"demo: monitor history posted ({len(history)} texts); Tesla's surge runs until {minute + dt.timedelta(minutes=1):%H:%M} UTC",
+    # The surge fills the live minute, or the next one when less than half of this one is left.
+    now = dt.datetime.now(dt.timezone.utc)
+    surge_minute = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1 if now.second > 30 else 0)
+    print(f"demo: monitor history posted ({len(history)} texts); Tesla's surge fills {surge_minute:%H:%M} UTC",
           file=sys.stderr, flush=True)
 
-    surge_minute = minute
     while True:
         now = dt.datetime.now(dt.timezone.utc)
         batch = []
