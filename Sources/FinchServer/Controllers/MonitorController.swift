@@ -95,15 +95,16 @@ struct MonitorController {
 
     /// The body as a JSON object whose `name` (when given) must equal `name`; the path's name fills it in otherwise.
     static func namedBody(_ request: inout Request, name: String, field: String = "name", limit: Int) async throws -> Data {
-        struct Object: Decodable {}
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: limit) } catch is NIOTooManyBytesError {
             throw APIError(
                 .contentTooLarge, code: "payload_too_large", message: "the request body is larger than the limit of \(limit) bytes")
         }
-        guard var object = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] else {
-            throw APIError.invalid("body", "the body must be a JSON object")
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: Data(buffer: buffer)) } catch {
+            throw APIError.invalid("body", "the body is not valid JSON")
         }
+        guard var object = parsed as? [String: Any] else { throw APIError.invalid("body", "the body must be a JSON object") }
         if let given = object["name"] {
             guard let text = given as? String, text == name else {
                 throw APIError.invalid("name", "name must equal the \(field) in the path ('\(name)')")
