@@ -8,7 +8,7 @@ public final class InMemoryMonitorRepository: MonitorRepository {
         var monitors: [String: MonitorConfig] = [:]
         /// Per monitor: documents by id.
         var documents: [String: [String: ScoredDocument]] = [:]
-        var buckets: [String: [BucketKey: BucketAggregate]] = [:]
+        var buckets: [String: SeriesBuckets] = [:]
         var rules: [String: [String: AlertRule]] = [:]
         var alerts: [String: [String: Alert]] = [:]
         var states: [DetectorKey: DetectorState] = [:]
@@ -45,24 +45,24 @@ public final class InMemoryMonitorRepository: MonitorRepository {
                 return true
             }
             t.documents[monitor] = stored
-            var buckets = t.buckets[monitor] ?? [:]
-            for delta in MonitorAggregation.deltas(for: fresh, width: width) {
-                buckets[delta.key, default: BucketAggregate(key: delta.key)].add(delta)
-            }
-            t.buckets[monitor] = buckets
+            t.buckets[monitor, default: SeriesBuckets()].add(MonitorAggregation.deltas(for: fresh, width: width))
             return flags
         }
     }
 
     public func documents(_ query: MonitorDocumentQuery, monitor: String) async throws -> [ScoredDocument] {
-        let all = tables.withLock { t in (t.documents[monitor] ?? [:]).values.filter(query.matches) }
+        let all = tables.withLock { t in
+            let stored = t.documents[monitor] ?? [:]
+            // By id: look each one up instead of scanning every document.
+            if let ids = query.ids { return Set(ids).compactMap { stored[$0] }.filter(query.matches) }
+            return stored.values.filter(query.matches)
+        }
         let sorted = all.sorted(by: MonitorDocumentQuery.newestFirst)
         return query.limit.map { Array(sorted.prefix(Swift.max($0, 0))) } ?? sorted
     }
 
     public func buckets(_ query: BucketQuery, monitor: String) async throws -> [BucketAggregate] {
-        let all = tables.withLock { t in (t.buckets[monitor] ?? [:]).values.filter { query.matches($0.key) } }
-        return all.sorted { MonitorAggregation.ordered($0.key, $1.key) }
+        tables.withLock { t in t.buckets[monitor]?.select(query) ?? [] }
     }
 
     public func putRule(_ rule: AlertRule, monitor: String) async throws {

@@ -53,3 +53,15 @@ import Testing
         #expect(try config.polarity(of: "negative") == .negative && config.polarity(of: "Positive") == .positive)
     }
 }
+
+@Suite struct MonitorStreamReaderTests {
+    @Test func timesParseWithAndWithoutTheFastPath() {
+        let f = ISO8601DateFormatter()
+        for text in ["2026-03-02T00:00:00Z", "2024-02-29T23:59:59Z", "1999-12-31T12:30:05Z", "2026-01-05T09:07:41Z"] {
+            #expect(MonitorStreamReader.parseTime(text) == f.date(from: text), "\(text)")
+        }
+        #expect(MonitorStreamReader.parseTime("2026-03-02T01:00:00+01:00") == f.date(from: "2026-03-02T00:00:00Z"))
+        #expect(MonitorStreamReader.parseTime("2026-03-02T00:00:00.250Z")?.timeIntervalSince1970 == 1_772_409_600.25)
+        #expect(MonitorStreamReader.parseTime("yesterday") == nil)
+    }
+}
