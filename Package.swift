@@ -92,6 +92,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+                // Monitor webhooks are POSTed with it (Sources/FinchServer/Monitor/WebhookTransport.swift).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // The dashboard's static files and the OpenAPI document, compiled into the binary as byte
             // arrays (PackageResources), so a release binary serves them from any folder.

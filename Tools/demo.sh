@@ -62,11 +62,37 @@ export FINCH_RECOMMEND_MODEL=movies FINCH_RECOMMEND_EMBEDDER=minilm
 recommender=(--model "movies=$dir/movies")
 # --- end of the recommender block
 
-"$finch" serve --host 127.0.0.1 --port "$port" --data-dir "$dir/finch-data" --model "minilm=$model" "${recommender[@]}" &
+# --- sentiment monitor (issue 14): a sentiment classifier fine-tuned by Finch from all-MiniLM-L6-v2 on
+# 2,000 short Rotten Tomatoes sentences of the shared data (rotten / fresh / plot → negative / positive /
+# neutral; 1 epoch, a few minutes on 2 cores, once), served as "sentiment". After start-up a monitor
+# "news" watches four companies in one-minute buckets, fed by Tools/demo_monitor_feed.py: an hour of
+# history, then a live stream with one injected surge of negative texts about Tesla.
+sentences="${FINCH_DATA:-$PWD/../shared/data}/sentiment-en/rotten_tomatoes_train.csv"
+monitor=()
+if [ -s "$sentences" ]; then
+    if [ ! -s "$dir/sentiment/config.json" ]; then
+        mkdir -p "$dir/sentiment-data"
+        # The header and a seeded sample of the short sentences (one per line in this file).
+        awk 'BEGIN {srand(7)} NR == 1 || (length($0) <= 300 && rand() < 0.18)' "$sentences" | head -n 2001 \
+            >"$dir/sentiment-data/train.csv"
+        echo "demo: fine-tuning the monitor's sentiment classifier (all-MiniLM-L6-v2, 2,000 sentences, 1 epoch)" >&2
+        "$finch" train classify --model "$model" --train "$dir/sentiment-data/train.csv" --out "$dir/sentiment" \
+            --epochs 1 --batch-size 32 --max-length 64 --lr 5e-5 --seed 7 >&2
+    fi
+    monitor=(--model "sentiment=$dir/sentiment")
+else
+    echo "demo: $sentences is missing; no sentiment monitor (set FINCH_DATA to the shared data folder)" >&2
+fi
+# --- end of the monitor block (its start-up part follows the collections below)
+
+"$finch" serve --host 127.0.0.1 --port "$port" --data-dir "$dir/finch-data" --model "minilm=$model" "${recommender[@]}" \
+    "${monitor[@]}" &
 server=$!
+feeder=""
 stop() {
     trap - INT TERM
     echo >&2
+    [ -z "$feeder" ] || kill "$feeder" 2>/dev/null || true
     echo "demo: stopping the service" >&2
     kill -TERM "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
@@ -93,6 +119,23 @@ for pair in en:english zh:chinese; do
         "$base/v1/assistant/faq-${pair%%:*}?model=minilm" --data-binary "@Examples/assistant/chatterbot_${pair#*:}.jsonl" >/dev/null
 done
 
+# --- monitor start-up: the monitor, its rules, and the replayed stream (in the background).
+monitor_line=""
+if [ ${#monitor[@]} -gt 0 ]; then
+    curl -fsS "${auth[@]}" -X PUT "$base/v1/monitors/news" -d '{"sentiment_model": "sentiment",
+        "polarity": {"rotten": "negative", "fresh": "positive", "plot": "neutral"}, "bucket": "minute",
+        "watchlist": {"Tesla": ["TSLA"], "Apple": ["AAPL"], "Boeing": ["BA"], "Netflix": ["NFLX"]}}' >/dev/null
+    curl -fsS "${auth[@]}" -X PUT "$base/v1/monitors/news/rules/negative-surge" -d '{"entity": "*",
+        "metric": "negative_share", "detector": "ewma_z", "halflife": 15, "z": 4, "min_count": 8, "cooldown": 5}' >/dev/null
+    curl -fsS "${auth[@]}" -X PUT "$base/v1/monitors/news/rules/volume-spike" -d '{"entity": "*",
+        "metric": "volume", "detector": "threshold", "threshold": 15, "min_count": 0, "cooldown": 5}' >/dev/null
+    python3 Tools/demo_monitor_feed.py "$base" "$key" "$sentences" &
+    feeder=$!
+    monitor_line="Monitor:     \"news\" (Tesla, Apple, Boeing, Netflix; minute buckets) in the dashboard's Monitors page:
+               an hour of history, then a live stream; Tesla's negative surge opens an alert within a minute."
+fi
+# --- end of the monitor start-up
+
 cat <<MESSAGE
 
   Finch is serving all-MiniLM-L6-v2 as "minilm" and the FAQ collection "faq" ($(wc -l <Examples/faq/faq.jsonl) entries).
@@ -104,6 +147,7 @@ cat <<MESSAGE
   Recommender: "movies" (MovieLens-100k, $(wc -l <"$dir/movielens/items.jsonl") films) — the dashboard's Recommendations page.
   Assistant:   collections "faq-en" and "faq-zh" (ChatterBot slices) in the dashboard's Assistant page;
                the Chinese one uses the same English-trained model, so expect weak answers and hand-offs.
+  $monitor_line
 
   Try:
     curl -s $base/v1/assistant/faq-en/ask -H 'Authorization: Bearer $key' -H 'Content-Type: application/json' \\

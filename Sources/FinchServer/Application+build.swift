@@ -15,13 +15,15 @@ import Logging
 /// - write: collections and their entries, assistant collections, `/v1/feedback`, `PUT /v1/users/{id}/consent` (read: its `GET`)
 /// - admin: `/v1/models` registration, activation and retraining (a job: `/v1/jobs`), `/v1/keys`,
 ///   `DELETE /v1/users/{id}` (erasure), `/v1/audit` (the audit trail, recording every admin action)
+/// - the sentiment monitors under `/v1/monitors` (read, write and admin routes: `MonitorController`)
 ///
 /// `store` replaces the configured store (tests); `logSink` receives the JSON log lines; `routes` is
 /// handed the finished route table (the OpenAPI contract test compares it with `openapi.yaml`);
 /// `blas` is what start-up logs about OpenBLAS's core (this process's by default).
 public func buildApplication(
     configuration: ServerConfiguration, store givenStore: (any ServiceStore)? = nil, logSink: JSONLogHandler.Sink? = nil,
-    routes: (([Router<FinchRequestContext>.RouteDescription]) -> Void)? = nil, blas: BLASCoreReport = .current
+    routes: (([Router<FinchRequestContext>.RouteDescription]) -> Void)? = nil, blas: BLASCoreReport = .current,
+    monitorOptions: MonitorOptions = MonitorOptions()
 ) async throws -> some ApplicationProtocol {
     let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
     let sink = logSink ?? JSONLogHandler.standardError
@@ -126,6 +128,11 @@ public func buildApplication(
     consent.addWriteRoutes(to: write)
     UsersController(erasure: privacy.erasure(erasers: userDataErasers)).addAdminRoutes(to: admin)
     AuditController(audit: privacy.audit).addAdminRoutes(to: admin)
+    let monitors = MonitorHost(
+        repository: store.monitors, webhooks: store.webhooks, registry: registry, storedText: storedText,
+        dispatcher: WebhookDispatcher(log: store.webhooks, policy: monitorOptions.retry, logger: logger), logger: logger)
+    MonitorController(service: monitors, limits: limits, audit: privacy.audit, keepAliveSeconds: monitorOptions.keepAliveSeconds)
+        .addRoutes(read: read, write: write, admin: admin)
     routeMethods.fill(router.routes)
     routes?(router.routes)
 
@@ -135,7 +142,10 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "finch"),
-        services: [lifecycle, AssistantReloadService(assistant: assistant, interval: configuration.reloadIntervalSeconds, logger: logger)],
+        services: [
+            lifecycle, AssistantReloadService(assistant: assistant, interval: configuration.reloadIntervalSeconds, logger: logger),
+            MonitorBucketCloser(monitors: monitors, options: monitorOptions),
+        ],
         logger: logger)
 }
 

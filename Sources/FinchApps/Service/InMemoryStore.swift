@@ -25,6 +25,8 @@ public final class InMemoryStore: ServiceStore, APIKeyRepository, ModelVersionRe
     public let privacy: any PrivacyRepository = InMemoryPrivacyRepository()
     public var assistant: any AssistantRepository { assistantTables }
     public var feedback: any FeedbackRepository { feedbackRepository }
+    public let monitors: any MonitorRepository = InMemoryMonitorRepository()
+    public let webhooks: any WebhookRepository = InMemoryWebhookRepository()
     public func ping() async throws {}
     public func close() async throws {}
 

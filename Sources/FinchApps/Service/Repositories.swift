@@ -103,6 +103,10 @@ public protocol ServiceStore: Sendable {
     var assistant: any AssistantRepository { get }
     /// Corrections sent through `POST /v1/feedback`.
     var feedback: any FeedbackRepository { get }
+    /// Sentiment monitors: documents, buckets, rules, alerts, detector states (migration 6).
+    var monitors: any MonitorRepository { get }
+    /// The monitors' webhooks and their delivery log (migration 6).
+    var webhooks: any WebhookRepository { get }
     /// Throws when the database cannot be reached.
     func ping() async throws
     /// Closes connections.

@@ -26,6 +26,7 @@ public enum DashboardAssets {
         DashboardAsset(name: "page-handoffs.js", bytes: PackageResources.page_handoffs_js),
         DashboardAsset(name: "page-feedback.js", bytes: PackageResources.page_feedback_js),
         DashboardAsset(name: "page-versions.js", bytes: PackageResources.page_versions_js),
+        DashboardAsset(name: "page-monitors.js", bytes: PackageResources.page_monitors_js),
     ]
 
     /// The asset of a file name, if there is one.

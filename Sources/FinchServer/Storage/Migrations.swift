@@ -60,6 +60,7 @@ enum Migrations {
             ]
         ),
         (5, "recommendation items, users, events", RecommendSchema.statements),
+        (6, "monitors: documents, buckets, rules, alerts, detector states, webhooks", MonitorSchema.statements),
     ]
 
     static let createTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"

@@ -12,5 +12,6 @@ import versions from './page-versions.js';
 import recommend from './page-recommend.js';
 import audit from './page-audit.js';
 import users from './page-users.js';
+import monitors from './page-monitors.js';
 
-export const pages = [models, metrics, playground, assistant, handoffs, feedback, versions, recommend, audit, users];
+export const pages = [models, metrics, playground, assistant, handoffs, feedback, versions, recommend, monitors, audit, users];

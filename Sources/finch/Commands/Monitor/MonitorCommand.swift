@@ -5,5 +5,5 @@ struct MonitorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor",
         abstract: "Monitor a stream of texts: sentiment, topics and entities per time bucket, with alerts.",
-        subcommands: [MonitorReplayCommand.self])
+        subcommands: [MonitorReplayCommand.self, MonitorIngestCommand.self])
 }
