@@ -27,7 +27,20 @@ enum TrainingRun {
         defer { source.cancel() }
 
         var bar: ProgressBar?
+        let communicator = request.dataParallel?.communicator
+        let root = DistributedJob.isRoot(communicator)
+        let out = request.outputDirectory.path
+        DistributedJob.onTermination(communicator, "nothing was checkpointed yet in \(out)")
         let render: (TrainingEvent) -> Void = { event in
+            switch event {
+            case .step(let p): DistributedJob.faultInjection(communicator, step: p.step)
+            case .started(_, let start, _, _) where start > 0:
+                DistributedJob.onTermination(communicator, "continue from the checkpoint in \(out) (step \(start)) with --resume")
+            case .checkpointSaved(let step, _):
+                DistributedJob.onTermination(communicator, "continue from the checkpoint in \(out) (step \(step)) with --resume")
+            default: break
+            }
+            guard root else { return }
             switch event {
             case let .started(total, start, examples, epochs):
                 let resuming = start > 0 ? ", resuming at step \(start)" : ""
@@ -50,6 +63,11 @@ enum TrainingRun {
         }
         // A setting the library rejects is reported with its flag.
         let result = try TrainingOptions.flagged { try body(request, stop, render) }
+        try DistributedJob.finish(communicator)
+        guard root else {
+            if result.summary.interrupted { throw ExitCode(130) }
+            return
+        }
         if case .heldOut = result.development {
             try StandardOutput.line(result.development.summary + " (--dev)")
         } else {
