@@ -129,6 +129,8 @@ struct TrainingOptions: ParsableArguments {
         if freezeEmbeddings { out.append("--freeze-embeddings") }
         if merge { out.append("--merge") }
         if lengthBucketing { out.append("--length-bucketing") }
+        if distributed.distributed != nil { out.append("--distributed") }
+        if checkpointSteps != nil { out.append("--checkpoint-steps") }
         return out
     }
 
