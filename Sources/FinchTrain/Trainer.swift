@@ -24,6 +24,8 @@ public final class Trainer<Task: TrainingTask> {
     public let outputDirectory: URL
     let train: [Task.Example]
     let dev: [Task.Example]
+    /// Set to train data-parallel across the communicator's ranks (nil: one process).
+    public var dataParallel: DataParallel? = nil
 
     /// Checks the configuration, the data and the task's ability to do what
     /// it asks (the metric it reports, FGM's embedding gradient) before any
@@ -89,7 +91,7 @@ public final class Trainer<Task: TrainingTask> {
                 bucketing: c.lengthBucketing)
             task.willStartEpoch(session.state.epoch)
             while session.state.batchInEpoch < batches.count {
-                if stop.isStopRequested { return try session.interrupt() }
+                if try session.isStopRequested(stop) { return try session.interrupt() }
                 // One optimizer step over up to `gradientAccumulationSteps` batches.
                 let start = session.state.batchInEpoch
                 try session.step(on: batches[start..<Swift.min(start + c.gradientAccumulationSteps, batches.count)])

@@ -18,13 +18,20 @@ final class TrainingSession<Task: TrainingTask> {
     /// Set when an evaluation ran out of patience.
     var stoppedEarly = false
     let clock = ContinuousClock()
-    /// Held for the whole run: a second run into the same folder is refused.
-    let lock: OutputFolderLock
+    /// Held for the whole run: a second run into the same folder is refused. Nil on the
+    /// ranks of a data-parallel job that write nothing.
+    let lock: OutputFolderLock?
+    /// Set for a data-parallel run (`Trainer.dataParallel`).
+    let dataParallel: DataParallel?
+    /// With data parallelism: the step and samples the dropout masks are keyed by.
+    let dropoutKeys: SampleKeyedDropout?
     let startTime: ContinuousClock.Instant
     let startStep: Int
 
     var configuration: TrainingConfiguration { trainer.configuration }
     var model: any Module { trainer.task.model }
+    /// False on the ranks of a data-parallel job other than 0: they write no file.
+    var isWriter: Bool { dataParallel?.isWriter ?? true }
 
     /// Builds the optimizer and schedule, then starts fresh or restores the checkpoint.
     init(trainer: Trainer<Task>, resume: ResumeMode, events: @escaping (TrainingEvent) -> Void) throws {
@@ -33,6 +40,10 @@ final class TrainingSession<Task: TrainingTask> {
         let c = trainer.configuration
         let model = trainer.task.model
         parameters = model.trainableParameters()
+        dataParallel = trainer.dataParallel
+        try dataParallel?.validate(c)
+        dropoutKeys = dataParallel.map { _ in SampleKeyedDropout.install(on: model, seed: c.seed) }
+        let writer = trainer.dataParallel?.isWriter ?? true
         switch c.optimizer ?? .adamw {
         case .adamw:
             optimizer = try AdamW(
@@ -70,7 +81,7 @@ final class TrainingSession<Task: TrainingTask> {
         }
         // Locking creates the folder; taken before reading the checkpoint, so
         // no other run rewrites it meanwhile.
-        lock = try OutputFolderLock(trainer.outputDirectory)
+        lock = writer ? try OutputFolderLock(trainer.outputDirectory) : nil
         if restore {
             let saved = try CheckpointStore.readState(from: checkpoint, totalSteps: total)
             guard saved.configuration == c, saved.trainExamples == trainer.train.count else {
@@ -81,7 +92,11 @@ final class TrainingSession<Task: TrainingTask> {
             for (name, d) in model.dropoutModules() { if let r = state.dropoutStreams[name] { d.rng = r } }
             if let patience = c.earlyStoppingPatience, state.evaluationsWithoutImprovement >= patience { stoppedEarly = true }
         }
-        if restore { try log.truncate(afterStep: state.globalStep) } else { try log.reset() }
+        if writer {
+            if restore { try log.truncate(afterStep: state.globalStep) } else { try log.reset() }
+        }
+        try dataParallel?.communicator.requireAgreement(
+            Int32(state.globalStep), on: "the step to start from (is --out on a file system that every rank sees?)")
         startTime = clock.now
         startStep = state.globalStep
     }
@@ -104,18 +119,10 @@ final class TrainingSession<Task: TrainingTask> {
         let examplesInGroup = group.reduce(0) { $0 + $1.count }
         var stepLoss = 0.0
         optimizer.learningRate = c.learningRate * schedule.multiplier(atStep: state.globalStep)
-        for indices in group {
-            let examples = indices.map { trainer.train[$0] }
-            let scale = Float(indices.count) / Float(examplesInGroup)
-            let loss = try task.loss(on: examples)
-            guard loss.item.isFinite else {
-                throw TrainingError.nonFiniteLoss(step: state.globalStep + 1, learningRate: optimizer.learningRate)
-            }
-            (loss * scale).backward()
-            stepLoss += Double(loss.item * scale)
-            if let epsilon = c.adversarialEpsilon, let key = task.wordEmbeddingKey {
-                try adversarialStep(key: key, epsilon: epsilon, examples: examples, scale: scale)
-            }
+        if let dataParallel {
+            stepLoss = try accumulateDataParallel(group, examplesInGroup: examplesInGroup, over: dataParallel)
+        } else {
+            stepLoss = try accumulate(group, examplesInGroup: examplesInGroup, task: task)
         }
         let norm = c.maxGradNorm.map { Double(clipGradNorm(parameters, maxNorm: Float($0))) }
         optimizer.step()
@@ -132,10 +139,33 @@ final class TrainingSession<Task: TrainingTask> {
         if state.globalStep % c.loggingSteps == 0 {
             var values = ["loss": state.lossSum / Double(state.lossCount), "learning_rate": optimizer.learningRate]
             if let norm { values["grad_norm"] = norm }
-            try log.append(MetricsRecord(kind: .train, step: state.globalStep, epoch: progress.epoch, values: values))
+            if isWriter {
+                try log.append(MetricsRecord(kind: .train, step: state.globalStep, epoch: progress.epoch, values: values))
+            }
             state.lossSum = 0
             state.lossCount = 0
         }
+    }
+
+    /// One process's forward and backward passes over `group`: each batch's loss scaled by
+    /// its share of the group's examples (and FGM); returns the step's loss.
+    func accumulate(_ group: ArraySlice<[Int]>, examplesInGroup: Int, task: Task) throws -> Double {
+        let c = configuration
+        var stepLoss = 0.0
+        for indices in group {
+            let examples = indices.map { trainer.train[$0] }
+            let scale = Float(indices.count) / Float(examplesInGroup)
+            let loss = try task.loss(on: examples)
+            guard loss.item.isFinite else {
+                throw TrainingError.nonFiniteLoss(step: state.globalStep + 1, learningRate: optimizer.learningRate)
+            }
+            (loss * scale).backward()
+            stepLoss += Double(loss.item * scale)
+            if let epsilon = c.adversarialEpsilon, let key = task.wordEmbeddingKey {
+                try adversarialStep(key: key, epsilon: epsilon, examples: examples, scale: scale)
+            }
+        }
+        return stepLoss
     }
 
     /// Where the run stands after a step, with its pace.
@@ -216,20 +246,23 @@ final class TrainingSession<Task: TrainingTask> {
             state.bestMetric = value
             state.bestStep = state.globalStep
             state.evaluationsWithoutImprovement = 0
-            try saveAtomically(trainer.bestDirectory) { try task.saveModel(to: $0) }
+            if isWriter { try saveAtomically(trainer.bestDirectory) { try task.saveModel(to: $0) } }
         } else {
             state.evaluationsWithoutImprovement += 1
         }
         state.evaluatedStep = state.globalStep
         let epoch = Double(state.globalStep) / Double(Swift.max(trainer.stepsPerEpoch, 1))
-        try log.append(MetricsRecord(kind: .eval, step: state.globalStep, epoch: epoch, values: result.metrics))
-        try trainer.writeCurves(log)
+        if isWriter {
+            try log.append(MetricsRecord(kind: .eval, step: state.globalStep, epoch: epoch, values: result.metrics))
+            try trainer.writeCurves(log)
+        }
         events(.evaluated(step: state.globalStep, epoch: epoch, metrics: result.metrics, isBest: improved))
         if let patience = c.earlyStoppingPatience, state.evaluationsWithoutImprovement >= patience { stoppedEarly = true }
     }
 
     /// Writes the resumable checkpoint (weights, optimizer moments, state, dropout streams).
     func saveCheckpoint() throws {
+        guard isWriter else { return }
         state.dropoutStreams = Dictionary(uniqueKeysWithValues: model.dropoutModules().map { ($0.0, $0.1.rng) })
         try CheckpointStore.save(to: trainer.checkpointDirectory, model: model, optimizer: optimizer, state: state)
         events(.checkpointSaved(step: state.globalStep, directory: trainer.checkpointDirectory))
@@ -255,13 +288,13 @@ final class TrainingSession<Task: TrainingTask> {
         let c = configuration
         if case .steps = c.evaluation, state.evaluatedStep != state.globalStep { try evaluate() }
         try saveCheckpoint()
-        try trainer.writeCurves(log)
+        if isWriter { try trainer.writeCurves(log) }
         if stoppedEarly, let best = state.bestMetric { events(.earlyStopped(step: state.globalStep, bestMetric: best)) }
-        if c.exportBestModel, FileManager.default.fileExists(atPath: trainer.bestDirectory.path), state.bestStep != nil {
+        if isWriter, c.exportBestModel, FileManager.default.fileExists(atPath: trainer.bestDirectory.path), state.bestStep != nil {
             try trainer.restoreBest()
         }
         model.eval()
-        try trainer.task.saveModel(to: trainer.outputDirectory)
+        if isWriter { try trainer.task.saveModel(to: trainer.outputDirectory) }
         events(.finished(step: state.globalStep))
         return summary(interrupted: false)
     }

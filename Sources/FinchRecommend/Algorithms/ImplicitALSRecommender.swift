@@ -1,3 +1,4 @@
+import FinchDistributed
 import FinchTensor
 
 /// Hyperparameters of `als`, with the `implicit` library's defaults.
@@ -76,6 +77,8 @@ public struct ImplicitALSRecommender: Recommender {
     public internal(set) var itemFactors: [Float] = []
     /// Test hook: factors to start from instead of the random draw.
     var initialFactors: (user: [Float], item: [Float])? = nil
+    /// Set to fit across the ranks of a job (`DistributedALS`); nil: one process.
+    public var communicator: (any Communicator)? = nil
 
     /// A model with `parameters` over the `implicit` defaults.
     public init(parameters: [String: String] = [:]) throws {
@@ -97,6 +100,10 @@ public struct ImplicitALSRecommender: Recommender {
         if let initial = initialFactors {
             precondition(initial.user.count == userFactors.count && initial.item.count == itemFactors.count)
             (userFactors, itemFactors) = (initial.user, initial.item)
+        }
+        if let communicator, communicator.size > 1 {
+            try fitDistributed(data, over: communicator, observer: observer)
+            return
         }
         try runEpochs(c.epochs, observer: observer, likelyCause: DivergenceCause.extremeValues) { model in
             ALSSolver.solveAll(

@@ -48,7 +48,7 @@ public enum FineTuning {
         task.metadata.textPairColumn = r.columns.textPair
         task.metadata.labelColumn = r.columns.label
         let result = try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
-        if !r.multiLabel && !result.summary.interrupted {
+        if !r.multiLabel && !result.summary.interrupted && r.isWriter {
             // What `finch retrain` replays and evaluates on later.
             try TrainingDataRecord.write(
                 train: data.train, dev: data.dev, source: data.devSource, trainingFile: r.trainFile.path, seed: r.training.seed,
@@ -77,7 +77,7 @@ public enum FineTuning {
             modelDirectory: r.modelDirectory, labels: data.labels.labels, maxLength: maxLength,
             boundary: boundary, splitting: noSpaces ? .characters : .whitespace, seed: r.training.seed)
         let result = try fineTune(task, data: data, request: r, notes: notes, stop: stop, events: events)
-        if !result.summary.interrupted {
+        if !result.summary.interrupted && r.isWriter {
             // What `finch retrain` replays and evaluates on later.
             try TrainingDataRecord.write(
                 train: data.train, dev: data.dev, source: data.devSource, trainingFile: r.trainFile.path, seed: r.training.seed,
@@ -124,8 +124,9 @@ public enum FineTuning {
         if let weighting = r.classWeights { try task.weightClasses(weighting, trainingExamples: train) }
         try prepare(task.model, request: r, lora: &task.loraConfiguration)
         let trainer = try Trainer(task: task, configuration: r.training, train: train, dev: dev, outputDirectory: r.outputDirectory)
+        trainer.dataParallel = r.dataParallel
         let summary = try trainer.run(resume: r.resume, stop: stop, events: events)
-        if !summary.interrupted && r.mergeLoRA && task.loraConfiguration != nil {
+        if !summary.interrupted && r.mergeLoRA && task.loraConfiguration != nil && r.isWriter {
             let lock = try OutputFolderLock(r.outputDirectory)
             defer { withExtendedLifetime(lock) {} }
             task.loraConfiguration = nil

@@ -44,6 +44,10 @@ public struct FineTuningRequest: Sendable {
     /// Classification: what the head reads; nil: the model's own (a fine-tuned
     /// classifier's), else BERT's pooler, drawn new when the checkpoint has none.
     public var pooling: ClassifierPooling?
+    /// Train data-parallel across ranks (nil: one process). Only rank 0 writes files.
+    public var dataParallel: DataParallel? = nil
+    /// False on the ranks of a data-parallel job that write no file.
+    var isWriter: Bool { dataParallel?.isWriter ?? true }
 
     /// A request with the defaults for everything but the three places.
     public init(modelDirectory: URL, trainFile: URL, outputDirectory: URL) {

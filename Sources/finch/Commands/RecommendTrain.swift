@@ -29,6 +29,7 @@ struct RecommendTrain: ParsableCommand {
     @Option(help: "Seed of the model initialization.") var seed: UInt64 = 0
     @OptionGroup var hyperparameters: HyperparameterOptions
     @OptionGroup var hybridOptions: HybridTrainOptions
+    @OptionGroup(title: "Several processes") var distributed: DistributedOptions
 
     func validate() throws {
         do { _ = try Algorithm(named: algorithm) } catch { throw ValidationError("\(error)") }
@@ -38,6 +39,10 @@ struct RecommendTrain: ParsableCommand {
         let algorithm = try Algorithm(named: algorithm)
         if hybridOptions.hybrid {
             try runHybrid(algorithm)
+            return
+        }
+        if let communicator = try distributed.communicatorIfAsked() {
+            try runDistributed(algorithm, communicator: communicator)
             return
         }
         let outURL = URL(fileURLWithPath: out)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import FinchDistributed
 import FinchSupport
 import FinchTrain
 import Foundation
@@ -16,8 +17,17 @@ enum TrainingRun {
         _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
         let start = ContinuousClock.now
+        let communicator = request.dataParallel?.communicator
+        let out = request.outputDirectory.path
+        DistributedJob.onTermination(communicator, "nothing was checkpointed yet in \(out)")
+        let events = progress(communicator: communicator, outputDirectory: out)
         // A setting the library rejects is reported with its flag.
-        let result = try withStopSignal { stop in try TrainingOptions.flagged { try body(request, stop, progress()) } }
+        let result = try withStopSignal { stop in try TrainingOptions.flagged { try body(request, stop, events) } }
+        try DistributedJob.finish(communicator)
+        guard DistributedJob.isRoot(communicator) else {
+            if result.summary.interrupted { throw ExitCode(130) }
+            return
+        }
         if case .heldOut = result.development {
             try StandardOutput.line(result.development.summary + " (--dev)")
         } else {
@@ -59,10 +69,24 @@ enum TrainingRun {
         return try body(stop)
     }
 
-    /// Renders training events: a progress bar and evaluation lines on standard error.
-    static func progress() -> (TrainingEvent) -> Void {
+    /// Renders training events: a progress bar and evaluation lines on standard error. In an MPI
+    /// job every rank arms its fault hook and termination message; only rank 0 draws.
+    static func progress(communicator: (any Communicator)? = nil, outputDirectory: String = "") -> (TrainingEvent) -> Void {
         var bar: ProgressBar?
+        let root = DistributedJob.isRoot(communicator)
         return { event in
+            if communicator != nil {
+                let resume = "continue from the checkpoint in \(outputDirectory)"
+                switch event {
+                case .step(let p): DistributedJob.faultInjection(communicator, step: p.step)
+                case .started(_, let start, _, _) where start > 0:
+                    DistributedJob.onTermination(communicator, "\(resume) (step \(start)) with --resume")
+                case .checkpointSaved(let step, _):
+                    DistributedJob.onTermination(communicator, "\(resume) (step \(step)) with --resume")
+                default: break
+                }
+            }
+            guard root else { return }
             switch event {
             case let .started(total, start, examples, epochs):
                 let resuming = start > 0 ? ", resuming at step \(start)" : ""

@@ -72,6 +72,15 @@ struct TrainingOptions: ParsableArguments {
     @Flag(help: "Continue from the checkpoint in --out (after an interruption); an error when there is none.") var resume = false
     @Flag(name: .customLong("resume-or-start"), help: "Continue from the checkpoint in --out when there is one, else start from step 0.")
     var resumeOrStart = false
+    @Option(
+        name: .customLong("checkpoint-steps"),
+        help: "Also write the resumable checkpoint every N optimizer steps (default: at each evaluation and at the end).")
+    var checkpointSteps: Int?
+    @OptionGroup(title: "Several processes") var distributed: DistributedOptions
+    @Option(
+        name: .customLong("bucket-mb"),
+        help: "With --distributed mpi: gradients are summed across ranks in messages of at most this many megabytes.")
+    var bucketMB = 25.0
 
     /// Checks every value that needs neither the model's files nor the data.
     func validate() throws {
@@ -81,6 +90,7 @@ struct TrainingOptions: ParsableArguments {
         guard loraDropout >= 0 && loraDropout < 1 else { throw ValidationError("--lora-dropout must be in [0, 1), got \(loraDropout)") }
         if let a = loraAlpha, !(a > 0 && a.isFinite) { throw ValidationError("--lora-alpha must be a positive number, got \(a)") }
         guard !(resume && resumeOrStart) else { throw ValidationError("--resume and --resume-or-start exclude each other; give one") }
+        guard bucketMB > 0 && bucketMB.isFinite else { throw ValidationError("--bucket-mb must be a positive number, got \(bucketMB)") }
         guard let model else { return }  // the command says whether it needs one
         let reference = try ModelReference(parsing: model)
         let local: URL?
@@ -96,7 +106,11 @@ struct TrainingOptions: ParsableArguments {
     /// (downloaded once when it is an `hf:` reference).
     func request(defaultMetric: TrainingMetric) throws -> FineTuningRequest {
         guard let model else { throw ValidationError("Missing expected argument '--model <model>'") }
-        return request(modelDirectory: try ModelLocation.resolve(model), defaultMetric: defaultMetric)
+        var r = request(modelDirectory: try ModelLocation.resolve(model), defaultMetric: defaultMetric)
+        if let communicator = try distributed.communicatorIfAsked() {
+            r.dataParallel = DataParallel(communicator: communicator, bucketBytes: Int(bucketMB * 1_048_576))
+        }
+        return r
     }
 
     /// The fine-tuning flags that were given although a classical head trains
@@ -115,6 +129,8 @@ struct TrainingOptions: ParsableArguments {
         if freezeEmbeddings { out.append("--freeze-embeddings") }
         if merge { out.append("--merge") }
         if lengthBucketing { out.append("--length-bucketing") }
+        if distributed.distributed != nil { out.append("--distributed") }
+        if checkpointSteps != nil { out.append("--checkpoint-steps") }
         return out
     }
 
@@ -140,6 +156,7 @@ struct TrainingOptions: ParsableArguments {
         c.adversarialEpsilon = adversarialEpsilon
         c.exportBestModel = !exportLast
         c.lengthBucketing = lengthBucketing
+        c.checkpointSteps = checkpointSteps
         r.training = c
         r.maxLength = maxLength
         r.classWeights = classWeights?.weighting
@@ -189,7 +206,8 @@ struct TrainingOptions: ParsableArguments {
         case .freezeLayers: return "--freeze-layers"
         case .outputDirectory: return "--out"
         case .resume: return "--resume"
-        case .warmupSteps, .adam, .checkpointSteps, .holdOut: return nil
+        case .checkpointSteps: return "--checkpoint-steps"
+        case .warmupSteps, .adam, .holdOut: return nil
         }
     }
 }

@@ -1,2 +1,0 @@
-/// Running under `mpirun`: rank, size and collectives over an MPI library loaded at run time.
-public enum FinchDistributed {}
