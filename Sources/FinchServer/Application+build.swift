@@ -134,7 +134,11 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "finch"),
-        services: [lifecycle, AssistantReloadService(assistant: assistant, interval: configuration.reloadIntervalSeconds, logger: logger)],
+        services: [
+            lifecycle, AssistantReloadService(assistant: assistant, interval: configuration.reloadIntervalSeconds, logger: logger),
+            InstanceSyncService(
+                recommend: recommend, privacy: store.privacy, interval: configuration.reloadIntervalSeconds, logger: logger),
+        ],
         logger: logger)
 }
 
