@@ -27,7 +27,7 @@ import Testing
         var sentiment: String { "sentiment-\(tag)" }
         var recs: String { "recs-\(tag)" }
 
-        static func make() async throws -> Instances {
+        static func make(interval: Double = InstanceSyncTests.interval) async throws -> Instances {
             let url = try #require(
                 ProcessInfo.processInfo.environment["FINCH_TEST_POSTGRES_URL"],
                 "set FINCH_TEST_POSTGRES_URL (Tools/test.sh starts a throw-away PostgreSQL)")
@@ -151,6 +151,25 @@ import Testing
             #expect(try await b.send(.get, "/v1/models", key: key).status == .ok)
             #expect(try await a.send(.delete, "/v1/keys/\(id)", key: admin).status == .noContent)
             #expect(try await Self.eventually { try await b.send(.get, "/v1/models", key: key).status == .unauthorized })
+        }
+        await s.remove()
+    }
+
+    /// A collection made through A is known to B at its first request, not at B's next reload (an
+    /// hour away here): a PUT and the POST of its entries may reach different instances.
+    @Test func aCollectionMadeThroughOneInstanceTakesEntriesThroughTheOtherAtOnce() async throws {
+        let s = try await Instances.make(interval: 3600)
+        let (tag, embedder, read, write) = (s.tag, s.embedder, s.readKey, s.writeKey)
+        try await s.withBoth { a, b in
+            let collection = "at-once-\(tag)"
+            #expect(try await a.send(.put, "/v1/collections/\(collection)", key: write, json: ["model": embedder]).status == .created)
+            let added = try await b.send(
+                .post, "/v1/collections/\(collection)/entries", key: write, json: ["entries": [["id": "e1", "text": "hello"]]])
+            #expect(added.status == .ok, "\(String(buffer: added.body))")
+            #expect(try await b.send(.get, "/v1/collections/\(collection)", key: read).status == .ok)
+            let found = try await b.send(.post, "/v1/search", key: read, json: ["collection": collection, "query": "hello"])
+            #expect(found.status == .ok)
+            #expect(try await b.send(.get, "/v1/collections/nothing-\(tag)", key: read).status == .notFound)
         }
         await s.remove()
     }
