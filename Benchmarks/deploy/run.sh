@@ -114,7 +114,7 @@ run_wrk() {  # label url method path [duration]
     local line
     line="$(wrk -t2 -c"$CONNECTIONS" -d"${duration}s" --timeout 10s -s Benchmarks/deploy/load.lua "$url" \
         -- "$method" "$path" minilm "$KEY" "$label" | grep '^{')"
-    echo "${line%\}}, \"method\": \"$method\", \"path\": \"$path\", \"connections\": $CONNECTIONS, \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" |
+    echo "${line%\}}, \"run\": \"$label\", \"method\": \"$method\", \"path\": \"$path\", \"connections\": $CONNECTIONS, \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" |
         tee -a "$RESULTS" >&2
 }
 
@@ -140,7 +140,9 @@ line="$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s Benchmarks/de
     -- POST /v1/embed minilm "$KEY" "failover: instance 2 killed after ${KILL_AFTER}s" | grep '^{')"
 wait_lines="$(wc -l < "$OUT/nginx-two/finch-access.log")"
 retried="$(grep -c 'upstream_status="[0-9]*, ' "$OUT/nginx-two/finch-access.log" || true)"
-non200="$(grep -vc '" 200 ' "$OUT/nginx-two/finch-access.log" || true)"
-echo "${line%\}}, \"nginx_logged\": $wait_lines, \"nginx_retried\": $retried, \"nginx_non_200\": $non200, \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" |
+# 499: wrk closed its connections with requests in flight when its time was up (one per connection).
+non200="$(grep -v '" 200 ' "$OUT/nginx-two/finch-access.log" | grep -vc '" 499 ' || true)"
+aborted="$(grep -c '" 499 ' "$OUT/nginx-two/finch-access.log" || true)"
+echo "${line%\}}, \"nginx_logged\": $wait_lines, \"nginx_retried\": $retried, \"nginx_failed\": $non200, \"nginx_499_at_wrk_end\": $aborted, \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" |
     tee -a "$RESULTS" >&2
 echo "results: $RESULTS" >&2
