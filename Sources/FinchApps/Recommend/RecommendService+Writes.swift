@@ -35,9 +35,10 @@ extension RecommendService {
         return try await writes.run {
             let appended = try await repository.appendEvents(events, at: Date())
             let users = Array(Set(appended.stored.map(\.user))).sorted()
+            let missed = try await eventsMissed(before: appended.stored)
             let personal = try withState { s -> [String] in
                 // Events stored by another writer since (another instance) come first, in order.
-                _ = try s.apply(appended.stored, settings: settings)
+                _ = try s.apply(missed + appended.stored, settings: settings)
                 return users.filter { s.online.source(for: $0) == .personal }
             }
             return EventIngestResult(

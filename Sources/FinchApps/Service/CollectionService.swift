@@ -104,6 +104,7 @@ public final class CollectionService: Sendable {
 
     /// Embeds and stores entries (replacing those with the same id); returns after the commit.
     public func upsert(_ items: [(id: String, text: String)], into name: String) async throws -> InferenceResult<Int> {
+        try await reloadIfUnknown(name)
         let record = try collection(named: name).record
         let model = try registry.model(named: record.model)
         let embedded = try await InferenceService.embed(items.map(\.text), model: model, normalize: true)
@@ -134,6 +135,7 @@ public final class CollectionService: Sendable {
 
     /// Removes one entry.
     public func deleteEntry(id: String, from name: String) async throws {
+        try await reloadIfUnknown(name)
         _ = try collection(named: name)
         try await writes.run {
             guard try await store.deleteEntry(id: id, collection: name) else {
@@ -148,6 +150,7 @@ public final class CollectionService: Sendable {
 
     /// The `topK` entries closest to `query`, best first.
     public func search(_ query: String, in name: String, topK: Int) async throws -> InferenceResult<[SearchHit]> {
+        try await reloadIfUnknown(name)
         let record = try collection(named: name).record
         let model = try registry.model(named: record.model)
         let embedded = try await InferenceService.embed([query], model: model, normalize: true)

@@ -42,7 +42,9 @@ struct CollectionsController {
     }
 
     @Sendable func show(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        let c = try collections.collection(named: try context.pathParameter("name"))
+        let name = try context.pathParameter("name")
+        try await collections.reloadIfUnknown(name)
+        let c = try collections.collection(named: name)
         return try JSONResponse.make(
             CollectionItem(name: c.record.name, model: c.record.model, count: c.count, createdAt: c.record.createdAt))
     }
@@ -55,7 +57,9 @@ struct CollectionsController {
     struct EntriesResponse: Encodable { var entries: [EntryItem] }
 
     @Sendable func entries(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        let all = try collections.entries(of: try context.pathParameter("name"))
+        let name = try context.pathParameter("name")
+        try await collections.reloadIfUnknown(name)
+        let all = try collections.entries(of: name)
         return try JSONResponse.make(EntriesResponse(entries: all.map { EntryItem(id: $0.id, text: $0.text) }))
     }
 

@@ -6,7 +6,8 @@ import Metrics
 /// The outermost middleware: renders every error in the API's one shape,
 /// refuses bodies over the limit by their `Content-Length` (413), writes one
 /// JSON log line per request (request id, method, route, status, duration,
-/// key id — never the key or the text) and records the request metrics.
+/// key id — never the key or the text) and records the request metrics. A valid `X-Request-Id` from
+/// the client or nginx replaces the generated id for the whole request (see `RequestID`).
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = FinchRequestContext
     let maxBodyBytes: Int
@@ -14,6 +15,10 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
+        var context = context
+        if let given = RequestID.accepted(request.headers[RequestID.header]) {
+            context.logger[metadataKey: "hb.request.id"] = .string(given)
+        }
         var response: Response
         do {
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
@@ -28,7 +33,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let route = context.endpointPath ?? "(no route)"
         let status = String(response.status.code)
-        response.headers[.init("x-request-id")!] = context.id
+        response.headers[RequestID.header] = context.id
         if response.headers[.init("x-total-time")!] == nil {
             response.headers[.init("x-total-time")!] = String(Int((seconds * 1000).rounded()))
         }
