@@ -63,26 +63,17 @@ recommender=(--model "movies=$dir/movies")
 # --- end of the recommender block
 
 # --- sentiment monitor (issue 14): a sentiment classifier fine-tuned by Finch from all-MiniLM-L6-v2 on
-# 2,000 short Rotten Tomatoes sentences of the shared data (rotten / fresh / plot → negative / positive /
-# neutral; 1 epoch, a few minutes on 2 cores, once), served as "sentiment". After start-up a monitor
-# "news" watches four companies in one-minute buckets, fed by Tools/demo_monitor_feed.py: an hour of
-# history, then a live stream with one injected surge of negative texts about Tesla.
-sentences="${FINCH_DATA:-$PWD/../shared/data}/sentiment-en/rotten_tomatoes_train.csv"
-monitor=()
-if [ -s "$sentences" ]; then
-    if [ ! -s "$dir/sentiment/config.json" ]; then
-        mkdir -p "$dir/sentiment-data"
-        # The header and a seeded sample of the short sentences (one per line in this file).
-        awk 'BEGIN {srand(7)} NR == 1 || (length($0) <= 300 && rand() < 0.18)' "$sentences" | head -n 2001 \
-            >"$dir/sentiment-data/train.csv"
-        echo "demo: fine-tuning the monitor's sentiment classifier (all-MiniLM-L6-v2, 2,000 sentences, 1 epoch)" >&2
-        "$finch" train classify --model "$model" --train "$dir/sentiment-data/train.csv" --out "$dir/sentiment" \
-            --epochs 1 --batch-size 32 --max-length 64 --lr 5e-5 --seed 7 >&2
-    fi
-    monitor=(--model "sentiment=$dir/sentiment")
-else
-    echo "demo: $sentences is missing; no sentiment monitor (set FINCH_DATA to the shared data folder)" >&2
+# the 1,993 short Rotten Tomatoes sentences of Examples/monitor/ (rotten / fresh / plot → negative /
+# positive / neutral; 1 epoch, a few minutes on 2 cores, once), served as "sentiment". After start-up a
+# monitor "news" watches four companies in one-minute buckets, fed by Tools/demo_monitor_feed.py: an
+# hour of history, then a live stream with one injected surge of negative texts about Tesla.
+sentences="$PWD/Examples/monitor/rotten_tomatoes_sample.csv"
+if [ ! -s "$dir/sentiment/config.json" ]; then
+    echo "demo: fine-tuning the monitor's sentiment classifier (all-MiniLM-L6-v2, 1,993 sentences, 1 epoch)" >&2
+    "$finch" train classify --model "$model" --train "$sentences" --out "$dir/sentiment" \
+        --epochs 1 --batch-size 32 --max-length 64 --lr 5e-5 --seed 7 >&2
 fi
+monitor=(--model "sentiment=$dir/sentiment")
 # --- end of the monitor block (its start-up part follows the collections below)
 
 "$finch" serve --host 127.0.0.1 --port "$port" --data-dir "$dir/finch-data" --model "minilm=$model" "${recommender[@]}" \
