@@ -16,12 +16,14 @@ import Testing
         zip(a, b).reduce(Float(0)) { Swift.max($0, Swift.abs($1.0 - $1.1)) }
     }
 
-    @Test(arguments: [2, 3]) func ranksEqualOneProcess(ranks: Int) throws {
+    @Test(arguments: [2, 3]) func ranksEqualOneProcess(ranks: Int) async throws {
         let single = RecommendCLI.temporary("als-1")
-        let (s1, _, e1) = try RecommendCLI.run(Self.common + ["--out", single])
+        let (s1, _, e1) = try await offPool { try RecommendCLI.run(Self.common + ["--out", single]) }
         #expect(s1 == 0, "\(e1)")
         let parallel = RecommendCLI.temporary("als-\(ranks)")
-        let (s2, out, e2) = try MPIRun.local(ranks: ranks, ["recommend"] + Self.common + ["--out", parallel, "--distributed", "mpi"])
+        let (s2, out, e2) = try await offPool {
+            try MPIRun.local(ranks: ranks, ["recommend"] + Self.common + ["--out", parallel, "--distributed", "mpi"])
+        }
         #expect(s2 == 0, "\(e2)")
         // Rank 0 alone prints the summary.
         #expect(out.split(separator: "\n").count == 1, "\(out)")
@@ -31,13 +33,15 @@ import Testing
         #expect(Self.maxDifference(a.item, b.item) <= 1e-5)
     }
 
-    @Test func otherAlgorithmsAreRefused() throws {
-        let (status, _, err) = try MPIRun.local(
-            ranks: 1,
-            [
-                "recommend", "train", "--ratings", RecommendCLI.tinyRatings, "--algorithm", "svd", "--out",
-                RecommendCLI.temporary("svd"), "--distributed", "mpi",
-            ])
+    @Test func otherAlgorithmsAreRefused() async throws {
+        let (status, _, err) = try await offPool {
+            try MPIRun.local(
+                ranks: 1,
+                [
+                    "recommend", "train", "--ratings", RecommendCLI.tinyRatings, "--algorithm", "svd", "--out",
+                    RecommendCLI.temporary("svd"), "--distributed", "mpi",
+                ])
+        }
         #expect(status != 0)
         #expect(err.contains("--distributed mpi trains als only"), "\(err)")
     }

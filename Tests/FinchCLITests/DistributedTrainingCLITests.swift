@@ -19,9 +19,10 @@ import Testing
     }
 
     /// The reference: one process, the same global batch (MPI singleton, one rank).
-    static func reference() throws -> String {
+    static func reference() async throws -> String {
         let out = temp()
-        let (status, _, stderr) = try MPIRun.run([CLI.binary.path] + arguments(out: out), environment: MPIRun.environment)
+        let command = [CLI.binary.path] + arguments(out: out)
+        let (status, _, stderr) = try await offPool { try MPIRun.run(command, environment: MPIRun.environment) }
         #expect(status == 0, "\(stderr)")
         #expect(stderr.contains("training on 43 examples, 2 epochs, 10 steps"), "\(stderr)")
         return out
@@ -49,11 +50,13 @@ import Testing
             .map { try TrainCLITests.json($0) }.filter { $0["kind"] as? String == "train" }.compactMap { $0["loss"] as? Double }
     }
 
-    @Test func twoRanksEqualOneProcess() throws {
-        let reference = try Self.reference()
+    @Test func twoRanksEqualOneProcess() async throws {
+        let reference = try await Self.reference()
         let out = Self.temp()
         // Buckets of 1 KB (256 floats): many messages, and the embeddings (99 × 32) go in pieces.
-        let (status, stdout, stderr) = try MPIRun.local(ranks: 2, Self.arguments(out: out) + ["--bucket-mb", "0.0009765625"])
+        let (status, stdout, stderr) = try await offPool {
+            try MPIRun.local(ranks: 2, Self.arguments(out: out) + ["--bucket-mb", "0.0009765625"])
+        }
         #expect(status == 0, "\(stderr)")
         // Rank 0 alone talks: one report, one progress header.
         #expect(stdout.components(separatedBy: "evaluation after the last epoch").count == 2, "\(stdout)")
@@ -71,12 +74,13 @@ import Testing
         #expect(moved.count > start.count / 2, "\(moved.count) of \(start.count) pretrained tensors changed")
     }
 
-    @Test func killedRankFailsTheJobAndResumeFinishesIt() throws {
-        let reference = try Self.reference()
+    @Test func killedRankFailsTheJobAndResumeFinishesIt() async throws {
+        let reference = try await Self.reference()
         let out = Self.temp()
         // Rank 1 is killed (SIGKILL) after step 7; rank 0 waits in the next allreduce until mpirun ends it.
-        let (status, _, stderr) = try MPIRun.local(
-            ranks: 2, Self.arguments(out: out), extraEnvironment: ["FINCH_FAULT_KILL_RANK_AFTER_STEP": "1:7"])
+        let (status, _, stderr) = try await offPool {
+            try MPIRun.local(ranks: 2, Self.arguments(out: out), extraEnvironment: ["FINCH_FAULT_KILL_RANK_AFTER_STEP": "1:7"])
+        }
         #expect(status != 0)
         #expect(stderr.contains("rank 0 of 2 was stopped by mpirun"), "\(stderr)")
         #expect(stderr.contains("with --resume"), "\(stderr)")
@@ -84,7 +88,7 @@ import Testing
             Substring(try String(contentsOfFile: out + "/checkpoint/trainer_state.json", encoding: .utf8)))
         let step = try #require(saved["global_step"] as? Int ?? saved["globalStep"] as? Int, "\(saved)")
         #expect(step >= 6 && step < 10)
-        let (resumed, _, resumeErr) = try MPIRun.local(ranks: 2, Self.arguments(out: out) + ["--resume"])
+        let (resumed, _, resumeErr) = try await offPool { try MPIRun.local(ranks: 2, Self.arguments(out: out) + ["--resume"]) }
         #expect(resumed == 0, "\(resumeErr)")
         #expect(resumeErr.contains("resuming at step \(step)"), "\(resumeErr)")
         #expect(try Self.maxDifference(reference, out) <= 1e-5)

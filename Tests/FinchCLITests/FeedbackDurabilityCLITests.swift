@@ -49,7 +49,7 @@ func tinyClassifierFolder() throws -> URL {
                 }
             }
         }
-        try await Task.sleep(nanoseconds: 1_500_000_000)
+        try await acknowledged.wait(for: 6)
         server.signal(SIGKILL)
         for w in writers { await w.value }
         _ = try await server.waitForExit()

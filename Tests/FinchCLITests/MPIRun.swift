@@ -61,3 +61,13 @@ enum MPIRun {
         return (p.terminationStatus, out, err)
     }
 }
+
+/// Runs blocking work (a wait for a child process) on a thread of its own and awaits it. Tests
+/// that wait for `mpirun` for minutes on Swift's cooperative pool (as wide as the CPU count: 2
+/// here) stalled every other suite's tasks — servers, timers, clients — for 250 s, and the
+/// timing-bound tests among them failed. `CLI.runAsync` does the same for single commands.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}

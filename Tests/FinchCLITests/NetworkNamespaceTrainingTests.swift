@@ -67,9 +67,9 @@ import Testing
         return path
     }
 
-    @Test func twoRanksInTwoNamespacesEqualOneProcess() throws {
+    @Test func twoRanksInTwoNamespacesEqualOneProcess() async throws {
         let launcher = try #require(MPIRun.mpirun, "Open MPI is not installed")
-        let reference = try DistributedTrainingCLITests.reference()
+        let reference = try await DistributedTrainingCLITests.reference()
         let pair = try NamespacePair()
         defer { pair.remove() }
         let agent = try Self.agent(for: pair)
@@ -84,7 +84,8 @@ import Testing
         // Each rank reports where it ran: proof that rank 1 lived in the second namespace.
         command += ["/bin/sh", "-c", "ip -o -4 addr show | grep -o '10\\.231\\.[0-9]*\\.[0-9]' >&2; exec \"$0\" \"$@\"", CLI.binary.path]
         command += DistributedTrainingCLITests.arguments(out: out)
-        let (status, _, stderr) = try MPIRun.run(command, environment: MPIRun.environment)
+        let launch = command
+        let (status, _, stderr) = try await offPool { try MPIRun.run(launch, environment: MPIRun.environment) }
         #expect(status == 0, "\(stderr)")
         #expect(stderr.contains(pair.firstAddress) && stderr.contains(pair.secondAddress), "\(stderr)")
         #expect(try DistributedTrainingCLITests.maxDifference(reference, out) <= 1e-5)

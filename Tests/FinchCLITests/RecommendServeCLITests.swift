@@ -39,7 +39,8 @@ import Testing
                 }
             }
         }
-        try await Task.sleep(nanoseconds: 1_500_000_000)
+        // 12: the guarded retrain below needs users with more than one event.
+        try await acknowledged.wait(for: 12)
         server.signal(SIGKILL)
         for w in writers { await w.value }
         _ = try await server.waitForExit()

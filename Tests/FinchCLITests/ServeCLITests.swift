@@ -171,7 +171,7 @@ func tinyEmbedderFolder() throws -> URL {
                 }
             }
         }
-        try await Task.sleep(nanoseconds: 1_500_000_000)
+        try await acknowledged.wait(for: 6)
         server.signal(SIGKILL)
         for w in writers { await w.value }
         _ = try await server.waitForExit()
@@ -274,4 +274,13 @@ final class AckedIDs: @unchecked Sendable {
     func add(_ id: String) { lock.withLock { _ = ids.insert(id) } }
     var all: Set<String> { lock.withLock { ids } }
     var count: Int { lock.withLock { ids.count } }
+
+    /// Waits until `count` acknowledgements arrived (or `seconds` passed), then a moment more so
+    /// that writes are in flight at the kill. A fixed sleep instead made the kill tests depend
+    /// on how fast a loaded machine answers (3 acknowledgements in 1.5 s under a load of 10).
+    func wait(for count: Int, seconds: Double = 60) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while self.count < count && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        try await Task.sleep(nanoseconds: 200_000_000)
+    }
 }

@@ -75,7 +75,7 @@ import Testing
             defer { dispatcher.shutdown() }
             dispatcher.enqueue(.init(event: "alert", body: Data("{}".utf8)), to: [Self.webhook("w", port: port, secret: "k")])
             #expect(
-                try await Self.waitUntil(10) {
+                try await Self.waitUntil(60) {
                     try await log.attempts(webhook: "w", limit: 10).last?.outcome == .delivered
                 })
             let attempts = try await log.attempts(webhook: "w", limit: 10)
@@ -92,12 +92,19 @@ import Testing
         let receiver = WebhookReceiver(secret: "k", statuses: Array(repeating: 500, count: 100))
         let log = InMemoryWebhookRepository()
         try await receiver.run { (port: Int) async throws -> Void in
+            // The waits the dispatcher asks for are recorded: their growth is the policy's, while the
+            // wall-clock gaps also hold the scheduling delays of a loaded test process.
+            let waits = WaitRecorder()
             let dispatcher = WebhookDispatcher(
-                log: log, policy: WebhookRetryPolicy(maxAttempts: 4, initialDelay: 0.2), logger: Self.logger)
+                log: log, policy: WebhookRetryPolicy(maxAttempts: 4, initialDelay: 0.2), logger: Self.logger,
+                sleep: { seconds in
+                    waits.add(seconds)
+                    try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                })
             defer { dispatcher.shutdown() }
             dispatcher.enqueue(.init(event: "alert", body: Data("{}".utf8)), to: [Self.webhook("w", port: port, secret: "k")])
             #expect(
-                try await Self.waitUntil(15) {
+                try await Self.waitUntil(60) {
                     try await log.attempts(webhook: "w", limit: 10).last?.outcome == .failed
                 })
             // Nothing more arrives after the last attempt.
@@ -106,19 +113,23 @@ import Testing
             #expect(times.count == 4)
             let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }
             #expect(gaps.count == 3)
-            for (a, b) in zip(gaps, gaps.dropFirst()) { #expect(b > a, "gaps \(gaps)") }
-            #expect(gaps[0] >= 0.15)
+            // Each gap is at least the wait asked for, and the waits grow.
+            let asked = waits.all
+            #expect(asked.count == 3)
+            for (a, b) in zip(asked, asked.dropFirst()) { #expect(b > a, "waits \(asked)") }
+            for (gap, wait) in zip(gaps, asked) { #expect(gap >= wait - 0.01, "gaps \(gaps), waits \(asked)") }
+            #expect(asked.first.map { $0 >= 0.15 } == true)
             let outcomes = try await log.attempts(webhook: "w", limit: 10).map(\.outcome)
             #expect(outcomes == [.retrying, .retrying, .retrying, .failed])
         }
     }
 
     @Test func aTargetThatHangsDelaysNoOtherWebhook() async throws {
-        let receiver = WebhookReceiver(secret: "k", slowSeconds: 4)
+        let receiver = WebhookReceiver(secret: "k", slowSeconds: 12)
         let log = InMemoryWebhookRepository()
         try await receiver.run { (port: Int) async throws -> Void in
             let dispatcher = WebhookDispatcher(
-                log: log, policy: WebhookRetryPolicy(maxAttempts: 2, initialDelay: 0.1, attemptTimeout: 3), logger: Self.logger)
+                log: log, policy: WebhookRetryPolicy(maxAttempts: 2, initialDelay: 0.1, attemptTimeout: 10), logger: Self.logger)
             defer { dispatcher.shutdown() }
             let slow = Self.webhook("slow", port: port, path: "slow", secret: "k")
             let fine = Self.webhook("fine", port: port, secret: "k")
@@ -126,12 +137,13 @@ import Testing
             for i in 0..<3 {
                 dispatcher.enqueue(.init(event: "alert", body: Data(#"{"n":\#(i)}"#.utf8)), to: [slow, fine])
             }
-            let delivered = try await Self.waitUntil(10) { try await log.attempts(webhook: "fine", limit: 10).count == 3 }
+            let delivered = try await Self.waitUntil(30) { try await log.attempts(webhook: "fine", limit: 10).count == 3 }
             #expect(delivered)
+            // The healthy webhook got all three while the slow one's first attempt (10 s timeout, 12 s
+            // answer) had not ended: it waited for nothing of the slow one's.
             let elapsed = Date().timeIntervalSince(start)
-            #expect(elapsed < 2, "the healthy webhook waited \(elapsed) s")
             let slowAttempts = try await log.attempts(webhook: "slow", limit: 10)
-            #expect(slowAttempts.isEmpty)
+            #expect(slowAttempts.isEmpty, "the healthy webhook took \(elapsed) s")
             let fineAttempts = try await log.attempts(webhook: "fine", limit: 10)
             #expect(fineAttempts.allSatisfy { $0.outcome == .delivered })
         }
@@ -153,4 +165,12 @@ import Testing
                 })
         }
     }
+}
+
+/// Durations a test's injected sleep was asked for.
+final class WaitRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var waits: [Double] = []
+    func add(_ seconds: Double) { lock.withLock { waits.append(seconds) } }
+    var all: [Double] { lock.withLock { waits } }
 }
