@@ -270,9 +270,15 @@ import Testing
                 let body = try #require(try JSONSerialization.jsonObject(with: hook.body) as? [String: Any])
                 #expect(body["event"] as? String == "alert" && body["monitor"] as? String == "news")
                 #expect((body["alert"] as? [String: Any])?["entity"] as? String == "ACME")
-                r = try await client.send(.get, "/v1/monitors/news/webhooks/\(hookID)/deliveries", key: admin)
-                let log = try #require(try r.object()["deliveries"] as? [[String: Any]])
-                #expect(log.map { $0["outcome"] as? String } == ["delivered"])
+                // The attempt is logged after the receiver's answer reaches the dispatcher: poll for it.
+                var outcomes: [String?] = []
+                let logged = try await WebhookDeliveryTests.waitUntil(10) {
+                    r = try await client.send(.get, "/v1/monitors/news/webhooks/\(hookID)/deliveries", key: admin)
+                    outcomes = (try r.object()["deliveries"] as? [[String: Any]] ?? []).map { $0["outcome"] as? String }
+                    return !outcomes.isEmpty
+                }
+                #expect(logged)
+                #expect(outcomes == ["delivered"])
             }
         }
     }
