@@ -13,6 +13,7 @@ enum MPIRun {
     /// The environment of every rank (and of a reference run).
     static let environment = [
         "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "FINCH_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+        "FINCH_RUNS_DIR": CLI.runsFolder,
     ]
 
     /// Options that keep MPI on TCP over `network` (a CIDR, or an interface name).

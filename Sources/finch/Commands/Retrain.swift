@@ -1,6 +1,8 @@
 import ArgumentParser
 import FinchApps
 import FinchServer
+import FinchSupport
+import FinchTrain
 import Foundation
 
 /// `finch retrain`: one guarded retrain of a registered model from its feedback, on the service's store.
@@ -27,6 +29,7 @@ struct Retrain: AsyncParsableCommand {
     @Option(name: .customLong("out-dir"), help: "Folder for the new version (default: beside the active version's folder).")
     var outDir: String?
     @Option(help: "Seed of the feedback split, replay sample and batch order.") var seed: UInt64 = 42
+    @OptionGroup var runs: RunsOption
 
     func validate() throws {
         guard margin >= 0 && margin <= 1 else { throw ValidationError("--margin must be in [0, 1]") }
@@ -47,15 +50,28 @@ struct Retrain: AsyncParsableCommand {
         options.batchSize = batchSize
         options.seed = seed
         options.outputRoot = outDir.map { URL(fileURLWithPath: $0) }
-        let jobs = RetrainJobs(
-            registry: registry, retrainers: [FineTunedModelRetrainer(registry: registry, feedback: db.feedback, options: options)],
-            audit: nil)
-        let started = try jobs.start(model: model, actor: "cli")
-        let final = await jobs.wait(id: started.id)
-        try await db.close()
-        guard let final else { throw ExitCode.failure }
-        if let error = final.error { throw RetrainFailure(message: error) }
-        guard let outcome = final.outcome else { throw ExitCode.failure }
+        let recorder = try runs.begin { runStart(options) }
+        var retrainer: any ModelRetrainer = FineTunedModelRetrainer(registry: registry, feedback: db.feedback, options: options)
+        if let recorder { retrainer = RecordingRetrainer(base: retrainer, recorder: recorder, epochs: epochs) }
+        let jobs = RetrainJobs(registry: registry, retrainers: [retrainer], audit: nil)
+        let outcome: RetrainOutcome
+        do {
+            let started = try jobs.start(model: model, actor: "cli")
+            let final = await jobs.wait(id: started.id)
+            let versions = try await db.models.allVersions()
+            try await db.close()
+            guard let final else { throw ExitCode.failure }
+            if let error = final.error { throw RetrainFailure(message: error) }
+            guard let done = final.outcome else { throw ExitCode.failure }
+            outcome = done
+            let folder = versions.first { $0.name == model && $0.version == done.newVersion }
+            try RunTracking.finish(
+                recorder, .finished, finalMetrics: done.newMetrics,
+                folder: folder.map { URL(fileURLWithPath: $0.path) })
+        } catch {
+            RunTracking.fail(recorder, error)
+            throw error
+        }
         try StandardOutput.line(outcome.reason)
         if let version = outcome.newVersion {
             try StandardOutput.line("\(outcome.model) version \(version) registered, \(outcome.activated ? "active" : "inactive")")
@@ -64,6 +80,37 @@ struct Retrain: AsyncParsableCommand {
             let old = outcome.previousMetrics[key].map { String(format: "%.4f", $0) } ?? "-"
             let new = outcome.newMetrics[key].map { String(format: "%.4f", $0) } ?? "-"
             try StandardOutput.line("\(key)\t\(old)\t\(new)")
+        }
+    }
+}
+
+    /// The run's start: the retrain's settings as parameters (its data is the store's feedback, not a file).
+    func runStart(_ o: RetrainOptions) -> RunStart {
+        RunStart(
+            kind: "retrain", model: model, command: Card.commandLine, outputDirectory: outDir,
+            parameters: [
+                "model": model, "margin": String(o.margin), "epochs": String(o.epochs), "learning_rate": String(o.learningRate),
+                "batch_size": String(o.batchSize), "seed": String(o.seed), "replay_per_feedback": String(o.replayPerFeedback),
+                "feedback_hold_out": String(o.feedbackHoldOutFraction),
+            ])
+    }
+}
+
+/// A retrainer whose training steps (stage `train`, with their loss) are recorded in the run store as they come.
+struct RecordingRetrainer: ModelRetrainer {
+    let base: any ModelRetrainer
+    let recorder: RunRecorder
+    let epochs: Int
+
+    var kinds: Set<ModelKind> { base.kinds }
+
+    func retrain(model: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome {
+        try await base.retrain(model: model) { [recorder, epochs] event in
+            if event.stage == "train", let loss = event.metrics["loss"] {
+                let epoch = event.stepCount > 0 ? Double(event.step) / Double(event.stepCount) * Double(epochs) : 0
+                recorder.record([RunMetricPoint(step: event.step, epoch: epoch, name: "loss", value: loss)])
+            }
+            progress(event)
         }
     }
 }
