@@ -112,6 +112,7 @@ public func buildApplication(
     assistantRoutes.addReadRoutes(to: read)
     feedback.addReadRoutes(to: read)
     jobs.addReadRoutes(to: read)
+    RunsController(folder: configuration.runsFolder).addReadRoutes(to: read)
     let write = router.group("v1").add(middleware: auth(.write))
     collectionRoutes.addWriteRoutes(to: write)
     assistantRoutes.addWriteRoutes(to: write)

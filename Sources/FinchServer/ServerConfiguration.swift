@@ -55,8 +55,17 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var erasureKey: String?
     /// Settings of `POST /v1/models/{name}/retrain` (margin, epochs, learning rate, …).
     public var retrain = RetrainOptions()
+    /// The runs folder whose `runs.sqlite` `GET /v1/runs` and the dashboard's runs page read
+    /// (`runs_dir`, so `FINCH_RUNS_DIR` as for `finch train`); nil: `~/.finch/runs`.
+    public var runsDirectory: String?
 
     public init() {}
+
+    /// The runs folder: `runsDirectory`, else `~/.finch/runs`.
+    public var runsFolder: URL {
+        runsDirectory.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".finch").appendingPathComponent("runs")
+    }
 
     /// The SQLite file inside `dataDirectory`.
     public var sqlitePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("finch.sqlite").path }

@@ -41,6 +41,14 @@ public enum RunTables {
     /// The runs side by side: how each ran and ended, every parameter (a `*` marks those that
     /// differ), the final metrics, and `metric` over the steps (first, last, lowest, highest).
     public static func compare(_ runs: [(run: RecordedRun, points: [RunMetricPoint])], metric: String) -> String {
+        let (header, rows) = comparison(runs, metric: metric)
+        return table(header: header, rows: rows)
+    }
+
+    /// `compare`'s cells: a header (`""`, `run 1`, `run 2`, …) and one row per fact, the fact's name first.
+    public static func comparison(_ runs: [(run: RecordedRun, points: [RunMetricPoint])], metric: String) -> (
+        header: [String], rows: [[String]]
+    ) {
         let header = [""] + runs.map { "run \($0.run.id)" }
         func row(_ name: String, _ cell: (RecordedRun) -> String) -> [String] { [name] + runs.map { cell($0.run) } }
         var rows: [[String]] = [
@@ -64,7 +72,7 @@ public enum RunTables {
         rows.append([metric + " last"] + series.map { $0.last.map { number($0.value) } ?? "-" })
         rows.append([metric + " lowest"] + series.map { $0.map(\.value).min().map(number) ?? "-" })
         rows.append([metric + " highest"] + series.map { $0.map(\.value).max().map(number) ?? "-" })
-        return table(header: header, rows: rows)
+        return (header, rows)
     }
 
     /// The chart of `metric` over steps, one line per run (`training_curves.svg`'s drawing).
