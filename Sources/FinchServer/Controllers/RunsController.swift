@@ -65,10 +65,10 @@ struct RunsController {
 
     @Sendable func compare(_ request: Request, context: FinchRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let metric = query.get("metric").map(String.init) ?? "loss"
-        let idsText = query.get("ids").map(String.init) ?? ""
-        let ids = idsText.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard ids.count >= 2, !ids.contains(nil) else {
+        let metric: String = query.get("metric").map { String($0) } ?? "loss"
+        let idsText: String = query.get("ids").map { String($0) } ?? ""
+        let ids: [Int?] = idsText.split(separator: ",").map { Int(String($0).trimmingCharacters(in: .whitespaces)) }
+        guard ids.count >= 2, !ids.contains(where: { $0 == nil }) else {
             throw APIError.invalid("ids", "ids must be two or more run ids separated by commas, got \"\(idsText)\"")
         }
         let store = try store()

@@ -82,7 +82,6 @@ struct Retrain: AsyncParsableCommand {
             try StandardOutput.line("\(key)\t\(old)\t\(new)")
         }
     }
-}
 
     /// The run's start: the retrain's settings as parameters (its data is the store's feedback, not a file).
     func runStart(_ o: RetrainOptions) -> RunStart {

@@ -40,12 +40,12 @@ struct RunsShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "A run's parameters, data hashes, artefacts, status and final metrics.")
 
-    @Argument(help: "The run's id (as finch runs list shows it).") var run: Int
+    @Argument(help: "The run's id (as finch runs list shows it).") var id: Int
     @OptionGroup var runs: RunsOption
     @OptionGroup var output: JSONOutputOption
 
     func run() throws {
-        guard let found = try runs.open().runMarkingLost(id: run) else { throw RunStoreError.unknownRun(String(run)) }
+        guard let found = try runs.open().runMarkingLost(id: id) else { throw RunStoreError.unknownRun(String(id)) }
         if output.json {
             try StandardOutput.line(try RunsJSON.encode(found))
         } else {

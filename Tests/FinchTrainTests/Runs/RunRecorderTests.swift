@@ -1,8 +1,9 @@
-import FinchTrain
 import FinchSupport
 import Foundation
 import Synchronization
 import Testing
+
+@testable import FinchTrain
 
 /// Recording a run from the trainer's events, and marking lost runs failed.
 @Suite struct RunRecorderTests {

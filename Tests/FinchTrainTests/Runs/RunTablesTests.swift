@@ -4,7 +4,8 @@ import Testing
 
 /// What `finch runs list|show|compare` print, and the compared curves.
 @Suite struct RunTablesTests {
-    static func run(_ id: Int, lr: String, losses: [Double], status: RunStatus = .finished) -> (run: RecordedRun, points: [RunMetricPoint]) {
+    static func run(_ id: Int, lr: String, losses: [Double], status: RunStatus = .finished) -> (run: RecordedRun, points: [RunMetricPoint])
+    {
         var start = RunRecorderTests.start()
         start.parameters = ["lr": lr, "epochs": "3"]
         let r = RecordedRun(
