@@ -14,7 +14,9 @@ enum CLI {
 
     /// The runs folder of every finch the tests start (unless a test gives its own): training runs
     /// are recorded there, never in the user's ~/.finch/runs.
-    static let runsFolder = FileManager.default.temporaryDirectory.appendingPathComponent("finch-cli-runs-\(ProcessInfo.processInfo.processIdentifier)").path
+    static let runsFolder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "finch-cli-runs-\(ProcessInfo.processInfo.processIdentifier)"
+    ).path
 
     /// This process's environment with `FINCH_RUNS_DIR` set to `runsFolder`, then `extra` added.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {

@@ -70,7 +70,9 @@ import Testing
         let pool = try DatabasePool(path: runs + "/runs.sqlite")
         #expect(try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
         #expect(try pool.read { db in try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = 1") } == "failed")
-        let lossCount = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_metrics WHERE run_id = 1 AND name = 'loss'") }
+        let lossCount = try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_metrics WHERE run_id = 1 AND name = 'loss'")
+        }
         #expect(lossCount == steps)
         try pool.close()
 

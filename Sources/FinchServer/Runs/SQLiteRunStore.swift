@@ -135,7 +135,8 @@ public final class SQLiteRunStore: RunStore {
             try db.execute(sql: "DELETE FROM run_artefacts WHERE run_id = ?", arguments: [run])
             for (i, a) in artefacts.enumerated() {
                 try db.execute(
-                    sql: "INSERT INTO run_artefacts (run_id, position, name, path) VALUES (?, ?, ?, ?)", arguments: [run, i, a.name, a.path])
+                    sql: "INSERT INTO run_artefacts (run_id, position, name, path) VALUES (?, ?, ?, ?)",
+                    arguments: [run, i, a.name, a.path])
             }
         }
     }

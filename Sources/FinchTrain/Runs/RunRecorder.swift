@@ -61,7 +61,11 @@ public final class RunRecorder: Sendable {
     public func finish(
         _ status: RunStatus, finalMetrics: [String: Double] = [:], artefacts: [RunArtefact] = [], error: String? = nil
     ) throws {
-        guard state.withLock({ s in defer { s.ended = true }; return !s.ended }) else { return }
+        guard
+            state.withLock({ s in
+                defer { s.ended = true }; return !s.ended
+            })
+        else { return }
         try store.finish(run: id, status: status, finalMetrics: finalMetrics, artefacts: artefacts, error: error, at: Date())
     }
 

@@ -25,7 +25,8 @@ public enum RunTables {
         if r.best != nil { facts.append(["best", best(r.best)]) }
         if let e = r.error { facts.append(["error", e]) }
         var out = table(header: nil, rows: facts)
-        out += "\nparameters\n" + indented(table(header: nil, rows: r.start.parameters.keys.sorted().map { [$0, r.start.parameters[$0]!] }))
+        out +=
+            "\nparameters\n" + indented(table(header: nil, rows: r.start.parameters.keys.sorted().map { [$0, r.start.parameters[$0]!] }))
         if !r.start.dataHashes.isEmpty {
             out += "\ndata (SHA-256)\n" + indented(table(header: nil, rows: r.start.dataHashes.map { [$0.role, $0.sha256, $0.path] }))
         }
@@ -65,7 +66,8 @@ public enum RunTables {
             rows.append(row("final \(name)") { $0.finalMetrics[name].map(number) ?? "-" })
         }
         for role in Set(runs.flatMap { $0.run.start.dataHashes.map(\.role) }).sorted() {
-            rows.append(row("\(role) sha256") { r in r.start.dataHashes.first { $0.role == role }.map { String($0.sha256.prefix(12)) } ?? "-" })
+            rows.append(
+                row("\(role) sha256") { r in r.start.dataHashes.first { $0.role == role }.map { String($0.sha256.prefix(12)) } ?? "-" })
         }
         let series = runs.map { r in r.points.filter { $0.name == metric && $0.value.isFinite }.sorted { $0.step < $1.step } }
         rows.append([metric + " first"] + series.map { $0.first.map { number($0.value) } ?? "-" })
@@ -82,7 +84,9 @@ public enum RunTables {
         let series = runs.enumerated().map { i, r in
             CurveSeries(
                 name: "run \(r.run.id) (\(r.run.start.kind))",
-                points: r.points.filter { $0.name == metric }.sorted { $0.step < $1.step }.map { CurvePoint(step: $0.step, value: $0.value) },
+                points: r.points.filter { $0.name == metric }.sorted { $0.step < $1.step }.map {
+                    CurvePoint(step: $0.step, value: $0.value)
+                },
                 axis: .left, color: palette[i % palette.count], markers: evaluation)
         }
         return TrainingCurves(

@@ -74,7 +74,8 @@ struct TrainClassify: ParsableCommand {
         request.multiLabel = multiLabel
         request.labelSeparator = labelSeparator
         request.pooling = pooling
-        try TrainingRun.execute(request: request, task: .classification, baseModel: options.model ?? "", runs: options.runs) { r, stop, events in
+        try TrainingRun.execute(request: request, task: .classification, baseModel: options.model ?? "", runs: options.runs) {
+            r, stop, events in
             try FineTuning.classify(r, stop: stop, events: events)
         }
     }

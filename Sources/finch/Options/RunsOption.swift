@@ -6,7 +6,10 @@ import Foundation
 /// `--runs DIR`: the runs folder whose `runs.sqlite` records every training
 /// run. Default: `$FINCH_RUNS_DIR`, else `~/.finch/runs`.
 struct RunsOption: ParsableArguments {
-    @Option(name: .customLong("runs"), help: "Runs folder: runs.sqlite records each training run (default: $FINCH_RUNS_DIR or ~/.finch/runs).")
+    @Option(
+        name: .customLong("runs"),
+        help: ArgumentHelp(
+            "Runs folder: runs.sqlite records each training run (default: $FINCH_RUNS_DIR or ~/.finch/runs).", valueName: "dir"))
     var runs: String?
 
     init() {}
@@ -35,7 +38,7 @@ struct RunsOption: ParsableArguments {
         let store: SQLiteRunStore
         do {
             store = try SQLiteRunStore(folder: url)
-        } catch where !chosen {
+        } catch  where !chosen {
             ProgressBar.write("note: this run is not recorded (\(ErrorMessage.render(error))); give --runs DIR\n")
             return nil
         }

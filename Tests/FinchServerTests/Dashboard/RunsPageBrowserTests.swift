@@ -50,7 +50,9 @@ import Testing
                 // The curves image decoded (a broken SVG would have no natural width).
                 _ = try await browser.waitUntil(
                     "the curves drawn",
-                    script: "const i = document.querySelector('#run-comparison img.curves'); return !!i && i.complete && i.naturalWidth === 800")
+                    script:
+                        "const i = document.querySelector('#run-comparison img.curves'); return !!i && i.complete && i.naturalWidth === 800"
+                )
                 try await DashboardBrowserTests.capture(browser, "runs")
                 try await DashboardBrowserTests.expectCleanConsole(browser, "runs page")
                 try await browser.delete()

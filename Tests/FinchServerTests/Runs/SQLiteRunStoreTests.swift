@@ -12,7 +12,8 @@ import Testing
         kind: "train-ner", model: "hf:org/tiny", command: "finch train ner --model hf:org/tiny", outputDirectory: "/tmp/ner",
         parameters: ["learning_rate": "2e-05", "epochs": "3"],
         dataHashes: [RunDataHash(role: "train", path: "t.conll", sha256: "aa"), RunDataHash(role: "dev", path: "d.conll", sha256: "bb")],
-        bestMetric: "f1", process: RunProcess(host: "h", bootID: "b", pid: 42, startTicks: 7), startedAt: Date(timeIntervalSince1970: 1_000))
+        bestMetric: "f1", process: RunProcess(host: "h", bootID: "b", pid: 42, startTicks: 7), startedAt: Date(timeIntervalSince1970: 1_000)
+    )
 
     @Test func aRunReadsBackAsRecorded() throws {
         let dir = Self.folder()
@@ -22,15 +23,19 @@ import Testing
         let id = try store.begin(Self.start)
         #expect(id == 1)
         try store.record(
-            run: id, points: [RunMetricPoint(step: 1, epoch: 0.5, name: "loss", value: 0.9)], best: nil, at: Date(timeIntervalSince1970: 1_010))
+            run: id, points: [RunMetricPoint(step: 1, epoch: 0.5, name: "loss", value: 0.9)], best: nil,
+            at: Date(timeIntervalSince1970: 1_010))
         try store.record(
-            run: id, points: [RunMetricPoint(step: 2, epoch: 1, name: "loss", value: .nan)], best: nil, at: Date(timeIntervalSince1970: 1_020))
+            run: id, points: [RunMetricPoint(step: 2, epoch: 1, name: "loss", value: .nan)], best: nil,
+            at: Date(timeIntervalSince1970: 1_020))
         try store.record(
-            run: id, points: [RunMetricPoint(step: 2, epoch: 1, name: "eval_f1", value: 0.4)], best: RunBest(metric: "f1", value: 0.4, step: 2),
+            run: id, points: [RunMetricPoint(step: 2, epoch: 1, name: "eval_f1", value: 0.4)],
+            best: RunBest(metric: "f1", value: 0.4, step: 2),
             at: Date(timeIntervalSince1970: 1_021))
         // A later value of the same name and step replaces the earlier one.
         try store.record(
-            run: id, points: [RunMetricPoint(step: 1, epoch: 0.5, name: "loss", value: 0.8)], best: nil, at: Date(timeIntervalSince1970: 1_022))
+            run: id, points: [RunMetricPoint(step: 1, epoch: 0.5, name: "loss", value: 0.8)], best: nil,
+            at: Date(timeIntervalSince1970: 1_022))
         let running = try #require(try store.run(id: id))
         #expect(running.start == Self.start)
         #expect(running.status == .running && running.steps == 2 && running.finishedAt == nil)
