@@ -60,7 +60,7 @@ export default {
     const output = h('div', {id: 'run-comparison-area'});
     const button = h('button', {type: 'button', id: 'compare-runs'}, 'Compare');
     button.addEventListener('click', async () => {
-      const ids = [...root.querySelectorAll('input.pick:checked')].map((box) => box.value);
+      const ids = [...root.querySelectorAll('input.pick:checked')].map((box) => Number(box.value)).sort((a, b) => a - b);
       message.hidden = true;
       if (ids.length < 2) {
         message.textContent = 'Tick two or more runs to compare.';
