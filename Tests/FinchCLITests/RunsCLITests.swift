@@ -29,6 +29,7 @@ import Testing
 
     @Test func aRunKilledMidRunIsFailedWithItsStepsAndTheStoreStillWorks() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-runs-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let runs = root + "/runs", train = TrainCLITests.fixture("tiny-sentiment.csv")
         let p = Process()
         p.executableURL = CLI.binary
@@ -121,8 +122,42 @@ import Testing
         #expect(os == 64 && oerr.contains("give at least two run ids"))
     }
 
+    @Test func imageAndClassicalRunsAreRecorded() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-runs-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let runs = root + "/runs", images = ImageCLITests.tiny + "/train"
+        let (is1, _, ierr) = try CLI.run([
+            "train", "image", "--data", images, "--dev", ImageCLITests.tiny + "/dev", "--model", "lenet", "--out", root + "/image",
+            "--epochs", "2", "--batch-size", "8", "--runs", runs,
+        ])
+        #expect(is1 == 0, "\(ierr)")
+        let (cs, _, cerr) = try CLI.run([
+            "train", "classify", "--head", "logistic", "--train", TrainCLITests.fixture("tiny-sentiment.csv"), "--out",
+            root + "/logistic", "--runs", runs,
+        ])
+        #expect(cs == 0, "\(cerr)")
+        let (ls, listed, _) = try CLI.run(["runs", "list", "--runs", runs, "--json"])
+        #expect(ls == 0)
+        let all = try listed.split(separator: "\n").map { try Self.json(String($0)) }
+        try #require(all.count == 2)
+        let (classical, image) = (all[0], all[1])
+        #expect(image["kind"] as? String == "train-image" && image["model"] as? String == "lenet")
+        #expect(image["status"] as? String == "finished" && (image["steps"] as? Int ?? 0) > 0)
+        #expect((image["best"] as? [String: Any])?["metric"] as? String == "accuracy")
+        // The image folder's hash covers its files: the same folder hashes the same, another differently.
+        let data = try #require(image["data"] as? [[String: Any]])
+        #expect(data.map { $0["role"] as? String } == ["data", "dev"])
+        #expect(data[0]["sha256"] as? String != data[1]["sha256"] as? String)
+        #expect(classical["kind"] as? String == "train-classify" && classical["model"] as? String == "logistic on tfidf")
+        #expect(classical["status"] as? String == "finished" && classical["steps"] as? Int == 0)
+        #expect((classical["parameters"] as? [String: String])?["C"] == "1.0")
+        #expect((classical["best"] as? [String: Any])?["metric"] as? String == "accuracy")
+        #expect((classical["final_metrics"] as? [String: Double])?["accuracy"] != nil)
+    }
+
     @Test func aRunThatFailsOrIsInterruptedSaysSo() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-runs-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let runs = root + "/runs"
         // A run that fails on its data is recorded as failed with the error.
         let bad = root + "/bad.csv"
