@@ -39,8 +39,8 @@ enum MPIRun {
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("finch-mpi-\(UUID().uuidString).out")
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("finch-mpi-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outFile)
             try? FileManager.default.removeItem(at: errFile)

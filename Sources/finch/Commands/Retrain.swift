@@ -50,24 +50,26 @@ struct Retrain: AsyncParsableCommand {
         options.batchSize = batchSize
         options.seed = seed
         options.outputRoot = outDir.map { URL(fileURLWithPath: $0) }
+        // The run is recorded from here, so a model that cannot be retrained is a failed run too; the
+        // retrainer records the training steps and how the retrain ended.
         let recorder = try runs.begin { runStart(options) }
         var retrainer: any ModelRetrainer = FineTunedModelRetrainer(registry: registry, feedback: db.feedback, options: options)
-        if let recorder { retrainer = RecordingRetrainer(base: retrainer, recorder: recorder, epochs: epochs) }
+        if let recorder {
+            retrainer = RunRecordingRetrainer(base: retrainer, registry: registry, epochs: epochs) { _ in recorder }
+        }
         let jobs = RetrainJobs(registry: registry, retrainers: [retrainer], audit: nil)
         let outcome: RetrainOutcome
         do {
             let started = try jobs.start(model: model, actor: "cli")
             let final = await jobs.wait(id: started.id)
-            let versions = try await db.models.allVersions()
             try await db.close()
             guard let final else { throw ExitCode.failure }
             if let error = final.error { throw RetrainFailure(message: error) }
             guard let done = final.outcome else { throw ExitCode.failure }
             outcome = done
-            let folder = versions.first { $0.name == model && $0.version == done.newVersion }
-            try RunTracking.finish(
-                recorder, .finished, finalMetrics: done.newMetrics,
-                folder: folder.map { URL(fileURLWithPath: $0.path) })
+            if let problem = recorder?.recordingError {
+                ProgressBar.write("note: the run store stopped recording run \(recorder!.id) early: \(problem)\n")
+            }
         } catch {
             RunTracking.fail(recorder, error)
             throw error
@@ -87,30 +89,7 @@ struct Retrain: AsyncParsableCommand {
     func runStart(_ o: RetrainOptions) -> RunStart {
         RunStart(
             kind: "retrain", model: model, command: Card.commandLine, outputDirectory: outDir,
-            parameters: [
-                "model": model, "margin": String(o.margin), "epochs": String(o.epochs), "learning_rate": String(o.learningRate),
-                "batch_size": String(o.batchSize), "seed": String(o.seed), "replay_per_feedback": String(o.replayPerFeedback),
-                "feedback_hold_out": String(o.feedbackHoldOutFraction),
-            ])
-    }
-}
-
-/// A retrainer whose training steps (stage `train`, with their loss) are recorded in the run store as they come.
-struct RecordingRetrainer: ModelRetrainer {
-    let base: any ModelRetrainer
-    let recorder: RunRecorder
-    let epochs: Int
-
-    var kinds: Set<ModelKind> { base.kinds }
-
-    func retrain(model: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome {
-        try await base.retrain(model: model) { [recorder, epochs] event in
-            if event.stage == "train", let loss = event.metrics["loss"] {
-                let epoch = event.stepCount > 0 ? Double(event.step) / Double(event.stepCount) * Double(epochs) : 0
-                recorder.record([RunMetricPoint(step: event.step, epoch: epoch, name: "loss", value: loss)])
-            }
-            progress(event)
-        }
+            parameters: o.runParameters.merging(["model": model]) { $1 })
     }
 }
 

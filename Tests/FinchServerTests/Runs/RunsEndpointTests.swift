@@ -77,6 +77,47 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(10))) func theServicesRetrainsAreRecorded() async throws {
+        let trainingRoot = try ServerFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: trainingRoot) }
+        let trained = try RetrainingTests.trainedClassifier(in: trainingRoot)
+        let fixture = try await ServerFixture { config in
+            config.models = [.init(name: "sentiment", path: trained.path)]
+            config.retrain = RetrainingTests.options
+            config.retrain.margin = 1
+        }
+        defer { fixture.remove() }
+        try await fixture.app().test(.router) { client in
+            for (text, label) in [("john and mary", "pos"), ("the plot was mary", "neg")] {
+                let r = try await client.send(
+                    .post, "/v1/feedback", key: fixture.writeKey, json: ["model": "sentiment", "input": text, "label": label])
+                #expect(r.status == .created)
+            }
+            let started = try await client.send(.post, "/v1/models/sentiment/retrain", key: fixture.adminKey)
+            let id = try #require(try started.object()["id"] as? String)
+            var state = "running"
+            let deadline = Date().addingTimeInterval(300)
+            while state == "running" && Date() < deadline {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                state = try await client.send(.get, "/v1/jobs/\(id)", key: fixture.readKey).object()["state"] as? String ?? "?"
+            }
+            #expect(state == "succeeded")
+            let runs = try #require(try await client.send(.get, "/v1/runs", key: fixture.readKey).object()["runs"] as? [[String: Any]])
+            try #require(runs.count == 1)
+            let run = runs[0]
+            #expect(run["kind"] as? String == "retrain" && run["model"] as? String == "sentiment")
+            #expect(run["status"] as? String == "finished" && run["command"] as? String == "POST /v1/models/sentiment/retrain")
+            #expect((run["parameters"] as? [String: String])?["epochs"] == "10")
+            #expect((run["final_metrics"] as? [String: Double])?["feedback_accuracy"] != nil)
+            let folder = (run["artefacts"] as? [[String: String]])?.first { $0["name"] == "folder" }?["path"]
+            #expect(folder != nil && FileManager.default.fileExists(atPath: folder ?? ""))
+            // Every training step's loss, as the job reported it.
+            let detail = try await client.send(.get, "/v1/runs/1", key: fixture.readKey).object()
+            let losses = try #require(detail["points"] as? [[String: Any]]).filter { $0["name"] as? String == "loss" }
+            #expect(!losses.isEmpty && losses.count == run["steps"] as? Int)
+        }
+    }
+
     @Test func theRunsFolderIsASetting() throws {
         let config = try ServerConfiguration.load(environment: ["FINCH_RUNS_DIR": "/srv/runs"])
         #expect(config.runsFolder.path == "/srv/runs")
