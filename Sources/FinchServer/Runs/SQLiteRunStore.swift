@@ -32,8 +32,10 @@ public final class SQLiteRunStore: RunStore {
             try FileManager.default.createDirectory(
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: config)
-            // An immediate transaction takes the write lock before reading the version, so two
-            // processes opening a new store at once apply the schema once.
+            // An immediate transaction takes the write lock before reading the version again, so two
+            // processes opening a new store at once apply the schema once; a current store takes no lock.
+            let current = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            guard current < Self.schema.count else { return }
             try pool.barrierWriteWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0

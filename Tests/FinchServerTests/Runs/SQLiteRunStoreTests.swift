@@ -75,6 +75,22 @@ import Testing
         #expect(try reader.run(id: id)?.status == .running)
     }
 
+    @Test func storesOpenedAtOnceOnANewFileApplyTheSchemaOnce() async throws {
+        let dir = Self.folder()
+        let ids = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    let store = try SQLiteRunStore(folder: dir)
+                    defer { try? store.close() }
+                    return try store.begin(Self.start)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(ids.sorted() == Array(1...6))
+        #expect(try SQLiteRunStore(folder: dir).runs().count == 6)
+    }
+
     @Test func anUnreadableFileIsAnErrorNamingIt() throws {
         let dir = Self.folder()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
