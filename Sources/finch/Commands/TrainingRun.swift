@@ -13,12 +13,13 @@ import Foundation
 /// asks the run to stop at the next step and write a resumable checkpoint.
 enum TrainingRun {
     /// Records the run in the run store (rank 0 only) from its start to its end, and
-    /// runs `body`.
+    /// runs `body`. `kind` names the run in the store (default `train-classify` or `train-ner`;
+    /// `tune-trial`, `distill` for those commands); `runs` is the default folder unless given.
     static func execute(
-        request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String, runs: RunsOption,
+        request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String, runs: RunsOption = RunsOption(), kind: String? = nil,
         _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
-        let kind = task == .classification ? "train-classify" : "train-ner"
+        let kind = kind ?? (task == .classification ? "train-classify" : "train-ner")
         let root = DistributedJob.isRoot(request.dataParallel?.communicator)
         let recorder = try runs.begin({ try RunTracking.start(request, kind: kind, model: baseModel) }, root: root)
         do {
