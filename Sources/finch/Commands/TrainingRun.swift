@@ -16,12 +16,12 @@ enum TrainingRun {
     /// runs `body`. `kind` names the run in the store (default `train-classify` or `train-ner`;
     /// `tune-trial`, `distill` for those commands); `runs` is the default folder unless given.
     static func execute(
-        request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String, runs: RunsOption = RunsOption(), kind: String? = nil,
+        request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String, runs: RunsOption? = nil, kind: String? = nil,
         _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
         let kind = kind ?? (task == .classification ? "train-classify" : "train-ner")
         let root = DistributedJob.isRoot(request.dataParallel?.communicator)
-        let recorder = try runs.begin({ try RunTracking.start(request, kind: kind, model: baseModel) }, root: root)
+        let recorder = try RunsOption.begin(flag: runs?.runs, { try RunTracking.start(request, kind: kind, model: baseModel) }, root: root)
         do {
             try execute(request: request, task: task, baseModel: baseModel, recorder: recorder, body)
         } catch {

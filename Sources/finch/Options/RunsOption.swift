@@ -18,7 +18,10 @@ struct RunsOption: ParsableArguments {
     static let environmentVariable = "FINCH_RUNS_DIR"
 
     /// The folder, and whether the user chose it (flag or variable) rather than the default.
-    var folder: (url: URL, chosen: Bool) {
+    var folder: (url: URL, chosen: Bool) { Self.folder(flag: runs) }
+
+    /// The folder `--runs` names (nil: not given), and whether the user chose it rather than the default.
+    static func folder(flag runs: String?) -> (url: URL, chosen: Bool) {
         if let runs { return (URL(fileURLWithPath: runs), true) }
         if let dir = ProcessInfo.processInfo.environment[Self.environmentVariable], !dir.isEmpty {
             return (URL(fileURLWithPath: dir), true)
@@ -33,8 +36,13 @@ struct RunsOption: ParsableArguments {
     /// Records the start of a run: nil where it is not recorded (another rank than 0, or the default
     /// folder cannot be opened, which is said on stderr). A folder the user chose must open.
     func begin(_ start: () throws -> RunStart, root: Bool = true) throws -> RunRecorder? {
+        try Self.begin(flag: runs, start, root: root)
+    }
+
+    /// `begin` for the folder `--runs` names (nil: the default folder).
+    static func begin(flag: String?, _ start: () throws -> RunStart, root: Bool = true) throws -> RunRecorder? {
         guard root else { return nil }
-        let (url, chosen) = folder
+        let (url, chosen) = folder(flag: flag)
         let store: SQLiteRunStore
         do {
             store = try SQLiteRunStore(folder: url)
