@@ -1,4 +1,5 @@
 import FinchApps
+import FinchTrain
 import Foundation
 
 /// Everything `finch serve` is told: where to listen, where to store, which
@@ -63,8 +64,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The runs folder: `runsDirectory`, else `~/.finch/runs`.
     public var runsFolder: URL {
-        runsDirectory.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".finch").appendingPathComponent("runs")
+        runsDirectory.map { URL(fileURLWithPath: $0) } ?? RunsFolder.defaultFolder()
     }
 
     /// The SQLite file inside `dataDirectory`.

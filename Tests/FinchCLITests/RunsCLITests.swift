@@ -155,6 +155,23 @@ import Testing
         #expect((classical["final_metrics"] as? [String: Double])?["accuracy"] != nil)
     }
 
+    @Test func aDefaultFolderThatCannotBeMadeLeavesTheRunUnrecordedAChosenOneIsAnError() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-runs-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let train = [
+            "train", "classify", "--head", "logistic", "--train", TrainCLITests.fixture("tiny-sentiment.csv"), "--out", root + "/m",
+        ]
+        // ~/.finch/runs under a HOME that is a file: the run goes on, and says it is not recorded.
+        let (ds, _, derr) = try CLI.run(train, environment: ["HOME": "/dev/null", "FINCH_RUNS_DIR": ""])
+        #expect(ds == 0, "\(derr)")
+        #expect(derr.contains("note: this run is not recorded (") && derr.contains("give --runs DIR"), "\(derr)")
+        // A folder the user named must work: nothing is trained without it.
+        let (cs, _, cerr) = try CLI.run(train + ["--runs", "/dev/null/runs"])
+        #expect(cs == 1 && cerr.contains("cannot open the run store /dev/null/runs/runs.sqlite"), "\(cerr)")
+        let (es, _, eerr) = try CLI.run(train, environment: ["FINCH_RUNS_DIR": "/dev/null/runs"])
+        #expect(es == 1 && eerr.contains("cannot open the run store"), "\(eerr)")
+    }
+
     @Test func aRunThatFailsOrIsInterruptedSaysSo() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-runs-cli-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -14,20 +14,16 @@ struct RunsOption: ParsableArguments {
 
     init() {}
 
-    /// The variable that moves the default runs folder.
-    static let environmentVariable = "FINCH_RUNS_DIR"
-
     /// The folder, and whether the user chose it (flag or variable) rather than the default.
     var folder: (url: URL, chosen: Bool) { Self.folder(flag: runs) }
 
     /// The folder `--runs` names (nil: not given), and whether the user chose it rather than the default.
     static func folder(flag runs: String?) -> (url: URL, chosen: Bool) {
         if let runs { return (URL(fileURLWithPath: runs), true) }
-        if let dir = ProcessInfo.processInfo.environment[Self.environmentVariable], !dir.isEmpty {
+        if let dir = ProcessInfo.processInfo.environment[RunsFolder.environmentVariable], !dir.isEmpty {
             return (URL(fileURLWithPath: dir), true)
         }
-        let home = FileManager.default.homeDirectoryForCurrentUser
-        return (home.appendingPathComponent(".finch").appendingPathComponent("runs"), false)
+        return (RunsFolder.defaultFolder(), false)
     }
 
     /// Opens the store (for `finch runs`: an error when it cannot be opened).

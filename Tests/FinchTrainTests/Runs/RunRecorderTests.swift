@@ -113,6 +113,12 @@ import Testing
         #expect(p["max_grad_norm"] == nil && p["metric_for_best_model"] == "loss")
     }
 
+    @Test func theDefaultRunsFolderIsUnderHome() {
+        #expect(RunsFolder.defaultFolder(environment: ["HOME": "/home/ann"]).path == "/home/ann/.finch/runs")
+        #expect(RunsFolder.defaultFolder(environment: [:]).path.hasSuffix("/.finch/runs"))
+        #expect(RunsFolder.environmentVariable == "FINCH_RUNS_DIR")
+    }
+
     @Test func folderHashesChangeWithAnyFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-runhash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("cat"), withIntermediateDirectories: true)
