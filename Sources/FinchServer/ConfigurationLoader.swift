@@ -26,7 +26,7 @@ extension ServerConfiguration {
             "host", "port", "data_dir", "database_url", "models", "max_batch_tokens", "max_batch_inputs", "max_wait_ms",
             "queue_capacity", "timeout_s", "max_body_bytes", "max_inputs", "max_characters", "rate_limit", "rate_burst",
             "reload_interval_s", "log_level", "shutdown_grace_s", "redact_stored_text",
-            "default_consent", "erasure_key",
+            "default_consent", "erasure_key", "runs_dir",
         ] + RecommendConfiguration.keys
 
     /// Reads `file` (YAML, optional), then the environment, then `flags`
@@ -152,6 +152,9 @@ extension ServerConfiguration {
             default: throw ConfigurationError(key: source, message: "\"\(value)\" is not true or false")
             }
         case "default_consent": defaultConsent = try Self.bool(value, source: source)
+        case "runs_dir":
+            guard !value.isEmpty else { throw ConfigurationError(key: source, message: "must not be empty") }
+            runsDirectory = value.hasPrefix("/") || base == nil ? value : base!.appendingPathComponent(value).path
         case "erasure_key":
             guard value.utf8.count >= 16 else { throw ConfigurationError(key: source, message: "must be at least 16 characters") }
             erasureKey = value

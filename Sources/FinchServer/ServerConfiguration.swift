@@ -1,4 +1,5 @@
 import FinchApps
+import FinchTrain
 import Foundation
 
 /// Everything `finch serve` is told: where to listen, where to store, which
@@ -55,8 +56,16 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var erasureKey: String?
     /// Settings of `POST /v1/models/{name}/retrain` (margin, epochs, learning rate, …).
     public var retrain = RetrainOptions()
+    /// The runs folder whose `runs.sqlite` `GET /v1/runs` and the dashboard's runs page read
+    /// (`runs_dir`, so `FINCH_RUNS_DIR` as for `finch train`); nil: `~/.finch/runs`.
+    public var runsDirectory: String?
 
     public init() {}
+
+    /// The runs folder: `runsDirectory`, else `~/.finch/runs`.
+    public var runsFolder: URL {
+        runsDirectory.map { URL(fileURLWithPath: $0) } ?? RunsFolder.defaultFolder()
+    }
 
     /// The SQLite file inside `dataDirectory`.
     public var sqlitePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("finch.sqlite").path }

@@ -12,7 +12,7 @@ struct Finch: AsyncParsableCommand {
             Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self, Doctor.self,
             Serve.self, Keys.self, Quantize.self, Assistant.self, Redact.self, Audit.self, AuditLogCommand.self, Card.self,
             Explain.self,
-            Feedback.self, Retrain.self, MonitorCommand.self,
+            Feedback.self, Retrain.self, MonitorCommand.self, Runs.self,
         ]
     )
 

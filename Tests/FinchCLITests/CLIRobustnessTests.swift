@@ -22,6 +22,7 @@ import Testing
         let p = Process()
         p.executableURL = CLI.binary
         p.arguments = arguments
+        p.environment = CLI.environment()
         let errPipe = Pipe(), outPipe = Pipe(), inPipe = Pipe()
         if let stderrPath { p.standardError = FileHandle(forWritingAtPath: stderrPath) } else { p.standardError = errPipe }
         if let stdoutPath { p.standardOutput = FileHandle(forWritingAtPath: stdoutPath) } else { p.standardOutput = outPipe }

@@ -12,15 +12,24 @@ enum CLI {
         return dir.appendingPathComponent("finch")
     }
 
+    /// The runs folder of every finch the tests start (unless a test gives its own): training runs
+    /// are recorded there, never in the user's ~/.finch/runs.
+    static let runsFolder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "finch-cli-runs-\(ProcessInfo.processInfo.processIdentifier)"
+    ).path
+
+    /// This process's environment with `FINCH_RUNS_DIR` set to `runsFolder`, then `extra` added.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(["FINCH_RUNS_DIR": runsFolder]) { $1 }.merging(extra) { $1 }
+    }
+
     /// Runs finch with `arguments` and `stdin`; returns (status, stdout, stderr).
     /// `environment` entries are added to (or replace) this process's environment.
     static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (Int32, String, String) {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
-        if !environment.isEmpty {
-            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        p.environment = Self.environment(environment)
         let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
         p.standardInput = inPipe
         p.standardOutput = outPipe

@@ -54,10 +54,17 @@ import Testing
         let reference = try await Self.reference()
         let out = Self.temp()
         // Buckets of 1 KB (256 floats): many messages, and the embeddings (99 × 32) go in pieces.
+        let runs = out + "-runs"
         let (status, stdout, stderr) = try await offPool {
-            try MPIRun.local(ranks: 2, Self.arguments(out: out) + ["--bucket-mb", "0.0009765625"])
+            try MPIRun.local(ranks: 2, Self.arguments(out: out) + ["--bucket-mb", "0.0009765625", "--runs", runs])
         }
         #expect(status == 0, "\(stderr)")
+        // Rank 0 alone records the run, with every step.
+        let (ls, listed, _) = try await CLI.runAsync(["runs", "list", "--runs", runs, "--json"])
+        let recorded = try listed.split(separator: "\n").map { try RunsCLITests.json(String($0)) }
+        #expect(ls == 0 && recorded.count == 1, "\(listed)")
+        #expect(recorded.first?["steps"] as? Int == 10 && recorded.first?["status"] as? String == "finished")
+        #expect((recorded.first?["parameters"] as? [String: String])?["processes"] == "2")
         // Rank 0 alone talks: one report, one progress header.
         #expect(stdout.components(separatedBy: "evaluation after the last epoch").count == 2, "\(stdout)")
         #expect(stderr.components(separatedBy: "training on 43 examples").count == 2, "\(stderr)")

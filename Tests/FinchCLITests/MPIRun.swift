@@ -13,6 +13,7 @@ enum MPIRun {
     /// The environment of every rank (and of a reference run).
     static let environment = [
         "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "FINCH_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+        "FINCH_RUNS_DIR": CLI.runsFolder,
     ]
 
     /// Options that keep MPI on TCP over `network` (a CIDR, or an interface name).
@@ -38,8 +39,8 @@ enum MPIRun {
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("finch-mpi-\(UUID().uuidString).out")
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("finch-mpi-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outFile)
             try? FileManager.default.removeItem(at: errFile)

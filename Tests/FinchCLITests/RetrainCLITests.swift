@@ -13,10 +13,11 @@ import Testing
     @Test func retrainRegistersAVersionWithItsReport() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-retrain-\(UUID().uuidString)")
         let model = root.appendingPathComponent("classifier").path, data = root.appendingPathComponent("data").path
+        let runs = root.appendingPathComponent("runs").path
         let (ts, _, terr) = try await CLI.runAsync([
             "train", "classify", "--model", TrainCLITests.model, "--train", TrainCLITests.fixture("tiny-sentiment.csv"),
             "--dev", TrainCLITests.fixture("tiny-sentiment-test.csv"), "--out", model, "--epochs", "10", "--batch-size", "8",
-            "--lr", "1e-2", "--max-length", "16",
+            "--lr", "1e-2", "--max-length", "16", "--runs", runs,
         ])
         #expect(ts == 0, "\(terr)")
         for file in ["finch_data.json", "heldout.jsonl", "replay.jsonl"] {
@@ -41,7 +42,7 @@ import Testing
         #expect(try await server.waitForExit() == 0)
 
         let (rs, out, err) = try await CLI.runAsync([
-            "retrain", "--model", "sentiment", "--data-dir", data, "--epochs", "10", "--lr", "1e-2", "--margin", "1",
+            "retrain", "--model", "sentiment", "--data-dir", data, "--epochs", "10", "--lr", "1e-2", "--margin", "1", "--runs", runs,
         ])
         #expect(rs == 0, "\(err)")
         let lines = out.split(separator: "\n").map(String.init)
@@ -60,10 +61,29 @@ import Testing
         #expect(card.hasPrefix("---\n") && card.contains("model-index"), "\(card.prefix(400))")
         #expect(card.contains("retrain of version 1"), "\(card.prefix(2000))")
 
-        // Unknown models and kinds without a retrainer are errors naming them.
-        let (us, _, uerr) = try await CLI.runAsync(["retrain", "--model", "nope", "--data-dir", data])
+        // Both runs are in the run store: the retrain with its training steps, its settings and the new version's folder.
+        let (ls, listed, _) = try await CLI.runAsync(["runs", "list", "--runs", runs, "--json"])
+        #expect(ls == 0)
+        let recorded = try listed.split(separator: "\n").map { try RunsCLITests.json(String($0)) }
+        #expect(recorded.map { $0["kind"] as? String } == ["retrain", "train-classify"])
+        #expect(recorded.map { $0["status"] as? String } == ["finished", "finished"])
+        let retrainRun = recorded[0]
+        #expect(retrainRun["model"] as? String == "sentiment")
+        #expect((retrainRun["steps"] as? Int ?? 0) > 0)
+        #expect((retrainRun["parameters"] as? [String: String])?["epochs"] == "10")
+        #expect((retrainRun["final_metrics"] as? [String: Double])?["feedback_accuracy"] == 1)
+        let folder = (retrainRun["artefacts"] as? [[String: String]])?.first { $0["name"] == "folder" }?["path"]
+        #expect(folder?.contains("sentiment-retrain-") == true, "\(retrainRun)")
+        #expect((recorded[1]["data"] as? [[String: Any]])?.map { $0["role"] as? String } == ["train", "dev"])
+
+        // Unknown models and kinds without a retrainer are errors naming them (and failed runs).
+        let (us, _, uerr) = try await CLI.runAsync(["retrain", "--model", "nope", "--data-dir", data, "--runs", runs])
         #expect(us == 1)
         #expect(uerr.contains("no model named \"nope\""), "\(uerr)")
+        let (fs, failed, _) = try await CLI.runAsync(["runs", "show", "3", "--runs", runs, "--json"])
+        #expect(fs == 0)
+        let failedRun = try RunsCLITests.json(failed)
+        #expect(failedRun["status"] as? String == "failed" && (failedRun["error"] as? String)?.contains("nope") == true)
         let (vs, _, verr) = try await CLI.runAsync(["retrain", "--model", "sentiment", "--data-dir", data, "--margin", "2"])
         #expect(vs == 64 && verr.contains("--margin"))
     }

@@ -18,7 +18,7 @@ final class ServeProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = CLI.binary
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port)] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = CLI.environment(environment)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

@@ -239,6 +239,7 @@ struct TrainSandbox {
     func startLongRun(_ s: TrainSandbox, out: String) throws -> (Process, Pipe, Pipe, Data) {
         let p = Process()
         p.executableURL = CLI.binary
+        p.environment = CLI.environment()
         p.arguments = [
             "train", "classify", "--model", s.model, "--train", s.sentiment, "--out", out, "--epochs", "400",
             "--batch-size", "8", "--max-length", "16",

@@ -52,6 +52,7 @@ struct ServerFixture {
         var config = ServerConfiguration()
         config.port = 0
         config.dataDirectory = root.appendingPathComponent("data").path
+        config.runsDirectory = root.appendingPathComponent("runs").path
         config.models = [
             .init(name: "mini", path: folders.embedder.path), .init(name: "sentiment", path: folders.classifier.path),
             .init(name: "ner", path: folders.tagger.path),

@@ -27,6 +27,7 @@ public enum DashboardAssets {
         DashboardAsset(name: "page-feedback.js", bytes: PackageResources.page_feedback_js),
         DashboardAsset(name: "page-versions.js", bytes: PackageResources.page_versions_js),
         DashboardAsset(name: "page-monitors.js", bytes: PackageResources.page_monitors_js),
+        DashboardAsset(name: "page-runs.js", bytes: PackageResources.page_runs_js),
     ]
 
     /// The asset of a file name, if there is one.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import FinchApps
 import FinchServer
+import FinchSupport
+import FinchTrain
 import Foundation
 
 /// `finch retrain`: one guarded retrain of a registered model from its feedback, on the service's store.
@@ -27,6 +29,7 @@ struct Retrain: AsyncParsableCommand {
     @Option(name: .customLong("out-dir"), help: "Folder for the new version (default: beside the active version's folder).")
     var outDir: String?
     @Option(help: "Seed of the feedback split, replay sample and batch order.") var seed: UInt64 = 42
+    @OptionGroup var runs: RunsOption
 
     func validate() throws {
         guard margin >= 0 && margin <= 1 else { throw ValidationError("--margin must be in [0, 1]") }
@@ -47,15 +50,30 @@ struct Retrain: AsyncParsableCommand {
         options.batchSize = batchSize
         options.seed = seed
         options.outputRoot = outDir.map { URL(fileURLWithPath: $0) }
-        let jobs = RetrainJobs(
-            registry: registry, retrainers: [FineTunedModelRetrainer(registry: registry, feedback: db.feedback, options: options)],
-            audit: nil)
-        let started = try jobs.start(model: model, actor: "cli")
-        let final = await jobs.wait(id: started.id)
-        try await db.close()
-        guard let final else { throw ExitCode.failure }
-        if let error = final.error { throw RetrainFailure(message: error) }
-        guard let outcome = final.outcome else { throw ExitCode.failure }
+        // The run is recorded from here, so a model that cannot be retrained is a failed run too; the
+        // retrainer records the training steps and how the retrain ended.
+        let recorder = try runs.begin { runStart(options) }
+        var retrainer: any ModelRetrainer = FineTunedModelRetrainer(registry: registry, feedback: db.feedback, options: options)
+        if let recorder {
+            retrainer = RunRecordingRetrainer(base: retrainer, registry: registry, epochs: epochs) { _ in recorder }
+        }
+        let jobs = RetrainJobs(registry: registry, retrainers: [retrainer], audit: nil)
+        let outcome: RetrainOutcome
+        do {
+            let started = try jobs.start(model: model, actor: "cli")
+            let final = await jobs.wait(id: started.id)
+            try await db.close()
+            guard let final else { throw ExitCode.failure }
+            if let error = final.error { throw RetrainFailure(message: error) }
+            guard let done = final.outcome else { throw ExitCode.failure }
+            outcome = done
+            if let problem = recorder?.recordingError {
+                ProgressBar.write("note: the run store stopped recording run \(recorder!.id) early: \(problem)\n")
+            }
+        } catch {
+            RunTracking.fail(recorder, error)
+            throw error
+        }
         try StandardOutput.line(outcome.reason)
         if let version = outcome.newVersion {
             try StandardOutput.line("\(outcome.model) version \(version) registered, \(outcome.activated ? "active" : "inactive")")
@@ -65,6 +83,13 @@ struct Retrain: AsyncParsableCommand {
             let new = outcome.newMetrics[key].map { String(format: "%.4f", $0) } ?? "-"
             try StandardOutput.line("\(key)\t\(old)\t\(new)")
         }
+    }
+
+    /// The run's start: the retrain's settings as parameters (its data is the store's feedback, not a file).
+    func runStart(_ o: RetrainOptions) -> RunStart {
+        RunStart(
+            kind: "retrain", model: model, command: Card.commandLine, outputDirectory: outDir,
+            parameters: o.runParameters.merging(["model": model]) { $1 })
     }
 }
 

@@ -66,7 +66,7 @@ struct TrainClassify: ParsableCommand {
             r.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
             r.seed = options.seed
             r.maxLength = options.maxLength
-            try ClassicalRun.execute(request: r, metric: options.metric ?? .accuracy)
+            try ClassicalRun.execute(request: r, metric: options.metric ?? .accuracy, runs: options.runs)
             return
         }
         var request = try options.request(defaultMetric: .accuracy)
@@ -74,7 +74,8 @@ struct TrainClassify: ParsableCommand {
         request.multiLabel = multiLabel
         request.labelSeparator = labelSeparator
         request.pooling = pooling
-        try TrainingRun.execute(request: request, task: .classification, baseModel: options.model ?? "") { r, stop, events in
+        try TrainingRun.execute(request: request, task: .classification, baseModel: options.model ?? "", runs: options.runs) {
+            r, stop, events in
             try FineTuning.classify(r, stop: stop, events: events)
         }
     }
@@ -109,7 +110,7 @@ struct TrainNER: ParsableCommand {
     func run() throws {
         var request = try options.request(defaultMetric: .f1)
         request.wordBoundary = wordBoundary
-        try TrainingRun.execute(request: request, task: .ner, baseModel: options.model ?? "") { r, stop, events in
+        try TrainingRun.execute(request: request, task: .ner, baseModel: options.model ?? "", runs: options.runs) { r, stop, events in
             try FineTuning.tag(r, stop: stop, events: events)
         }
     }

@@ -46,6 +46,7 @@ struct TrainImage: ParsableCommand {
     @Flag(help: "Continue from the checkpoint in --out (after an interruption); an error when there is none.") var resume = false
     @Flag(name: .customLong("resume-or-start"), help: "Continue from the checkpoint in --out when there is one, else start from step 0.")
     var resumeOrStart = false
+    @OptionGroup var runs: RunsOption
 
     func validate() throws {
         guard !(resume && resumeOrStart) else { throw ValidationError("--resume and --resume-or-start exclude each other; give one") }
@@ -88,9 +89,38 @@ struct TrainImage: ParsableCommand {
         return r
     }
 
+    /// Records the run in the run store from its start to its end, and trains.
     func run() throws {
-        let start = ContinuousClock.now
         let r = request
+        let recorder = try runs.begin { try runStart(r) }
+        do {
+            try train(r, recorder: recorder)
+        } catch {
+            RunTracking.fail(recorder, error)
+            throw error
+        }
+    }
+
+    /// The run's start: the configuration and the image settings, the data's SHA-256 (of every file in a folder).
+    func runStart(_ r: ImageTrainingRequest) throws -> RunStart {
+        var p = r.training.runParameters
+        p["architecture"] = model.rawValue
+        p["data"] = data
+        if let dev { p["dev"] = dev }
+        p["out"] = out
+        if let imageSize { p["image_size"] = String(imageSize) }
+        if let color { p["color"] = color.rawValue }
+        p["crop_padding"] = String(cropPadding)
+        p["flip"] = String(flip)
+        if r.resume != .fresh { p["resume"] = String(describing: r.resume) }
+        return RunStart(
+            kind: "train-image", model: model.rawValue, command: Card.commandLine, outputDirectory: r.outputDirectory.path,
+            parameters: p, dataHashes: try RunTracking.hashes([("data", data), ("dev", dev)]), bestMetric: metric.rawValue)
+    }
+
+    func train(_ r: ImageTrainingRequest, recorder: RunRecorder?) throws {
+        let start = ContinuousClock.now
+        let render = TrainingRun.progress()
         var bar: ProgressBar?
         let result = try TrainingRun.withStopSignal { stop in
             try TrainingOptions.flagged {
@@ -100,12 +130,18 @@ struct TrainImage: ParsableCommand {
                         if bar == nil { bar = ProgressBar(total: total, label: "decode") }
                         bar?.update(done, details: "\(done)/\(total) images", secondsRemaining: nil)
                         if done == total { bar?.finish() }
-                    }, events: TrainingRun.progress())
+                    },
+                    events: { event in
+                        recorder?.observe(event)
+                        render(event)
+                    })
             }
         }
         try StandardOutput.line(result.development.summary + (dev == nil ? " (--dev)" : ""))
         for note in result.notes { try StandardOutput.line("note: \(note)") }
+        let finalMetrics = result.summary.lastEvaluation?.metrics ?? [:]
         if result.summary.interrupted {
+            try RunTracking.finish(recorder, .interrupted, finalMetrics: finalMetrics, folder: r.outputDirectory)
             try StandardOutput.line("interrupted after \(result.summary.steps) steps; continue with --resume")
             throw ExitCode(130)
         }
@@ -117,6 +153,7 @@ struct TrainImage: ParsableCommand {
             try StandardOutput.line(String(format: "best %@ %.4f at step %d; model written to %@", metric.rawValue, best, step, out))
         }
         try Card.afterTraining(folder: r.outputDirectory, run: try record(result, seconds: Card.seconds(since: start)))
+        try RunTracking.finish(recorder, .finished, finalMetrics: finalMetrics, folder: r.outputDirectory)
     }
 
     /// What the model card records about the run.

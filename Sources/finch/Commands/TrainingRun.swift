@@ -12,15 +12,37 @@ import Foundation
 /// Renders a fine-tuning run: progress bar on stderr, reports on stdout; Ctrl-C
 /// asks the run to stop at the next step and write a resumable checkpoint.
 enum TrainingRun {
+    /// Records the run in the run store (rank 0 only) from its start to its end, and
+    /// runs `body`. `kind` names the run in the store (default `train-classify` or `train-ner`;
+    /// `tune-trial`, `distill` for those commands); `runs` is the default folder unless given.
     static func execute(
-        request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String,
+        request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String, runs: RunsOption? = nil, kind: String? = nil,
+        _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
+    ) throws {
+        let kind = kind ?? (task == .classification ? "train-classify" : "train-ner")
+        let root = DistributedJob.isRoot(request.dataParallel?.communicator)
+        let recorder = try RunsOption.begin(flag: runs?.runs, { try RunTracking.start(request, kind: kind, model: baseModel) }, root: root)
+        do {
+            try execute(request: request, task: task, baseModel: baseModel, recorder: recorder, body)
+        } catch {
+            RunTracking.fail(recorder, error)
+            throw error
+        }
+    }
+
+    private static func execute(
+        request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String, recorder: RunRecorder?,
         _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
         let start = ContinuousClock.now
         let communicator = request.dataParallel?.communicator
         let out = request.outputDirectory.path
         DistributedJob.onTermination(communicator, "nothing was checkpointed yet in \(out)")
-        let events = progress(communicator: communicator, outputDirectory: out)
+        let render = progress(communicator: communicator, outputDirectory: out)
+        let events: (TrainingEvent) -> Void = { event in
+            recorder?.observe(event)
+            render(event)
+        }
         // A setting the library rejects is reported with its flag.
         let result = try withStopSignal { stop in try TrainingOptions.flagged { try body(request, stop, events) } }
         try DistributedJob.finish(communicator)
@@ -35,6 +57,8 @@ enum TrainingRun {
         }
         for note in result.notes { try StandardOutput.line("note: \(note)") }
         if result.summary.interrupted {
+            try RunTracking.finish(
+                recorder, .interrupted, finalMetrics: result.summary.lastEvaluation?.metrics ?? [:], folder: request.outputDirectory)
             try StandardOutput.line("interrupted after \(result.summary.steps) steps; continue with --resume")
             throw ExitCode(130)  // as shells expect after SIGINT
         }
@@ -52,6 +76,8 @@ enum TrainingRun {
             run: try TrainingRunRecord.fineTuning(
                 task: task, request: request, result: result, baseModel: baseModel, command: Card.commandLine,
                 seconds: Card.seconds(since: start), finchVersion: FinchVersion.string))
+        try RunTracking.finish(
+            recorder, .finished, finalMetrics: result.summary.lastEvaluation?.metrics ?? [:], folder: request.outputDirectory)
     }
 
     /// Runs `body` with a stop signal that Ctrl-C sets: the run stops at the next step and

@@ -76,6 +76,7 @@ struct TrainingOptions: ParsableArguments {
         name: .customLong("checkpoint-steps"),
         help: "Also write the resumable checkpoint every N optimizer steps (default: at each evaluation and at the end).")
     var checkpointSteps: Int?
+    @OptionGroup var runs: RunsOption
     @OptionGroup(title: "Several processes") var distributed: DistributedOptions
     @Option(
         name: .customLong("bucket-mb"),

@@ -13,5 +13,6 @@ import recommend from './page-recommend.js';
 import audit from './page-audit.js';
 import users from './page-users.js';
 import monitors from './page-monitors.js';
+import runs from './page-runs.js';
 
-export const pages = [models, metrics, playground, assistant, handoffs, feedback, versions, recommend, monitors, audit, users];
+export const pages = [models, metrics, playground, assistant, handoffs, feedback, versions, runs, recommend, monitors, audit, users];

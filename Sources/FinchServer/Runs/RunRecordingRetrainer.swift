@@ -1,0 +1,91 @@
+import FinchApps
+import FinchSupport
+import FinchTrain
+import Foundation
+import Logging
+
+/// A retrainer whose retrains are recorded in the run store as runs of kind
+/// `retrain` (`finch retrain`, and `POST /v1/models/{name}/retrain` in the
+/// service): the training stage's figures (`loss`) at each step as they come,
+/// then how it ended — the new version's metrics and folder, or the error.
+public struct RunRecordingRetrainer: ModelRetrainer {
+    /// The retrainer that does the work.
+    public let base: any ModelRetrainer
+    let registry: ModelRegistry
+    let begin: @Sendable (String) throws -> RunRecorder?
+    let epochs: Int
+
+    /// Wraps `base`. `begin` records the start of a retrain of the named model and returns its
+    /// recorder (nil: this retrain is not recorded; a throw fails it); `epochs` turns a training
+    /// step into an epoch (the step's fraction of the stage × epochs).
+    public init(base: any ModelRetrainer, registry: ModelRegistry, epochs: Int, begin: @escaping @Sendable (String) throws -> RunRecorder?)
+    {
+        self.base = base
+        self.registry = registry
+        self.epochs = epochs
+        self.begin = begin
+    }
+
+    public var kinds: Set<ModelKind> { base.kinds }
+
+    public func retrain(model: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome {
+        guard let recorder = try begin(model) else { return try await base.retrain(model: model, progress: progress) }
+        let epochs = Double(epochs)
+        do {
+            let outcome = try await base.retrain(model: model) { event in
+                if event.stage == "train" {
+                    let epoch = event.fractionDone * epochs
+                    recorder.record(
+                        event.metrics.keys.sorted().map {
+                            RunMetricPoint(step: event.step, epoch: epoch, name: $0, value: event.metrics[$0]!)
+                        })
+                }
+                progress(event)
+            }
+            let version = try await registry.versions().first { $0.name == model && $0.version == outcome.newVersion }
+            try recorder.finish(
+                .finished, finalMetrics: outcome.newMetrics,
+                artefacts: version.map { RunRecorder.artefacts(in: URL(fileURLWithPath: $0.path)) } ?? [])
+            return outcome
+        } catch {
+            // The retrain's own error is the one to report; a store that also refuses adds nothing to it.
+            try? recorder.finish(.failed, error: String(describing: error))
+            throw error
+        }
+    }
+}
+
+extension RetrainOptions {
+    /// The settings as a run's parameters.
+    public var runParameters: [String: String] {
+        [
+            "margin": String(margin), "epochs": String(epochs), "learning_rate": String(learningRate), "batch_size": String(batchSize),
+            "seed": String(seed), "replay_per_feedback": String(replayPerFeedback), "feedback_hold_out": String(feedbackHoldOutFraction),
+        ]
+    }
+}
+
+extension RunRecordingRetrainer {
+    /// `retrainer` with its retrains recorded in the runs folder's store. A folder set in the
+    /// configuration must open (the retrain fails otherwise); the default one (`~/.finch/runs`) may be
+    /// missing or read-only, and then the retrain runs unrecorded with a warning.
+    static func service(_ retrainer: any ModelRetrainer, _ configuration: ServerConfiguration, registry: ModelRegistry, logger: Logger)
+        -> any ModelRetrainer
+    {
+        let folder = configuration.runsFolder, chosen = configuration.runsDirectory != nil
+        let parameters = configuration.retrain.runParameters
+        return RunRecordingRetrainer(base: retrainer, registry: registry, epochs: configuration.retrain.epochs) { model in
+            let store: SQLiteRunStore
+            do {
+                store = try SQLiteRunStore(folder: folder)
+            } catch  where !chosen {
+                logger.warning("retrain not recorded", metadata: ["model": .string(model), "error": .string(String(describing: error))])
+                return nil
+            }
+            let start = RunStart(
+                kind: "retrain", model: model, command: "POST /v1/models/\(model)/retrain",
+                parameters: parameters.merging(["model": model]) { $1 })
+            return try RunRecorder(store: store, start: start)
+        }
+    }
+}
