@@ -25,7 +25,8 @@ public enum DistillationError: Error, Equatable, CustomStringConvertible {
         case .invalidAlpha(let a):
             return "alpha \(a): the weight of the teacher's soft labels must be in [0, 1]"
         case let .teacherNotAClassifier(path, found):
-            return "\(path): the teacher must be a fine-tuned text classifier (finch train classify), found \(found)"
+            return "\(path): the teacher must be a fine-tuned text classifier (finch train classify) or a sentence-transformers folder,"
+                + " found \(found)"
         case .multiLabel(let path):
             return "\(path): a multi-label classifier cannot be distilled yet (the soft labels are one softmax per example)"
         }

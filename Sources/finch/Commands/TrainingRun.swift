@@ -12,8 +12,11 @@ import Foundation
 /// Renders a fine-tuning run: progress bar on stderr, reports on stdout; Ctrl-C
 /// asks the run to stop at the next step and write a resumable checkpoint.
 enum TrainingRun {
+    /// Runs `body` with progress, Ctrl-C and the report; then writes the model card of a
+    /// fine-tuned `task` model, or calls `card` (with the result and the run's seconds) instead.
     static func execute(
         request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String,
+        card: ((FineTuningResult, Double) throws -> Void)? = nil,
         _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
         let start = ContinuousClock.now
@@ -47,6 +50,7 @@ enum TrainingRun {
             try StandardOutput.line(
                 String(format: "best %@ %.4f at step %d; model written to %@", metric, best, step, request.outputDirectory.path))
         }
+        if let card { return try card(result, Card.seconds(since: start)) }
         try Card.afterTraining(
             folder: request.outputDirectory,
             run: try TrainingRunRecord.fineTuning(
