@@ -63,6 +63,60 @@ import Testing
         #expect(try Self.json(pout)["label"] as? String == "pos")
     }
 
+    /// The tiny word-piece encoder as a sentence-transformers folder: mean pooling, normalized.
+    static func embedderFolder() throws -> String {
+        let folder = TrainCLITests.temp()
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder + "/1_Pooling", withIntermediateDirectories: true)
+        for file in ["config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"] {
+            try fm.copyItem(atPath: TrainCLITests.model + "/" + file, toPath: folder + "/" + file)
+        }
+        let modules = """
+            [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+             {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+             {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]
+            """
+        try Data(modules.utf8).write(to: URL(fileURLWithPath: folder + "/modules.json"))
+        try Data(#"{"word_embedding_dimension": 32, "pooling_mode_mean_tokens": true}"#.utf8)
+            .write(to: URL(fileURLWithPath: folder + "/1_Pooling/config.json"))
+        return folder
+    }
+
+    @Test func distilEmbedderOnPlainTextThenEmbedWithTheStudent() async throws {
+        let teacher = try Self.embedderFolder(), student = TrainCLITests.temp()
+        let texts = try String(contentsOfFile: TrainCLITests.fixture("tiny-sentiment.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+        let train = TrainCLITests.temp() + ".txt"
+        try Data((texts.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: train))
+        let (status, stdout, stderr) = try await CLI.runAsync([
+            "distill", "--teacher", teacher, "--train", train, "--out", student, "--epochs", "3", "--batch-size", "8", "--lr", "1e-3",
+        ])
+        #expect(status == 0, "\(stderr)")
+        #expect(stderr.hasPrefix("training on 43 examples, 3 epochs, 18 steps\n"), "\(stderr)")
+        #expect(stdout.contains("student vs teacher sentence vectors on 5 texts: mean squared error "), "\(stdout)")
+        #expect(stdout.contains("best loss "), "\(stdout)")
+        let config = try Self.json(try String(contentsOfFile: student + "/config.json", encoding: .utf8))
+        #expect(config["num_hidden_layers"] as? Int == 1)
+        for file in ["modules.json", "1_Pooling/config.json", "vocab.txt", "metrics.jsonl", "training_curves.svg", "README.md"] {
+            #expect(FileManager.default.fileExists(atPath: student + "/" + file), "\(file) missing")
+        }
+        let run = try Self.json(try String(contentsOfFile: student + "/finch_run.json", encoding: .utf8))
+        #expect(run["task"] as? String == "feature-extraction" && run["base_model"] as? String == teacher)
+        let evals = try String(contentsOfFile: student + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try Self.json(String($0)) }.filter { $0["kind"] as? String == "eval" }
+        #expect(evals.count == 3 && evals.allSatisfy { $0["cosine"] is Double && $0["loss"] is Double })
+        // finch embed takes the student as it takes the teacher: unit vectors of the teacher's width.
+        let (es, eout, eerr) = try await CLI.runAsync(["embed", "--model", student], stdin: "the film was very great\n")
+        #expect(es == 0, "\(eerr)")
+        let vector = try #require(try Self.json(eout)["embedding"] as? [Double])
+        #expect(vector.count == 32 && Swift.abs(vector.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        // An embedder's student is chosen by loss only.
+        let (ms, _, merr) = try await CLI.runAsync([
+            "distill", "--teacher", teacher, "--train", train, "--out", TrainCLITests.temp(), "--metric", "accuracy",
+        ])
+        #expect(ms == 64 && merr.contains("--metric accuracy is not reported by an embedder's distillation"), "\(merr)")
+    }
+
     @Test func rejectsBadSettingsBeforeTraining() async throws {
         let train = TrainCLITests.fixture("tiny-sentiment.csv")
         let (a, _, aerr) = try await CLI.runAsync([
