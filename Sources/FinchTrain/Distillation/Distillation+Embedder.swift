@@ -45,11 +45,15 @@ extension Distillation {
         guard layers <= teacherLayers else { throw DistillationError.invalidLayers(requested: layers, teacherLayers: teacherLayers) }
         let kept = DistillationStudent.keptLayers(teacherLayers: teacherLayers, studentLayers: layers)
         let teacher = try SentenceEmbedder(contentsOf: r.teacherDirectory)
+        if let asked = f.maxLength, asked > teacher.maxSequenceLength {
+            throw TrainingError.invalidConfiguration(
+                setting: .maxLength, reason: "must be at most \(teacher.maxSequenceLength), the teacher's max_seq_length")
+        }
         var rng = FinchRNG(seed: f.training.seed)
         let student = try DistillationStudent.initialize(from: teacher.model, layers: layers, rng: &rng)
         let task = EmbeddingDistillationTask(
             teacher: teacher, student: student, tokenizer: try Tokenizer.load(directory: folder.transformerDirectory),
-            tokenizerDirectory: folder.transformerDirectory, maxLength: maxLength)
+            tokenizerDirectory: folder.transformerDirectory, maxLength: Swift.min(maxLength, teacher.maxSequenceLength))
         let notes = [
             "student of \(layers) of the teacher's \(teacherLayers) layers, starting from teacher layer\(kept.count == 1 ? "" : "s") "
                 + kept.map(String.init).joined(separator: ", ") + "; embeddings and pooling as the teacher's"

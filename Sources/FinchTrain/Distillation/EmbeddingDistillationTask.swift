@@ -43,16 +43,18 @@ public final class EmbeddingDistillationTask: TrainingTask {
     /// `loss` (the mean squared error); evaluations also report `cosine`.
     public var reportedMetrics: [TrainingMetric]? { [.loss] }
 
-    /// A task distilling `teacher` into `student` (same hidden size), texts cut at `maxLength` tokens.
+    /// A task distilling `teacher` into `student` (same hidden size), texts cut at `maxLength`
+    /// tokens (at most the teacher's `maxSequenceLength`).
     public init(teacher: SentenceEmbedder, student: BertModel, tokenizer: Tokenizer, tokenizerDirectory: URL, maxLength: Int) {
         precondition(
             student.config.hiddenSize == teacher.model.config.hiddenSize,
             "student width \(student.config.hiddenSize) vs teacher \(teacher.model.config.hiddenSize)")
+        precondition(maxLength <= teacher.maxSequenceLength, "length \(maxLength) above the teacher's \(teacher.maxSequenceLength)")
         self.teacher = teacher
         self.student = student
         self.tokenizer = tokenizer
         self.tokenizerDirectory = tokenizerDirectory
-        self.maxLength = Swift.min(maxLength, teacher.maxSequenceLength)
+        self.maxLength = maxLength
     }
 
     /// Tokenizes texts, truncated to `maxLength`.

@@ -42,7 +42,10 @@ struct Distill: ParsableCommand {
     @Option(help: "Peak learning rate (AdamW).") var lr = 5e-5
     @Option(
         name: .customLong("max-length"),
-        help: "Tokens per example, special tokens included (default: the teacher's training length); longer input is cut.")
+        help: """
+            Tokens per example, special tokens included (default: the teacher's training length; \
+            embedders: 128, capped at the teacher's max_seq_length); longer input is cut.
+            """)
     var maxLength: Int?
     @Option(name: .customLong("warmup-ratio"), help: "Fraction of steps spent warming up the learning rate, in [0, 1).")
     var warmupRatio = 0.1
