@@ -148,6 +148,41 @@ import Testing
         #expect(teacher.classifier.stateDict().allSatisfy { saved[$0.key]?.scalars == $0.value.scalars })
     }
 
+    @Test func interruptedDistillationResumesToTheSameStudent() throws {
+        let teacherDirectory = temporaryDirectory()
+        try Self.teacher(layers: 4).saveModel(to: teacherDirectory)
+        func request(_ out: URL) -> DistillationRequest {
+            var r = DistillationRequest(
+                teacherDirectory: teacherDirectory, trainFile: TestSupport.fixtureURL("tiny-sentiment.csv"), outputDirectory: out)
+            r.fineTuning.training.epochs = 2
+            r.fineTuning.training.batchSize = 8
+            r.fineTuning.training.learningRate = 1e-3
+            r.fineTuning.training.exportBestModel = false
+            return r
+        }
+        let whole = temporaryDirectory().appendingPathComponent("whole")
+        _ = try Distillation.classify(request(whole))
+        // Stopped after step 4 of 12, then continued from the checkpoint: a student is rebuilt from the
+        // teacher, and the checkpoint's weights, optimizer state and data order replace its start.
+        let split = temporaryDirectory().appendingPathComponent("split")
+        let stop = StopSignal()
+        let first = try Distillation.classify(request(split), stop: stop) { event in
+            if case .step(let p) = event, p.step == 4 { stop.requestStop() }
+        }
+        #expect(first.summary.interrupted && first.summary.steps == 4)
+        var again = request(split)
+        again.fineTuning.resume = .required
+        let second = try Distillation.classify(again)
+        #expect(!second.summary.interrupted && second.summary.steps == 12)
+        let a = try SafetensorsFile(contentsOf: whole.appendingPathComponent("model.safetensors")).tensors()
+        let b = try SafetensorsFile(contentsOf: split.appendingPathComponent("model.safetensors")).tensors()
+        #expect(Set(a.keys) == Set(b.keys))
+        for (key, value) in a {
+            let other = try #require(b[key])
+            #expect(TestSupport.maxAbsDifference(value, other) < 1e-6, "\(key) differs after resuming")
+        }
+    }
+
     @Test func recipeWritesAPlainClassifierFolder() throws {
         let teacherDirectory = temporaryDirectory(), out = temporaryDirectory().appendingPathComponent("student")
         let teacher = try Self.teacher(layers: 4)
