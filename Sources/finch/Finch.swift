@@ -9,7 +9,8 @@ struct Finch: AsyncParsableCommand {
         abstract: "Applied AI in Swift: transformers, fine-tuning, recommenders, serving.",
         version: FinchVersion.string,
         subcommands: [
-            Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Evaluate.self, Predict.self, Recommend.self, Doctor.self,
+            Demo.self, Tokenize.self, Embed.self, Search.self, Train.self, Distill.self, Evaluate.self, Predict.self,
+            Recommend.self, Doctor.self,
             Serve.self, Keys.self, Quantize.self, Assistant.self, Redact.self, Audit.self, AuditLogCommand.self, Card.self,
             Explain.self,
             Feedback.self, Retrain.self, MonitorCommand.self, Runs.self,

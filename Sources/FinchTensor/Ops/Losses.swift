@@ -61,6 +61,34 @@ extension Tensor {
         return -rows.mean()
     }
 
+    /// Kullback–Leibler divergence KL(q ‖ p) of `self` as log-probabilities
+    /// log p [N, C] from a target distribution given as log-probabilities
+    /// `logTarget` log q [N, C], summed over classes and averaged over rows:
+    /// Σᵢⱼ qᵢⱼ (log qᵢⱼ − log pᵢⱼ) / N. This is PyTorch's
+    /// `kl_div(input, target, reduction="batchmean", log_target=True)`, the
+    /// soft-label term of knowledge distillation (Hinton et al. 2015). The
+    /// target is a constant (no gradient flows into it); the gradient with
+    /// respect to log p is −q / N. Taking the target as log-probabilities keeps
+    /// a class whose q underflows to 0 finite (0 · (−∞) never occurs).
+    public func klDivergence(logTarget: Tensor) -> Tensor {
+        precondition(rank == 2, "klDivergence expects log-probabilities [N, C], got \(shape)")
+        precondition(shape == logTarget.shape, "klDivergence: \(shape) vs target \(logTarget.shape)")
+        let rows = shape[0], n = count
+        let x = detached(), lq = logTarget.detached()
+        let xp = x.storage.pointer, lqp = lq.storage.pointer
+        var total: Double = 0
+        for i in 0..<n {
+            let q = Double(expf(lqp[i]))
+            if q > 0 { total += q * (Double(lqp[i]) - Double(xp[i])) }
+        }
+        let loss = Tensor(scalar: Float(total / Double(Swift.max(rows, 1))))
+        return loss.recorded("klDivergence", [self]) { g in
+            let lqp = lq.storage.pointer
+            let scale = -g.item / Float(Swift.max(rows, 1))
+            return [Tensor(shape: lq.shape) { o in for i in 0..<n { o[i] = expf(lqp[i]) * scale } }]
+        }
+    }
+
     /// Mean squared error against `target` (same shape).
     public func mseLoss(_ target: Tensor) -> Tensor {
         precondition(shape == target.shape, "mseLoss: \(shape) vs \(target.shape)")

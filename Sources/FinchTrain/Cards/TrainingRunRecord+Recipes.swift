@@ -23,6 +23,7 @@ extension TrainingRunRecord {
         if let m = r.maxLength { settings["max_length"] = String(m) }
         if let lora = r.lora { settings["lora_rank"] = String(lora.rank) }
         if r.multiLabel { settings["multi_label"] = "true" }
+        settings.merge(result.settings) { _, recipe in recipe }
         var files: [DataFileRecord] = []
         let distribution: [String: Int]
         switch task {

@@ -156,4 +156,6 @@ public struct FineTuningResult: Sendable {
     public var labels: [String]
     /// Notes for the user (automatic choices made).
     public var notes: [String]
+    /// Settings of the recipe beyond the request's (name → value), for the run record.
+    public var settings: [String: String] = [:]
 }

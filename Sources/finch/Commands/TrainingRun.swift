@@ -15,15 +15,18 @@ enum TrainingRun {
     /// Records the run in the run store (rank 0 only) from its start to its end, and
     /// runs `body`. `kind` names the run in the store (default `train-classify` or `train-ner`;
     /// `tune-trial`, `distill` for those commands); `runs` is the default folder unless given.
+    /// The model card is the fine-tuned `task` model's, or `card`'s (called with the result and
+    /// the run's seconds) when given.
     static func execute(
         request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String, runs: RunsOption? = nil, kind: String? = nil,
+        card: ((FineTuningResult, Double) throws -> Void)? = nil,
         _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
         let kind = kind ?? (task == .classification ? "train-classify" : "train-ner")
         let root = DistributedJob.isRoot(request.dataParallel?.communicator)
         let recorder = try RunsOption.begin(flag: runs?.runs, { try RunTracking.start(request, kind: kind, model: baseModel) }, root: root)
         do {
-            try execute(request: request, task: task, baseModel: baseModel, recorder: recorder, body)
+            try execute(request: request, task: task, baseModel: baseModel, recorder: recorder, card: card, body)
         } catch {
             RunTracking.fail(recorder, error)
             throw error
@@ -32,6 +35,7 @@ enum TrainingRun {
 
     private static func execute(
         request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String, recorder: RunRecorder?,
+        card: ((FineTuningResult, Double) throws -> Void)?,
         _ body: (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
         let start = ContinuousClock.now
@@ -71,11 +75,15 @@ enum TrainingRun {
             try StandardOutput.line(
                 String(format: "best %@ %.4f at step %d; model written to %@", metric, best, step, request.outputDirectory.path))
         }
-        try Card.afterTraining(
-            folder: request.outputDirectory,
-            run: try TrainingRunRecord.fineTuning(
-                task: task, request: request, result: result, baseModel: baseModel, command: Card.commandLine,
-                seconds: Card.seconds(since: start), finchVersion: FinchVersion.string))
+        if let card {
+            try card(result, Card.seconds(since: start))
+        } else {
+            try Card.afterTraining(
+                folder: request.outputDirectory,
+                run: try TrainingRunRecord.fineTuning(
+                    task: task, request: request, result: result, baseModel: baseModel, command: Card.commandLine,
+                    seconds: Card.seconds(since: start), finchVersion: FinchVersion.string))
+        }
         try RunTracking.finish(
             recorder, .finished, finalMetrics: result.summary.lastEvaluation?.metrics ?? [:], folder: request.outputDirectory)
     }
