@@ -9,10 +9,11 @@ half a minute before it ends. For every `alert` event it prints received − (bu
 the time from the bucket's end to the alert reaching a client, which includes the server's grace
 (0.25 s), its tick (0.25 s) and the evaluation. Standard library only.
 
-Usage: alert_latency.py BASE_URL ADMIN_KEY SENTIMENT_MODEL [MINUTES]
+Usage: [POLARITY='{"label": "negative", …}'] alert_latency.py BASE_URL ADMIN_KEY SENTIMENT_MODEL [MINUTES]
 """
 import datetime as dt
 import json
+import os
 import statistics
 import sys
 import threading
@@ -33,7 +34,9 @@ def call(method, path, body=None):
         return response.read()
 
 
-call("PUT", f"/v1/monitors/{name}", {"sentiment_model": model, "bucket": "minute",
+# The model's labels as the monitor maps them (default: the demo's Rotten Tomatoes classifier).
+polarity = json.loads(os.environ.get("POLARITY", '{"rotten": "negative", "fresh": "positive", "plot": "neutral"}'))
+call("PUT", f"/v1/monitors/{name}", {"sentiment_model": model, "bucket": "minute", "polarity": polarity,
                                       "watchlist": {e: [e.upper()] for e in entities}})
 call("PUT", f"/v1/monitors/{name}/rules/volume", {"entity": "*", "metric": "volume", "detector": "threshold",
                                                   "threshold": 5, "min_count": 0, "cooldown": 0})
@@ -70,7 +73,7 @@ for m in range(minutes):
     time.sleep(wait)
     now = dt.datetime.now(dt.timezone.utc)
     entity = entities[m % len(entities)]
-    docs = [{"id": f"lat-{now:%H%M}-{i}", "text": f"{entity} news item {i}", "time": now.isoformat().replace("+00:00", "Z")}
+    docs = [{"id": f"lat-{now:%H%M}-{i}", "text": f"{entity} news item {i}", "time": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"}
             for i in range(8)]
     call("POST", f"/v1/monitors/{name}/documents", {"documents": docs})
 time.sleep(35)
