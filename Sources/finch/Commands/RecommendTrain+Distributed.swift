@@ -37,14 +37,6 @@ extension RecommendTrain {
         try DistributedJob.finish(communicator)
         guard communicator.isRoot else { return }
         withExtendedLifetime(lock) {}
-        let elapsed = ContinuousClock.now - start
-        try Card.afterTraining(
-            folder: outURL,
-            run: try recordOfRun(algorithm: algorithm, parameters: model.recommender.parameters, dataset: dataset, start: start))
-        try RecommendTerminal.printJSON(
-            TrainSummary(
-                model: out, algorithm: algorithm.rawValue, parameters: model.recommender.parameters, users: dataset.users.count,
-                items: dataset.items.count, ratings: dataset.count, feedback: dataset.feedback.rawValue,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+        try finish(model, algorithm: algorithm, dataset: dataset, start: start, folder: outURL)
     }
 }

@@ -62,9 +62,18 @@ struct RecommendTrain: ParsableCommand {
             lock.discardIfCreated()
             throw error
         }
+        try finish(model, algorithm: algorithm, dataset: dataset, start: start, folder: outURL)
+    }
+}
+
+extension RecommendTrain {
+    /// After a saved model: its card, then the JSON summary on standard output.
+    func finish(
+        _ model: RecommenderModel, algorithm: Algorithm, dataset: RatingDataset, start: ContinuousClock.Instant, folder: URL
+    ) throws {
         let elapsed = ContinuousClock.now - start
         try Card.afterTraining(
-            folder: outURL,
+            folder: folder,
             run: try recordOfRun(algorithm: algorithm, parameters: model.recommender.parameters, dataset: dataset, start: start))
         try RecommendTerminal.printJSON(
             TrainSummary(
@@ -72,9 +81,7 @@ struct RecommendTrain: ParsableCommand {
                 items: dataset.items.count, ratings: dataset.count, feedback: dataset.feedback.rawValue,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
     }
-}
 
-extension RecommendTrain {
     /// The run record for the model card: the ratings file (rows, SHA-256), algorithm, parameters and seed.
     func recordOfRun(
         algorithm: Algorithm, parameters: [String: String], dataset: RatingDataset, start: ContinuousClock.Instant,
