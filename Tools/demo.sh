@@ -117,10 +117,9 @@ if [ ${#monitor[@]} -gt 0 ]; then
     curl -fsS "${auth[@]}" -X PUT "$base/v1/monitors/news" -d '{"sentiment_model": "sentiment",
         "polarity": {"rotten": "negative", "fresh": "positive", "plot": "neutral"}, "bucket": "minute",
         "watchlist": {"Tesla": ["TSLA"], "Apple": ["AAPL"], "Boeing": ["BA"], "Netflix": ["NFLX"]}}' >/dev/null
-    curl -fsS "${auth[@]}" -X PUT "$base/v1/monitors/news/rules/negative-surge" -d '{"entity": "*",
-        "metric": "negative_share", "detector": "ewma_z", "halflife": 15, "z": 4, "min_count": 8, "cooldown": 5}' >/dev/null
-    curl -fsS "${auth[@]}" -X PUT "$base/v1/monitors/news/rules/volume-spike" -d '{"entity": "*",
-        "metric": "volume", "detector": "threshold", "threshold": 15, "min_count": 0, "cooldown": 5}' >/dev/null
+    # The feed posts an hour of history first and then creates the rules (negative-surge: ewma_z on the
+    # negative share; volume-spike: a threshold), so they learn from the whole hour: a rule learns the
+    # buckets that exist when it is made and those that close after, not ones filled in behind it.
     python3 Tools/demo_monitor_feed.py "$base" "$key" "$sentences" &
     feeder=$!
     monitor_line="Monitor:     \"news\" (Tesla, Apple, Boeing, Netflix; minute buckets) in the dashboard's Monitors page:

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Feeds the demo's monitor "news" (Tools/demo.sh) with a replayed stream: Rotten Tomatoes
-sentences from the shared data, each with one company's name or ticker put in front, posted to
+sentences (Examples/monitor/), each with one company's name or ticker put in front, posted to
 POST /v1/monitors/news/documents.
 
-First an hour of history (one-minute buckets, 10 texts per company per minute, 20 % of them
+First an hour of history (one-minute buckets, 20 texts per company per minute, 20 % of them
 negative "rotten" sentences), so the detectors have a baseline; then, live, the same stream with
-times of now — except that for one minute (the current one, or the next when less than half of it is left) Tesla gets twice the volume and 80 % negative
+times of now — except that for one minute (the current one, or the next when less than half of it is left) Tesla gets three times the volume and 95 % negative
 texts: one injected surge, so an alert opens on the dashboard when the minute closes (within a
-minute of the start). Standard library only; runs until it is killed.
+minute of the start). It creates the monitor's two rules once the history is in. Standard library
+only; runs until it is killed.
 
 Usage: demo_monitor_feed.py BASE_URL KEY SENTENCES.csv
 """
@@ -20,8 +21,25 @@ import time
 import urllib.request
 
 COMPANIES = [("Tesla", "TSLA"), ("Apple", "AAPL"), ("Boeing", "BA"), ("Netflix", "NFLX")]
-PER_MINUTE = 10
+PER_MINUTE = 20
 NEGATIVE_SHARE = 0.2
+
+
+RULES = {
+    "negative-surge": {"entity": "*", "metric": "negative_share", "detector": "ewma_z", "halflife": 15, "z": 4,
+                       "min_count": 8, "cooldown": 5},
+    "volume-spike": {"entity": "*", "metric": "volume", "detector": "threshold", "threshold": 30, "min_count": 0,
+                     "cooldown": 5},
+}
+
+
+def put_rules(base, key):
+    for name, rule in RULES.items():
+        request = urllib.request.Request(
+            f"{base}/v1/monitors/news/rules/{name}", data=json.dumps(rule).encode(), method="PUT",
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
 
 
 def post(base, key, documents):
@@ -71,6 +89,8 @@ def main():
                 history.append(document(company, start + dt.timedelta(seconds=rng.uniform(0, 59)), NEGATIVE_SHARE))
     for i in range(0, len(history), 200):
         post(base, key, history[i:i + 200])
+    # The rules come after the history, so that they learn the whole hour (see Tools/demo.sh).
+    put_rules(base, key)
     # The surge fills the live minute, or the next one when less than half of this one is left.
     now = dt.datetime.now(dt.timezone.utc)
     surge_minute = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1 if now.second > 30 else 0)
@@ -82,9 +102,9 @@ def main():
         batch = []
         for company in COMPANIES:
             surge = company[0] == "Tesla" and now.replace(second=0, microsecond=0) == surge_minute
-            rate = (2 if surge else 1) * PER_MINUTE / 60 * 5  # texts per 5 s
+            rate = (3 if surge else 1) * PER_MINUTE / 60 * 5  # texts per 5 s
             n = int(rate) + (1 if rng.random() < rate - int(rate) else 0)
-            batch += [document(company, now, 0.8 if surge else NEGATIVE_SHARE) for _ in range(n)]
+            batch += [document(company, now, 0.95 if surge else NEGATIVE_SHARE) for _ in range(n)]
         if batch:
             post(base, key, batch)
         time.sleep(5)
