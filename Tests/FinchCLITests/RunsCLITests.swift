@@ -27,6 +27,26 @@ import Testing
         }
     }
 
+    /// Processes that open a new runs folder at the same moment (training runs started together)
+    /// all open it: switching the new file to WAL answered "database is locked" to the losers.
+    @Test func processesOpeningANewStoreAtOnceAllSucceed() async throws {
+        for round in 0..<6 {
+            let runs = FileManager.default.temporaryDirectory.appendingPathComponent("finch-runs-race-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: runs) }
+            let results = try await withThrowingTaskGroup(of: (Int32, String).self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let (status, _, err) = try await CLI.runAsync(["runs", "list", "--runs", runs])
+                        return (status, err)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let failed = results.filter { $0.0 != 0 }
+            #expect(failed.isEmpty, "round \(round): \(failed.map(\.1))")
+        }
+    }
+
     @Test func aRunKilledMidRunIsFailedWithItsStepsAndTheStoreStillWorks() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-runs-cli-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }

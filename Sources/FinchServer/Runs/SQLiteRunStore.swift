@@ -31,7 +31,7 @@ public final class SQLiteRunStore: RunStore {
         do {
             try FileManager.default.createDirectory(
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            pool = try DatabasePool(path: path, configuration: config)
+            pool = try Self.openPool(path: path, configuration: config)
             // An immediate transaction takes the write lock before reading the version again, so two
             // processes opening a new store at once apply the schema once; a current store takes no lock.
             let current = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
@@ -47,6 +47,21 @@ public final class SQLiteRunStore: RunStore {
             }
         } catch {
             throw RunStoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Opens the pool, trying again for up to 10 s while the file is busy. Switching a new file to
+    /// WAL takes an exclusive lock, and `PRAGMA journal_mode = WAL` answers SQLITE_BUSY at once,
+    /// without the busy timeout's wait, when another process is doing the same: several `finch train`
+    /// runs started together on one runs folder failed with "database is locked".
+    static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(20_000 + UInt32.random(in: 0..<30_000))
+            }
         }
     }
 
