@@ -88,63 +88,31 @@ extension SQLiteStore: MonitorRepository {
 
     public func documents(_ query: MonitorDocumentQuery, monitor: String) async throws -> [ScoredDocument] {
         var sql = "SELECT d.body FROM monitor_documents d"
-        var conditions = ["d.monitor = ?"]
-        var arguments: [(any DatabaseValueConvertible)?] = [monitor]
+        var filter = SQLFilter("d.monitor = ?", monitor)
         if let entity = query.entity {
             sql += " JOIN monitor_document_entities e ON e.monitor = d.monitor AND e.id = d.id"
-            conditions.append("e.entity = ?")
-            arguments.append(entity)
+            filter.add("e.entity = ?", entity)
         }
-        if let topic = query.topic {
-            conditions.append("d.topic = ?")
-            arguments.append(topic)
-        }
-        if let from = query.from {
-            conditions.append("d.time >= ?")
-            arguments.append(from.timeIntervalSince1970)
-        }
-        if let to = query.to {
-            conditions.append("d.time < ?")
-            arguments.append(to.timeIntervalSince1970)
-        }
-        if let sentiment = query.sentiment {
-            conditions.append("d.polarity = ?")
-            arguments.append(sentiment.rawValue)
-        }
+        filter.add("d.topic = ?", query.topic)
+        filter.add("d.time >= ?", query.from?.timeIntervalSince1970)
+        filter.add("d.time < ?", query.to?.timeIntervalSince1970)
+        filter.add("d.polarity = ?", query.sentiment?.rawValue)
         if let ids = query.ids {
             if ids.isEmpty { return [] }
-            conditions.append("d.id IN (" + ids.map { _ in "?" }.joined(separator: ", ") + ")")
-            arguments.append(contentsOf: ids.map { $0 as (any DatabaseValueConvertible)? })
+            filter.add("d.id IN (" + ids.map { _ in "?" }.joined(separator: ", ") + ")", values: ids)
         }
-        sql += " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY d.time DESC, d.id ASC"
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            arguments.append(Swift.max(limit, 0))
-        }
-        let statement = sql
-        let values = StatementArguments(arguments)
+        let (statement, values) = filter.statement(sql, orderBy: "d.time DESC, d.id ASC", limit: query.limit)
         let bodies = try await pool.read { db in try String.fetchAll(db, sql: statement, arguments: values) }
         return try bodies.map { try MonitorColumns.decode(ScoredDocument.self, $0, table: "monitor_documents", field: "body") }
     }
 
     public func buckets(_ query: BucketQuery, monitor: String) async throws -> [BucketAggregate] {
-        var sql = "SELECT * FROM monitor_buckets WHERE monitor = ? AND kind = ?"
-        var arguments: [(any DatabaseValueConvertible)?] = [monitor, query.kind.rawValue]
-        if let name = query.name {
-            sql += " AND name = ?"
-            arguments.append(name)
-        }
-        if let from = query.from {
-            sql += " AND start >= ?"
-            arguments.append(from.timeIntervalSince1970)
-        }
-        if let to = query.to {
-            sql += " AND start < ?"
-            arguments.append(to.timeIntervalSince1970)
-        }
-        sql += " ORDER BY name, start"
-        let statement = sql
-        let values = StatementArguments(arguments)
+        var filter = SQLFilter("monitor = ?", monitor)
+        filter.add("kind = ?", query.kind.rawValue)
+        filter.add("name = ?", query.name)
+        filter.add("start >= ?", query.from?.timeIntervalSince1970)
+        filter.add("start < ?", query.to?.timeIntervalSince1970)
+        let (statement, values) = filter.statement("SELECT * FROM monitor_buckets", orderBy: "name, start")
         return try await pool.read { db in
             try Row.fetchAll(db, sql: statement, arguments: values).map { row in
                 try MonitorColumns.bucket(
@@ -212,35 +180,14 @@ extension SQLiteStore: MonitorRepository {
     }
 
     public func alerts(_ query: AlertQuery, monitor: String) async throws -> [Alert] {
-        var sql = "SELECT body FROM monitor_alerts WHERE monitor = ?"
-        var arguments: [(any DatabaseValueConvertible)?] = [monitor]
-        if let state = query.state {
-            sql += " AND state = ?"
-            arguments.append(state.rawValue)
-        }
-        if let rule = query.rule {
-            sql += " AND rule = ?"
-            arguments.append(rule)
-        }
-        if let entity = query.entity {
-            sql += " AND entity = ?"
-            arguments.append(entity)
-        }
-        if let from = query.from {
-            sql += " AND bucket_start >= ?"
-            arguments.append(from.timeIntervalSince1970)
-        }
-        if let to = query.to {
-            sql += " AND bucket_start < ?"
-            arguments.append(to.timeIntervalSince1970)
-        }
-        sql += " ORDER BY bucket_start DESC, id ASC"
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            arguments.append(Swift.max(limit, 0))
-        }
-        let statement = sql
-        let values = StatementArguments(arguments)
+        var filter = SQLFilter("monitor = ?", monitor)
+        filter.add("state = ?", query.state?.rawValue)
+        filter.add("rule = ?", query.rule)
+        filter.add("entity = ?", query.entity)
+        filter.add("bucket_start >= ?", query.from?.timeIntervalSince1970)
+        filter.add("bucket_start < ?", query.to?.timeIntervalSince1970)
+        let (statement, values) = filter.statement(
+            "SELECT body FROM monitor_alerts", orderBy: "bucket_start DESC, id ASC", limit: query.limit)
         let bodies = try await pool.read { db in try String.fetchAll(db, sql: statement, arguments: values) }
         return try bodies.map { try MonitorColumns.decode(Alert.self, $0, table: "monitor_alerts", field: "body") }
     }
@@ -264,5 +211,38 @@ extension SQLiteStore: MonitorRepository {
                     """,
                 arguments: [key.monitor, key.rule, key.entity, json])
         }
+    }
+}
+
+/// The WHERE clause of a query with optional filters: a condition is added only when its value
+/// is given, and its value becomes the statement's argument in the same order.
+private struct SQLFilter {
+    private var conditions: [String] = []
+    private var arguments: [(any DatabaseValueConvertible)?] = []
+
+    init(_ condition: String, _ value: some DatabaseValueConvertible) { add(condition, value) }
+
+    /// Adds `condition` (one `?`) when `value` is not nil.
+    mutating func add(_ condition: String, _ value: (some DatabaseValueConvertible)?) {
+        guard let value else { return }
+        conditions.append(condition)
+        arguments.append(value)
+    }
+
+    /// Adds `condition` with one `?` per value.
+    mutating func add(_ condition: String, values: [some DatabaseValueConvertible]) {
+        conditions.append(condition)
+        arguments += values.map { $0 as (any DatabaseValueConvertible)? }
+    }
+
+    /// `select` WHERE … ORDER BY `orderBy` [LIMIT max(limit, 0)], and its arguments.
+    func statement(_ select: String, orderBy: String, limit: Int? = nil) -> (String, StatementArguments) {
+        var sql = select + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY " + orderBy
+        var values = arguments
+        if let limit {
+            sql += " LIMIT ?"
+            values.append(Swift.max(limit, 0))
+        }
+        return (sql, StatementArguments(values))
     }
 }
