@@ -61,7 +61,7 @@ public struct ImageDataset: Sendable {
         var samples: [LabeledImage] = []
         for name in found {
             let label = classes.firstIndex(of: name)!
-            let files = imageFiles(under: rootURL.appendingPathComponent(name, isDirectory: true))
+            let files = try imageFiles(under: rootURL.appendingPathComponent(name, isDirectory: true))
             guard !files.isEmpty else { throw ImageDatasetError.emptyClass(directory: root, className: name) }
             let prefix = (root as NSString).appendingPathComponent(name)
             samples += files.map { LabeledImage(path: (prefix as NSString).appendingPathComponent($0), label: label) }
@@ -70,10 +70,16 @@ public struct ImageDataset: Sendable {
         return ImageDataset(classes: classes, samples: samples, source: root)
     }
 
-    /// Image files under `directory` as relative paths, in `sorted(os.walk(...))` order.
-    static func imageFiles(under directory: URL) -> [String] {
+    /// Image files under `directory` as relative paths, in `sorted(os.walk(...))` order. A folder
+    /// that cannot be read is an error naming it, not an empty class.
+    static func imageFiles(under directory: URL) throws -> [String] {
         let fm = FileManager.default
-        guard let entries = try? fm.contentsOfDirectory(atPath: directory.path) else { return [] }
+        let entries: [String]
+        do {
+            entries = try fm.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw ImageDatasetError.notFound(path: directory.path)
+        }
         var files: [String] = []
         var folders: [String] = []
         for name in entries {
@@ -87,7 +93,7 @@ public struct ImageDataset: Sendable {
         }
         var out = files.sorted(by: pythonOrder)
         for folder in folders.sorted(by: pythonOrder) {
-            out += imageFiles(under: directory.appendingPathComponent(folder, isDirectory: true)).map { folder + "/" + $0 }
+            out += try imageFiles(under: directory.appendingPathComponent(folder, isDirectory: true)).map { folder + "/" + $0 }
         }
         return out
     }
