@@ -12,8 +12,16 @@ public enum FineTunedModel {
     case tagger(TokenClassificationTask)
 
     /// Loads `directory` (written by `finch train` or by `transformers`); LoRA
-    /// adapters saved beside the weights are merged in.
+    /// adapters saved beside the weights are merged in, and int8 weights
+    /// (`model.int8.safetensors`, written by `finch quantize`) make the
+    /// inference path run int8.
     public static func load(_ directory: URL) throws -> FineTunedModel {
+        let model = try loadFloat(directory)
+        try model.loadInferenceQuantizationIfPresent(from: directory)
+        return model
+    }
+
+    private static func loadFloat(_ directory: URL) throws -> FineTunedModel {
         let meta = try TaskMetadata.read(from: directory)
         switch meta.task {
         case .classification:
