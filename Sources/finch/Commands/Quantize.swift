@@ -1,8 +1,8 @@
 import ArgumentParser
 import FinchApps
 import FinchSupport
-import FinchTrain
 import FinchText
+import FinchTrain
 import FinchTransformers
 import Foundation
 
