@@ -181,24 +181,11 @@ public struct RecommenderModel: Sendable {
                 itemsToSolve.append(index)
             }
         }
-        // Merge: replace or add the new values on the old triplets.
-        var (tu, ti, tv) = old.triplets()
-        var position: [UInt64: Int] = [:]
-        let touched = Set(userMap)
-        for n in 0..<tu.count where touched.contains(Int(tu[n])) { position[UInt64(tu[n]) << 32 | UInt64(ti[n])] = n }
-        for n in 0..<dataset.count {
-            let u = userMap[Int(dataset.userIndices[n])], i = itemMap[Int(dataset.itemIndices[n])]
-            let key = UInt64(u) << 32 | UInt64(i)
-            if let p = position[key] {
-                tv[p] = feedback == .implicit ? tv[p] + dataset.values[n] : dataset.values[n]
-            } else {
-                position[key] = tu.count
-                tu.append(Int32(u))
-                ti.append(Int32(i))
-                tv.append(dataset.values[n])
-            }
-        }
-        let merged = RatingMatrix(userCount: users.count, itemCount: items.count, users: tu, items: ti, values: tv)
+        // Merge: replace (explicit) or add to (implicit) the stored values; new pairs are appended.
+        let merged = old.merging(
+            users: dataset.userIndices.map { Int32(userMap[Int($0)]) }, items: dataset.itemIndices.map { Int32(itemMap[Int($0)]) },
+            values: dataset.values, userCount: users.count, itemCount: items.count,
+            combine: feedback == .implicit ? { $0 + $1 } : { $1 })
         try recommender.foldIn(merged, users: userMap, items: itemsToSolve)
         try recommender.checkFinite(epoch: 1, likelyCause: "the fold-in diverged; " + DivergenceCause.extremeValues)
         for i in itemsToSolve { coldStartItems.remove(i) }
