@@ -47,6 +47,10 @@ import Testing
         let settings = try #require(run["settings"] as? [String: String])
         #expect(settings["distillation_layers"] == "1" && settings["distillation_kept_layers"] == "0")
         #expect(settings["distillation_temperature"] == "2.0" && settings["distillation_alpha"] == "0.5")
+        // The card says what the student is: distilled, from which teacher (it said "fine-tuned" before).
+        let card = try String(contentsOfFile: student + "/README.md", encoding: .utf8)
+        #expect(card.contains("distilled with Finch") && !card.contains("fine-tuned with Finch"), "\(card.prefix(600))")
+        #expect(card.contains("- Teacher (distilled from): `\(teacher)`"))
         let evals = try String(contentsOfFile: student + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
             .map { try Self.json(String($0)) }.filter { $0["kind"] as? String == "eval" }
         #expect(evals.count == 10)

@@ -44,11 +44,16 @@ public enum ModelCard {
         if let type = facts.modelType { tags.append(type) }
         let version = run?.finchVersion ?? finchVersion
         let kind = image ? "image classifier" : classification ? "text classifier" : "named-entity tagger"
+        // `finch distill` records its command line: the student is distilled from the base model, its teacher.
+        let distilled = run?.command.hasPrefix("finch distill") ?? false
         let summary =
             image
             ? "An \(kind) trained from scratch with Finch \(version)."
-            : facts.classical == nil
-                ? "A \(kind) fine-tuned with Finch \(version)." : "A \(kind) trained with Finch \(version) (\(facts.classical!))."
+            : facts.classical != nil
+                ? "A \(kind) trained with Finch \(version) (\(facts.classical!))."
+                : distilled
+                    ? "A \(kind) distilled with Finch \(version) from a larger teacher (DistilBERT's recipe: soft labels and true labels)."
+                    : "A \(kind) fine-tuned with Finch \(version)."
 
         var details = "- Architecture: \(facts.architecture ?? "unknown")"
         if let type = facts.modelType { details += " (\(type) model type)" }
@@ -68,7 +73,8 @@ public enum ModelCard {
         }
         if facts.classical == nil && !image {
             details +=
-                "- Base model: " + (run?.baseModel.map { "`\($0)`" } ?? personField("base_model", "the pretrained checkpoint fine-tuned"))
+                (distilled ? "- Teacher (distilled from): " : "- Base model: ")
+                + (run?.baseModel.map { "`\($0)`" } ?? personField("base_model", "the pretrained checkpoint fine-tuned"))
             details += "\n"
         }
         details += run.map(runLines) ?? ""
