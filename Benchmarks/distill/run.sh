@@ -7,7 +7,8 @@
 #
 # 1. Teacher: all-MiniLM-L6-v2 (6 layers) fine-tuned with the fine-tuning benchmark's recipe
 #    (1 epoch, batch 16, lr 5e-5, max length 128, warmup 10 %, weight decay 0.01, seed 42) on a
-#    seeded 90 % of rotten_tomatoes_train.csv; the other 10 % (seed 42) is the held-out set.
+#    seeded 90 % of rotten_tomatoes_train.csv (its first TRAIN_ROWS rows when set); the other 10 %
+#    (seed 42) is the held-out set.
 # 2. Student: `finch distill --layers 3` (layers 0, 2, 4 of the teacher; alpha 0.5, temperature 2),
 #    STUDENT_EPOCHS epochs (default 2) on the same training rows.
 # 3. int8: `finch quantize --eval held-out` of the teacher and of the student.
@@ -25,12 +26,13 @@ mkdir -p "$WORK"
 echo "work folder: $WORK; CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores" >&2
 [ -x "$FINCH" ] || { echo "no finch binary at $FINCH (swift build -c release --product finch)" >&2; exit 1; }
 
-python3 - "$DATA/sentiment-en/rotten_tomatoes_train.csv" "$WORK" <<'PY'
+python3 - "$DATA/sentiment-en/rotten_tomatoes_train.csv" "$WORK" "${TRAIN_ROWS:-}" <<'PY'
 import csv, random, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")) if r["text"].strip() and r["label"].strip()]
 random.Random(42).shuffle(rows)
 cut = len(rows) // 10
-for name, part in (("heldout.csv", rows[:cut]), ("train.csv", rows[cut:])):
+limit = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else None
+for name, part in (("heldout.csv", rows[:cut]), ("train.csv", rows[cut:][:limit])):
     with open(f"{sys.argv[2]}/{name}", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["text", "label"])

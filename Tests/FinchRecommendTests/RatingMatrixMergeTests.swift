@@ -81,3 +81,21 @@ import Testing
         #expect(merged.globalMean == 3)
     }
 }
+
+/// The divergence check's scan (16 lanes, then a scalar tail) finds NaN and ±∞ wherever they are.
+@Suite struct FirstNonFiniteTests {
+    @Test func findsTheFirstNaNOrInfinityInTheLanesAndInTheTail() {
+        for count in [0, 1, 15, 16, 17, 37, 64] {
+            #expect(firstNonFinite([Float](repeating: 1.5, count: count)) == nil, "\(count) finite values")
+            for position in Set([0, count / 2, count - 1]) where position >= 0 && position < count {
+                for bad in [Float.nan, .infinity, -.infinity] {
+                    var values = (0..<count).map { Float($0) - 3 }
+                    values[position] = bad
+                    if position + 1 < count { values[count - 1] = .nan }
+                    #expect(firstNonFinite(values) == position, "\(bad) at \(position) of \(count)")
+                }
+            }
+        }
+        #expect(firstNonFinite([Float.greatestFiniteMagnitude, -.greatestFiniteMagnitude]) == nil)
+    }
+}

@@ -26,8 +26,20 @@ public struct ModelArrays: Sendable {
 /// The position of the first NaN or infinity in `values`, or nil.
 func firstNonFinite(_ values: [Float]) -> Int? {
     values.withUnsafeBufferPointer { b in
-        var sum: Float = 0
-        for v in b { sum += v * 0 }  // NaN·0 and ∞·0 are NaN; finite·0 is 0: one branch-free pass
+        // NaN·0 and ∞·0 are NaN, finite·0 is 0: one branch-free pass, 16 lanes wide (a scalar sum is
+        // one long chain of dependent adds, which the compiler may not reorder: 16× slower on the
+        // 3.5 M factors a fold-in batch checks).
+        var lanes = SIMD16<Float>()
+        let whole = b.count / 16 * 16
+        if let base = b.baseAddress {
+            var n = 0
+            while n < whole {
+                lanes += UnsafeRawPointer(base + n).loadUnaligned(as: SIMD16<Float>.self) * 0
+                n += 16
+            }
+        }
+        var sum = lanes.sum()
+        for n in whole..<b.count { sum += b[n] * 0 }
         guard sum.isNaN else { return nil }
         return b.firstIndex { !$0.isFinite }
     }
