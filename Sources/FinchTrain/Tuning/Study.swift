@@ -1,0 +1,175 @@
+import Foundation
+import Synchronization
+
+/// What a running trial is: its number, its settings, and where it reports its evaluations.
+public final class TrialContext: Sendable {
+    /// Its number, from 0.
+    public let number: Int
+    /// The settings it tries.
+    public let parameters: TrialParameters
+    /// Raised when the pruner stops the trial, or the whole study is asked to stop.
+    public let stop = StopSignal()
+    private let pruner: SuccessiveHalvingPruner?
+    private let state = Mutex<(evaluations: [TrialEvaluation], pruned: Bool)>(([], false))
+
+    init(number: Int, parameters: TrialParameters, pruner: SuccessiveHalvingPruner?) {
+        self.number = number
+        self.parameters = parameters
+        self.pruner = pruner
+    }
+
+    /// Reports a dev evaluation (the metric that ranks trials; higher is better) and
+    /// asks the pruner about it. When the pruner stops the trial, `stop` is raised.
+    @discardableResult
+    public func report(step: Int, value: Double) -> PruneDecision {
+        let count = state.withLock { s in
+            s.evaluations.append(TrialEvaluation(step: step, value: value))
+            return s.evaluations.count
+        }
+        guard let pruner, !state.withLock({ $0.pruned }) else { return .notAtRung }
+        let decision = pruner.report(trial: number, evaluation: count, value: value)
+        if decision.stops {
+            state.withLock { $0.pruned = true }
+            stop.requestStop()
+        }
+        return decision
+    }
+
+    /// The evaluations reported so far.
+    public var evaluations: [TrialEvaluation] { state.withLock { $0.evaluations } }
+    /// True once the pruner stopped the trial.
+    public var wasPruned: Bool { state.withLock { $0.pruned } }
+}
+
+/// A hyperparameter search: `trials` trials, each with settings from `sampler`, run
+/// one after another or `parallel` at once, each stopped early when `pruner` says so.
+public struct Study: Sendable {
+    /// The searched settings.
+    public var space: SearchSpace
+    /// Chooses each trial's settings.
+    public var sampler: any TrialSampler
+    /// Stops weak trials early (nil: every trial runs to its end).
+    public var pruner: SuccessiveHalvingPruner?
+    /// Trials to run.
+    public var trials: Int
+    /// Trials running at once. With `RandomSampler` the settings do not depend on it;
+    /// `TPESampler` learns from the trials finished when a trial starts.
+    public var parallel: Int
+
+    /// A study.
+    public init(space: SearchSpace, sampler: any TrialSampler, pruner: SuccessiveHalvingPruner?, trials: Int, parallel: Int = 1) {
+        self.space = space
+        self.sampler = sampler
+        self.pruner = pruner
+        self.trials = trials
+        self.parallel = parallel
+    }
+
+    /// The outcome of one trial's training.
+    public struct Outcome: Sendable {
+        /// The id the run store gave the trial, nil when not recorded.
+        public var runID: Int?
+        /// The best dev metric, nil when it evaluated nothing (the reported evaluations' best is used then).
+        public var bestValue: Double?
+        /// True when a stop request (not the pruner) ended the trial before its end.
+        public var interrupted: Bool
+
+        /// An outcome.
+        public init(runID: Int? = nil, bestValue: Double? = nil, interrupted: Bool = false) {
+            self.runID = runID
+            self.bestValue = bestValue
+            self.interrupted = interrupted
+        }
+    }
+
+    /// Runs the trials and returns their records in trial order. `train` trains one
+    /// trial, reporting each dev evaluation to the context and stopping when its
+    /// `stop` is raised; an error marks the trial failed and the study goes on.
+    /// `finished` is called as each trial ends (from the thread that ran it; calls do
+    /// not overlap). No new trial starts once `stop` is raised.
+    public func run(
+        stop: StopSignal = StopSignal(), train: @Sendable (TrialContext) throws -> Outcome,
+        finished: @Sendable (TrialRecord) -> Void = { _ in }
+    ) -> [TrialRecord] {
+        let shared = Mutex<(next: Int, records: [TrialRecord])>((0, []))
+        let report = Mutex<Void>(())
+        let workers = Swift.max(1, Swift.min(parallel, trials))
+        withoutActuallyEscaping(train) { train in
+            withoutActuallyEscaping(finished) { finished in
+                let work: @Sendable () -> Void = {
+                    while !stop.isStopRequested {
+                        // Take the next number and sample with what has finished, under one lock,
+                        // so that sequential runs see every earlier trial.
+                        let next: (Int, TrialParameters)? = shared.withLock { s in
+                            guard s.next < trials else { return nil }
+                            let n = s.next
+                            s.next += 1
+                            return (n, sampler.sample(trial: n, space: space, history: s.records))
+                        }
+                        guard let (number, parameters) = next else { return }
+                        let record = runTrial(number: number, parameters: parameters, stop: stop, train: train)
+                        shared.withLock { $0.records.append(record) }
+                        report.withLock { _ in finished(record) }
+                    }
+                }
+                if workers == 1 {
+                    work()
+                } else {
+                    let group = DispatchGroup()
+                    for _ in 0..<workers {
+                        group.enter()
+                        Thread.detachNewThread {
+                            work()
+                            group.leave()
+                        }
+                    }
+                    group.wait()
+                }
+            }
+        }
+        return shared.withLock { $0.records }.sorted { $0.number < $1.number }
+    }
+
+    private func runTrial(
+        number: Int, parameters: TrialParameters, stop: StopSignal, train: (TrialContext) throws -> Outcome
+    ) -> TrialRecord {
+        let context = TrialContext(number: number, parameters: parameters, pruner: pruner)
+        let start = ContinuousClock.now
+        // The study's stop reaches a running trial through its own signal.
+        let forward = Thread {
+            while !context.stop.isStopRequested && !Thread.current.isCancelled {
+                if stop.isStopRequested { context.stop.requestStop() }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        forward.start()
+        defer { forward.cancel() }
+        var record = TrialRecord(number: number, parameters: parameters, status: .completed, value: nil)
+        do {
+            let outcome = try train(context)
+            record.runID = outcome.runID
+            record.value = outcome.bestValue ?? context.evaluations.map(\.value).max()
+            if context.wasPruned {
+                record.status = .pruned
+            } else if outcome.interrupted {
+                record.status = .failed
+                record.error = "stopped on request before its end"
+            } else {
+                record.status = .completed
+            }
+        } catch {
+            record.status = .failed
+            record.error = String(describing: error)
+        }
+        record.evaluations = context.evaluations
+        let elapsed = ContinuousClock.now - start
+        record.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return record
+    }
+
+    /// The completed trial with the highest value (the earliest of equals), nil when none completed.
+    public static func best(_ records: [TrialRecord]) -> TrialRecord? {
+        records.filter { $0.status == .completed && $0.value != nil }
+            .max { a, b in a.value! != b.value! ? a.value! < b.value! : a.number > b.number }
+    }
+}
