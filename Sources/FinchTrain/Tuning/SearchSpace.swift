@@ -92,7 +92,9 @@ public struct SearchSpace: Sendable, Equatable {
             switch function {
             case "uniform", "loguniform":
                 guard setting.kind == .real else {
-                    throw fail("'\(setting.rawValue)' takes " + (setting.kind == .integer ? "whole numbers: use int(a,b) or a list" : "a list of values"))
+                    throw fail(
+                        "'\(setting.rawValue)' takes "
+                            + (setting.kind == .integer ? "whole numbers: use int(a,b) or a list" : "a list of values"))
                 }
                 guard let a = Double(arguments[0]), let b = Double(arguments[1]), a.isFinite, b.isFinite else {
                     throw fail("\(function)(a,b) needs two numbers, got '\(arguments[0])' and '\(arguments[1])'")
@@ -107,7 +109,9 @@ public struct SearchSpace: Sendable, Equatable {
                 try check(setting, [a, b], fail)
             case "int":
                 guard setting.kind == .integer else {
-                    throw fail("'\(setting.rawValue)' takes " + (setting.kind == .real ? "real numbers: use uniform(a,b) or loguniform(a,b)" : "a list of values"))
+                    throw fail(
+                        "'\(setting.rawValue)' takes "
+                            + (setting.kind == .real ? "real numbers: use uniform(a,b) or loguniform(a,b)" : "a list of values"))
                 }
                 guard let a = Int(arguments[0]), let b = Int(arguments[1]) else {
                     throw fail("int(a,b) needs two whole numbers, got '\(arguments[0])' and '\(arguments[1])'")

@@ -7,15 +7,16 @@ public final class TrialContext: Sendable {
     public let number: Int
     /// The settings it tries.
     public let parameters: TrialParameters
-    /// Raised when the pruner stops the trial, or the whole study is asked to stop.
-    public let stop = StopSignal()
+    /// Raised when the pruner stops the trial, or when the whole study is asked to stop.
+    public let stop: StopSignal
     private let pruner: SuccessiveHalvingPruner?
     private let state = Mutex<(evaluations: [TrialEvaluation], pruned: Bool)>(([], false))
 
-    init(number: Int, parameters: TrialParameters, pruner: SuccessiveHalvingPruner?) {
+    init(number: Int, parameters: TrialParameters, pruner: SuccessiveHalvingPruner?, study: StopSignal = StopSignal()) {
         self.number = number
         self.parameters = parameters
         self.pruner = pruner
+        stop = StopSignal(parent: study)
     }
 
     /// Reports a dev evaluation (the metric that ranks trials; higher is better) and
@@ -133,17 +134,8 @@ public struct Study: Sendable {
     private func runTrial(
         number: Int, parameters: TrialParameters, stop: StopSignal, train: (TrialContext) throws -> Outcome
     ) -> TrialRecord {
-        let context = TrialContext(number: number, parameters: parameters, pruner: pruner)
+        let context = TrialContext(number: number, parameters: parameters, pruner: pruner, study: stop)
         let start = ContinuousClock.now
-        // The study's stop reaches a running trial through its own signal.
-        let forward = Thread {
-            while !context.stop.isStopRequested && !Thread.current.isCancelled {
-                if stop.isStopRequested { context.stop.requestStop() }
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-        }
-        forward.start()
-        defer { forward.cancel() }
         var record = TrialRecord(number: number, parameters: parameters, status: .completed, value: nil)
         do {
             let outcome = try train(context)

@@ -171,8 +171,12 @@ struct TuneOptions: ParsableArguments {
         if options.metric == .loss {
             throw ValidationError("--metric loss: finch tune maximizes the dev metric; choose one where higher is better")
         }
-        if options.resume || options.resumeOrStart { throw ValidationError("--resume is for finch train; a search starts its trials afresh") }
-        if options.distributed.distributed != nil { throw ValidationError("--distributed is for finch train; use --parallel to run trials at once") }
+        if options.resume || options.resumeOrStart {
+            throw ValidationError("--resume is for finch train; a search starts its trials afresh")
+        }
+        if options.distributed.distributed != nil {
+            throw ValidationError("--distributed is for finch train; use --parallel to run trials at once")
+        }
     }
 
     /// Runs the search: `train` fine-tunes one trial's request.
