@@ -89,46 +89,48 @@ public struct Study: Sendable {
     /// `finished` is called as each trial ends (from the thread that ran it; calls do
     /// not overlap). No new trial starts once `stop` is raised.
     public func run(
-        stop: StopSignal = StopSignal(), train: @Sendable (TrialContext) throws -> Outcome,
-        finished: @Sendable (TrialRecord) -> Void = { _ in }
+        stop: StopSignal = StopSignal(), train: @escaping @Sendable (TrialContext) throws -> Outcome,
+        finished: @escaping @Sendable (TrialRecord) -> Void = { _ in }
     ) -> [TrialRecord] {
-        let shared = Mutex<(next: Int, records: [TrialRecord])>((0, []))
-        let report = Mutex<Void>(())
-        let workers = Swift.max(1, Swift.min(parallel, trials))
-        withoutActuallyEscaping(train) { train in
-            withoutActuallyEscaping(finished) { finished in
-                let work: @Sendable () -> Void = {
-                    while !stop.isStopRequested {
-                        // Take the next number and sample with what has finished, under one lock,
-                        // so that sequential runs see every earlier trial.
-                        let next: (Int, TrialParameters)? = shared.withLock { s in
-                            guard s.next < trials else { return nil }
-                            let n = s.next
-                            s.next += 1
-                            return (n, sampler.sample(trial: n, space: space, history: s.records))
-                        }
-                        guard let (number, parameters) = next else { return }
-                        let record = runTrial(number: number, parameters: parameters, stop: stop, train: train)
-                        shared.withLock { $0.records.append(record) }
-                        report.withLock { _ in finished(record) }
-                    }
+        let state = Progress()
+        let work: @Sendable () -> Void = {
+            while !stop.isStopRequested {
+                // Take the next number and sample with what has finished, under one lock,
+                // so that sequential runs see every earlier trial.
+                let next: (Int, TrialParameters)? = state.shared.withLock { s in
+                    guard s.next < trials else { return nil }
+                    let n = s.next
+                    s.next += 1
+                    return (n, sampler.sample(trial: n, space: space, history: s.records))
                 }
-                if workers == 1 {
-                    work()
-                } else {
-                    let group = DispatchGroup()
-                    for _ in 0..<workers {
-                        group.enter()
-                        Thread.detachNewThread {
-                            work()
-                            group.leave()
-                        }
-                    }
-                    group.wait()
-                }
+                guard let (number, parameters) = next else { return }
+                let record = runTrial(number: number, parameters: parameters, stop: stop, train: train)
+                state.shared.withLock { $0.records.append(record) }
+                state.reporting.withLock { _ in finished(record) }
             }
         }
-        return shared.withLock { $0.records }.sorted { $0.number < $1.number }
+        let workers = Swift.max(1, Swift.min(parallel, trials))
+        if workers == 1 {
+            work()
+        } else {
+            let group = DispatchGroup()
+            for _ in 0..<workers {
+                group.enter()
+                Thread.detachNewThread {
+                    work()
+                    group.leave()
+                }
+            }
+            group.wait()
+        }
+        return state.shared.withLock { $0.records }.sorted { $0.number < $1.number }
+    }
+
+    /// What the workers of `run` share: the next trial number, the finished trials, and
+    /// the lock that keeps `finished` calls apart.
+    private final class Progress: Sendable {
+        let shared = Mutex<(next: Int, records: [TrialRecord])>((0, []))
+        let reporting = Mutex<Void>(())
     }
 
     private func runTrial(
