@@ -150,7 +150,7 @@ import Testing
         (["--search", "lr=1e-5,2e-5", "--metric", "loss"], "--metric loss: finch tune maximizes the dev metric"),
         (["--search", "lr=1e-5,2e-5", "--trials", "0"], "--trials must be at least 1, got 0"),
         (["--search", "lr=1e-5,2e-5", "--reduction-factor", "1"], "--reduction-factor must be at least 2, got 1"),
-        (["--search", "lr=1e-5,2e-5", "--resume"], "--resume is for finch train"),
+        (["--search", "lr=1e-5,2e-5", "--resume"], "Unknown option '--resume'"),
     ])
     func badOptionsAreRefusedWithTheirMessage(extra: [String], message: String) throws {
         let root = Self.temp()

@@ -60,8 +60,9 @@ struct TuneClassify: ParsableCommand {
                 --search 'warmup-ratio=uniform(0,0.2)' --trials 8 --sampler tpe --pruner asha --out tuned
             """)
 
-    @OptionGroup var options: TrainingOptions
+    @OptionGroup var options: FineTuningOptions
     @OptionGroup var classifier: ClassifierOptions
+    @OptionGroup var runs: RunsOption
     @OptionGroup(title: "Search") var tune: TuneOptions
 
     func validate() throws {
@@ -73,7 +74,7 @@ struct TuneClassify: ParsableCommand {
     func run() throws {
         var request = try options.request(defaultMetric: .accuracy)
         classifier.apply(to: &request)
-        try tune.study(request: request, task: .classification, options: options) { r, stop, events in
+        try tune.study(request: request, task: .classification, baseModel: options.model ?? "", runs: runs.runs) { r, stop, events in
             try FineTuning.classify(r, stop: stop, events: events)
         }
     }
@@ -93,11 +94,12 @@ struct TuneNER: ParsableCommand {
                 --out tagger
             """)
 
-    @OptionGroup var options: TrainingOptions
+    @OptionGroup var options: FineTuningOptions
     @Option(
         name: .customLong("word-boundary"),
         help: "keep (Hugging Face's alignment) or drop (no ▁ piece per word); default: automatic.")
     var wordBoundary: WordBoundary?
+    @OptionGroup var runs: RunsOption
     @OptionGroup(title: "Search") var tune: TuneOptions
 
     func validate() throws {
@@ -113,7 +115,7 @@ struct TuneNER: ParsableCommand {
     func run() throws {
         var request = try options.request(defaultMetric: .f1)
         request.wordBoundary = wordBoundary
-        try tune.study(request: request, task: .ner, options: options) { r, stop, events in
+        try tune.study(request: request, task: .ner, baseModel: options.model ?? "", runs: runs.runs) { r, stop, events in
             try FineTuning.tag(r, stop: stop, events: events)
         }
     }
@@ -160,8 +162,8 @@ struct TuneOptions: ParsableArguments {
         }
     }
 
-    /// Checks the search options and the training options that make no sense for a search.
-    func validate(_ options: TrainingOptions) throws {
+    /// Checks the search options, and that the dev metric is one to maximize.
+    func validate(_ options: FineTuningOptions) throws {
         _ = try space()
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1, got \(parallel)") }
@@ -171,17 +173,11 @@ struct TuneOptions: ParsableArguments {
         if options.metric == .loss {
             throw ValidationError("--metric loss: finch tune maximizes the dev metric; choose one where higher is better")
         }
-        if options.resume || options.resumeOrStart {
-            throw ValidationError("--resume is for finch train; a search starts its trials afresh")
-        }
-        if options.distributed.distributed != nil {
-            throw ValidationError("--distributed is for finch train; use --parallel to run trials at once")
-        }
     }
 
     /// Runs the search: `train` fine-tunes one trial's request.
     func study(
-        request: FineTuningRequest, task: TaskMetadata.Kind, options: TrainingOptions,
+        request: FineTuningRequest, task: TaskMetadata.Kind, baseModel: String, runs: String?,
         train: @escaping @Sendable (FineTuningRequest, StopSignal, (TrainingEvent) -> Void) throws -> FineTuningResult
     ) throws {
         let space = try space()
@@ -194,7 +190,7 @@ struct TuneOptions: ParsableArguments {
         let pruner = pruner == .asha ? SuccessiveHalvingPruner(minResource: minResource, reductionFactor: reductionFactor) : nil
         let study = Study(space: space, sampler: sampler, pruner: pruner, trials: trials, parallel: parallel)
         let run = TuneRun(
-            base: request, task: task, baseModel: options.model ?? "", runs: options.runs.runs, study: study,
+            base: request, task: task, baseModel: baseModel, runs: runs, study: study,
             settings: TuneRun.Settings(
                 search: search, sampler: self.sampler.rawValue, startupTrials: (sampler as? TPESampler)?.startupTrials,
                 pruner: self.pruner.rawValue, minResource: minResource, reductionFactor: reductionFactor, json: output.json),
