@@ -38,8 +38,9 @@ struct Tune: ParsableCommand {
         (--eval-steps, or several --epochs) for it to have rungs to judge.
 
         --out receives the best trial's model folder as finch train writes it (without checkpoint/ and \
-        best/), its README.md model card, and tune.json: every trial's settings, status (completed, \
-        pruned, failed), best dev metric, evaluations and seconds. Trials train in a hidden folder \
+        best/), its README.md model card, and tune.json: the search's options and seconds, and every \
+        trial's settings, status (completed, pruned, failed), best dev metric, evaluations and seconds. \
+        Trials train in a hidden folder \
         beside --out; only the best one's model is kept. A table of the trials goes to stdout (--json: \
         tune.json's content); a line per trial start, evaluation and end to stderr. Ctrl-C stops the \
         running trials and starts no new one; the best completed trial is still exported.
@@ -350,7 +351,7 @@ struct TuneRun: Sendable {
             pruner: settings.pruner, minResource: settings.pruner == "asha" ? settings.minResource : nil,
             reductionFactor: settings.pruner == "asha" ? settings.reductionFactor : nil, search: settings.search,
             trialsRequested: study.trials, parallel: study.parallel, bestTrial: best.number, bestValue: best.value,
-            studyRunID: recorder?.id, trials: records)
+            studyRunID: recorder?.id, seconds: seconds, trials: records)
         let (request, result) = chosen
         let source = request.outputDirectory
         try AtomicDirectory.replace(out) { temporary in
@@ -455,10 +456,12 @@ struct TuneReport: Encodable {
     var bestTrial: Int
     var bestValue: Double?
     var studyRunID: Int?
+    /// Seconds the whole search took.
+    var seconds: Double
     var trials: [TrialRecord]
 
     enum CodingKeys: String, CodingKey {
-        case task, metric, sampler, seed, pruner, search, parallel, trials
+        case task, metric, sampler, seed, pruner, search, parallel, seconds, trials
         case startupTrials = "startup_trials"
         case minResource = "min_resource"
         case reductionFactor = "reduction_factor"
