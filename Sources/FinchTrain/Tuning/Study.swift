@@ -72,14 +72,16 @@ public struct Study: Sendable {
         public var runID: Int?
         /// The best dev metric, nil when it evaluated nothing (the reported evaluations' best is used then).
         public var bestValue: Double?
-        /// True when a stop request (not the pruner) ended the trial before its end.
-        public var interrupted: Bool
+        /// True when the trial's stop signal (the pruner's or the study's) ended it before its end.
+        /// A trial that trained to its end is completed even when the pruner said stop at its last
+        /// evaluation: its model is whole.
+        public var stoppedEarly: Bool
 
         /// An outcome.
-        public init(runID: Int? = nil, bestValue: Double? = nil, interrupted: Bool = false) {
+        public init(runID: Int? = nil, bestValue: Double? = nil, stoppedEarly: Bool = false) {
             self.runID = runID
             self.bestValue = bestValue
-            self.interrupted = interrupted
+            self.stoppedEarly = stoppedEarly
         }
     }
 
@@ -143,13 +145,13 @@ public struct Study: Sendable {
             let outcome = try train(context)
             record.runID = outcome.runID
             record.value = outcome.bestValue ?? context.evaluations.map(\.value).max()
-            if context.wasPruned {
-                record.status = .pruned
-            } else if outcome.interrupted {
-                record.status = .failed
-                record.error = "stopped on request before its end"
-            } else {
+            if !outcome.stoppedEarly {
                 record.status = .completed
+            } else if context.wasPruned {
+                record.status = .pruned
+            } else {
+                record.status = .failed
+                record.error = Self.stoppedOnRequest
             }
         } catch {
             record.status = .failed
@@ -160,6 +162,9 @@ public struct Study: Sendable {
         record.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return record
     }
+
+    /// The error of a trial that a stop request ended before its end.
+    public static let stoppedOnRequest = "stopped on request before its end"
 
     /// The completed trial with the highest value (the earliest of equals), nil when none completed.
     public static func best(_ records: [TrialRecord]) -> TrialRecord? {

@@ -34,7 +34,8 @@ struct Tune: ParsableCommand {
         --pruner asha stops weak trials early: rungs are at --min-resource × --reduction-factor^k dev \
         evaluations (1, 3, 9, … by default); a trial reaching a rung goes on only when its dev metric is \
         among the top 1/η of the values recorded at that rung so far (η = --reduction-factor), and while \
-        fewer than η trials have reached the rung it goes on. Evaluate more often than once per run \
+        fewer than η trials have reached the rung it goes on. A trial stopped at its last evaluation has \
+        trained to its end and counts as completed. Evaluate more often than once per run \
         (--eval-steps, or several --epochs) for it to have rungs to judge.
 
         --out receives the best trial's model folder as finch train writes it (without checkpoint/ and \
@@ -300,11 +301,12 @@ struct TuneRun: Sendable {
                     ProgressBar.write(String(format: "%@ step %d: %@ %.4f%@\n", label, step, metric, value, Self.describe(decision)))
                 }
             }
-            let interrupted = result.summary.interrupted && !context.wasPruned
             kept.store(context.number, request: r, result: result)
-            let status: RunStatus = context.wasPruned ? .pruned : interrupted ? .interrupted : .finished
+            // Pruned only when the pruner's stop ended the training early (not at its last evaluation).
+            let stopped = result.summary.interrupted
+            let status: RunStatus = !stopped ? .finished : context.wasPruned ? .pruned : .interrupted
             try RunTracking.finish(recorder, status, finalMetrics: result.summary.lastEvaluation?.metrics ?? [:], folder: nil)
-            return Study.Outcome(runID: recorder?.id, bestValue: result.summary.bestMetric, interrupted: interrupted)
+            return Study.Outcome(runID: recorder?.id, bestValue: result.summary.bestMetric, stoppedEarly: stopped)
         }
     }
 
@@ -313,7 +315,7 @@ struct TuneRun: Sendable {
         case .notAtRung: return ""
         case .tooFewAtRung(let k): return " (rung \(k): too few trials there yet, goes on)"
         case .promoted(let k): return " (rung \(k): among the best, goes on)"
-        case .stopped(let k): return " (rung \(k): not among the best, pruned)"
+        case .stopped(let k): return " (rung \(k): not among the best, stops)"
         }
     }
 
@@ -340,7 +342,7 @@ struct TuneRun: Sendable {
     /// Exports the best completed trial to --out with its card and tune.json, prints the table,
     /// and records how the study ended.
     func export(_ records: [TrialRecord], kept: KeptTrials, recorder: RunRecorder?, seconds: Double) throws {
-        let interrupted = records.count < study.trials || records.contains { $0.error == "stopped on request before its end" }
+        let interrupted = records.count < study.trials || records.contains { $0.error == Study.stoppedOnRequest }
         guard let best = Study.best(records), let chosen = kept.result(best.number) else {
             let reason = records.first { $0.error != nil }?.error.map { "; the first failure: \($0)" } ?? ""
             if interrupted { throw ExitCode(130) }

@@ -49,23 +49,28 @@ import Testing
         // when its stop is raised. Worked out by hand:
         // rung 0: t0 0.5 (n=1 on), t1 0.7 (n=2 on), t2 0.6 (n=3 keep 1: 0.7 > 0.6, pruned after 1 evaluation),
         //         t3 0.8 (n=4 keep 1: largest, on), t4 0.4 (n=5 keep 1, pruned after 1 evaluation);
-        // rung 1: t0 0.55 (n=1 on), t1 0.75 (n=2 on), t3 0.9 (n=3 keep 1: largest, on, completes).
-        let values: [[Double]] = [[0.5, 0.52, 0.55], [0.7, 0.72, 0.75], [0.6, 0.9, 0.95], [0.8, 0.85, 0.9], [0.4, 0.95, 0.99]]
-        let parameters = (0..<5).map { TrialParameters([("lr", .real(Double($0 + 1) * 1e-5))]) }
+        //         t5 0.9 (n=6 keep 2: [0.9, 0.8, …], on);
+        // rung 1: t0 0.55 (n=1 on), t1 0.75 (n=2 on), t3 0.9 (n=3 keep 1: largest, on, completes),
+        //         t5 0.3 (n=4 keep 1: 0.9 > 0.3, stop; but that was its last evaluation: it trained to
+        //         its end and is completed, its best 0.9 tying t3's, which stays the best as the earlier).
+        let values: [[Double]] = [
+            [0.5, 0.52, 0.55], [0.7, 0.72, 0.75], [0.6, 0.9, 0.95], [0.8, 0.85, 0.9], [0.4, 0.95, 0.99], [0.9, 0.5, 0.3],
+        ]
+        let parameters = (0..<6).map { TrialParameters([("lr", .real(Double($0 + 1) * 1e-5))]) }
         let sampler = ScriptedSampler(parameters)
         let study = Study(
             space: try! SearchSpace(parsing: ["lr=loguniform(1e-5,1e-4)"]), sampler: sampler,
-            pruner: SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3), trials: 5)
+            pruner: SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3), trials: 6)
         let records = study.run { context in
             for (i, v) in values[context.number].enumerated() {
                 context.report(step: 10 * (i + 1), value: v)
-                if context.stop.isStopRequested { break }
+                if context.stop.isStopRequested && i < 2 { return Study.Outcome(stoppedEarly: true) }
             }
             return Study.Outcome()
         }
-        #expect(records.map(\.status) == [.completed, .completed, .pruned, .completed, .pruned])
-        #expect(records.map(\.evaluations.count) == [3, 3, 1, 3, 1])
-        #expect(records.map(\.value) == [0.55, 0.75, 0.6, 0.9, 0.4])
+        #expect(records.map(\.status) == [.completed, .completed, .pruned, .completed, .pruned, .completed])
+        #expect(records.map(\.evaluations.count) == [3, 3, 1, 3, 1, 3])
+        #expect(records.map(\.value) == [0.55, 0.75, 0.6, 0.9, 0.4, 0.9])
         #expect(records[1].evaluations == [.init(step: 10, value: 0.7), .init(step: 20, value: 0.72), .init(step: 30, value: 0.75)])
         #expect(Study.best(records)?.number == 3)
         #expect(records.map(\.parameters) == parameters)
@@ -123,7 +128,7 @@ struct ScriptedSampler: TrialSampler {
             #expect(!c.stop.isStopRequested)
             stop.requestStop()
             // The study's stop reaches the trial's own signal (the one its Trainer checks).
-            return Study.Outcome(bestValue: 1, interrupted: c.stop.isStopRequested)
+            return Study.Outcome(bestValue: 1, stoppedEarly: c.stop.isStopRequested)
         }
         #expect(records.count == 1)
         #expect(records[0].status == .failed && records[0].error == "stopped on request before its end", "\(records)")
