@@ -14,7 +14,7 @@ import Foundation
 enum TrainingRun {
     /// Records the run in the run store (rank 0 only) from its start to its end, and
     /// runs `body`. `kind` names the run in the store (default `train-classify` or `train-ner`;
-    /// `tune-trial`, `distill` for those commands); `runs` is the default folder unless given.
+    /// `distill` for that command); `runs` is the default folder unless given.
     /// The model card is the fine-tuned `task` model's, or `card`'s (called with the result and
     /// the run's seconds) when given.
     static func execute(
