@@ -74,6 +74,43 @@ import Testing
         #expect(Array(a.prefix(5)) == Self.draws(RandomSampler(seed: 3), 5, space: Self.objectiveSpace))
     }
 
+    @Test func tpeKeepsEveryKindOfSettingInsideItsRange() throws {
+        // The objective prefers high epochs, low warmup and linear; TPE's draws stay in range.
+        let records = Study(
+            space: try SearchSpace(parsing: [
+                "lr=loguniform(1e-6,1e-2)", "warmup-ratio=uniform(0,0.2)", "epochs=int(1,4)", "schedule=linear,cosine,constant",
+            ]),
+            sampler: TPESampler(seed: 9, startupTrials: 5), pruner: nil, trials: 40
+        ).run { c in
+            let epochs = Double(c.parameters["epochs"]!.number!), warmup = c.parameters["warmup-ratio"]!.number!
+            return Study.Outcome(bestValue: epochs - 10 * warmup + (c.parameters["schedule"] == .text("linear") ? 1 : 0))
+        }
+        for r in records {
+            let lr = try #require(r.parameters["lr"]?.number), warmup = try #require(r.parameters["warmup-ratio"]?.number)
+            #expect(lr >= 1e-6 && lr <= 1e-2 && warmup >= 0 && warmup <= 0.2)
+            #expect((1...4).map { TuneValue.integer($0) }.contains(r.parameters["epochs"]!))
+            #expect(["linear", "cosine", "constant"].map { TuneValue.text($0) }.contains(r.parameters["schedule"]!))
+        }
+        // After the startup trials it mostly picks what scores well.
+        let late = records.dropFirst(20)
+        #expect(late.filter { $0.parameters["epochs"] == .integer(4) }.count > 10, "\(late.map(\.parameters.summary))")
+        #expect(late.filter { $0.parameters["schedule"] == .text("linear") }.count > 10)
+    }
+
+    @Test func aParzenEstimatorIsADensityOnItsRange() {
+        // Truncated to [low, high], each mixture integrates to 1 there (trapezoids on 20,000 steps).
+        for (observations, low, high) in [([0.1, 0.15, 0.9], 0.0, 1.0), ([], -3.0, 2.0), ([-2.9, -2.95, 1.99], -3.0, 2.0)] {
+            let p = ParzenEstimator(observations, weights: TPESampler.weights(observations.count), low: low, high: high, priorWeight: 1)
+            let n = 20_000, h = (high - low) / Double(n)
+            var total = 0.0
+            for i in 0...n {
+                let x = low + Double(i) * h
+                total += (i == 0 || i == n ? 0.5 : 1) * exp(p.logDensity(x)) * h
+            }
+            #expect(abs(total - 1) < 1e-3, "\(observations): \(total)")
+        }
+    }
+
     @Test func tpeSamplesCloserToTheOptimumThanRandom() {
         // After 10 random startup trials, over 8 seeds: TPE's trials 10…49 lie closer to lr = 1e-4
         // (in decades) than random draws (about 0.93 decades away on average here; TPE about 0.62, its
