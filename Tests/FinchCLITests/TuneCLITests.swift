@@ -1,5 +1,8 @@
+import ArgumentParser
 import Foundation
 import Testing
+
+@testable import finch
 
 /// `finch tune` end to end on the tiny model: trials, pruning, the exported model, tune.json
 /// and the run store.
@@ -153,6 +156,30 @@ import Testing
         (["--search", "lr=1e-5,2e-5", "--resume"], "Unknown option '--resume'"),
     ])
     func badOptionsAreRefusedWithTheirMessage(extra: [String], message: String) throws {
+        try Self.refused(extra: extra, message: message)
+    }
+
+    /// --out is replaced at the end, so a folder holding other files is refused before any training.
+    @Test func anOutFolderWithOtherFilesIsRefused() throws {
+        let root = Self.temp()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/out", withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: root + "/out/notes.txt"))
+        let (status, _, stderr) = try CLI.run([
+            "tune", "classify", "--model", TrainCLITests.model, "--train", TrainCLITests.fixture("tiny-sentiment.csv"),
+            "--out", root + "/out", "--runs", root + "/runs", "--search", "lr=1e-2,2e-2",
+        ])
+        #expect(status == 64)
+        #expect(stderr.contains("holds files that finch tune did not write (it has no tune.json)"), "\(stderr)")
+        #expect(try String(contentsOfFile: root + "/out/notes.txt", encoding: .utf8) == "mine")
+        // The current folder, or one above it, is refused too (checked without running finch).
+        for path in [".", "..", FileManager.default.currentDirectoryPath, "/"] {
+            #expect(throws: ValidationError.self) { try TuneOptions.checkReplaceable(out: path) }
+        }
+        #expect(throws: Never.self) { try TuneOptions.checkReplaceable(out: root + "/new") }
+    }
+
+    static func refused(extra: [String], message: String) throws {
         let root = Self.temp()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let (status, _, stderr) = try CLI.run(

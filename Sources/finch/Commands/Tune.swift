@@ -42,7 +42,8 @@ struct Tune: ParsableCommand {
         best/), its README.md model card, and tune.json: the search's options and seconds, and every \
         trial's settings, status (completed, pruned, failed), best dev metric, evaluations and seconds. \
         Trials train in a hidden folder \
-        beside --out; only the best one's model is kept. A table of the trials goes to stdout (--json: \
+        beside --out; only the best one's model is kept. --out is replaced as a whole at the end: it \
+        must be new, empty, or an earlier search's. A table of the trials goes to stdout (--json: \
         tune.json's content); a line per trial start, evaluation and end to stderr. Ctrl-C stops the \
         running trials and starts no new one; the best completed trial is still exported.
         """
@@ -175,6 +176,26 @@ struct TuneOptions: ParsableArguments {
         if options.metric == .loss {
             throw ValidationError("--metric loss: finch tune maximizes the dev metric; choose one where higher is better")
         }
+        try Self.checkReplaceable(out: options.out)
+    }
+
+    /// The search replaces --out as a whole at its end, so --out must be new, empty, or an earlier
+    /// search's (it holds tune.json), and neither the current folder nor one above it.
+    static func checkReplaceable(out path: String) throws {
+        let fm = FileManager.default
+        let out = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let here = URL(fileURLWithPath: fm.currentDirectoryPath).standardizedFileURL.resolvingSymlinksInPath().path
+        if here == out || here.hasPrefix(out.hasSuffix("/") ? out : out + "/") {
+            throw ValidationError("--out \(path) is the current folder or above it; finch tune replaces --out as a whole")
+        }
+        var isFolder: ObjCBool = false
+        guard fm.fileExists(atPath: out, isDirectory: &isFolder) else { return }
+        guard isFolder.boolValue else { throw ValidationError("--out \(path) is a file; give a folder") }
+        let entries = (try? fm.contentsOfDirectory(atPath: out)) ?? []
+        if entries.allSatisfy({ $0 == OutputFolderLock.fileName }) || entries.contains(TuneReport.fileName) { return }
+        throw ValidationError(
+            "--out \(path) holds files that finch tune did not write (it has no \(TuneReport.fileName)); the search replaces "
+                + "--out as a whole, so give a new or empty folder, or an earlier search's")
     }
 
     /// Runs the search: `train` fine-tunes one trial's request.
