@@ -4,6 +4,10 @@ import Testing
 
 @testable import finch
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `finch tune` end to end on the tiny model: trials, pruning, the exported model, tune.json
 /// and the run store.
 @Suite struct TuneCLITests {
@@ -108,6 +112,55 @@ import Testing
                 == trials.map {
                     NSDictionary(dictionary: $0["parameters"] as! [String: Any])
                 })
+    }
+
+    /// Ctrl-C: the running trial stops (recorded interrupted, failed in tune.json), no new trial
+    /// starts, the best completed trial is still exported, and finch exits 130.
+    @Test func ctrlCStopsTheSearchAndExportsTheBestCompletedTrial() throws {
+        let root = Self.temp()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let log = root + "/stderr.txt", out = root + "/tuned", runs = root + "/runs"
+        try #require(FileManager.default.createFile(atPath: log, contents: nil))
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = [
+            "tune", "classify", "--model", TrainCLITests.model, "--train", TrainCLITests.fixture("tiny-sentiment.csv"), "--epochs",
+            "4", "--batch-size", "8", "--max-length", "16", "--search", "lr=1e-2", "--search", "epochs=4,400", "--trials", "3",
+            "--sampler", "random", "--seed", "2", "--out", out, "--runs", runs, "--json",
+        ]
+        p.environment = CLI.environment()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try p.run()
+        // With seed 2 the random sampler gives trial 0 4 epochs, trial 1 400: interrupt once trial 0
+        // has completed and trial 1 is under way.
+        let deadline = Date().addingTimeInterval(300)
+        func seen() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        var text = seen()
+        while p.isRunning && Date() < deadline && !(text.contains(" completed: ") && text.contains("epochs=400\n")) {
+            usleep(50_000)
+            text = seen()
+        }
+        try #require(p.isRunning, "the search ended before it was interrupted: \(text)")
+        usleep(300_000)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130, "\(seen())")
+        let report = try Self.json(try String(contentsOfFile: out + "/tune.json", encoding: .utf8))
+        let trials = try #require(report["trials"] as? [[String: Any]])
+        let stopped = try #require(trials.last)
+        #expect(trials.count < 3 || trials.contains { $0["status"] as? String == "failed" })
+        #expect(stopped["status"] as? String == "failed" && stopped["error"] as? String == "stopped on request before its end")
+        #expect((stopped["parameters"] as? [String: Any])?["epochs"] as? Int == 400)
+        let best = try #require(trials.first { $0["number"] as? Int == report["best_trial"] as? Int })
+        #expect(best["status"] as? String == "completed")
+        #expect(FileManager.default.fileExists(atPath: out + "/model.safetensors"))
+        let (_, listed, _) = try CLI.run(["runs", "list", "--runs", runs, "--json"])
+        let statuses = try listed.split(separator: "\n").map { try Self.json(String($0)) }.map {
+            "\($0["kind"] as? String ?? "") \($0["status"] as? String ?? "")"
+        }
+        #expect(statuses.contains("tune interrupted") && statuses.contains("tune-trial interrupted"), "\(statuses)")
     }
 
     @Test func tpeSearchPrintsATable() throws {
