@@ -13,7 +13,7 @@ struct Finch: AsyncParsableCommand {
             Recommend.self, Doctor.self,
             Serve.self, Keys.self, Quantize.self, Assistant.self, Redact.self, Audit.self, AuditLogCommand.self, Card.self,
             Explain.self,
-            Feedback.self, Retrain.self, MonitorCommand.self, Runs.self,
+            Feedback.self, Retrain.self, MonitorCommand.self, Runs.self, Tune.self,
         ]
     )
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a run is when it starts: what it trains, how, on which data, in which process.
 public struct RunStart: Sendable, Equatable {
-    /// What kind of run: `train-classify`, `train-ner`, `train-image`, `retrain`, `tune-trial`, `distill`.
+    /// What kind of run: `train-classify`, `train-ner`, `train-image`, `retrain`, `tune` (a study), `tune-trial`, `distill`.
     public var kind: String
     /// The model trained: the base model fine-tuned, the architecture trained from scratch, or the
     /// registered model retrained.

@@ -8,4 +8,6 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable {
     case failed
     /// Stopped on request (Ctrl-C) after writing a resumable checkpoint.
     case interrupted
+    /// A `finch tune` trial that the pruner stopped early: its dev metric was not among the best.
+    case pruned
 }

@@ -7,10 +7,12 @@ struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, show and compare recorded training runs.",
         discussion: """
-            finch train classify|ner|image and finch retrain record every run in runs.sqlite in the runs \
+            finch train classify|ner|image, finch retrain and finch tune (a tune run, and a tune-trial run \
+            per trial) record every run in runs.sqlite in the runs \
             folder (--runs DIR, else $FINCH_RUNS_DIR, else ~/.finch/runs): its parameters and command line, \
             the SHA-256 of its data, each step's loss and learning rate and each evaluation's metrics as they \
-            happen, its artefacts, duration and status (running, finished, failed, interrupted). A run whose \
+            happen, its artefacts, duration and status (running, finished, failed, interrupted; pruned: a tune \
+            trial stopped early). A run whose \
             process ended without saying how (killed, crashed) is marked failed here, with everything it \
             recorded up to then.
             """,

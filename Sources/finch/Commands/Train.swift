@@ -23,38 +23,21 @@ struct TrainClassify: ParsableCommand {
             """)
 
     @OptionGroup var options: TrainingOptions
-    @Option(name: .customLong("text-column"), help: "Column with the text.") var textColumn = "text"
-    @Option(name: .customLong("text-pair-column"), help: "Column with a second text (pairs: NLI, question/answer).") var textPairColumn:
-        String?
-    @Option(name: .customLong("label-column"), help: "Column with the label.") var labelColumn = "label"
-    @Flag(name: .customLong("multi-label"), help: "Each label field holds several labels (sigmoid outputs, binary cross-entropy).")
-    var multiLabel = false
-    @Option(name: .customLong("label-separator"), help: "With --multi-label: separator between labels.") var labelSeparator = "|"
-    @Option(
-        help:
-            "What the head reads: pooler (BERT's, as transformers; drawn new when the model has none), cls or mean. Default: the model's own, else pooler."
-    )
-    var pooling: ClassifierPooling?
+    @OptionGroup var classifier: ClassifierOptions
     @OptionGroup(title: "Classical models") var classical: ClassicalOptions
 
     func validate() throws {
         if classical.head != nil {
             var given = options.fineTuningGiven
-            if multiLabel { given.append("--multi-label") }
-            if pooling != nil { given.append("--pooling") }
-            if textPairColumn != nil { given.append("--text-pair-column") }
+            if classifier.multiLabel { given.append("--multi-label") }
+            if classifier.pooling != nil { given.append("--pooling") }
+            if classifier.textPairColumn != nil { given.append("--text-pair-column") }
             if let flag = given.first { throw ValidationError("\(flag) is for fine-tuning; --head trains a classical model") }
             try classical.validate(trainFile: URL(fileURLWithPath: options.train), out: URL(fileURLWithPath: options.out))
         } else if options.model == nil {
             throw ValidationError("Missing expected argument '--model <model>' (or give --head to train a classical model)")
         }
-        let allowed = multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification
-        if let metric = options.metric, !allowed.contains(metric) {
-            let kind = multiLabel ? "a multi-label" : "a"
-            throw ValidationError(
-                "--metric \(metric.rawValue) is not reported by \(kind) classifier; choose one of "
-                    + allowed.map(\.rawValue).joined(separator: ", "))
-        }
+        try classifier.check(metric: options.metric)
     }
 
     func run() throws {
@@ -63,17 +46,14 @@ struct TrainClassify: ParsableCommand {
                 trainFile: URL(fileURLWithPath: options.train), out: URL(fileURLWithPath: options.out),
                 embedder: try classical.embedder.map(ModelLocation.resolve))
             r.devFile = options.dev.map { URL(fileURLWithPath: $0) }
-            r.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
+            r.columns = classifier.columns
             r.seed = options.seed
             r.maxLength = options.maxLength
             try ClassicalRun.execute(request: r, metric: options.metric ?? .accuracy, runs: options.runs)
             return
         }
         var request = try options.request(defaultMetric: .accuracy)
-        request.columns = ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn)
-        request.multiLabel = multiLabel
-        request.labelSeparator = labelSeparator
-        request.pooling = pooling
+        classifier.apply(to: &request)
         try TrainingRun.execute(request: request, task: .classification, baseModel: options.model ?? "", runs: options.runs) {
             r, stop, events in
             try FineTuning.classify(r, stop: stop, events: events)
@@ -113,5 +93,45 @@ struct TrainNER: ParsableCommand {
         try TrainingRun.execute(request: request, task: .ner, baseModel: options.model ?? "", runs: options.runs) { r, stop, events in
             try FineTuning.tag(r, stop: stop, events: events)
         }
+    }
+}
+
+/// The classifier's data and head options of `finch train classify` (and `finch tune classify`).
+struct ClassifierOptions: ParsableArguments {
+    @Option(name: .customLong("text-column"), help: "Column with the text.") var textColumn = "text"
+    @Option(name: .customLong("text-pair-column"), help: "Column with a second text (pairs: NLI, question/answer).") var textPairColumn:
+        String?
+    @Option(name: .customLong("label-column"), help: "Column with the label.") var labelColumn = "label"
+    @Flag(name: .customLong("multi-label"), help: "Each label field holds several labels (sigmoid outputs, binary cross-entropy).")
+    var multiLabel = false
+    @Option(name: .customLong("label-separator"), help: "With --multi-label: separator between labels.") var labelSeparator = "|"
+    @Option(
+        help:
+            "What the head reads: pooler (BERT's, as transformers; drawn new when the model has none), cls or mean. Default: the model's own, else pooler."
+    )
+    var pooling: ClassifierPooling?
+
+    /// The columns to read.
+    var columns: ClassificationColumns { ClassificationColumns(text: textColumn, textPair: textPairColumn, label: labelColumn) }
+
+    /// The metrics a classifier of this kind reports.
+    var metrics: [TrainingMetric] { multiLabel ? TrainingMetric.multiLabelClassification : TrainingMetric.classification }
+
+    /// Checks that the classifier reports `metric` (nil: the default, always reported).
+    func check(metric: TrainingMetric?) throws {
+        if let metric, !metrics.contains(metric) {
+            let kind = multiLabel ? "a multi-label" : "a"
+            throw ValidationError(
+                "--metric \(metric.rawValue) is not reported by \(kind) classifier; choose one of "
+                    + metrics.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    /// Sets the columns, labels and pooling of `request`.
+    func apply(to request: inout FineTuningRequest) {
+        request.columns = columns
+        request.multiLabel = multiLabel
+        request.labelSeparator = labelSeparator
+        request.pooling = pooling
     }
 }

@@ -14,7 +14,7 @@ import Foundation
 enum TrainingRun {
     /// Records the run in the run store (rank 0 only) from its start to its end, and
     /// runs `body`. `kind` names the run in the store (default `train-classify` or `train-ner`;
-    /// `tune-trial`, `distill` for those commands); `runs` is the default folder unless given.
+    /// `distill` for that command); `runs` is the default folder unless given.
     /// The model card is the fine-tuned `task` model's, or `card`'s (called with the result and
     /// the run's seconds) when given.
     static func execute(
@@ -24,13 +24,37 @@ enum TrainingRun {
     ) throws {
         let kind = kind ?? (task == .classification ? "train-classify" : "train-ner")
         let root = DistributedJob.isRoot(request.dataParallel?.communicator)
-        let recorder = try RunsOption.begin(flag: runs?.runs, { try RunTracking.start(request, kind: kind, model: baseModel) }, root: root)
-        do {
+        try recorded(runs: runs?.runs, root: root, { try RunTracking.start(request, kind: kind, model: baseModel) }) { recorder in
             try execute(request: request, task: task, baseModel: baseModel, recorder: recorder, card: card, body)
+        }
+    }
+
+    /// Records a run in the store named by `runs` (nil: the default folder) around `body`: its start
+    /// before, a failure when `body` throws (an `ExitCode(130)` as an interruption). `body` records
+    /// how the run ended otherwise. Only the root rank records (`recorder` is nil elsewhere).
+    static func recorded<T>(
+        runs: String?, root: Bool = true, _ start: () throws -> RunStart, _ body: (RunRecorder?) throws -> T
+    ) throws -> T {
+        let recorder = try RunsOption.begin(flag: runs, start, root: root)
+        do {
+            return try body(recorder)
         } catch {
             RunTracking.fail(recorder, error)
             throw error
         }
+    }
+
+    /// Writes the model card of a fine-tuned `task` model into `folder` (default: the request's
+    /// output directory), with the run's settings and results.
+    static func writeCard(
+        folder: URL? = nil, request: FineTuningRequest, task: TaskMetadata.Kind, result: FineTuningResult, baseModel: String,
+        seconds: Double
+    ) throws {
+        try Card.afterTraining(
+            folder: folder ?? request.outputDirectory,
+            run: try TrainingRunRecord.fineTuning(
+                task: task, request: request, result: result, baseModel: baseModel, command: Card.commandLine,
+                seconds: seconds, finchVersion: FinchVersion.string))
     }
 
     private static func execute(
@@ -78,24 +102,22 @@ enum TrainingRun {
         if let card {
             try card(result, Card.seconds(since: start))
         } else {
-            try Card.afterTraining(
-                folder: request.outputDirectory,
-                run: try TrainingRunRecord.fineTuning(
-                    task: task, request: request, result: result, baseModel: baseModel, command: Card.commandLine,
-                    seconds: Card.seconds(since: start), finchVersion: FinchVersion.string))
+            try writeCard(request: request, task: task, result: result, baseModel: baseModel, seconds: Card.seconds(since: start))
         }
         try RunTracking.finish(
             recorder, .finished, finalMetrics: result.summary.lastEvaluation?.metrics ?? [:], folder: request.outputDirectory)
     }
 
-    /// Runs `body` with a stop signal that Ctrl-C sets: the run stops at the next step and
-    /// writes a resumable checkpoint.
-    static func withStopSignal<T>(_ body: (StopSignal) throws -> T) throws -> T {
+    /// Runs `body` with a stop signal that Ctrl-C sets (saying `message` on stderr): by default the
+    /// run stops at the next step and writes a resumable checkpoint.
+    static func withStopSignal<T>(
+        message: String = "stopping after this step; resume with --resume", _ body: (StopSignal) throws -> T
+    ) throws -> T {
         let stop = StopSignal()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
-            ProgressBar.write("\nstopping after this step; resume with --resume\n")
+            ProgressBar.write("\n\(message)\n")
             stop.requestStop()
         }
         source.resume()

@@ -4,8 +4,9 @@ import FinchTrain
 import FinchTransformers
 import Foundation
 
-/// Options shared by `finch train classify` and `finch train ner`.
-struct TrainingOptions: ParsableArguments {
+/// The settings of one fine-tuning run: `finch train classify|ner`'s, and every trial's of
+/// `finch tune classify|ner`.
+struct FineTuningOptions: ParsableArguments {
     @Option(
         help:
             "Pretrained or fine-tuned model: a directory in Hugging Face layout, or hf:ORG/NAME[@revision] (train classify --head needs none)."
@@ -13,7 +14,10 @@ struct TrainingOptions: ParsableArguments {
     var model: String?
     @Option(help: "Training data file.") var train: String
     @Option(help: "Development data file. Without it a seeded 10 % of --train is held out.") var dev: String?
-    @Option(help: "Output directory: the fine-tuned model, checkpoint/, metrics.jsonl, training_curves.svg. Not --model or inside it.")
+    @Option(
+        help:
+            "Output directory: the fine-tuned model, metrics.jsonl, training_curves.svg, and for finch train checkpoint/. Not --model or inside it."
+    )
     var out: String
     @Option(help: "Passes over the training data.") var epochs = 3
     @Option(name: .customLong("batch-size"), help: "Examples per batch.") var batchSize = 16
@@ -69,19 +73,6 @@ struct TrainingOptions: ParsableArguments {
     @Flag(name: .customLong("freeze-embeddings"), help: "Freeze the embedding layer.") var freezeEmbeddings = false
     @Option(name: .customLong("adversarial-epsilon"), help: "FGM adversarial training on the word embeddings with this ε (> 0).")
     var adversarialEpsilon: Double?
-    @Flag(help: "Continue from the checkpoint in --out (after an interruption); an error when there is none.") var resume = false
-    @Flag(name: .customLong("resume-or-start"), help: "Continue from the checkpoint in --out when there is one, else start from step 0.")
-    var resumeOrStart = false
-    @Option(
-        name: .customLong("checkpoint-steps"),
-        help: "Also write the resumable checkpoint every N optimizer steps (default: at each evaluation and at the end).")
-    var checkpointSteps: Int?
-    @OptionGroup var runs: RunsOption
-    @OptionGroup(title: "Several processes") var distributed: DistributedOptions
-    @Option(
-        name: .customLong("bucket-mb"),
-        help: "With --distributed mpi: gradients are summed across ranks in messages of at most this many megabytes.")
-    var bucketMB = 25.0
 
     /// Checks every value that needs neither the model's files nor the data.
     func validate() throws {
@@ -90,49 +81,22 @@ struct TrainingOptions: ParsableArguments {
         }
         guard loraDropout >= 0 && loraDropout < 1 else { throw ValidationError("--lora-dropout must be in [0, 1), got \(loraDropout)") }
         if let a = loraAlpha, !(a > 0 && a.isFinite) { throw ValidationError("--lora-alpha must be a positive number, got \(a)") }
-        guard !(resume && resumeOrStart) else { throw ValidationError("--resume and --resume-or-start exclude each other; give one") }
-        guard bucketMB > 0 && bucketMB.isFinite else { throw ValidationError("--bucket-mb must be a positive number, got \(bucketMB)") }
         guard let model else { return }  // the command says whether it needs one
         let reference = try ModelReference(parsing: model)
         let local: URL?
         if case .directory(let url) = reference { local = url } else { local = nil }
         let r = request(modelDirectory: local ?? URL(fileURLWithPath: model), defaultMetric: metric ?? .loss)
-        try Self.flagged {
+        try TrainingOptions.flagged {
             try r.validateSettings()
             if local != nil { try r.validateOutputDirectory() }
         }
     }
 
-    /// The library request these options describe, with `--model` resolved
+    /// The library request these settings describe, with `--model` resolved
     /// (downloaded once when it is an `hf:` reference).
     func request(defaultMetric: TrainingMetric) throws -> FineTuningRequest {
         guard let model else { throw ValidationError("Missing expected argument '--model <model>'") }
-        var r = request(modelDirectory: try ModelLocation.resolve(model), defaultMetric: defaultMetric)
-        if let communicator = try distributed.communicatorIfAsked() {
-            r.dataParallel = DataParallel(communicator: communicator, bucketBytes: Int(bucketMB * 1_048_576))
-        }
-        return r
-    }
-
-    /// The fine-tuning flags that were given although a classical head trains
-    /// instead (only those that differ from their default can be told apart).
-    var fineTuningGiven: [String] {
-        var out: [String] = []
-        if model != nil { out.append("--model") }
-        if loraRank != nil { out.append("--lora-rank") }
-        if evalSteps != nil { out.append("--eval-steps") }
-        if earlyStoppingPatience != nil { out.append("--early-stopping-patience") }
-        if classWeights != nil { out.append("--class-weights") }
-        if adversarialEpsilon != nil { out.append("--adversarial-epsilon") }
-        if exportLast { out.append("--export-last") }
-        if resume { out.append("--resume") }
-        if resumeOrStart { out.append("--resume-or-start") }
-        if freezeEmbeddings { out.append("--freeze-embeddings") }
-        if merge { out.append("--merge") }
-        if lengthBucketing { out.append("--length-bucketing") }
-        if distributed.distributed != nil { out.append("--distributed") }
-        if checkpointSteps != nil { out.append("--checkpoint-steps") }
-        return out
+        return request(modelDirectory: try ModelLocation.resolve(model), defaultMetric: defaultMetric)
     }
 
     func request(modelDirectory: URL, defaultMetric: TrainingMetric) -> FineTuningRequest {
@@ -157,7 +121,6 @@ struct TrainingOptions: ParsableArguments {
         c.adversarialEpsilon = adversarialEpsilon
         c.exportBestModel = !exportLast
         c.lengthBucketing = lengthBucketing
-        c.checkpointSteps = checkpointSteps
         r.training = c
         r.maxLength = maxLength
         r.classWeights = classWeights?.weighting
@@ -169,8 +132,74 @@ struct TrainingOptions: ParsableArguments {
         r.mergeLoRA = merge
         r.freezeLayers = freezeLayers
         r.freezeEmbeddings = freezeEmbeddings
-        r.resume = resume ? .required : resumeOrStart ? .ifPresent : .fresh
         return r
+    }
+}
+
+/// Options shared by `finch train classify` and `finch train ner`: the run's settings, and how it
+/// resumes, where it is recorded and across how many processes.
+struct TrainingOptions: ParsableArguments {
+    @OptionGroup var settings: FineTuningOptions
+    @Flag(help: "Continue from the checkpoint in --out (after an interruption); an error when there is none.") var resume = false
+    @Flag(name: .customLong("resume-or-start"), help: "Continue from the checkpoint in --out when there is one, else start from step 0.")
+    var resumeOrStart = false
+    @Option(
+        name: .customLong("checkpoint-steps"),
+        help: "Also write the resumable checkpoint every N optimizer steps (default: at each evaluation and at the end).")
+    var checkpointSteps: Int?
+    @OptionGroup var runs: RunsOption
+    @OptionGroup(title: "Several processes") var distributed: DistributedOptions
+    @Option(
+        name: .customLong("bucket-mb"),
+        help: "With --distributed mpi: gradients are summed across ranks in messages of at most this many megabytes.")
+    var bucketMB = 25.0
+
+    var model: String? { settings.model }
+    var train: String { settings.train }
+    var dev: String? { settings.dev }
+    var out: String { settings.out }
+    var seed: UInt64 { settings.seed }
+    var maxLength: Int? { settings.maxLength }
+    var metric: TrainingMetric? { settings.metric }
+
+    /// Checks what the settings' own check leaves: resuming, checkpoints, processes.
+    func validate() throws {
+        guard !(resume && resumeOrStart) else { throw ValidationError("--resume and --resume-or-start exclude each other; give one") }
+        guard bucketMB > 0 && bucketMB.isFinite else { throw ValidationError("--bucket-mb must be a positive number, got \(bucketMB)") }
+        if let n = checkpointSteps, n <= 0 { throw ValidationError("--checkpoint-steps must be at least 1") }
+    }
+
+    /// The library request these options describe, with `--model` resolved
+    /// (downloaded once when it is an `hf:` reference).
+    func request(defaultMetric: TrainingMetric) throws -> FineTuningRequest {
+        var r = try settings.request(defaultMetric: defaultMetric)
+        r.training.checkpointSteps = checkpointSteps
+        r.resume = resume ? .required : resumeOrStart ? .ifPresent : .fresh
+        if let communicator = try distributed.communicatorIfAsked() {
+            r.dataParallel = DataParallel(communicator: communicator, bucketBytes: Int(bucketMB * 1_048_576))
+        }
+        return r
+    }
+
+    /// The fine-tuning flags that were given although a classical head trains
+    /// instead (only those that differ from their default can be told apart).
+    var fineTuningGiven: [String] {
+        var out: [String] = []
+        if settings.model != nil { out.append("--model") }
+        if settings.loraRank != nil { out.append("--lora-rank") }
+        if settings.evalSteps != nil { out.append("--eval-steps") }
+        if settings.earlyStoppingPatience != nil { out.append("--early-stopping-patience") }
+        if settings.classWeights != nil { out.append("--class-weights") }
+        if settings.adversarialEpsilon != nil { out.append("--adversarial-epsilon") }
+        if settings.exportLast { out.append("--export-last") }
+        if resume { out.append("--resume") }
+        if resumeOrStart { out.append("--resume-or-start") }
+        if settings.freezeEmbeddings { out.append("--freeze-embeddings") }
+        if settings.merge { out.append("--merge") }
+        if settings.lengthBucketing { out.append("--length-bucketing") }
+        if distributed.distributed != nil { out.append("--distributed") }
+        if checkpointSteps != nil { out.append("--checkpoint-steps") }
+        return out
     }
 
     /// Runs `body`, turning a library error about a setting into one about its flag.
