@@ -88,7 +88,8 @@ public func buildApplication(
             store: store.feedback, registry: registry, storedText: storedText, consent: privacy.consent, assistant: assistant),
         limits: limits)
     var retrainers: [any ModelRetrainer] = [
-        FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain)
+        FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain),
+        EmbedderRetrainer(registry: registry, feedback: store.feedback, assistant: assistant, options: configuration.retrain),
     ]
     if let settings = configuration.recommend.settings(dataDirectory: configuration.dataDirectory) {
         retrainers.append(

@@ -200,6 +200,38 @@ public final class AssistantService: Sendable {
         }
     }
 
+    /// Re-embeds every collection served with embedder `model` with its active version (after a
+    /// new version was activated: queries are embedded by the active version, so the entries must
+    /// be too), refits each one's confidence and stores it; returns the collections' names. Asks
+    /// keep being answered from each collection as it was until its re-embedded copy replaces it
+    /// (nothing is taken down); other writes wait for it.
+    @discardableResult
+    public func reembed(model: String) async throws -> [String] {
+        try await writes.run {
+            try await reloadIfChanged()
+            var done: [String] = []
+            for var served in list() where served.record.model == model {
+                let name = served.record.name
+                let embedded = try await embed(
+                    served.entries.map(\.entry), model: model, prefix: served.record.prefix, settings: served.record.settings)
+                let d = Self.dimension(of: embedded, settings: served.record.settings)
+                if d != served.record.dimension && served.record.dimension != 0 && !embedded.isEmpty {
+                    throw AssistantServiceError.dimensionMismatch(collection: name, stored: served.record.dimension, model: d)
+                }
+                served.entries = embedded
+                served.assistant = Self.assistant(entries: embedded, record: served.record, calibration: nil)
+                served.record.calibration = served.assistant.calibration
+                guard try await store.changeAssistantEntries(served.record, upserting: embedded, deleting: []) else {
+                    throw AssistantServiceError.unknownCollection(name: name)
+                }
+                let result = served
+                loaded.withLock { $0[name] = result }
+                done.append(name)
+            }
+            return done
+        }
+    }
+
     /// Deletes a collection with its entries and asks.
     public func delete(name: String) async throws {
         try await writes.run {

@@ -1,0 +1,85 @@
+import FinchSupport
+import FinchTrain
+import Foundation
+
+/// Retrains a sentence embedder from the assistant's feedback (`finch retrain`,
+/// `POST /v1/models/{name}/retrain` on an embedder): the accepted query → entry
+/// pairs of every assistant collection served with it, plus a replay sample of
+/// the collections' alternative → question pairs, fine-tune a copy of the
+/// active version contrastively (`ContrastiveFineTuning`: sentence-transformers'
+/// MultipleNegativesRankingLoss with in-batch negatives and its `fit`
+/// defaults, `RetrainOptions.contrastive`). Both versions are compared by
+/// retrieval hit@1 (and MRR@10) on held-out alternatives and held-out feedback
+/// (see `EmbedderRetraining` for the choices); the new version is registered
+/// with `retrain_report.json` and activated only when `RetrainGuard` allows.
+///
+/// When the new version goes live, the collections served with the embedder
+/// are re-embedded with it (`AssistantService.reembed`) before the retrain
+/// returns: queries are embedded by the active version, so the entries'
+/// stored vectors must come from it too. Asks are answered throughout, from
+/// the collection as it was until its re-embedded copy replaces it.
+public final class EmbedderRetrainer: ModelRetrainer {
+    public let kinds: Set<ModelKind> = [.embedder]
+    let registry: ModelRegistry
+    let feedback: any FeedbackRepository
+    let assistant: AssistantService
+    let options: RetrainOptions
+
+    public init(
+        registry: ModelRegistry, feedback: any FeedbackRepository, assistant: AssistantService, options: RetrainOptions = RetrainOptions()
+    ) {
+        self.registry = registry
+        self.feedback = feedback
+        self.assistant = assistant
+        self.options = options
+    }
+
+    public func retrain(model name: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome {
+        guard let active = try await registry.versions().last(where: { $0.name == name && $0.active }) else {
+            throw RetrainError.noActiveVersion(model: name)
+        }
+        guard kinds.contains(active.kind) else { throw RetrainError.unsupportedKind(model: name, kind: active.kind) }
+        func nothing(_ why: String) -> RetrainOutcome {
+            RetrainOutcome(
+                model: name, newVersion: nil, previousVersion: active.version, activated: false, reason: why, previousMetrics: [:],
+                newMetrics: [:])
+        }
+        try await assistant.reloadIfChanged()
+        let collections = assistant.list().filter { $0.record.model == name }
+        guard !collections.isEmpty else {
+            return nothing("no assistant collection is served with \"\(name)\"; nothing to retrain on")
+        }
+        var records: [String: [FeedbackRecord]] = [:]
+        for c in collections { records[c.record.name] = try await feedback.feedback(FeedbackQuery(collection: c.record.name)) }
+        let data = EmbedderRetraining.data(collections: collections, feedback: records)
+        guard !data.feedback.isEmpty else {
+            return nothing(
+                "no accepted assistant answers (a kept query and the entry chosen) for the collections served with \"\(name)\"; "
+                    + "nothing to retrain on")
+        }
+        let base = URL(fileURLWithPath: active.path)
+        let out = FineTunedModelRetrainer.outputFolder(for: active, root: options.outputRoot)
+        let options = options
+        let version = active.version
+        let result = try await FineTunedModelRetrainer.onThread {
+            try EmbedderRetraining.run(
+                model: name, previousVersion: version, base: base, data: data, out: out, options: options, progress: progress)
+        }
+        var report = result.report
+        progress(ProgressEvent(stage: "register", step: 0, stepCount: 1, elapsedSeconds: report.trainingSeconds))
+        let record = try await registry.register(name: name, path: out.path, activate: report.activated)
+        report.newVersion = record.version
+        try report.write(to: out)
+        try FineTunedModelRetrainer.writeCard(folder: out, base: base, kind: active.kind, name: name, report: report, options: options)
+        if report.activated {
+            // The version is live: queries are embedded by it from now on, so the entries must be too.
+            let redone = try await assistant.reembed(model: name)
+            report.reason += "; re-embedded \(redone.count) collection\(redone.count == 1 ? "" : "s") with version \(record.version)"
+            try report.write(to: out)
+        }
+        progress(ProgressEvent(stage: "register", step: 1, stepCount: 1, elapsedSeconds: report.trainingSeconds))
+        return RetrainOutcome(
+            model: name, newVersion: record.version, previousVersion: active.version, activated: report.activated,
+            reason: report.reason, previousMetrics: report.previous.metrics(report.metric), newMetrics: report.new.metrics(report.metric))
+    }
+}
