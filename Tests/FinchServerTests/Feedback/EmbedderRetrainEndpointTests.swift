@@ -81,7 +81,8 @@ import Testing
             #expect(models.first { $0["name"] as? String == "mini" }?["active_version"] as? Int == 2)
             // Every entry's own question is still answered by it, and so are the accepted queries.
             for (query, entry) in zip(questions, EmbedderRetrainingTests.entries.map(\.id)) + EmbedderRetrainingTests.accepted {
-                let r = try await client.send(.post, "/v1/assistant/faq/ask", key: fixture.readKey, json: ["query": query, "session": "after"])
+                let r = try await client.send(
+                    .post, "/v1/assistant/faq/ask", key: fixture.readKey, json: ["query": query, "session": "after"])
                 #expect(try r.object()["entry"] as? String == entry, "\(query)")
             }
             let report = try await client.send(.get, "/v1/models/mini/versions/2/report", key: fixture.readKey)
