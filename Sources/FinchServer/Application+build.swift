@@ -56,6 +56,10 @@ public func buildApplication(
         store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText,
         consent: privacy.consent)
     try await assistant.reload()
+    // Another version of an embedder (activated, retrained, or picked up from another instance) re-embeds its collections.
+    assistant.followVersionSwaps(of: registry) { model, error in
+        logger.warning("assistant re-embedding failed", metadata: ["model": .string(model), "error": .string(String(describing: error))])
+    }
     let recommend = try await startRecommendService(
         configuration, store: store, registry: registry, storedText: storedText, consent: privacy.consent,
         erased: privacy.tombstones, logger: logger)

@@ -54,6 +54,8 @@ public final class AssistantService: Sendable {
     /// Asked, for asks that name a user, whether their query may be kept.
     let consent: (any ConsentLookup)?
     private let loaded = Mutex<[String: Served]>([:])
+    /// Embedder name → the version `reembed(model:version:)` last re-embedded its collections with.
+    private let reembedded = Mutex<[String: Int]>([:])
     private let stamp = Mutex<Int64>(-1)
     private let writes = AsyncLock()
     /// Stores asks, concurrent ones in one transaction.
@@ -204,11 +206,16 @@ public final class AssistantService: Sendable {
     /// new version was activated: queries are embedded by the active version, so the entries must
     /// be too), refits each one's confidence and stores it; returns the collections' names. Asks
     /// keep being answered from each collection as it was until its re-embedded copy replaces it
-    /// (nothing is taken down); other writes wait for it.
+    /// (nothing is taken down); other writes wait for it. With `version` (the version now active),
+    /// a second call for the same version does nothing more (the retrainer and the registry's
+    /// swap notice both ask for it).
     @discardableResult
-    public func reembed(model: String) async throws -> [String] {
+    public func reembed(model: String, version: Int? = nil) async throws -> [String] {
         try await writes.run {
             try await reloadIfChanged()
+            if let version, reembedded.withLock({ $0[model] }) == version {
+                return list().filter { $0.record.model == model }.map(\.record.name)
+            }
             var done: [String] = []
             for var served in list() where served.record.model == model {
                 let name = served.record.name
@@ -228,7 +235,21 @@ public final class AssistantService: Sendable {
                 loaded.withLock { $0[name] = result }
                 done.append(name)
             }
+            if let version { reembedded.withLock { $0[model] = version } }
             return done
+        }
+    }
+
+    /// Re-embeds the collections served with an embedder whenever the registry swaps in another
+    /// version of it (an activation by an admin, by a retrain, or by another instance), in a task of
+    /// its own; `failed` is told of a re-embedding that failed (the collection keeps its vectors).
+    public func followVersionSwaps(of registry: ModelRegistry, failed: @escaping @Sendable (String, any Error) -> Void = { _, _ in }) {
+        registry.onVersionSwap { [self] model in
+            guard model.kind == .embedder else { return }
+            let name = model.name, version = model.version
+            Task {
+                do { try await reembed(model: name, version: version) } catch { failed(name, error) }
+            }
         }
     }
 

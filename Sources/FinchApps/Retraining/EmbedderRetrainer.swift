@@ -17,7 +17,9 @@ import Foundation
 /// are re-embedded with it (`AssistantService.reembed`) before the retrain
 /// returns: queries are embedded by the active version, so the entries'
 /// stored vectors must come from it too. Asks are answered throughout, from
-/// the collection as it was until its re-embedded copy replaces it.
+/// the collection as it was until its re-embedded copy replaces it. (A
+/// service also re-embeds on any other swap of an embedder's version, e.g. an
+/// admin's activation: `AssistantService.followVersionSwaps`.)
 public final class EmbedderRetrainer: ModelRetrainer {
     public let kinds: Set<ModelKind> = [.embedder]
     let registry: ModelRegistry
@@ -73,7 +75,7 @@ public final class EmbedderRetrainer: ModelRetrainer {
         try FineTunedModelRetrainer.writeCard(folder: out, base: base, kind: active.kind, name: name, report: report, options: options)
         if report.activated {
             // The version is live: queries are embedded by it from now on, so the entries must be too.
-            let redone = try await assistant.reembed(model: name)
+            let redone = try await assistant.reembed(model: name, version: record.version)
             report.reason += "; re-embedded \(redone.count) collection\(redone.count == 1 ? "" : "s") with version \(record.version)"
             try report.write(to: out)
         }

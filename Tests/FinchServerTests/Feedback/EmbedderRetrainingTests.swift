@@ -145,6 +145,29 @@ import Testing
         #expect(try setup.assistant.collection(named: "faq").entries.map(\.vectors) == before)
     }
 
+    @Test func activatingAnotherVersionReembedsTheCollectionsItServes() async throws {
+        let setup = try await Setup()
+        defer { setup.remove() }
+        setup.assistant.followVersionSwaps(of: setup.registry)
+        try await setup.submit(Self.accepted.map { ($0.query, $0.entry) })
+        let v1 = try setup.assistant.collection(named: "faq").entries
+        let outcome = try await setup.retrainer().retrain(model: "mini") { _ in }
+        try #require(outcome.activated, "\(outcome.reason)")
+        // The swap notice and the retrainer both asked; the collection was re-embedded once, with version 2.
+        #expect(outcome.reason.hasSuffix("re-embedded 1 collection with version 2"), "\(outcome.reason)")
+        let v2 = try setup.assistant.collection(named: "faq").entries.map(\.vectors)
+        #expect(v2 != v1.map(\.vectors))
+        // An admin activates version 1 again: the collection follows, and is answered all along.
+        _ = try await setup.registry.activate(name: "mini", version: 1)
+        let deadline = Date().addingTimeInterval(30)
+        while try setup.assistant.collection(named: "faq").entries.map(\.vectors) != v1.map(\.vectors) && Date() < deadline {
+            _ = try await setup.assistant.ask("the movie was good", session: "s", user: nil, in: "faq")
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        #expect(try setup.assistant.collection(named: "faq").entries.map(\.vectors) == v1.map(\.vectors))
+        #expect(try await setup.store.assistant.assistantEntries(collection: "faq").map(\.vectors) == v1.map(\.vectors))
+    }
+
     @Test func withoutCollectionsOrAcceptedAnswersNothingIsTrained() async throws {
         let setup = try await Setup()
         defer { setup.remove() }
