@@ -136,7 +136,12 @@ enum EmbedderRetraining {
         report("evaluate", 1, 2)
         let new = try evaluate(out, heldOut: replayHeld, feedback: feedbackForEvaluation, collections: data.collections)
         report("evaluate", 2, 2)
-        let (activate, reason) = RetrainGuard.decide(previous: previous, new: new, metric: metric, margin: options.margin)
+        var (activate, reason) = RetrainGuard.decide(previous: previous, new: new, metric: metric, margin: options.margin)
+        if replayHeld.isEmpty {
+            reason =
+                "the collections served with it have no alternative phrasings to hold out, so a loss on them cannot be ruled out; "
+                + "registered inactive"
+        }
         let result = RetrainReport(
             model: model, metric: metric, previousVersion: previousVersion, previousPath: base.path, newVersion: nil, path: out.path,
             margin: options.margin, feedbackExamples: data.feedback.count, feedbackTrained: trainFeedback.count,

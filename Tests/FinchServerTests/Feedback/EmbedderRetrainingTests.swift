@@ -168,6 +168,21 @@ import Testing
         #expect(try await setup.store.assistant.assistantEntries(collection: "faq").map(\.vectors) == v1.map(\.vectors))
     }
 
+    @Test func withoutAlternativesToHoldOutTheNewVersionStaysInactive() async throws {
+        let setup = try await Setup()
+        defer { setup.remove() }
+        let bare = Self.entries.map { FAQEntry(id: $0.id, question: $0.question, answers: $0.answers) }
+        try await setup.assistant.importCollection(
+            FAQCollection(entries: bare), name: "faq", options: AssistantImportOptions(model: "mini"))
+        // Accepted answers are not replay: the queries added as alternatives are feedback.
+        try await setup.submit(Self.accepted.map { ($0.query, $0.entry) })
+        let outcome = try await setup.retrainer().retrain(model: "mini") { _ in }
+        #expect(outcome.newVersion == 2 && !outcome.activated)
+        #expect(outcome.reason.hasPrefix("the collections served with it have no alternative phrasings to hold out"), "\(outcome.reason)")
+        #expect(outcome.newMetrics["heldout_hit_at_1"] == nil && outcome.newMetrics["feedback_hit_at_1"] != nil)
+        #expect(try setup.registry.model(named: "mini").version == 1)
+    }
+
     @Test func withoutCollectionsOrAcceptedAnswersNothingIsTrained() async throws {
         let setup = try await Setup()
         defer { setup.remove() }
