@@ -15,8 +15,10 @@ public enum ContrastiveFineTuning {
     /// 1 epoch, MNRL scale 20. Warmup: `fit` defaults to 10 000 steps, which
     /// on a few hundred pairs would mean never leaving warmup; this uses 10 %
     /// of the steps, as sentence-transformers' training examples do. Batches
-    /// hold 16 pairs (the `fit` examples use 16 to 64; feedback sets are
-    /// small, and fewer pairs than that make one batch of all of them).
+    /// hold 16 pairs: `fit` leaves the batch size to the data loader its
+    /// caller builds, and its MNRL examples use 16 and more (a larger batch
+    /// is more in-batch negatives); feedback sets are small, and fewer pairs
+    /// than that make one batch of all of them (duplicates aside).
     public struct Settings: Sendable, Equatable {
         public var epochs = 1
         public var learningRate = 2e-5
