@@ -56,7 +56,16 @@ public func buildApplication(
         store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText,
         consent: privacy.consent)
     try await assistant.reload()
-    // Another version of an embedder (activated, retrained, or picked up from another instance) re-embeds its collections.
+    // Collections embedded by another version than the active one (activated while no service followed it) are redone,
+    // and from now on another version of an embedder (activated, retrained, picked up from another instance) re-embeds its
+    // collections.
+    do {
+        for name in try await assistant.reembedStaleCollections() {
+            logger.info("assistant collection re-embedded with the active version of its embedder", metadata: ["collection": .string(name)])
+        }
+    } catch {
+        logger.warning("assistant collections not checked against their embedders", metadata: ["error": .string(String(describing: error))])
+    }
     assistant.followVersionSwaps(of: registry) { model, error in
         logger.warning("assistant re-embedding failed", metadata: ["model": .string(model), "error": .string(String(describing: error))])
     }

@@ -240,6 +240,29 @@ public final class AssistantService: Sendable {
         }
     }
 
+    /// Re-embeds the collections whose stored vectors no longer come from the active version of
+    /// their embedder (a version activated while no service ran to follow it, or a configured
+    /// folder registered again at start): each collection's first question is embedded again and
+    /// compared with its stored vector (unit vectors; a component apart by more than `tolerance`
+    /// means another model). Returns the names of the collections re-embedded.
+    @discardableResult
+    public func reembedStaleCollections(tolerance: Float = 1e-3) async throws -> [String] {
+        try await reloadIfChanged()
+        var stale = Set<String>()
+        for served in list() where !stale.contains(served.record.model) {
+            guard let first = served.entries.first, served.record.dimension > 0 else { continue }
+            let d = served.record.dimension
+            let stored = Array(first.vectors.prefix(d))
+            let fresh = try await embedding([served.record.prefix + first.entry.question], served.record.model).first ?? []
+            if fresh.count != stored.count || zip(fresh, stored).contains(where: { Swift.abs($0 - $1) > tolerance }) {
+                stale.insert(served.record.model)
+            }
+        }
+        var done: [String] = []
+        for model in stale.sorted() { done += try await reembed(model: model) }
+        return done
+    }
+
     /// Re-embeds the collections served with an embedder whenever the registry swaps in another
     /// version of it (an activation by an admin, by a retrain, or by another instance), in a task of
     /// its own; `failed` is told of a re-embedding that failed (the collection keeps its vectors).

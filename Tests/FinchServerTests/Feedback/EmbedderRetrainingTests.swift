@@ -168,6 +168,25 @@ import Testing
         #expect(try await setup.store.assistant.assistantEntries(collection: "faq").map(\.vectors) == v1.map(\.vectors))
     }
 
+    @Test func collectionsEmbeddedByAnotherVersionAreFoundAndRedone() async throws {
+        let setup = try await Setup()
+        defer { setup.remove() }
+        #expect(try await setup.assistant.reembedStaleCollections().isEmpty, "a fresh collection is up to date")
+        try await setup.submit(Self.accepted.map { ($0.query, $0.entry) })
+        var options = Self.options
+        options.margin = -1  // refused whatever it scores: registered inactive, nothing re-embedded
+        let outcome = try await setup.retrainer(options).retrain(model: "mini") { _ in }
+        try #require(!outcome.activated && outcome.newVersion == 2)
+        let v1 = try setup.assistant.collection(named: "faq").entries.map(\.vectors)
+        // Activated with nobody following the swap: the stored vectors are version 1's.
+        _ = try await setup.registry.activate(name: "mini", version: 2)
+        #expect(try setup.assistant.collection(named: "faq").entries.map(\.vectors) == v1)
+        #expect(try await setup.assistant.reembedStaleCollections() == ["faq"])
+        let v2 = try setup.assistant.collection(named: "faq").entries.map(\.vectors)
+        #expect(v2 != v1)
+        #expect(try await setup.assistant.reembedStaleCollections().isEmpty)
+    }
+
     @Test func withoutAlternativesToHoldOutTheNewVersionStaysInactive() async throws {
         let setup = try await Setup()
         defer { setup.remove() }
