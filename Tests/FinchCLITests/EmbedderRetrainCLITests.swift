@@ -96,5 +96,19 @@ import Testing
         }
         again.signal(SIGTERM)
         #expect(try await again.waitForExit() == 0)
+
+        // Started with the base folder named again, the server registers it as version 3 and finds the collection
+        // embedded by version 2: it re-embeds it before serving.
+        let third = try ServeProcess(arguments: ["--data-dir", data, "--model", "mini=\(model.path)"])
+        try await third.waitUntilReady()
+        let (_, listed3) = try await HTTP.request("GET", third.baseURL + "/v1/models", key: key)
+        let mini3 = ((listed3 as? [String: Any])?["models"] as? [[String: Any]])?.first { $0["name"] as? String == "mini" }
+        #expect(mini3?["active_version"] as? Int == 3)
+        #expect(third.logText.contains("assistant collection re-embedded with the active version of its embedder"), "\(third.logText)")
+        let (status, body) = try await HTTP.request(
+            "POST", third.baseURL + "/v1/assistant/faq/ask", key: key, json: ["query": "the plot is boring", "session": "s"])
+        #expect(status == 200 && (body as? [String: Any])?["entry"] as? String == "boring")
+        third.signal(SIGTERM)
+        #expect(try await third.waitForExit() == 0)
     }
 }
