@@ -19,7 +19,13 @@ import Foundation
 /// stored vectors must come from it too. Asks are answered throughout, from
 /// the collection as it was until its re-embedded copy replaces it. (A
 /// service also re-embeds on any other swap of an embedder's version, e.g. an
-/// admin's activation: `AssistantService.followVersionSwaps`.)
+/// admin's activation, `AssistantService.followVersionSwaps`, and at start
+/// redoes collections embedded by another version, `reembedStaleCollections`.)
+///
+/// Between the swap and the end of the re-embedding (one embedding pass over
+/// the collections' texts) queries are embedded by the new version and
+/// compared with the old version's entry vectors: answers may be worse for
+/// that moment, never refused.
 public final class EmbedderRetrainer: ModelRetrainer {
     public let kinds: Set<ModelKind> = [.embedder]
     let registry: ModelRegistry
