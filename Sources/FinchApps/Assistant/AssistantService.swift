@@ -240,6 +240,43 @@ public final class AssistantService: Sendable {
         }
     }
 
+    /// Swaps in a new version of embedder `model` with its collections already re-embedded: every
+    /// collection served with it is embedded with `embedding` (the new version's, not yet active)
+    /// while the old version keeps answering, then `swap` makes the new version active and the
+    /// re-embedded collections replace the old ones at once, and are stored. Other writes wait
+    /// for it; a swap notice for the version it returns finds the work done. Returns the version
+    /// `swap` registered and the collections re-embedded.
+    public func reembed(
+        model: String, with embedding: @escaping AssistantEmbedding, around swap: () async throws -> ModelVersionRecord
+    ) async throws -> (record: ModelVersionRecord, collections: [String]) {
+        try await writes.run {
+            try await reloadIfChanged()
+            var ready: [Served] = []
+            for var served in list() where served.record.model == model {
+                let embedded = try await embed(
+                    served.entries.map(\.entry), model: model, prefix: served.record.prefix, settings: served.record.settings,
+                    using: embedding)
+                let d = Self.dimension(of: embedded, settings: served.record.settings)
+                if d != served.record.dimension && served.record.dimension != 0 && !embedded.isEmpty {
+                    throw AssistantServiceError.dimensionMismatch(collection: served.record.name, stored: served.record.dimension, model: d)
+                }
+                served.entries = embedded
+                served.assistant = Self.assistant(entries: embedded, record: served.record, calibration: nil)
+                served.record.calibration = served.assistant.calibration
+                ready.append(served)
+            }
+            let record = try await swap()
+            loaded.withLock { all in for served in ready { all[served.record.name] = served } }
+            reembedded.withLock { $0[model] = record.version }
+            for served in ready {
+                guard try await store.changeAssistantEntries(served.record, upserting: served.entries, deleting: []) else {
+                    throw AssistantServiceError.unknownCollection(name: served.record.name)
+                }
+            }
+            return (record, ready.map(\.record.name))
+        }
+    }
+
     /// Re-embeds the collections whose stored vectors no longer come from the active version of
     /// their embedder (a version activated while no service ran to follow it, or a configured
     /// folder registered again at start): each collection's first question is embedded again and
@@ -309,11 +346,13 @@ public final class AssistantService: Sendable {
 
     // MARK: building
 
-    /// Embeds the searchable texts of `entries` (in blocks) and groups the vectors by entry.
+    /// Embeds the searchable texts of `entries` (in blocks) and groups the vectors by entry;
+    /// `using` replaces the service's embedding.
     func embed(
         _ entries: [FAQEntry], model: String, prefix: String, settings: AssistantSettings,
-        progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+        progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }, using other: AssistantEmbedding? = nil
     ) async throws -> [AssistantEntryRecord] {
+        let embedding = other ?? embedding
         let texts = FAQText.texts(of: FAQCollection(entries: entries), answers: settings.retrieval.indexAnswers)
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)

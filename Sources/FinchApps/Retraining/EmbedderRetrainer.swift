@@ -1,5 +1,6 @@
 import FinchSupport
 import FinchTrain
+import FinchTransformers
 import Foundation
 
 /// Retrains a sentence embedder from the assistant's feedback (`finch retrain`,
@@ -13,19 +14,19 @@ import Foundation
 /// (see `EmbedderRetraining` for the choices); the new version is registered
 /// with `retrain_report.json` and activated only when `RetrainGuard` allows.
 ///
-/// When the new version goes live, the collections served with the embedder
-/// are re-embedded with it (`AssistantService.reembed`) before the retrain
-/// returns: queries are embedded by the active version, so the entries'
-/// stored vectors must come from it too. Asks are answered throughout, from
-/// the collection as it was until its re-embedded copy replaces it. (A
+/// When the new version is to go live, the collections served with the
+/// embedder are embedded with it first (from its folder, while the old
+/// version answers), then it is activated and the re-embedded collections
+/// replace the old ones at once (`AssistantService.reembed(model:with:around:)`):
+/// queries are embedded by the active version, so the entries' vectors must
+/// come from it too. Asks are answered throughout. (A
 /// service also re-embeds on any other swap of an embedder's version, e.g. an
 /// admin's activation, `AssistantService.followVersionSwaps`, and at start
 /// redoes collections embedded by another version, `reembedStaleCollections`.)
 ///
-/// Between the swap and the end of the re-embedding (one embedding pass over
-/// the collections' texts) queries are embedded by the new version and
-/// compared with the old version's entry vectors: answers may be worse for
-/// that moment, never refused.
+/// An ask that embedded its query just before the swap and reads the
+/// collection just after it (or the reverse) mixes versions once; it is
+/// answered, perhaps less well.
 public final class EmbedderRetrainer: ModelRetrainer {
     public let kinds: Set<ModelKind> = [.embedder]
     let registry: ModelRegistry
@@ -75,19 +76,49 @@ public final class EmbedderRetrainer: ModelRetrainer {
         }
         var report = result.report
         progress(ProgressEvent(stage: "register", step: 0, stepCount: 1, elapsedSeconds: report.trainingSeconds))
-        let record = try await registry.register(name: name, path: out.path, activate: report.activated)
+        let record: ModelVersionRecord
+        if report.activated {
+            // Queries are embedded by the active version, so the entries must be too: the collections are embedded
+            // with the new version first, then it is activated and they replace the old ones at once.
+            let embedding = try FolderEmbedding(out).embedding
+            let (registered, redone) = try await assistant.reembed(model: name, with: embedding) {
+                try await registry.register(name: name, path: out.path, activate: true)
+            }
+            record = registered
+            report.reason += "; re-embedded \(redone.count) collection\(redone.count == 1 ? "" : "s") with version \(record.version)"
+        } else {
+            record = try await registry.register(name: name, path: out.path, activate: false)
+        }
         report.newVersion = record.version
         try report.write(to: out)
         try FineTunedModelRetrainer.writeCard(folder: out, base: base, kind: active.kind, name: name, report: report, options: options)
-        if report.activated {
-            // The version is live: queries are embedded by it from now on, so the entries must be too.
-            let redone = try await assistant.reembed(model: name, version: record.version)
-            report.reason += "; re-embedded \(redone.count) collection\(redone.count == 1 ? "" : "s") with version \(record.version)"
-            try report.write(to: out)
-        }
         progress(ProgressEvent(stage: "register", step: 1, stepCount: 1, elapsedSeconds: report.trainingSeconds))
         return RetrainOutcome(
             model: name, newVersion: record.version, previousVersion: active.version, activated: report.activated,
             reason: report.reason, previousMetrics: report.previous.metrics(report.metric), newMetrics: report.new.metrics(report.metric))
+    }
+}
+
+/// The sentence vectors of a version not yet served, from its folder: unit
+/// vectors as `AssistantService.registryEmbedding` gives them, computed on a
+/// thread of their own (one call at a time).
+final class FolderEmbedding: @unchecked Sendable {
+    private let embedder: TextEmbedder
+    private let lock = NSLock()
+
+    init(_ folder: URL) throws {
+        embedder = try TextEmbedder(directory: folder)
+    }
+
+    var embedding: AssistantEmbedding {
+        { texts, _ in
+            try await FineTunedModelRetrainer.onThread { [self] in
+                try lock.withLock {
+                    let vectors = try embedder.embed(texts)
+                    let d = vectors.shape[1], values = vectors.scalars
+                    return (0..<texts.count).map { InferenceService.normalized(Array(values[($0 * d)..<(($0 + 1) * d)])) }
+                }
+            }
+        }
     }
 }
