@@ -55,7 +55,7 @@ public final class AssistantService: Sendable {
     let consent: (any ConsentLookup)?
     private let loaded = Mutex<[String: Served]>([:])
     /// Embedder name → the version `reembed(model:version:)` last re-embedded its collections with.
-    private let reembedded = Mutex<[String: Int]>([:])
+    private let reembeddedVersions = Mutex<[String: Int]>([:])
     private let stamp = Mutex<Int64>(-1)
     private let writes = AsyncLock()
     /// Stores asks, concurrent ones in one transaction.
@@ -213,29 +213,17 @@ public final class AssistantService: Sendable {
     public func reembed(model: String, version: Int? = nil) async throws -> [String] {
         try await writes.run {
             try await reloadIfChanged()
-            if let version, reembedded.withLock({ $0[model] }) == version {
+            if let version, reembeddedVersions.withLock({ $0[model] }) == version {
                 return list().filter { $0.record.model == model }.map(\.record.name)
             }
             var done: [String] = []
-            for var served in list() where served.record.model == model {
-                let name = served.record.name
-                let embedded = try await embed(
-                    served.entries.map(\.entry), model: model, prefix: served.record.prefix, settings: served.record.settings)
-                let d = Self.dimension(of: embedded, settings: served.record.settings)
-                if d != served.record.dimension && served.record.dimension != 0 && !embedded.isEmpty {
-                    throw AssistantServiceError.dimensionMismatch(collection: name, stored: served.record.dimension, model: d)
-                }
-                served.entries = embedded
-                served.assistant = Self.assistant(entries: embedded, record: served.record, calibration: nil)
-                served.record.calibration = served.assistant.calibration
-                guard try await store.changeAssistantEntries(served.record, upserting: embedded, deleting: []) else {
-                    throw AssistantServiceError.unknownCollection(name: name)
-                }
-                let result = served
-                loaded.withLock { $0[name] = result }
-                done.append(name)
+            for served in list() where served.record.model == model {
+                let result = try await reembedded(served)
+                try await storeReembedded(result)
+                loaded.withLock { $0[result.record.name] = result }
+                done.append(result.record.name)
             }
-            if let version { reembedded.withLock { $0[model] = version } }
+            if let version { reembeddedVersions.withLock { $0[model] = version } }
             return done
         }
     }
@@ -252,28 +240,35 @@ public final class AssistantService: Sendable {
         try await writes.run {
             try await reloadIfChanged()
             var ready: [Served] = []
-            for var served in list() where served.record.model == model {
-                let embedded = try await embed(
-                    served.entries.map(\.entry), model: model, prefix: served.record.prefix, settings: served.record.settings,
-                    using: embedding)
-                let d = Self.dimension(of: embedded, settings: served.record.settings)
-                if d != served.record.dimension && served.record.dimension != 0 && !embedded.isEmpty {
-                    throw AssistantServiceError.dimensionMismatch(collection: served.record.name, stored: served.record.dimension, model: d)
-                }
-                served.entries = embedded
-                served.assistant = Self.assistant(entries: embedded, record: served.record, calibration: nil)
-                served.record.calibration = served.assistant.calibration
-                ready.append(served)
-            }
+            for served in list() where served.record.model == model { ready.append(try await reembedded(served, with: embedding)) }
             let record = try await swap()
             loaded.withLock { all in for served in ready { all[served.record.name] = served } }
-            reembedded.withLock { $0[model] = record.version }
-            for served in ready {
-                guard try await store.changeAssistantEntries(served.record, upserting: served.entries, deleting: []) else {
-                    throw AssistantServiceError.unknownCollection(name: served.record.name)
-                }
-            }
+            reembeddedVersions.withLock { $0[model] = record.version }
+            for served in ready { try await storeReembedded(served) }
             return (record, ready.map(\.record.name))
+        }
+    }
+
+    /// `served` with every text embedded again (by `embedding`, else the service's) and its confidence refitted.
+    private func reembedded(_ served: Served, with embedding: AssistantEmbedding? = nil) async throws -> Served {
+        var served = served
+        let embedded = try await embed(
+            served.entries.map(\.entry), model: served.record.model, prefix: served.record.prefix, settings: served.record.settings,
+            using: embedding)
+        let d = Self.dimension(of: embedded, settings: served.record.settings)
+        if d != served.record.dimension && served.record.dimension != 0 && !embedded.isEmpty {
+            throw AssistantServiceError.dimensionMismatch(collection: served.record.name, stored: served.record.dimension, model: d)
+        }
+        served.entries = embedded
+        served.assistant = Self.assistant(entries: embedded, record: served.record, calibration: nil)
+        served.record.calibration = served.assistant.calibration
+        return served
+    }
+
+    /// Stores a re-embedded collection: every entry with its new vectors, and the refitted confidence.
+    private func storeReembedded(_ served: Served) async throws {
+        guard try await store.changeAssistantEntries(served.record, upserting: served.entries, deleting: []) else {
+            throw AssistantServiceError.unknownCollection(name: served.record.name)
         }
     }
 
