@@ -1,7 +1,8 @@
 """Reference values for MultipleNegativesRankingLoss (FinchTrain's `MultipleNegativesRankingLoss`).
 
-Run: /path/to/venv-with-torch/bin/python Scripts/make_mnrl_fixture.py
-Writes Tests/Fixtures/mnrl_loss.json.
+Run: python3 Scripts/make_mnrl_fixture.py, with torch and sentence-transformers installed (in a venv:
+python3 -m venv /tmp/ref && /tmp/ref/bin/pip install torch sentence-transformers, then /tmp/ref/bin/python).
+Writes Tests/Fixtures/mnrl_loss.json (the committed one: torch 2.15.0, sentence-transformers 6.3.0).
 
 The reference is sentence-transformers' own MultipleNegativesRankingLoss with its defaults
 (scale 20, cosine similarity) run on fixed embeddings in float64 (`compute_loss_from_embeddings`,
