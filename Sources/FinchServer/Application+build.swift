@@ -3,6 +3,7 @@ import FinchText
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The one composition root: opens the store (SQLite in the data folder, or
 /// PostgreSQL), registers the configured models, loads the active versions and
@@ -110,7 +111,8 @@ public func buildApplication(
                 settings: settings, repository: store.recommendEvents, registry: registry, erased: privacy.tombstones, service: recommend))
     }
     let recorded = retrainers.map { RunRecordingRetrainer.service($0, configuration, registry: registry, logger: logger) }
-    let jobs = JobsController(jobs: RetrainJobs(registry: registry, retrainers: recorded, audit: privacy.audit), registry: registry)
+    let retrainJobs = RetrainJobs(registry: registry, retrainers: recorded, audit: privacy.audit)
+    let jobs = JobsController(jobs: retrainJobs, registry: registry)
 
     func auth(_ scope: APIKeyScope) -> AuthMiddleware { AuthMiddleware(scope: scope, keys: keyCache, limiter: limiter) }
     let readRoot = router.group().add(middleware: auth(.read))
@@ -152,6 +154,10 @@ public func buildApplication(
     routeMethods.fill(router.routes)
     routes?(router.routes)
 
+    var services: [any Service] = []
+    if let every = configuration.recommend.retrainEvery, let model = configuration.recommend.model {
+        services.append(RecommendRetrainSchedule(jobs: retrainJobs, model: model, interval: every, logger: logger))
+    }
     let lifecycle = FinchLifecycleService(
         registry: registry, collections: collections, ownedStore: givenStore == nil ? store : nil,
         interval: configuration.reloadIntervalSeconds, logger: logger)
@@ -163,7 +169,7 @@ public func buildApplication(
             MonitorBucketCloser(monitors: monitors, options: monitorOptions),
             InstanceSyncService(
                 recommend: recommend, privacy: store.privacy, interval: configuration.reloadIntervalSeconds, logger: logger),
-        ],
+        ] + services,
         logger: logger)
 }
 

@@ -71,8 +71,10 @@ enum RecommendTestData {
         return out
     }
 
-    /// A server fixture that also serves `recs` with the catalogue stored.
-    static func fixture() async throws -> (fixture: ServerFixture, model: URL) {
+    /// A server fixture that also serves `recs` with the catalogue stored; `adjust` changes the configuration.
+    static func fixture(adjust: @escaping (inout ServerConfiguration) -> Void = { _ in }) async throws -> (
+        fixture: ServerFixture, model: URL
+    ) {
         let dir = try ServerFixture.temporaryDirectory()
         let folder = try modelFolder(in: dir)
         let fixture = try await ServerFixture { config in
@@ -80,6 +82,7 @@ enum RecommendTestData {
             config.recommend.model = "recs"
             config.recommend.embedder = "mini"
             config.recommend.eventWeights.weights = ["view": 1, "like": 3]
+            adjust(&config)
         }
         for item in catalogue() { try await fixture.store.recommendEvents.putItem(item) }
         return (fixture, folder)
