@@ -79,12 +79,7 @@ struct TrainNER: ParsableCommand {
     var wordBoundary: WordBoundary?
 
     func validate() throws {
-        guard options.model != nil else { throw ValidationError("Missing expected argument '--model <model>'") }
-        if let metric = options.metric, !TrainingMetric.entities.contains(metric) {
-            throw ValidationError(
-                "--metric \(metric.rawValue) is not an entity-level metric; a tagger reports "
-                    + TrainingMetric.entities.map(\.rawValue).joined(separator: ", "))
-        }
+        try options.settings.validateForTagger()
     }
 
     func run() throws {

@@ -106,12 +106,7 @@ struct TuneNER: ParsableCommand {
     @OptionGroup(title: "Search") var tune: TuneOptions
 
     func validate() throws {
-        guard options.model != nil else { throw ValidationError("Missing expected argument '--model <model>'") }
-        if let metric = options.metric, !TrainingMetric.entities.contains(metric) {
-            throw ValidationError(
-                "--metric \(metric.rawValue) is not an entity-level metric; a tagger reports "
-                    + TrainingMetric.entities.map(\.rawValue).joined(separator: ", "))
-        }
+        try options.validateForTagger()
         try tune.validate(options)
     }
 

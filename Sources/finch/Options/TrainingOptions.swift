@@ -134,6 +134,16 @@ struct FineTuningOptions: ParsableArguments {
         r.freezeEmbeddings = freezeEmbeddings
         return r
     }
+
+    /// `train ner` and `tune ner`: a model is named, and --metric is an entity-level one.
+    func validateForTagger() throws {
+        guard model != nil else { throw ValidationError("Missing expected argument '--model <model>'") }
+        if let metric, !TrainingMetric.entities.contains(metric) {
+            throw ValidationError(
+                "--metric \(metric.rawValue) is not an entity-level metric; a tagger reports "
+                    + TrainingMetric.entities.map(\.rawValue).joined(separator: ", "))
+        }
+    }
 }
 
 /// Options shared by `finch train classify` and `finch train ner`: the run's settings, and how it
