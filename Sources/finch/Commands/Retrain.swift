@@ -52,7 +52,9 @@ struct Retrain: AsyncParsableCommand {
         options.outputRoot = outDir.map { URL(fileURLWithPath: $0) }
         // The run is recorded from here, so a model that cannot be retrained is a failed run too; the
         // retrainer records the training steps and how the retrain ended.
-        let recorder = try runs.begin { runStart(options) }
+        // The store blocks: opened and written off the cooperative pool this async command runs on.
+        let start = runStart(options), flag = runs.runs
+        let recorder = try await RunStoreThread.run { try RunsOption.begin(flag: flag) { start } }
         var retrainer: any ModelRetrainer = FineTunedModelRetrainer(registry: registry, feedback: db.feedback, options: options)
         if let recorder {
             retrainer = RunRecordingRetrainer(base: retrainer, registry: registry, epochs: epochs) { _ in recorder }
@@ -71,7 +73,7 @@ struct Retrain: AsyncParsableCommand {
                 ProgressBar.write("note: the run store stopped recording run \(recorder!.id) early: \(problem)\n")
             }
         } catch {
-            RunTracking.fail(recorder, error)
+            _ = try? await RunStoreThread.run { RunTracking.fail(recorder, error) }
             throw error
         }
         try StandardOutput.line(outcome.reason)
