@@ -70,7 +70,8 @@ public enum RunStoreError: Error, Equatable, CustomStringConvertible {
         case .unknownRun(let id): return "no run \(id) in the run store"
         case let .corruptRow(run, field): return "run \(run) in the run store has an unreadable \(field)"
         case .calledOnCooperativePool(let call):
-            return "the run store's \(call) was called on Swift's cooperative pool, where it must not block (call it through RunStoreThread.run)"
+            return "the run store's \(call) was called on Swift's cooperative pool, where it must not block "
+                + "(call it through RunStoreThread.run)"
         }
     }
 }
