@@ -80,7 +80,13 @@ public final class PostgresRunStore: RunStore {
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             let result: Result<T, any Error>
-            do { result = .success(try await work()) } catch { result = .failure(error) }
+            do {
+                result = .success(try await work())
+            } catch let error as PostgresTransactionError where error.closureError is RunStoreError {
+                result = .failure(error.closureError!)  // the store's own error, not its transaction's wrapper
+            } catch {
+                result = .failure(error)
+            }
             box.set(result)
             done.signal()
         }
