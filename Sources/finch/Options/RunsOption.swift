@@ -82,7 +82,9 @@ struct RunsSourceOption: ParsableArguments {
     @OptionGroup var runs: RunsOption
     @Option(
         name: .customLong("database-url"),
-        help: "postgres://user:password@host:port/database: the runs the service on that database records (instead of --runs).")
+        help: ArgumentHelp(
+            "postgres://user:password@host:port/database: the runs the service on that database records (instead of --runs).",
+            valueName: "url"))
     var databaseURL: String?
 
     init() {}
