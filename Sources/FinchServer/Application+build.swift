@@ -95,7 +95,7 @@ public func buildApplication(
             RecommendRetrainer(
                 settings: settings, repository: store.recommendEvents, registry: registry, erased: privacy.tombstones, service: recommend))
     }
-    let runStore = ServiceRunStore.service(configuration, store: store)
+    let runStore = try await ServiceRunStore.service(configuration, store: store)
     let recorded = retrainers.map { RunRecordingRetrainer.service($0, configuration, runs: runStore, registry: registry, logger: logger) }
     let jobs = JobsController(jobs: RetrainJobs(registry: registry, retrainers: recorded, audit: privacy.audit), registry: registry)
 

@@ -12,9 +12,13 @@ public enum ServiceRunStore: Sendable {
     /// The service's PostgreSQL database.
     case database(PostgresRunStore)
 
-    /// The store for the service with `configuration` on `store`.
-    static func service(_ configuration: ServerConfiguration, store: any ServiceStore) -> ServiceRunStore {
+    /// The store for the service with `configuration` on `store`: the database's on PostgreSQL; on
+    /// SQLite the runs folder's, or the database a `postgres://` `runs_dir` names (as `--runs` may).
+    static func service(_ configuration: ServerConfiguration, store: any ServiceStore) async throws -> ServiceRunStore {
         if let postgres = store as? PostgresStore { return .database(PostgresRunStore(store: postgres)) }
+        if let url = configuration.runsDirectory, PostgresRunStore.isDatabaseURL(url) {
+            return .database(try await RunStoreThread.run { try PostgresRunStore(url: url) })
+        }
         return .folder(configuration.runsFolder, chosen: configuration.runsDirectory != nil)
     }
 
