@@ -1,4 +1,6 @@
+import FinchApps
 import FinchServer
+import FinchSupport
 import FinchTrain
 import Foundation
 import Synchronization
@@ -79,6 +81,46 @@ import Testing
             #expect(begun.count == threads * each && Set(begun).count == begun.count)
             let listedByA = Set(try a.runs().map(\.id)), listedByB = Set(try b.runs().map(\.id))
             #expect(Set(begun).isSubset(of: listedByA) && Set(begun).isSubset(of: listedByB))
+        }
+    }
+
+    /// A retrain job on the service records into the database although the retrainer reports its
+    /// steps from the cooperative pool (as the service's async retrainers do): the start and end go
+    /// through a thread of their own, the steps through a serial queue the end waits for.
+    @Test func aRetrainReportingFromThePoolIsRecordedInTheDatabase() async throws {
+        let url = try Self.url()
+        let store = try await RunStoreThread.run { try PostgresRunStore(url: url) }
+        defer { store.close() }
+        let model = "retrained-\(UUID().uuidString.prefix(8))"
+        let registry = ModelRegistry(store: InMemoryStore().models, options: BatchingOptions())
+        defer { registry.shutdown() }
+        let retrainer = RunRecordingRetrainer(base: PoolRetrainer(), registry: registry, epochs: 2) { name in
+            try RunRecorder(store: store, start: RunStart(kind: "retrain", model: name, command: "POST /v1/models/\(name)/retrain"))
+        }
+        let outcome = try await retrainer.retrain(model: model) { _ in }
+        #expect(outcome.reason == "done")
+        let run = try #require(try await RunStoreThread.run { try store.runs().first { $0.start.model == model } })
+        #expect(run.status == .finished && run.steps == PoolRetrainer.steps && run.finalMetrics == ["accuracy": 0.9])
+        let points = try await RunStoreThread.run { try store.points(run: run.id) }
+        #expect(points.map(\.step) == Array(1...PoolRetrainer.steps))
+        #expect(points.allSatisfy { $0.name == "loss" })
+    }
+
+    /// Reports training steps from its async body (the cooperative pool), as a recommender retrain does.
+    struct PoolRetrainer: ModelRetrainer {
+        static let steps = 20
+        var kinds: Set<ModelKind> { [.classifier] }
+
+        func retrain(model: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome {
+            for step in 1...Self.steps {
+                progress(
+                    ProgressEvent(
+                        stage: "train", step: step, stepCount: Self.steps, elapsedSeconds: 0, metrics: ["loss": 1 / Double(step)]))
+                await Task.yield()
+            }
+            return RetrainOutcome(
+                model: model, newVersion: nil, previousVersion: nil, activated: false, reason: "done", previousMetrics: [:],
+                newMetrics: ["accuracy": 0.9])
         }
     }
 
