@@ -99,4 +99,21 @@ import Testing
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
     }
+
+    /// `finch retrain` is async: it records its start and end off the cooperative pool, and a retrain
+    /// that fails is a failed run in the database.
+    @Test func aRetrainThatFailsIsAFailedRunInTheDatabase() async throws {
+        let url = try Self.url()
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("finch-pg-retrain-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let model = "nope-\(UUID().uuidString.prefix(8).lowercased())"
+        let (rs, _, rerr) = try await CLI.runAsync(["retrain", "--model", model, "--data-dir", data, "--runs", url])
+        #expect(rs == 1 && rerr.contains("no model named \"\(model)\""), "\(rerr)")
+        let (ls, listed, lerr) = try await CLI.runAsync(["runs", "list", "--database-url", url, "--json"])
+        #expect(ls == 0, "\(lerr)")
+        let runs = try listed.split(separator: "\n").map { try RunsCLITests.json(String($0)) }.filter { $0["model"] as? String == model }
+        try #require(runs.count == 1)
+        #expect(runs[0]["kind"] as? String == "retrain" && runs[0]["status"] as? String == "failed")
+        #expect((runs[0]["error"] as? String)?.contains(model) == true, "\(runs[0])")
+    }
 }
