@@ -3,6 +3,8 @@ import FinchServer
 import FinchSupport
 import FinchTrain
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Synchronization
 import Testing
 
@@ -121,6 +123,27 @@ import Testing
             return RetrainOutcome(
                 model: model, newVersion: nil, previousVersion: nil, activated: false, reason: "done", previousMetrics: [:],
                 newMetrics: ["accuracy": 0.9])
+        }
+    }
+
+    /// A service on SQLite whose `runs_dir` is a `postgres://` URL reads that database's runs.
+    @Test func aSQLiteServiceWithADatabaseRunsDirReadsItsRuns() async throws {
+        let url = try Self.url()
+        let id = try await RunStoreThread.run {
+            let store = try PostgresRunStore(url: url)
+            defer { store.close() }
+            return try store.begin(RunStoreContract.start)
+        }
+        #expect(try ServerConfiguration.load(flags: ["runs_dir": url]).runsDirectory == url)
+        let fixture = try await ServerFixture { $0.runsDirectory = url }
+        defer { fixture.remove() }
+        try await fixture.app().test(.router) { client in
+            let listed = try await client.send(.get, "/v1/runs", key: fixture.readKey)
+            #expect(listed.status == .ok)
+            let runs = try #require(try listed.object()["runs"] as? [[String: Any]])
+            #expect(runs.contains { $0["id"] as? Int == id })
+            let shown = try await client.send(.get, "/v1/runs/\(id)", key: fixture.readKey)
+            #expect(shown.status == .ok)
         }
     }
 
