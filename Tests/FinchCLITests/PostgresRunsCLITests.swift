@@ -116,4 +116,28 @@ import Testing
         #expect(runs[0]["kind"] as? String == "retrain" && runs[0]["status"] as? String == "failed")
         #expect((runs[0]["error"] as? String)?.contains(model) == true, "\(runs[0])")
     }
+
+    /// `finch tune` with trials two at a time records the study and every trial in the database
+    /// (each trial's thread calls the store; none may be on the cooperative pool).
+    @Test func aTuneWithParallelTrialsRecordsEveryTrialInTheDatabase() async throws {
+        let url = try Self.url()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("finch-pg-tune-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = root + "/tuned"
+        let (status, stdout, stderr) = try await CLI.runAsync(
+            TuneCLITests.arguments(out: out, runs: url, extra: ["--sampler", "random", "--json", "--parallel", "2"]))
+        #expect(status == 0, "\(stderr)")
+        #expect(!stderr.contains("note: the run store"), "\(stderr)")
+        let studyID = try #require(try RunsCLITests.json(stdout)["study_run_id"] as? Int)
+        let (ls, listed, lerr) = try await CLI.runAsync(["runs", "list", "--database-url", url, "--json"])
+        #expect(ls == 0, "\(lerr)")
+        let all = try listed.split(separator: "\n").map { try RunsCLITests.json(String($0)) }
+        let study = try #require(all.first { $0["id"] as? Int == studyID })
+        #expect(study["kind"] as? String == "tune" && study["status"] as? String == "finished")
+        let trials = all.filter {
+            $0["kind"] as? String == "tune-trial" && ($0["parameters"] as? [String: String])?["study"] == String(studyID)
+        }
+        #expect(trials.count == 4, "\(trials.map { $0["parameters"] ?? "" })")
+        #expect(trials.allSatisfy { ($0["steps"] as? Int ?? 0) > 0 })
+    }
 }
