@@ -56,6 +56,19 @@ public func buildApplication(
         store: store.assistant, embedding: AssistantService.registryEmbedding(registry), storedText: storedText,
         consent: privacy.consent)
     try await assistant.reload()
+    // Collections embedded by another version than the active one (activated while no service followed it) are redone,
+    // and from now on another version of an embedder (activated, retrained, picked up from another instance) re-embeds its
+    // collections.
+    do {
+        for name in try await assistant.reembedStaleCollections() {
+            logger.info("assistant collection re-embedded with the active version of its embedder", metadata: ["collection": .string(name)])
+        }
+    } catch {
+        logger.warning("assistant collections not checked against their embedders", metadata: ["error": .string(String(describing: error))])
+    }
+    assistant.followVersionSwaps(of: registry) { model, error in
+        logger.warning("assistant re-embedding failed", metadata: ["model": .string(model), "error": .string(String(describing: error))])
+    }
     let recommend = try await startRecommendService(
         configuration, store: store, registry: registry, storedText: storedText, consent: privacy.consent,
         erased: privacy.tombstones, logger: logger)
@@ -88,7 +101,8 @@ public func buildApplication(
             store: store.feedback, registry: registry, storedText: storedText, consent: privacy.consent, assistant: assistant),
         limits: limits)
     var retrainers: [any ModelRetrainer] = [
-        FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain)
+        FineTunedModelRetrainer(registry: registry, feedback: store.feedback, options: configuration.retrain),
+        EmbedderRetrainer(registry: registry, feedback: store.feedback, assistant: assistant, options: configuration.retrain),
     ]
     if let settings = configuration.recommend.settings(dataDirectory: configuration.dataDirectory) {
         retrainers.append(

@@ -54,6 +54,8 @@ public final class AssistantService: Sendable {
     /// Asked, for asks that name a user, whether their query may be kept.
     let consent: (any ConsentLookup)?
     private let loaded = Mutex<[String: Served]>([:])
+    /// Embedder name → the version `reembed(model:version:)` last re-embedded its collections with.
+    private let reembeddedVersions = Mutex<[String: Int]>([:])
     private let stamp = Mutex<Int64>(-1)
     private let writes = AsyncLock()
     /// Stores asks, concurrent ones in one transaction.
@@ -200,6 +202,112 @@ public final class AssistantService: Sendable {
         }
     }
 
+    /// Re-embeds every collection served with embedder `model` with its active version (after a
+    /// new version was activated: queries are embedded by the active version, so the entries must
+    /// be too), refits each one's confidence and stores it; returns the collections' names. Asks
+    /// keep being answered from each collection as it was until its re-embedded copy replaces it
+    /// (nothing is taken down); other writes wait for it. With `version` (the version now active),
+    /// a second call for the same version does nothing more (the retrainer and the registry's
+    /// swap notice both ask for it).
+    @discardableResult
+    public func reembed(model: String, version: Int? = nil) async throws -> [String] {
+        try await writes.run {
+            try await reloadIfChanged()
+            if let version, reembeddedVersions.withLock({ $0[model] }) == version {
+                return list().filter { $0.record.model == model }.map(\.record.name)
+            }
+            var done: [String] = []
+            for served in list() where served.record.model == model {
+                let result = try await reembedded(served)
+                try await storeReembedded(result)
+                loaded.withLock { $0[result.record.name] = result }
+                done.append(result.record.name)
+            }
+            if let version { reembeddedVersions.withLock { $0[model] = version } }
+            return done
+        }
+    }
+
+    /// Swaps in a new version of embedder `model` with its collections already re-embedded: every
+    /// collection served with it is embedded with `embedding` (the new version's, not yet active)
+    /// while the old version keeps answering, then `swap` makes the new version active and the
+    /// re-embedded collections replace the old ones at once, and are stored. Other writes wait
+    /// for it; a swap notice for the version it returns finds the work done. Returns the version
+    /// `swap` registered and the collections re-embedded.
+    public func reembed(
+        model: String, with embedding: @escaping AssistantEmbedding, around swap: () async throws -> ModelVersionRecord
+    ) async throws -> (record: ModelVersionRecord, collections: [String]) {
+        try await writes.run {
+            try await reloadIfChanged()
+            var ready: [Served] = []
+            for served in list() where served.record.model == model { ready.append(try await reembedded(served, with: embedding)) }
+            let record = try await swap()
+            loaded.withLock { all in for served in ready { all[served.record.name] = served } }
+            reembeddedVersions.withLock { $0[model] = record.version }
+            for served in ready { try await storeReembedded(served) }
+            return (record, ready.map(\.record.name))
+        }
+    }
+
+    /// `served` with every text embedded again (by `embedding`, else the service's) and its confidence refitted.
+    private func reembedded(_ served: Served, with embedding: AssistantEmbedding? = nil) async throws -> Served {
+        var served = served
+        let embedded = try await embed(
+            served.entries.map(\.entry), model: served.record.model, prefix: served.record.prefix, settings: served.record.settings,
+            using: embedding)
+        let d = Self.dimension(of: embedded, settings: served.record.settings)
+        if d != served.record.dimension && served.record.dimension != 0 && !embedded.isEmpty {
+            throw AssistantServiceError.dimensionMismatch(collection: served.record.name, stored: served.record.dimension, model: d)
+        }
+        served.entries = embedded
+        served.assistant = Self.assistant(entries: embedded, record: served.record, calibration: nil)
+        served.record.calibration = served.assistant.calibration
+        return served
+    }
+
+    /// Stores a re-embedded collection: every entry with its new vectors, and the refitted confidence.
+    private func storeReembedded(_ served: Served) async throws {
+        guard try await store.changeAssistantEntries(served.record, upserting: served.entries, deleting: []) else {
+            throw AssistantServiceError.unknownCollection(name: served.record.name)
+        }
+    }
+
+    /// Re-embeds the collections whose stored vectors no longer come from the active version of
+    /// their embedder (a version activated while no service ran to follow it, or a configured
+    /// folder registered again at start): each collection's first question is embedded again and
+    /// compared with its stored vector (unit vectors; a component apart by more than `tolerance`
+    /// means another model). Returns the names of the collections re-embedded.
+    @discardableResult
+    public func reembedStaleCollections(tolerance: Float = 1e-3) async throws -> [String] {
+        try await reloadIfChanged()
+        var stale = Set<String>()
+        for served in list() where !stale.contains(served.record.model) {
+            guard let first = served.entries.first, served.record.dimension > 0 else { continue }
+            let d = served.record.dimension
+            let stored = Array(first.vectors.prefix(d))
+            let fresh = try await embedding([served.record.prefix + first.entry.question], served.record.model).first ?? []
+            if fresh.count != stored.count || zip(fresh, stored).contains(where: { Swift.abs($0 - $1) > tolerance }) {
+                stale.insert(served.record.model)
+            }
+        }
+        var done: [String] = []
+        for model in stale.sorted() { done += try await reembed(model: model) }
+        return done
+    }
+
+    /// Re-embeds the collections served with an embedder whenever the registry swaps in another
+    /// version of it (an activation by an admin, by a retrain, or by another instance), in a task of
+    /// its own; `failed` is told of a re-embedding that failed (the collection keeps its vectors).
+    public func followVersionSwaps(of registry: ModelRegistry, failed: @escaping @Sendable (String, any Error) -> Void = { _, _ in }) {
+        registry.onVersionSwap { [self] model in
+            guard model.kind == .embedder else { return }
+            let name = model.name, version = model.version
+            Task {
+                do { try await reembed(model: name, version: version) } catch { failed(name, error) }
+            }
+        }
+    }
+
     /// Deletes a collection with its entries and asks.
     public func delete(name: String) async throws {
         try await writes.run {
@@ -233,11 +341,13 @@ public final class AssistantService: Sendable {
 
     // MARK: building
 
-    /// Embeds the searchable texts of `entries` (in blocks) and groups the vectors by entry.
+    /// Embeds the searchable texts of `entries` (in blocks) and groups the vectors by entry;
+    /// `using` replaces the service's embedding.
     func embed(
         _ entries: [FAQEntry], model: String, prefix: String, settings: AssistantSettings,
-        progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+        progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }, using other: AssistantEmbedding? = nil
     ) async throws -> [AssistantEntryRecord] {
+        let embedding = other ?? embedding
         let texts = FAQText.texts(of: FAQCollection(entries: entries), answers: settings.retrieval.indexAnswers)
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)

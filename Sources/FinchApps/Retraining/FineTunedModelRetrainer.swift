@@ -70,8 +70,11 @@ public final class FineTunedModelRetrainer: ModelRetrainer {
     }
 
     /// `<root>/<name>-retrain-<UTC time>`, root being the options' or the active folder's parent.
-    func outputFolder(for active: ModelVersionRecord) -> URL {
-        let root = options.outputRoot ?? URL(fileURLWithPath: active.path).deletingLastPathComponent()
+    func outputFolder(for active: ModelVersionRecord) -> URL { Self.outputFolder(for: active, root: options.outputRoot) }
+
+    /// `<root>/<name>-retrain-<UTC time>`, root being `root` or the active folder's parent.
+    static func outputFolder(for active: ModelVersionRecord, root: URL?) -> URL {
+        let root = root ?? URL(fileURLWithPath: active.path).deletingLastPathComponent()
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -109,18 +112,28 @@ public final class FineTunedModelRetrainer: ModelRetrainer {
         var metrics = report.new.metrics(report.metric)
         if let main = metrics["heldout_\(report.metric)"] ?? metrics["feedback_\(report.metric)"] { metrics[report.metric] = main }
         let run = TrainingRunRecord(
-            task: kind == .tagger ? "token-classification" : "text-classification",
+            task: kind == .tagger ? "token-classification" : kind == .embedder ? "sentence-similarity" : "text-classification",
             command: "finch retrain --model \(name) (retrain of version \(report.previousVersion))",
             settings: [
                 "retrained_from_version": String(report.previousVersion), "margin": String(options.margin),
-                "epochs": String(options.epochs), "learning_rate": String(options.learningRate),
+                "epochs": String(kind == .embedder ? options.contrastive.epochs : options.epochs),
+                "learning_rate": String(kind == .embedder ? options.contrastive.learningRate : options.learningRate),
                 "feedback_examples": String(report.feedbackExamples), "replay_examples": String(report.replayExamples),
                 "activated": String(report.activated), "guard": report.reason,
             ],
             baseModel: previous?.baseModel, dataFiles: previous?.dataFiles ?? [], labelDistribution: previous?.labelDistribution,
             evaluationData:
-                "the held-out set recorded with version \(report.previousVersion) and \(report.feedbackHeldOut) held-out corrections",
+                kind == .embedder
+                ? "\(report.heldOutExamples) held-out alternative phrasings of the collections' entries and "
+                    + "\(report.feedbackHeldOut) held-out accepted answers"
+                : "the held-out set recorded with version \(report.previousVersion) and \(report.feedbackHeldOut) held-out corrections",
             metrics: metrics, seconds: report.trainingSeconds, finchVersion: FinchVersion.string)
-        try ModelCardWriter.write(folder: folder, run: run, finchVersion: FinchVersion.string)
+        if kind == .embedder {
+            // An embedder's card (`EmbeddingCard`) reads the run record from the folder.
+            try run.write(to: folder)
+            _ = try EmbeddingCard.write(to: folder, finchVersion: FinchVersion.string)
+        } else {
+            try ModelCardWriter.write(folder: folder, run: run, finchVersion: FinchVersion.string)
+        }
     }
 }

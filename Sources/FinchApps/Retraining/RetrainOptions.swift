@@ -1,8 +1,11 @@
+import FinchTrain
 import Foundation
 
-/// The settings of a guarded classifier retrain. Training defaults are the
-/// fine-tuning recipe's (`finch train classify`: AdamW, learning rate 5e-5,
-/// batch 8) with 3 epochs over feedback plus replay.
+/// The settings of a guarded retrain. Classifier and tagger training defaults
+/// are the fine-tuning recipe's (`finch train classify`: AdamW, learning rate
+/// 5e-5, batch 8) with 3 epochs over feedback plus replay; an embedder trains
+/// with `contrastive` (sentence-transformers' `fit` defaults: 1 epoch, 2e-5,
+/// batches of 16 pairs). The margin, hold-out, replay and seed settings are shared.
 public struct RetrainOptions: Sendable, Equatable {
     /// The new version is activated only when its held-out accuracy is at most
     /// this much below the active version's (and it is better on the feedback).
@@ -22,6 +25,8 @@ public struct RetrainOptions: Sendable, Equatable {
     public var seed: UInt64 = 42
     /// Where new version folders go; nil: beside the active version's folder.
     public var outputRoot: URL? = nil
+    /// An embedder's contrastive fine-tuning (MultipleNegativesRankingLoss); its seed is `seed`.
+    public var contrastive = ContrastiveFineTuning.Settings()
 
     public init() {}
 }

@@ -2,26 +2,37 @@ import FinchSupport
 import Foundation
 
 /// One version's figures in a retrain report, in the report's metric
-/// (accuracy for a classifier, entity-level F1 for a tagger).
+/// (accuracy for a classifier, entity-level F1 for a tagger, retrieval hit@1
+/// for an embedder, which also reports MRR@10).
 public struct VersionEvaluation: Codable, Sendable, Equatable {
     /// On the held-out set recorded with the model (nil when none is recorded).
     public var heldOut: Double?
     /// On the feedback used for the comparison (see `RetrainReport.feedbackEvaluation`).
     public var feedback: Double
+    /// An embedder's mean reciprocal rank (cut at 10) on the held-out set; nil for other kinds.
+    public var heldOutMRR: Double?
+    /// The same on the feedback.
+    public var feedbackMRR: Double?
 
     enum CodingKeys: String, CodingKey {
         case heldOut = "heldout", feedback
+        case heldOutMRR = "heldout_mrr_at_10", feedbackMRR = "feedback_mrr_at_10"
     }
 
-    public init(heldOut: Double?, feedback: Double) {
+    public init(heldOut: Double?, feedback: Double, heldOutMRR: Double? = nil, feedbackMRR: Double? = nil) {
         self.heldOut = heldOut
         self.feedback = feedback
+        self.heldOutMRR = heldOutMRR
+        self.feedbackMRR = feedbackMRR
     }
 
-    /// The figures by name (`heldout_accuracy`, `feedback_accuracy`, …), as `RetrainOutcome` carries them.
+    /// The figures by name (`heldout_accuracy`, `feedback_accuracy`, …, and an embedder's
+    /// `heldout_mrr_at_10`, `feedback_mrr_at_10`), as `RetrainOutcome` carries them.
     public func metrics(_ metric: String) -> [String: Double] {
         var out = ["feedback_\(metric)": feedback]
         if let heldOut { out["heldout_\(metric)"] = heldOut }
+        if let heldOutMRR { out["heldout_mrr_at_10"] = heldOutMRR }
+        if let feedbackMRR { out["feedback_mrr_at_10"] = feedbackMRR }
         return out
     }
 }
@@ -32,7 +43,8 @@ public struct RetrainReport: Codable, Sendable, Equatable {
     public static let fileName = "retrain_report.json"
 
     public var model: String
-    /// What `previous` and `new` measure: `accuracy` (classifiers) or `f1` (taggers, entity level).
+    /// What `previous` and `new` measure: `accuracy` (classifiers), `f1` (taggers, entity level) or
+    /// `hit_at_1` (embedders: the share of queries whose entry is retrieved first).
     public var metric: String
     public var previousVersion: Int
     public var previousPath: String
@@ -89,7 +101,12 @@ public enum RetrainGuard {
         activate: Bool, reason: String
     ) {
         func pct(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
-        let name = metric == "f1" ? "entity F1" : metric
+        let name =
+            switch metric {
+            case "f1": "entity F1"
+            case "hit_at_1": "retrieval hit@1"
+            default: metric
+            }
         guard let oldHeld = previous.heldOut, let newHeld = new.heldOut else {
             return (false, "no held-out set is recorded with the model, so a loss on it cannot be ruled out; registered inactive")
         }

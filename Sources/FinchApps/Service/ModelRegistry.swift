@@ -35,6 +35,8 @@ public final class ModelRegistry: Sendable {
     private let failed = Mutex<Set<String>>([])
     /// Serializes registrations and swaps (loading is slow; requests never wait on this).
     private let changes = AsyncLock()
+    /// Told of every swap that replaces an active version (`onVersionSwap`).
+    private let swapObservers = Mutex<[@Sendable (ServedModel) -> Void]>([])
 
     public init(store: any ModelVersionRepository, options: BatchingOptions, observer: (any BatcherObserver)? = nil) {
         self.store = store
@@ -127,11 +129,22 @@ public final class ModelRegistry: Sendable {
     /// (retiring at once answered it 503 "the model was unloaded").
     public static let retireGraceSeconds = 2.0
 
+    /// Calls `observer` with the new version each time one replaces another active version of its
+    /// model (a registration, an activation, an activation made by another instance and picked up
+    /// by `loadActiveVersions`); not for the first version of a model loaded. Called after the swap,
+    /// on the caller's task: an observer with slow work starts its own task.
+    public func onVersionSwap(_ observer: @escaping @Sendable (ServedModel) -> Void) {
+        swapObservers.withLock { $0.append(observer) }
+    }
+
     private func swapIn(_ model: ServedModel) {
         observer?.modelLoaded(model: model.name, seconds: model.loadSeconds)
         let previous = active.withLock { $0.updateValue(model, forKey: model.name) }
         if let previous {
             DispatchQueue.global().asyncAfter(deadline: .now() + Self.retireGraceSeconds) { previous.retire() }
+            if previous.version != model.version || previous.record.path != model.record.path {
+                for notify in swapObservers.withLock({ $0 }) { notify(model) }
+            }
         }
     }
 

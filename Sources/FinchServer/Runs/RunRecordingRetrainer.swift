@@ -77,6 +77,21 @@ extension RetrainOptions {
             "seed": String(seed), "replay_per_feedback": String(replayPerFeedback), "feedback_hold_out": String(feedbackHoldOutFraction),
         ]
     }
+
+    /// The settings a retrain of a model of `kind` uses, as a run's parameters: an embedder's are
+    /// the contrastive recipe's (nil kind: a model not known yet, recorded with the classifier's).
+    public func runParameters(kind: ModelKind?) -> [String: String] {
+        guard kind == .embedder else { return runParameters }
+        let c = contrastive
+        return runParameters.merging([
+            "epochs": String(c.epochs), "learning_rate": String(c.learningRate), "batch_size": String(c.batchSize),
+            "weight_decay": String(c.weightDecay), "warmup_ratio": String(c.warmupRatio),
+            "loss": "MultipleNegativesRankingLoss(scale=\(c.scale))",
+        ]) { $1 }
+    }
+
+    /// Epochs of a retrain of a model of `kind`.
+    public func epochs(kind: ModelKind?) -> Int { kind == .embedder ? contrastive.epochs : epochs }
 }
 
 extension RunRecordingRetrainer {
@@ -89,8 +104,9 @@ extension RunRecordingRetrainer {
         logger: Logger
     ) -> any ModelRetrainer {
         let chosen = runs.chosen
-        let parameters = configuration.retrain.runParameters
-        return RunRecordingRetrainer(base: retrainer, registry: registry, epochs: configuration.retrain.epochs) { model in
+        let kind: ModelKind? = retrainer.kinds.contains(.embedder) ? .embedder : nil
+        let parameters = configuration.retrain.runParameters(kind: kind)
+        return RunRecordingRetrainer(base: retrainer, registry: registry, epochs: configuration.retrain.epochs(kind: kind)) { model in
             let store: any RunStore
             do {
                 store = try runs.forWriting()

@@ -8,7 +8,17 @@ function percent(value) {
 }
 
 function reportCard(report) {
-  const metric = report.metric === 'f1' ? 'entity F1' : (report.metric ?? 'accuracy');
+  const names = {f1: 'entity F1', hit_at_1: 'retrieval hit@1'};
+  const metric = names[report.metric] ?? report.metric ?? 'accuracy';
+  // An embedder's retrain learns from accepted assistant answers and replays the collections' alternatives.
+  const embedder = report.metric === 'hit_at_1';
+  const mrr = [];
+  if (report.new?.heldout_mrr_at_10 !== undefined || report.previous?.heldout_mrr_at_10 !== undefined) {
+    mrr.push(['held-out MRR@10', report.previous?.heldout_mrr_at_10, report.new?.heldout_mrr_at_10]);
+  }
+  if (report.new?.feedback_mrr_at_10 !== undefined || report.previous?.feedback_mrr_at_10 !== undefined) {
+    mrr.push(['feedback MRR@10', report.previous?.feedback_mrr_at_10, report.new?.feedback_mrr_at_10]);
+  }
   const row = (label, before, after) => h('tr', {},
     h('th', {}, label), h('td', {class: 'num old'}, before), h('td', {class: 'num new'}, after));
   return h('section', {class: 'card report', 'data-version': report.new_version},
@@ -20,11 +30,13 @@ function reportCard(report) {
         h('th', {class: 'num'}, `v${report.new_version ?? 'new'} (new)`))),
       h('tbody', {},
         row(`held-out ${metric}`, percent(report.previous?.heldout), percent(report.new?.heldout)),
-        row(`feedback ${metric}`, percent(report.previous?.feedback), percent(report.new?.feedback)))),
+        row(`feedback ${metric}`, percent(report.previous?.feedback), percent(report.new?.feedback)),
+        ...mrr.map(([label, before, after]) => row(label, percent(before), percent(after))))),
     h('p', {class: 'muted'},
-      `${report.feedback_examples} corrections (${report.feedback_trained} trained on, ${report.feedback_held_out} held out; `
-      + `compared on ${report.feedback_evaluation}), ${report.replay_examples} replayed examples, `
-      + `${report.held_out_examples} held-out examples, margin ${percent(report.margin)}, `
+      `${report.feedback_examples} ${embedder ? 'accepted answers' : 'corrections'} (${report.feedback_trained} trained on, `
+      + `${report.feedback_held_out} held out; compared on ${report.feedback_evaluation}), `
+      + `${report.replay_examples} replayed ${embedder ? 'alternative phrasings' : 'examples'}, `
+      + `${report.held_out_examples} held-out ${embedder ? 'alternative phrasings' : 'examples'}, margin ${percent(report.margin)}, `
       + `${report.training_seconds.toFixed(1)} s.`));
 }
 
@@ -63,7 +75,7 @@ export default {
       section.append(list);
       const jobArea = h('div', {class: 'jobs'});
       for (const job of jobs.filter((j) => j.model === model.name).slice(0, 3)) jobArea.append(jobLine(job));
-      if (model.kind === 'classifier' || model.kind === 'tagger') {
+      if (model.kind === 'classifier' || model.kind === 'tagger' || model.kind === 'embedder') {
         const button = h('button', {class: 'retrain', type: 'button'}, 'Retrain from feedback');
         button.addEventListener('click', async () => {
           button.disabled = true;
