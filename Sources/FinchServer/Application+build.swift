@@ -110,7 +110,8 @@ public func buildApplication(
             RecommendRetrainer(
                 settings: settings, repository: store.recommendEvents, registry: registry, erased: privacy.tombstones, service: recommend))
     }
-    let recorded = retrainers.map { RunRecordingRetrainer.service($0, configuration, registry: registry, logger: logger) }
+    let runStore = try await ServiceRunStore.service(configuration, store: store)
+    let recorded = retrainers.map { RunRecordingRetrainer.service($0, configuration, runs: runStore, registry: registry, logger: logger) }
     let retrainJobs = RetrainJobs(registry: registry, retrainers: recorded, audit: privacy.audit)
     let jobs = JobsController(jobs: retrainJobs, registry: registry)
 
@@ -129,7 +130,7 @@ public func buildApplication(
     assistantRoutes.addReadRoutes(to: read)
     feedback.addReadRoutes(to: read)
     jobs.addReadRoutes(to: read)
-    RunsController(folder: configuration.runsFolder).addReadRoutes(to: read)
+    RunsController(runs: runStore).addReadRoutes(to: read)
     let write = router.group("v1").add(middleware: auth(.write))
     collectionRoutes.addWriteRoutes(to: write)
     assistantRoutes.addWriteRoutes(to: write)

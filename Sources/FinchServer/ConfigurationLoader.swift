@@ -154,7 +154,8 @@ extension ServerConfiguration {
         case "default_consent": defaultConsent = try Self.bool(value, source: source)
         case "runs_dir":
             guard !value.isEmpty else { throw ConfigurationError(key: source, message: "must not be empty") }
-            runsDirectory = value.hasPrefix("/") || base == nil ? value : base!.appendingPathComponent(value).path
+            let kept = value.hasPrefix("/") || base == nil || PostgresRunStore.isDatabaseURL(value)
+            runsDirectory = kept ? value : base!.appendingPathComponent(value).path
         case "erasure_key":
             guard value.utf8.count >= 16 else { throw ConfigurationError(key: source, message: "must be at least 16 characters") }
             erasureKey = value

@@ -56,8 +56,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var erasureKey: String?
     /// Settings of `POST /v1/models/{name}/retrain` (margin, epochs, learning rate, …).
     public var retrain = RetrainOptions()
-    /// The runs folder whose `runs.sqlite` `GET /v1/runs` and the dashboard's runs page read
-    /// (`runs_dir`, so `FINCH_RUNS_DIR` as for `finch train`); nil: `~/.finch/runs`.
+    /// The runs folder whose `runs.sqlite` `GET /v1/runs` and the dashboard's runs page read, and
+    /// retrains record into (`runs_dir`, so `FINCH_RUNS_DIR` as for `finch train`); nil:
+    /// `~/.finch/runs`. SQLite only: with `databaseURL` the runs are the database's
+    /// (`ServiceRunStore`), shared by every instance.
     public var runsDirectory: String?
 
     public init() {}

@@ -2,13 +2,14 @@ import FinchTrain
 import Foundation
 import Hummingbird
 
-/// Recorded training runs (read scope), from `runs.sqlite` in the runs folder the service is
-/// configured with (`runs_dir`, the folder `finch train --runs` records into):
+/// Recorded training runs (read scope), from the service's run store (`ServiceRunStore`: the
+/// database's on PostgreSQL, else `runs.sqlite` in the runs folder, `runs_dir`):
 /// `GET /v1/runs` (newest first), `GET /v1/runs/{id}` (with its metric points) and
 /// `GET /v1/runs/compare?ids=1,2&metric=loss` (`finch runs compare`'s table and SVG curves).
-/// A run whose process is gone is marked failed, as `finch runs` does.
+/// A run whose process is gone is marked failed, as `finch runs` does. The stores block, so every
+/// handler reads on a thread of its own (`RunStoreThread`), never on the cooperative pool.
 struct RunsController {
-    let folder: URL
+    let runs: ServiceRunStore
 
     func addReadRoutes(to group: RouterGroup<FinchRequestContext>) {
         group.get("runs", use: list)
@@ -16,39 +17,43 @@ struct RunsController {
         group.get("runs/:id", use: show)
     }
 
-    /// The store, nil while no run was recorded (the file is not made by reading).
-    func store() throws -> SQLiteRunStore? {
-        let path = folder.appendingPathComponent(SQLiteRunStore.fileName).path
-        return FileManager.default.fileExists(atPath: path) ? try SQLiteRunStore(path: path) : nil
-    }
-
-    func found(_ store: SQLiteRunStore?, _ id: Int) throws -> RecordedRun {
+    func found(_ store: (any RunStore)?, _ id: Int) throws -> RecordedRun {
         guard let run = try store?.runMarkingLost(id: id) else {
             throw APIError(.notFound, code: "run_not_found", message: "no run \(id) in the run store", field: "id")
         }
         return run
     }
 
+    /// `body` with the store (nil: no run recorded yet), on a thread off the cooperative pool.
+    func reading<T: Sendable>(_ body: @escaping @Sendable ((any RunStore)?) throws -> T) async throws -> T {
+        let runs = runs
+        return try await RunStoreThread.run { try runs.read(body) }
+    }
+
     struct ListResponse: Encodable { var runs: [RecordedRun] }
 
     @Sendable func list(_ request: Request, context: FinchRequestContext) async throws -> Response {
-        let store = try store()
-        defer { try? store?.close() }
-        return try JSONResponse.make(ListResponse(runs: try store?.runsMarkingLost() ?? []))
+        let all = try await reading { store in try store?.runsMarkingLost() ?? [] }
+        return try JSONResponse.make(ListResponse(runs: all))
     }
 
-    struct ShowResponse: Encodable {
+    struct ShowResponse: Encodable, Sendable {
         var run: RecordedRun
         var points: [RunMetricPoint]
     }
 
     @Sendable func show(_ request: Request, context: FinchRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id", as: Int.self) else { throw APIError.invalid("id", "id must be a whole number") }
-        let store = try store()
-        defer { try? store?.close() }
-        let run = try found(store, id)
-        let points = try store?.points(run: id).filter { $0.value.isFinite } ?? []
-        return try JSONResponse.make(ShowResponse(run: run, points: points))
+        let response = try await reading { store in
+            let run = try found(store, id)
+            return ShowResponse(run: run, points: try store?.points(run: id).filter { $0.value.isFinite } ?? [])
+        }
+        return try JSONResponse.make(response)
+    }
+
+    struct Compared: Sendable {
+        var run: RecordedRun
+        var points: [RunMetricPoint]
     }
 
     struct CompareResponse: Encodable {
@@ -71,10 +76,11 @@ struct RunsController {
         guard ids.count >= 2, !ids.contains(where: { $0 == nil }) else {
             throw APIError.invalid("ids", "ids must be two or more run ids separated by commas, got \"\(idsText)\"")
         }
-        let store = try store()
-        defer { try? store?.close() }
-        var compared: [(run: RecordedRun, points: [RunMetricPoint])] = []
-        for id in ids.compactMap({ $0 }) { compared.append((try found(store, id), try store?.points(run: id) ?? [])) }
+        let wanted = ids.compactMap { $0 }
+        let read = try await reading { store in
+            try wanted.map { id in Compared(run: try found(store, id), points: try store?.points(run: id) ?? []) }
+        }
+        let compared = read.map { (run: $0.run, points: $0.points) }
         let (header, rows) = RunTables.comparison(compared, metric: metric)
         return try JSONResponse.make(
             CompareResponse(

@@ -8,6 +8,10 @@ import Logging
 /// `retrain` (`finch retrain`, and `POST /v1/models/{name}/retrain` in the
 /// service): the training stage's figures (`loss`) at each step as they come,
 /// then how it ended — the new version's metrics and folder, or the error.
+/// The store blocks: its start and end are recorded on a thread of their own
+/// (`RunStoreThread`), and the steps, which a retrainer may report from the
+/// cooperative pool, go in order through a serial dispatch queue that the end
+/// waits for.
 public struct RunRecordingRetrainer: ModelRetrainer {
     /// The retrainer that does the work.
     public let base: any ModelRetrainer
@@ -29,27 +33,37 @@ public struct RunRecordingRetrainer: ModelRetrainer {
     public var kinds: Set<ModelKind> { base.kinds }
 
     public func retrain(model: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome {
-        guard let recorder = try begin(model) else { return try await base.retrain(model: model, progress: progress) }
+        let begin = begin
+        guard let recorder = try await RunStoreThread.run({ try begin(model) }) else {
+            return try await base.retrain(model: model, progress: progress)
+        }
         let epochs = Double(epochs)
+        let steps = DispatchQueue(label: "finch.retrain-run-\(recorder.id)")
         do {
             let outcome = try await base.retrain(model: model) { event in
                 if event.stage == "train" {
                     let epoch = event.fractionDone * epochs
-                    recorder.record(
-                        event.metrics.keys.sorted().map {
-                            RunMetricPoint(step: event.step, epoch: epoch, name: $0, value: event.metrics[$0]!)
-                        })
+                    let points = event.metrics.keys.sorted().map {
+                        RunMetricPoint(step: event.step, epoch: epoch, name: $0, value: event.metrics[$0]!)
+                    }
+                    steps.async { recorder.record(points) }
                 }
                 progress(event)
             }
             let version = try await registry.versions().first { $0.name == model && $0.version == outcome.newVersion }
-            try recorder.finish(
-                .finished, finalMetrics: outcome.newMetrics,
-                artefacts: version.map { RunRecorder.artefacts(in: URL(fileURLWithPath: $0.path)) } ?? [])
+            let artefacts = version.map { RunRecorder.artefacts(in: URL(fileURLWithPath: $0.path)) } ?? []
+            try await RunStoreThread.run {
+                steps.sync {}
+                try recorder.finish(.finished, finalMetrics: outcome.newMetrics, artefacts: artefacts)
+            }
             return outcome
         } catch {
             // The retrain's own error is the one to report; a store that also refuses adds nothing to it.
-            try? recorder.finish(.failed, error: String(describing: error))
+            let message = String(describing: error)
+            _ = try? await RunStoreThread.run {
+                steps.sync {}
+                try recorder.finish(.failed, error: message)
+            }
             throw error
         }
     }
@@ -81,19 +95,21 @@ extension RetrainOptions {
 }
 
 extension RunRecordingRetrainer {
-    /// `retrainer` with its retrains recorded in the runs folder's store. A folder set in the
-    /// configuration must open (the retrain fails otherwise); the default one (`~/.finch/runs`) may be
-    /// missing or read-only, and then the retrain runs unrecorded with a warning.
-    static func service(_ retrainer: any ModelRetrainer, _ configuration: ServerConfiguration, registry: ModelRegistry, logger: Logger)
-        -> any ModelRetrainer
-    {
-        let folder = configuration.runsFolder, chosen = configuration.runsDirectory != nil
+    /// `retrainer` with its retrains recorded in the service's run store (`runs`: the database's on
+    /// PostgreSQL, else the runs folder's). The database, or a folder set in the configuration, must
+    /// open (the retrain fails otherwise); the default folder (`~/.finch/runs`) may be missing or
+    /// read-only, and then the retrain runs unrecorded with a warning.
+    static func service(
+        _ retrainer: any ModelRetrainer, _ configuration: ServerConfiguration, runs: ServiceRunStore, registry: ModelRegistry,
+        logger: Logger
+    ) -> any ModelRetrainer {
+        let chosen = runs.chosen
         let kind: ModelKind? = retrainer.kinds.contains(.embedder) ? .embedder : nil
         let parameters = configuration.retrain.runParameters(kind: kind)
         return RunRecordingRetrainer(base: retrainer, registry: registry, epochs: configuration.retrain.epochs(kind: kind)) { model in
-            let store: SQLiteRunStore
+            let store: any RunStore
             do {
-                store = try SQLiteRunStore(folder: folder)
+                store = try runs.forWriting()
             } catch  where !chosen {
                 logger.warning("retrain not recorded", metadata: ["model": .string(model), "error": .string(String(describing: error))])
                 return nil

@@ -1,7 +1,8 @@
 /// The schema, as versioned migrations shared by SQLite and PostgreSQL.
 /// Each migration is a list of statements written once with two type
 /// placeholders: `{blob}` (BLOB / BYTEA) and `{real}` (REAL / DOUBLE
-/// PRECISION). Applied in order inside one transaction each, and recorded in
+/// PRECISION), and `{serial}` for a generated integer key (INTEGER PRIMARY
+/// KEY AUTOINCREMENT / BIGSERIAL PRIMARY KEY). Applied in order inside one transaction each, and recorded in
 /// `schema_migrations`; a database is never changed by an edit to a past
 /// migration — add a new one.
 enum Migrations {
@@ -61,6 +62,7 @@ enum Migrations {
         ),
         (5, "recommendation items, users, events", RecommendSchema.statements),
         (6, "monitors: documents, buckets, rules, alerts, detector states, webhooks", MonitorSchema.statements),
+        (7, "training runs: parameters, data hashes, metric points, artefacts", TrainingRunSchema.statements),
     ]
 
     static let createTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
@@ -68,9 +70,12 @@ enum Migrations {
     /// `statement` with the dialect's types.
     static func sql(_ statement: String, _ dialect: Dialect) -> String {
         switch dialect {
-        case .sqlite: statement.replacingOccurrences(of: "{blob}", with: "BLOB").replacingOccurrences(of: "{real}", with: "REAL")
+        case .sqlite:
+            statement.replacingOccurrences(of: "{blob}", with: "BLOB").replacingOccurrences(of: "{real}", with: "REAL")
+                .replacingOccurrences(of: "{serial}", with: "INTEGER PRIMARY KEY AUTOINCREMENT")
         case .postgres:
             statement.replacingOccurrences(of: "{blob}", with: "BYTEA").replacingOccurrences(of: "{real}", with: "DOUBLE PRECISION")
+                .replacingOccurrences(of: "{serial}", with: "BIGSERIAL PRIMARY KEY")
         }
     }
 }

@@ -36,7 +36,7 @@ public final class InMemoryRunStore: RunStore {
         try state.withLock { s in
             guard let i = s.runs.firstIndex(where: { $0.id == run }) else { throw RunStoreError.unknownRun(String(run)) }
             s.runs[i].status = status
-            s.runs[i].finalMetrics = finalMetrics
+            s.runs[i].finalMetrics = finalMetrics.filter { $0.value.isFinite }  // as the stores keeping JSON do
             s.runs[i].artefacts = artefacts
             s.runs[i].error = error
             s.runs[i].finishedAt = date

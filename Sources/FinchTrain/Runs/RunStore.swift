@@ -61,12 +61,17 @@ public enum RunStoreError: Error, Equatable, CustomStringConvertible {
     case unknownRun(String)
     /// A stored row holds a value the store does not know.
     case corruptRow(run: Int, field: String)
+    /// A blocking store was called from a task on Swift's cooperative pool (a bug: call it through `RunStoreThread.run`).
+    case calledOnCooperativePool(String)
 
     public var description: String {
         switch self {
         case let .cannotOpen(path, reason): return "cannot open the run store \(path): \(reason)"
         case .unknownRun(let id): return "no run \(id) in the run store"
         case let .corruptRow(run, field): return "run \(run) in the run store has an unreadable \(field)"
+        case .calledOnCooperativePool(let call):
+            return "the run store's \(call) was called on Swift's cooperative pool, where it must not block "
+                + "(call it through RunStoreThread.run)"
         }
     }
 }

@@ -71,7 +71,9 @@ struct Retrain: AsyncParsableCommand {
         // The run is recorded from here, so a model that cannot be retrained is a failed run too; the
         // retrainer records the training steps and how the retrain ended.
         let kind = try? registry.model(named: model).kind
-        let recorder = try runs.begin { runStart(options, kind: kind) }
+        // The store blocks: opened and written off the cooperative pool this async command runs on.
+        let start = runStart(options, kind: kind), flag = runs.runs
+        let recorder = try await RunStoreThread.run { try RunsOption.begin(flag: flag) { start } }
         // An embedder's new version re-embeds the assistant collections it serves, in the store.
         let assistant = AssistantService(store: db.assistant, embedding: AssistantService.registryEmbedding(registry))
         try await assistant.reload()
@@ -99,7 +101,7 @@ struct Retrain: AsyncParsableCommand {
                 ProgressBar.write("note: the run store stopped recording run \(recorder!.id) early: \(problem)\n")
             }
         } catch {
-            RunTracking.fail(recorder, error)
+            _ = try? await RunStoreThread.run { RunTracking.fail(recorder, error) }
             throw error
         }
         try StandardOutput.line(outcome.reason)

@@ -9,12 +9,14 @@ struct Runs: ParsableCommand {
         discussion: """
             finch train classify|ner|image, finch retrain and finch tune (a tune run, and a tune-trial run \
             per trial) record every run in runs.sqlite in the runs \
-            folder (--runs DIR, else $FINCH_RUNS_DIR, else ~/.finch/runs): its parameters and command line, \
+            folder (--runs DIR, else $FINCH_RUNS_DIR, else ~/.finch/runs), or in the service's PostgreSQL \
+            database (--runs postgres://…; read it here with --database-url URL, as the service on that \
+            database does): its parameters and command line, \
             the SHA-256 of its data, each step's loss and learning rate and each evaluation's metrics as they \
             happen, its artefacts, duration and status (running, finished, failed, interrupted; pruned: a tune \
             trial stopped early). A run whose \
             process ended without saying how (killed, crashed) is marked failed here, with everything it \
-            recorded up to then.
+            recorded up to then; in a shared database, only the runs started on this host are checked.
             """,
         subcommands: [RunsList.self, RunsShow.self, RunsCompare.self])
 }
@@ -23,7 +25,7 @@ struct RunsList: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "One line per run, newest first: id, kind, model, status, start, duration, best metric.")
 
-    @OptionGroup var runs: RunsOption
+    @OptionGroup var runs: RunsSourceOption
     @OptionGroup var output: JSONOutputOption
 
     func run() throws {
@@ -31,7 +33,7 @@ struct RunsList: ParsableCommand {
         if output.json {
             for r in all { try StandardOutput.line(try RunsJSON.encode(r)) }
         } else if all.isEmpty {
-            try StandardOutput.line("no runs recorded in \(runs.folder.url.path)")
+            try StandardOutput.line("no runs recorded in \(runs.location)")
         } else {
             try StandardOutput.write(RunTables.list(all))
         }
@@ -43,7 +45,7 @@ struct RunsShow: ParsableCommand {
         commandName: "show", abstract: "A run's parameters, data hashes, artefacts, status and final metrics.")
 
     @Argument(help: "The run's id (as finch runs list shows it).") var id: Int
-    @OptionGroup var runs: RunsOption
+    @OptionGroup var runs: RunsSourceOption
     @OptionGroup var output: JSONOutputOption
 
     func run() throws {
@@ -65,7 +67,7 @@ struct RunsCompare: ParsableCommand {
     @Option(help: "The metric over steps: loss, lr, grad_norm, or eval_<metric> (eval_accuracy, eval_loss, eval_f1).")
     var metric = "loss"
     @Option(help: "Also write the curves of --metric, one line per run, to this SVG file.") var svg: String?
-    @OptionGroup var runs: RunsOption
+    @OptionGroup var runs: RunsSourceOption
 
     func validate() throws {
         guard ids.count >= 2 else { throw ValidationError("give at least two run ids to compare") }

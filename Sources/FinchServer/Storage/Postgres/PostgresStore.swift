@@ -20,25 +20,31 @@ public final class PostgresStore: ServiceStore, APIKeyRepository, ModelVersionRe
         self.logger = logger
         runner = Task { await client.run() }
         do {
-            try await client.withTransaction(logger: logger) { db in
-                try await db.query("SELECT pg_advisory_xact_lock(7265413)", logger: logger)
-                try await db.query(PostgresQuery(unsafeSQL: Migrations.createTable), logger: logger)
-                var done = Set<Int>()
-                for try await version in try await db.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
-                    done.insert(version)
-                }
-                for migration in Migrations.all where !done.contains(migration.version) {
-                    for statement in migration.statements {
-                        try await db.query(PostgresQuery(unsafeSQL: Migrations.sql(statement, .postgres)), logger: logger)
-                    }
-                    try await db.query(
-                        "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
-                        logger: logger)
-                }
-            }
+            try await Self.migrate(client, logger: logger)
         } catch {
             runner.cancel()
             throw StoreError.cannotOpen(location: PostgresURL.redacted(url), reason: String(reflecting: error))
+        }
+    }
+
+    /// Applies the migrations `client`'s database lacks, under an advisory lock, so instances
+    /// (and `finch` commands recording runs) starting together migrate once.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { db in
+            try await db.query("SELECT pg_advisory_xact_lock(7265413)", logger: logger)
+            try await db.query(PostgresQuery(unsafeSQL: Migrations.createTable), logger: logger)
+            var done = Set<Int>()
+            for try await version in try await db.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
+                done.insert(version)
+            }
+            for migration in Migrations.all where !done.contains(migration.version) {
+                for statement in migration.statements {
+                    try await db.query(PostgresQuery(unsafeSQL: Migrations.sql(statement, .postgres)), logger: logger)
+                }
+                try await db.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                    logger: logger)
+            }
         }
     }
 
