@@ -23,11 +23,7 @@ import Testing
     /// Remove both: `fixture.remove()` and the model's folder `dir`.
     static func fixture() async throws -> (fixture: ServerFixture, dir: URL) {
         let dir = try ServerFixture.temporaryDirectory()
-        let ratings = training.flatMap { u in u.items.map { (user: u.user, item: String($0), value: Float(1)) } }
-        let model = try RecommenderModel.train(
-            RatingDataset(ratings: ratings, feedback: .implicit), algorithm: .als, parameters: ["factors": "2", "seed": "1"])
-        let folder = dir.appendingPathComponent("tiny")
-        try model.save(to: folder)
+        let folder = try modelFolder(training, in: dir, name: "tiny")
         let fixture = try await ServerFixture { config in
             config.models.append(.init(name: "tiny", path: folder.path))
             config.recommend.model = "tiny"
@@ -37,6 +33,16 @@ import Testing
             try await fixture.store.recommendEvents.putItem(RecommendItemRecord(id: String(id), title: "Item \(id.uppercased())"))
         }
         return (fixture, dir)
+    }
+
+    /// ALS (2 factors) on `users` (one view of each of their items) saved as `dir/name`.
+    static func modelFolder(_ users: [(user: String, items: String)], in dir: URL, name: String) throws -> URL {
+        let ratings = users.flatMap { u in u.items.map { (user: u.user, item: String($0), value: Float(1)) } }
+        let model = try RecommenderModel.train(
+            RatingDataset(ratings: ratings, feedback: .implicit), algorithm: .als, parameters: ["factors": "2", "seed": "1"])
+        let folder = dir.appendingPathComponent(name)
+        try model.save(to: folder)
+        return folder
     }
 
     static func buckets(_ body: [String: Any]) throws -> [[Int]] {
