@@ -171,6 +171,18 @@ public final class RecommendService: Sendable {
         return byID.values.sorted { $0.id < $1.id }
     }
 
+    /// The serving state's catalogue and coverage statistics
+    /// (`OnlineRecommender.catalogueStatistics`, seed 0) and the version
+    /// they describe. The lists are the model's, consent aside: the figures
+    /// describe the model, and only aggregates leave the service.
+    /// Ranked on a snapshot, outside the lock.
+    public func catalogueStatistics(k: Int, sampleSize: Int) async throws -> (statistics: CatalogueStatistics, version: Int) {
+        try await reloadIfVersionChanged()
+        // A copy (copy-on-write, cheap) so ranking the sample does not hold the lock readers and writers wait on.
+        let (online, version) = try withState { ($0.online, $0.version) }
+        return (online.catalogueStatistics(k: k, sampleSize: sampleSize), version)
+    }
+
     /// Whether the item can appear in lists now.
     public func isRecommendable(_ item: String) -> Bool { state.withLock { $0?.online.isRecommendable(item) ?? false } }
 }

@@ -36,4 +36,27 @@ public enum ExposureStatistics {
         }
         return inHead
     }
+
+    /// The share of all events held by the most popular `fraction` of the
+    /// items: items sorted by events (most first), the top ⌈fraction · n⌉
+    /// of them (at least one), their events ÷ all events; 0 without events.
+    public static func topShare(popularity: [Int], fraction: Double) -> (items: Int, share: Double) {
+        let total = popularity.reduce(0, +)
+        guard !popularity.isEmpty else { return (0, 0) }
+        let count = Swift.min(popularity.count, Swift.max(1, Int((fraction * Double(popularity.count)).rounded(.up))))
+        guard total > 0 else { return (count, 0) }
+        let top = popularity.sorted(by: >).prefix(count).reduce(0, +)
+        return (count, Double(top) / Double(total))
+    }
+
+    /// Items per log-spaced bucket of events: bucket 0 holds items with no
+    /// event, bucket b ≥ 1 items with 2^(b−1) … 2^b − 1 events (1, 2–3,
+    /// 4–7, …), up to the bucket of the most popular item.
+    public static func logBuckets(popularity: [Int]) -> [(lower: Int, upper: Int, items: Int)] {
+        func bucket(_ x: Int) -> Int { x <= 0 ? 0 : Int.bitWidth - x.leadingZeroBitCount }
+        let last = bucket(popularity.max() ?? 0)
+        var counts = [Int](repeating: 0, count: last + 1)
+        for x in popularity { counts[bucket(x)] += 1 }
+        return counts.enumerated().map { b, n in b == 0 ? (0, 0, n) : (1 << (b - 1), (1 << b) - 1, n) }
+    }
 }

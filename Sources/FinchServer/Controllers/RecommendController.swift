@@ -7,7 +7,8 @@ import Hummingbird
 /// /v1/items/{id}`, `GET /v1/items`, `GET /v1/items/{id}`), users
 /// (`PUT /v1/users/{id}`), events (`POST /v1/events`, a batch), and the lists
 /// (`GET /v1/users/{id}/recommendations`, `GET /v1/items/{id}/similar`,
-/// `GET /v1/users/{id}/profile`). Without a configured recommender every
+/// `GET /v1/users/{id}/profile`), and the catalogue and coverage statistics
+/// (`GET /v1/recommend/stats`). Without a configured recommender every
 /// route answers 503 `recommender_unavailable`.
 struct RecommendController {
     let service: RecommendService?
@@ -19,6 +20,7 @@ struct RecommendController {
         group.get("items", use: listItems)
         group.get("items/:id", use: showItem)
         group.get("items/:id/similar", use: similar)
+        group.get("recommend/stats", use: stats)
     }
 
     func addWriteRoutes(to group: RouterGroup<FinchRequestContext>) {
@@ -123,6 +125,76 @@ struct RecommendController {
         let k = try Self.integer(request, "k", default: 10, range: 1...1000)
         let list = try await service.similar(item: item, count: k)
         return try JSONResponse.make(SimilarResponse(item: item, items: list.map { SimilarItem(item: $0.item, score: $0.score) }))
+    }
+
+    struct StatsResponse: Encodable {
+        struct Counts: Encodable {
+            var users: Int
+            var items: Int
+            var servableItems: Int
+            var events: Int
+            enum CodingKeys: String, CodingKey { case users, items, events, servableItems = "servable_items" }
+        }
+        struct Bucket: Encodable {
+            var minEvents: Int
+            var maxEvents: Int
+            var items: Int
+            enum CodingKeys: String, CodingKey { case items, minEvents = "min_events", maxEvents = "max_events" }
+        }
+        struct TopShare: Encodable {
+            var topFraction: Double
+            var items: Int
+            var eventShare: Double
+            enum CodingKeys: String, CodingKey { case items, topFraction = "top_fraction", eventShare = "event_share" }
+        }
+        struct Popularity: Encodable {
+            var buckets: [Bucket]
+            var topShares: [TopShare]
+            enum CodingKeys: String, CodingKey { case buckets, topShares = "top_shares" }
+        }
+        struct Coverage: Encodable {
+            var k: Int
+            var sampleUsers: Int
+            var seed: UInt64
+            var coveredItems: Int
+            var coverage: Double
+            var gini: Double
+            enum CodingKeys: String, CodingKey {
+                case k, seed, coverage, gini
+                case sampleUsers = "sample_users", coveredItems = "covered_items"
+            }
+        }
+        var model: String
+        var modelVersion: Int
+        var counts: Counts
+        var popularity: Popularity
+        var coverage: Coverage
+        enum CodingKeys: String, CodingKey { case model, counts, popularity, coverage, modelVersion = "model_version" }
+    }
+
+    /// `GET /v1/recommend/stats?k=10&sample=500`: counts, events per item in
+    /// log-spaced buckets with the top 1/10/20 % items' share of events, and
+    /// the coverage and exposure Gini of a seeded sample of users' top-k lists.
+    @Sendable func stats(_ request: Request, context: FinchRequestContext) async throws -> Response {
+        let service = try running()
+        if let model = request.uri.queryParameters.get("model"), String(model) != service.settings.model {
+            throw APIError(
+                .notFound, code: "model_not_found",
+                message: "this deployment serves the recommender \"\(service.settings.model)\", not \"\(model)\"",
+                field: "model")
+        }
+        let k = try Self.integer(request, "k", default: 10, range: 1...100)
+        let sample = try Self.integer(request, "sample", default: 500, range: 1...5000)
+        let (s, version) = try await service.catalogueStatistics(k: k, sampleSize: sample)
+        return try JSONResponse.make(
+            StatsResponse(
+                model: service.settings.model, modelVersion: version,
+                counts: .init(users: s.users, items: s.items, servableItems: s.servableItems, events: s.events),
+                popularity: .init(
+                    buckets: s.popularityBuckets.map { .init(minEvents: $0.lower, maxEvents: $0.upper, items: $0.items) },
+                    topShares: s.topShares.map { .init(topFraction: $0.fraction, items: $0.items, eventShare: $0.share) }),
+                coverage: .init(
+                    k: s.k, sampleUsers: s.sampledUsers, seed: s.seed, coveredItems: s.coveredItems, coverage: s.coverage, gini: s.gini)))
     }
 
     struct EventItem: Encodable {

@@ -101,6 +101,18 @@ import Testing
         #expect(ExposureStatistics.head(popularity: [1, 3, 3, 3]) == [false, true, true, true])
     }
 
+    @Test func topSharesAndLogBuckets() {
+        // 19 events over 7 items: 6, 5, 4, 1, 1, 1, 1.
+        let popularity = [1, 6, 1, 5, 4, 1, 1]
+        #expect(ExposureStatistics.topShare(popularity: popularity, fraction: 0.01) == (1, 6.0 / 19))  // ⌈0.07⌉ = 1 item
+        #expect(ExposureStatistics.topShare(popularity: popularity, fraction: 0.2) == (2, 11.0 / 19))  // ⌈1.4⌉ = 2 items
+        #expect(ExposureStatistics.topShare(popularity: [0, 0], fraction: 0.5) == (1, 0))
+        #expect(ExposureStatistics.topShare(popularity: [], fraction: 0.5) == (0, 0))
+        let buckets = ExposureStatistics.logBuckets(popularity: popularity + [0, 2, 3, 8]).map { [$0.lower, $0.upper, $0.items] }
+        #expect(buckets == [[0, 0, 1], [1, 1, 4], [2, 3, 2], [4, 7, 3], [8, 15, 1]])
+        #expect(ExposureStatistics.logBuckets(popularity: []).map { [$0.lower, $0.upper, $0.items] } == [[0, 0, 0]])
+    }
+
     @Test func noKnownUserIsAnError() throws {
         let (model, _) = try Self.fixture()
         let test = RatingDataset(ratings: [("stranger", "A", 1)], feedback: .implicit)

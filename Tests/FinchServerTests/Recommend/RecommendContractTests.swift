@@ -65,6 +65,10 @@ import Testing
             Call(.get, "/v1/users/ghost/profile", "/v1/users/{id}/profile", read, nil, 404),
             Call(.get, "/v1/items/i1/similar?k=3", "/v1/items/{id}/similar", read, nil, 200),
             Call(.get, "/v1/items/absent/similar", "/v1/items/{id}/similar", read, nil, 404),
+            Call(.get, "/v1/recommend/stats", "/v1/recommend/stats", read, nil, 200),
+            Call(.get, "/v1/recommend/stats?k=3&sample=5&model=recs", "/v1/recommend/stats", read, nil, 200),
+            Call(.get, "/v1/recommend/stats?k=0", "/v1/recommend/stats", read, nil, 400),
+            Call(.get, "/v1/recommend/stats?model=other", "/v1/recommend/stats", read, nil, 404),
             Call(.delete, "/v1/items/new-1", "/v1/items/{id}", write, nil, 204),
             Call(.delete, "/v1/items/new-1", "/v1/items/{id}", write, nil, 404),
         ]
@@ -78,6 +82,7 @@ import Testing
             Call(.get, "/v1/users/a/recommendations", "/v1/users/{id}/recommendations", fixture.readKey, nil, 503),
             Call(.post, "/v1/events", "/v1/events", fixture.writeKey, ["events": [["user": "a", "item": "b", "type": "view"]]], 503),
             Call(.get, "/v1/items", "/v1/items", fixture.readKey, nil, 503),
+            Call(.get, "/v1/recommend/stats", "/v1/recommend/stats", fixture.readKey, nil, 503),
         ]
         try await Self.check(calls, app: try await fixture.app())
     }
