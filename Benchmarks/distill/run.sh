@@ -13,7 +13,8 @@
 #    STUDENT_EPOCHS epochs (default 2) on the same training rows.
 # 3. int8: `finch quantize --eval held-out` of the teacher and of the student.
 # 4. Held-out accuracy of all four (`finch evaluate`), and prediction speed as whole processes:
-#    `finch predict` over the held-out texts, ROUNDS rounds (default 3) A B C D A B C D, medians.
+#    `finch predict` over the held-out texts, ROUNDS rounds (default 3) A B C D A B C D, medians of
+#    the wall time and of the process's CPU time (user + system: steadier on a busy machine).
 # Steps whose output folder exists are skipped, so a rerun with the same WORK only re-measures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -74,8 +75,8 @@ done
 for round in $(seq "$ROUNDS"); do
     for m in teacher student teacher-int8 student-int8; do
         start=$(date +%s.%N)
-        "$FINCH" predict --model "$WORK/$m" < "$WORK/heldout.txt" > /dev/null
-        echo "{\"model\": \"$m\", \"round\": $round, \"seconds\": $(python3 -c "print($(date +%s.%N) - $start)")}" >> "$WORK/predict_times.jsonl"
+        cpu=$( { /usr/bin/time -f "%U %S" "$FINCH" predict --model "$WORK/$m" < "$WORK/heldout.txt" > /dev/null; } 2>&1 | tail -n 1)
+        echo "{\"model\": \"$m\", \"round\": $round, \"seconds\": $(python3 -c "print($(date +%s.%N) - $start)"), \"cpu_seconds\": $(echo "$cpu" | awk '{print $1 + $2}')}" >> "$WORK/predict_times.jsonl"
     done
 done
 python3 - "$WORK" <<'PY'
@@ -84,6 +85,7 @@ work = sys.argv[1]
 times = [json.loads(l) for l in open(f"{work}/predict_times.jsonl")]
 texts = sum(1 for _ in open(f"{work}/heldout.txt"))
 median = {m: statistics.median(t["seconds"] for t in times if t["model"] == m) for m in {t["model"] for t in times}}
+cpu = {m: statistics.median(t["cpu_seconds"] for t in times if t["model"] == m) for m in {t["model"] for t in times}}
 def seconds(name):
     try: return float(open(f"{work}/{name}.seconds").read())
     except OSError: return None
@@ -92,17 +94,19 @@ for m in ["teacher", "student", "teacher-int8", "student-int8"]:
     e = json.load(open(f"{work}/{m}.eval.json"))
     rows.append({"model": m, "accuracy": round(e["accuracy"], 4), "macro_f1": round(e["macro_f1"], 4),
                  "predict_seconds": round(median[m], 2), "texts_per_second": round(texts / median[m], 1),
-                 "speedup_vs_teacher": round(median["teacher"] / median[m], 2)})
+                 "speedup_vs_teacher": round(median["teacher"] / median[m], 2), "cpu_seconds": round(cpu[m], 2),
+                 "cpu_speedup_vs_teacher": round(cpu["teacher"] / cpu[m], 2)})
 summary = {"heldout_texts": texts, "teacher_training_seconds": seconds("teacher"),
            "student_training_seconds": seconds("student"), "rows": rows}
 for m in ["teacher", "student"]:
     q = json.load(open(f"{work}/{m}-int8.quantize.json"))
     summary[f"{m}_quantize"] = {k: q[k] for k in ("float_metric", "int8_metric", "agreement", "speedup", "kernel") if k in q}
 json.dump(summary, open(f"{work}/summary.json", "w"), indent=1)
-print("| model | held-out accuracy | macro F1 | predict (s, whole process) | texts/s | speed vs teacher |")
-print("|---|---:|---:|---:|---:|---:|")
+print("| model | held-out accuracy | macro F1 | predict wall s | speed vs teacher (wall) | predict CPU s | speed vs teacher (CPU) |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for r in rows:
-    print(f"| {r['model']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | {r['predict_seconds']:.2f} | {r['texts_per_second']} | {r['speedup_vs_teacher']:.2f}× |")
+    print(f"| {r['model']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | {r['predict_seconds']:.2f} | {r['speedup_vs_teacher']:.2f}× "
+          f"| {r['cpu_seconds']:.2f} | {r['cpu_speedup_vs_teacher']:.2f}× |")
 print(json.dumps({k: v for k, v in summary.items() if k != "rows"}))
 PY
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

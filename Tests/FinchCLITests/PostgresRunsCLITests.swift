@@ -29,8 +29,8 @@ import Testing
         p.executableURL = CLI.binary
         p.arguments = [
             "train", "classify", "--model", TrainCLITests.model, "--train", TrainCLITests.fixture("tiny-sentiment.csv"), "--out", out,
-            "--epochs", "400", "--batch-size", "8", "--max-length", "16", "--lr", "1e-2", "--eval-steps", "4", "--runs", url,
-        ]
+            "--epochs", "100000", "--batch-size", "8", "--max-length", "16", "--lr", "1e-2", "--eval-steps", "4", "--runs", url,
+        ]  // far more epochs than the test waits for: on a loaded machine the listing below lags the training
         p.environment = CLI.environment()
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
@@ -55,8 +55,8 @@ import Testing
         #expect((killed["error"] as? String)?.contains("killed or crashed") == true, "\(killed)")
         #expect(killed["finished_at"] is NSNull)
         let steps = try #require(killed["steps"] as? Int)
-        #expect(steps >= seen && steps < 2400)
-        #expect((killed["parameters"] as? [String: String])?["epochs"] == "400")
+        #expect(steps >= seen)
+        #expect((killed["parameters"] as? [String: String])?["epochs"] == "100000")
         #expect((killed["best"] as? [String: Any])?["metric"] as? String == "accuracy")
         let process = try #require(killed["process"] as? [String: Any])
         #expect(process["pid"] as? Int == Int(p.processIdentifier) && (process["host"] as? String)?.isEmpty == false)
