@@ -2,7 +2,7 @@
 # Issue 17 item 3: what `finch tune` buys on all-MiniLM-L6-v2 and Rotten Tomatoes (fresh / rotten / plot), on a release build.
 #   1. the default recipe (finch train classify: lr 2e-5, batch 16, warmup 0.1), one epoch;
 #   2. finch tune: $TRIALS trials x $EPOCHS epoch, lr, batch size and warmup searched, no pruning;
-#   3. the same trials with ASHA (rungs at 1, 3, 9 evaluations, eta 3).
+#   3. the same trials with ASHA (rungs at 1, 3, 9 evaluations, eta 3; ASHA_ARGS="--min-resource 3" moves them).
 # Each on a seeded sample of $TRAIN_N sentences, the trials judged on $DEV_N dev sentences; every best
 # model then scored on $TEST_N held-out sentences no run saw. The random sampler is the default so that
 # runs 2 and 3 try the same settings and differ only by the pruning (SAMPLER=tpe to compare TPE).
@@ -61,7 +61,8 @@ tune() {  # tune NAME [extra...]: prints seconds
     seconds "$start"
 }
 full_seconds=$(tune full)
-asha_seconds=$(tune asha --pruner asha)
+# shellcheck disable=SC2086
+asha_seconds=$(tune asha --pruner asha ${ASHA_ARGS:-})
 field() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$WORK/$1/tune.json" "$2"; }
 
 {
