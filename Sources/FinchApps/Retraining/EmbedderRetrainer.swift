@@ -44,10 +44,7 @@ public final class EmbedderRetrainer: ModelRetrainer {
     }
 
     public func retrain(model name: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome {
-        guard let active = try await registry.versions().last(where: { $0.name == name && $0.active }) else {
-            throw RetrainError.noActiveVersion(model: name)
-        }
-        guard kinds.contains(active.kind) else { throw RetrainError.unsupportedKind(model: name, kind: active.kind) }
+        let active = try await activeVersion(of: name, in: registry)
         func nothing(_ why: String) -> RetrainOutcome {
             RetrainOutcome(
                 model: name, newVersion: nil, previousVersion: active.version, activated: false, reason: why, previousMetrics: [:],

@@ -22,10 +22,7 @@ public final class FineTunedModelRetrainer: ModelRetrainer {
     }
 
     public func retrain(model name: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome {
-        guard let active = try await registry.versions().last(where: { $0.name == name && $0.active }) else {
-            throw RetrainError.noActiveVersion(model: name)
-        }
-        guard kinds.contains(active.kind) else { throw RetrainError.unsupportedKind(model: name, kind: active.kind) }
+        let active = try await activeVersion(of: name, in: registry)
         let base = URL(fileURLWithPath: active.path)
         let labels = Set(try registry.model(named: name).labels ?? [])
         let records = try await feedback.feedback(FeedbackQuery(model: name))

@@ -41,3 +41,15 @@ public protocol ModelRetrainer: Sendable {
     /// version of `model`; reports progress through `progress`.
     func retrain(model: String, progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> RetrainOutcome
 }
+
+extension ModelRetrainer {
+    /// The active version of `name`, checked to be of a kind this retrainer takes.
+    /// - Throws: `RetrainError.noActiveVersion`, `.unsupportedKind`.
+    func activeVersion(of name: String, in registry: ModelRegistry) async throws -> ModelVersionRecord {
+        guard let active = try await registry.versions().last(where: { $0.name == name && $0.active }) else {
+            throw RetrainError.noActiveVersion(model: name)
+        }
+        guard kinds.contains(active.kind) else { throw RetrainError.unsupportedKind(model: name, kind: active.kind) }
+        return active
+    }
+}
