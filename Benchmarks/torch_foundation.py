@@ -71,8 +71,9 @@ def mlp():
     report("mlp.784-512-512-10.b128.train_step", median_seconds(step, 21, warmup=3))
 
 
-def train_step():
-    """all-MiniLM-L6-v2 + 3-way classifier, batch 16 x 128 random ids: forward, loss, backward, clip, AdamW."""
+def train_step(bf16=False):
+    """all-MiniLM-L6-v2 + 3-way classifier, batch 16 x 128 random ids: forward, loss, backward, clip, AdamW.
+    With bf16, the forward pass runs under CPU autocast (bfloat16), as PyTorch's mixed precision on CPU."""
     import os
     import resource
 
@@ -95,12 +96,14 @@ def train_step():
 
     def step():
         opt.zero_grad(set_to_none=True)
-        model(input_ids=ids, labels=y).loss.backward()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            loss = model(input_ids=ids, labels=y).loss
+        loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
     t = median_seconds(step, 7, warmup=2)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    report("train_step.minilm.b16x128", t, f"peak RSS {rss} MB")
+    report("train_step.minilm.b16x128" + (".bf16" if bf16 else ""), t, f"peak RSS {rss} MB")
 
 
 which = set(sys.argv[1:]) or {"ops", "mlp"}
@@ -110,3 +113,5 @@ if "mlp" in which:
     mlp()
 if "train-step" in which:
     train_step()
+if "train-step-bf16" in which:
+    train_step(bf16=True)

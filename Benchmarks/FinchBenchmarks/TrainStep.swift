@@ -5,8 +5,10 @@ import Foundation
 
 /// Fine-tuning step of all-MiniLM-L6-v2 + a 3-way classifier: batch 16 × 128
 /// tokens (random ids, no padding), forward, cross-entropy, backward, clipping,
-/// AdamW. Model directory from FINCH_MINILM_DIR. Also reports peak RSS.
-func benchTrainStep() {
+/// AdamW. Model directory from FINCH_MINILM_DIR. Also reports peak RSS. In
+/// `bf16` the forward and backward passes run their matrix products in bf16
+/// (`MatmulPrecision`); clipping and AdamW stay fp32.
+func benchTrainStep(precision: MatmulPrecision = .fp32) {
     guard let dir = ProcessInfo.processInfo.environment["FINCH_MINILM_DIR"] else {
         FileHandle.standardError.write(Data("train-step: set FINCH_MINILM_DIR\n".utf8))
         return
@@ -23,12 +25,15 @@ func benchTrainStep() {
         let labels = (0..<16).map { $0 % 3 }
         let t = medianSeconds(repeats: 7, warmup: 2) {
             optimizer.zeroGrad()
-            let loss = try! model.logits(input).crossEntropy(targets: labels)
-            loss.backward()
+            MatmulPrecision.$current.withValue(precision) {
+                let loss = try! model.logits(input).crossEntropy(targets: labels)
+                loss.backward()
+            }
             _ = clipGradNorm(params, maxNorm: 1)
             optimizer.step()
         }
-        report("train_step.minilm.b16x128", t, "peak RSS \(peakRSSMegabytes()) MB")
+        let suffix = precision == .fp32 ? "" : ".\(precision.rawValue)"
+        report("train_step.minilm.b16x128\(suffix)", t, "peak RSS \(peakRSSMegabytes()) MB")
     } catch {
         FileHandle.standardError.write(Data("train-step: \(error)\n".utf8))
     }

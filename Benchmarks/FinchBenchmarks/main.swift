@@ -133,4 +133,5 @@ if which.contains("matmul") { benchMatmul(threads: [1, 2]) }
 if which.contains("ops") { benchRowOps() }
 if which.contains("mlp") { benchMLP() }
 if which.contains("train-step") { benchTrainStep() }
+if which.contains("train-step-bf16") { benchTrainStep(precision: .bf16) }
 if which.contains("int8") { benchInt8(threads: [1, 2]) }

@@ -274,6 +274,38 @@ AVX512 void finch_gelu_backward_avx512(const float *g, const float *x, float *dx
     }
 }
 
+// SplitMix64 on 8 counters at a time (64-bit multiplies: AVX-512 DQ); the
+// counters advance by adding 8·γ, so no multiply forms them.
+__attribute__((target("avx512f,avx512dq"))) void finch_dropout_avx512(const float *x, float *y, long start, long count,
+                                                                       uint64_t key, uint64_t threshold, float scale) {
+    const uint64_t gamma = 0x9E3779B97F4A7C15ull;
+    const __m512i m1 = _mm512_set1_epi64((long long)0xBF58476D1CE4E5B9ull);
+    const __m512i m2 = _mm512_set1_epi64((long long)0x94D049BB133111EBull);
+    const __m512i step = _mm512_set1_epi64((long long)(8 * gamma));
+    const __m512i limit = _mm512_set1_epi64((long long)threshold);
+    const __m512 vscale = _mm512_set1_ps(scale);
+    __m512i z0 = _mm512_set_epi64(8, 7, 6, 5, 4, 3, 2, 1);
+    z0 = _mm512_add_epi64(_mm512_set1_epi64((long long)(key + (uint64_t)start * gamma)),
+                          _mm512_mullo_epi64(z0, _mm512_set1_epi64((long long)gamma)));
+    __m512i z1 = _mm512_add_epi64(z0, step);
+    for (long i = 0; i < count; i += 16) {
+        __m512i a = z0, b = z1;
+        a = _mm512_mullo_epi64(_mm512_xor_si512(a, _mm512_srli_epi64(a, 30)), m1);
+        b = _mm512_mullo_epi64(_mm512_xor_si512(b, _mm512_srli_epi64(b, 30)), m1);
+        a = _mm512_mullo_epi64(_mm512_xor_si512(a, _mm512_srli_epi64(a, 27)), m2);
+        b = _mm512_mullo_epi64(_mm512_xor_si512(b, _mm512_srli_epi64(b, 27)), m2);
+        a = _mm512_srli_epi64(_mm512_xor_si512(a, _mm512_srli_epi64(a, 31)), 40);
+        b = _mm512_srli_epi64(_mm512_xor_si512(b, _mm512_srli_epi64(b, 31)), 40);
+        __mmask16 keep = (__mmask16)(_mm512_cmplt_epu64_mask(a, limit) | (_mm512_cmplt_epu64_mask(b, limit) << 8));
+        long rem = count - i;
+        __mmask16 k = rem >= 16 ? (__mmask16)0xFFFF : tail_mask(rem);
+        __m512 v = _mm512_maskz_loadu_ps(k, x + i);
+        _mm512_mask_storeu_ps(y + i, k, _mm512_maskz_mul_ps(keep, v, vscale));
+        z0 = _mm512_add_epi64(z1, step);
+        z1 = _mm512_add_epi64(z0, step);
+    }
+}
+
 #else
 // Not x86-64: the dispatcher never calls these; they forward to the portable code.
 void finch_exp_avx512(const float *x, float *y, long c) { finch_exp_portable(x, y, c); }
@@ -288,4 +320,5 @@ void finch_layer_norm_backward_rows_avx512(const float *g, const float *x, const
 void finch_layer_norm_param_grads_avx512(const float *g, const float *x, const float *s, float *dw, float *db, long r, long n) { finch_layer_norm_param_grads_portable(g, x, s, dw, db, r, n); }
 void finch_gelu_avx512(const float *x, float *y, long c) { finch_gelu_portable(x, y, c); }
 void finch_gelu_backward_avx512(const float *g, const float *x, float *d, long c) { finch_gelu_backward_portable(g, x, d, c); }
+void finch_dropout_avx512(const float *x, float *y, long s, long c, uint64_t k, uint64_t t, float f) { finch_dropout_portable(x, y, s, c, k, t, f); }
 #endif

@@ -39,3 +39,6 @@ void finch_gelu(const float *x, float *y, long count) { DISPATCH(finch_gelu, (x,
 void finch_gelu_backward(const float *g, const float *x, float *dx, long count) {
     DISPATCH(finch_gelu_backward, (g, x, dx, count))
 }
+void finch_dropout(const float *x, float *y, long start, long count, uint64_t key, uint64_t threshold, float scale) {
+    DISPATCH(finch_dropout, (x, y, start, count, key, threshold, scale))
+}

@@ -1,6 +1,7 @@
 #ifndef FINCH_ROWS_INTERNAL_H
 #define FINCH_ROWS_INTERNAL_H
 // The AVX-512 and portable variants of the row kernels (rows_avx512.c, rows_portable.c).
+#include <stdint.h>
 #define FINCH_DECLARE(name, ...) \
     void name##_portable(__VA_ARGS__); \
     void name##_avx512(__VA_ARGS__);
@@ -17,4 +18,6 @@ FINCH_DECLARE(finch_layer_norm_param_grads, const float *g, const float *x, cons
               float *db, long rows, long n)
 FINCH_DECLARE(finch_gelu, const float *x, float *y, long count)
 FINCH_DECLARE(finch_gelu_backward, const float *g, const float *x, float *dx, long count)
+FINCH_DECLARE(finch_dropout, const float *x, float *y, long start, long count, uint64_t key, uint64_t threshold,
+              float scale)
 #endif

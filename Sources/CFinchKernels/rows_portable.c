@@ -106,3 +106,13 @@ void finch_gelu_backward_portable(const float *g, const float *x, float *dx, lon
         dx[i] = g[i] * (cdf + v * pdf);
     }
 }
+
+void finch_dropout_portable(const float *x, float *y, long start, long count, uint64_t key, uint64_t threshold,
+                            float scale) {
+    for (long j = 0; j < count; j++) {
+        uint64_t z = key + (uint64_t)(start + j + 1) * 0x9E3779B97F4A7C15ull;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        y[j] = ((z ^ (z >> 31)) >> 40) < threshold ? x[j] * scale : 0.0f;
+    }
+}

@@ -41,8 +41,11 @@ import Testing
         return (0..<count).map { _ in rng.nextNormal() }
     }
 
-    /// C as `gemm` leaves it, and the reference with a per-element error bound.
-    static func check(_ t: Case, seed: UInt64, gemm: (Case, [Float], [Float], inout [Float]) -> Void) -> (Float, Float) {
+    /// C as `gemm` leaves it, and the reference with a per-element error bound;
+    /// the reference sees the operands through `rounding` (bf16 products).
+    static func check(
+        _ t: Case, seed: UInt64, rounding: (Float) -> Float = { $0 }, gemm: (Case, [Float], [Float], inout [Float]) -> Void
+    ) -> (Float, Float) {
         let a = values(t.rowsA * t.lda, seed: seed), b = values(t.rowsB * t.ldb, seed: seed + 1)
         var c = values(t.m * t.ldc, seed: seed + 2)
         let c0 = c
@@ -58,8 +61,8 @@ import Testing
                 }
                 var s = 0.0, mag = 0.0
                 for p in 0..<t.k {
-                    let x = Double(t.ta ? a[p * t.lda + i] : a[i * t.lda + p])
-                    let y = Double(t.tb ? b[j * t.ldb + p] : b[p * t.ldb + j])
+                    let x = Double(rounding(t.ta ? a[p * t.lda + i] : a[i * t.lda + p]))
+                    let y = Double(rounding(t.tb ? b[j * t.ldb + p] : b[p * t.ldb + j]))
                     s += x * y
                     mag += Swift.abs(x * y)
                 }

@@ -1,6 +1,7 @@
 #ifndef FINCH_ROWS_H
 #define FINCH_ROWS_H
 #include <stddef.h>
+#include <stdint.h>
 
 // Row and elementwise kernels shared by training (FinchTensor) and inference
 // (FinchTransformers). Each has a portable C version and an AVX-512 version
@@ -44,4 +45,11 @@ void finch_layer_norm_param_grads(const float *g, const float *x, const float *s
 void finch_gelu(const float *x, float *y, long count);
 /// dx = g · (Φ(x) + x·φ(x)).
 void finch_gelu_backward(const float *g, const float *x, float *dx, long count);
+
+/// Counter-based dropout over elements [start, start + count) of a tensor:
+/// y[i] = x[i] · scale when SplitMix64(key + (i+1)·0x9E3779B97F4A7C15) >> 40 is
+/// below `threshold`, else 0 (x and y point at element `start`). The mask of an
+/// element depends only on its index, so any split across threads gives the
+/// same result, and the backward pass recomputes it instead of storing it.
+void finch_dropout(const float *x, float *y, long start, long count, uint64_t key, uint64_t threshold, float scale);
 #endif

@@ -11,9 +11,14 @@ public enum GEMM {
     public static func sgemm(
         transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, backend: GEMMBackend = .current
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, backend: GEMMBackend = .current,
+        precision: MatmulPrecision = .fp32
     ) {
         if m <= 0 || n <= 0 { return }
+        if precision == .bf16 {
+            finch_sbgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
         switch backend {
         case .finch:
             finch_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -30,19 +35,21 @@ public enum GEMM {
     }
 
     /// The same product, with C cut into blocks of rows (or of columns, when
-    /// n > m) run on Finch's workers. With Finch's backend the result is
-    /// bit-identical to `sgemm` whatever `Parallel.threadCount` is: each
-    /// element is summed in the same order in any block.
+    /// n > m) run on Finch's workers. With Finch's backend (and in bf16) the
+    /// result is bit-identical to `sgemm` whatever `Parallel.threadCount` is:
+    /// each element is summed in the same order in any block.
     public static func sgemmParallel(
         transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, backend: GEMMBackend = .current
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, backend: GEMMBackend = .current,
+        precision: MatmulPrecision = .fp32
     ) {
         let threads = Parallel.threadCount
-        guard threads > 1, backend == .finch || GEMMThreading.finchThreads, 2 * m * n * Swift.max(k, 1) >= 1 << 22 else {
+        let ownThreads = backend == .finch || precision == .bf16 || GEMMThreading.finchThreads
+        guard threads > 1, ownThreads, 2 * m * n * Swift.max(k, 1) >= 1 << 22 else {
             sgemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, backend: backend)
+                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, backend: backend, precision: precision)
             return
         }
         // Blocks of whole micro-tiles (48 rows: a multiple of every kernel's MR; 32 columns likewise for NR).
@@ -58,12 +65,14 @@ public enum GEMM {
                     let aBlock = transposeA ? a + lo : a + lo * lda
                     sgemm(
                         transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
-                        a: aBlock, lda: lda, b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc, backend: backend)
+                        a: aBlock, lda: lda, b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc, backend: backend,
+                        precision: precision)
                 } else {
                     let bBlock = transposeB ? b + lo * ldb : b + lo
                     sgemm(
                         transposeA: transposeA, transposeB: transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
-                        a: a, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: c + lo, ldc: ldc, backend: backend)
+                        a: a, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: c + lo, ldc: ldc, backend: backend,
+                        precision: precision)
                 }
             }
         }

@@ -1,3 +1,5 @@
+import CFinchKernels
+
 extension Tensor {
     /// Inverted dropout: zeroes each element with probability `p` and scales the
     /// rest by 1/(1−p). Identity when `p` is 0.
@@ -34,8 +36,8 @@ enum DropoutMask {
     static func apply(_ x: UnsafeMutablePointer<Float>, count n: Int, key: UInt64, threshold: UInt64, scale: Float) -> TensorStorage {
         let out = TensorStorage(uninitializedCount: n)
         let y = out.pointer
-        Parallel.forRanges(n, cost: 4) { r in
-            for i in r { y[i] = bits(key, i) < threshold ? x[i] * scale : 0 }
+        Parallel.forRanges(n, cost: 2) { r in
+            finch_dropout(x + r.lowerBound, y + r.lowerBound, r.lowerBound, r.count, key, threshold, scale)
         }
         return out
     }

@@ -4,6 +4,9 @@ import Foundation
 /// `accumulate`), for `batch` products; a stride of 0 reuses one matrix. When
 /// `strideC` is 0 every product accumulates into one C.
 ///
+/// The products run in `MatmulPrecision.current`, read here on the calling
+/// thread (the one running the forward or backward pass).
+///
 /// Threading is Finch's (see `GEMMThreading`): independent products of a
 /// batch run on different workers; one large product is cut into row (or
 /// column) blocks, one per worker, each a single-threaded GEMM call. So no
@@ -21,8 +24,10 @@ func gemmBatched(
         }
         return
     }
-    let g = GEMMPlan(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
-    if strideC != 0 && batch > 1 && (GEMMBackend.current == .finch || GEMMThreading.finchThreads) {
+    let precision = MatmulPrecision.current
+    let g = GEMMPlan(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, precision: precision)
+    let ownThreads = GEMMBackend.current == .finch || precision == .bf16 || GEMMThreading.finchThreads
+    if strideC != 0 && batch > 1 && ownThreads {
         Parallel.forRanges(batch, cost: 2 * m * n * k, grain: 1 << 18) { r in
             for i in r { g.run(a + i * strideA, b + i * strideB, c + i * strideC, beta: accumulate ? 1 : 0) }
         }
@@ -38,6 +43,7 @@ func gemmBatched(
 struct GEMMPlan {
     let m: Int, n: Int, k: Int
     let transposeA: Bool, transposeB: Bool
+    var precision: MatmulPrecision = .fp32
     var lda: Int { transposeA ? m : k }
     var ldb: Int { transposeB ? k : n }
 
@@ -45,14 +51,14 @@ struct GEMMPlan {
     func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
         GEMM.sgemm(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
-            beta: beta, c: c, ldc: n)
+            beta: beta, c: c, ldc: n, precision: precision)
     }
 
     /// Runs the product, cut across Finch's workers when it is large enough.
     func runSplit(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
         GEMM.sgemmParallel(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b,
-            ldb: ldb, beta: beta, c: c, ldc: n)
+            ldb: ldb, beta: beta, c: c, ldc: n, precision: precision)
     }
 }
 
