@@ -1,3 +1,5 @@
+import FinchTensor
+
 /// Everything that decides a training run. Defaults equal the Hugging Face
 /// Trainer's `TrainingArguments` where both have the option (AdamW betas
 /// 0.9/0.999, eps 1e-8, gradient clipping at 1.0, linear schedule); where the
@@ -55,6 +57,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var optimizer: OptimizerKind? = nil
     /// SGD's momentum μ (nil: 0.9); weight decay is then SGD's L2 penalty.
     public var sgdMomentum: Double? = nil
+    /// The precision of the forward and backward passes' matrix products
+    /// (`MatmulPrecision`; nil: fp32). In bf16 the weights, gradients, optimizer
+    /// and every other op stay fp32, and evaluation runs in fp32. Optional so that
+    /// checkpoints written before it existed still load.
+    public var precision: MatmulPrecision? = nil
 
     /// The defaults.
     public init() {}

@@ -147,9 +147,16 @@ final class TrainingSession<Task: TrainingTask> {
         }
     }
 
-    /// One process's forward and backward passes over `group`: each batch's loss scaled by
-    /// its share of the group's examples (and FGM); returns the step's loss.
+    /// One process's forward and backward passes over `group`, their matrix products in the
+    /// configuration's precision: each batch's loss scaled by its share of the group's
+    /// examples (and FGM); returns the step's loss.
     func accumulate(_ group: ArraySlice<[Int]>, examplesInGroup: Int, task: Task) throws -> Double {
+        try MatmulPrecision.$current.withValue(configuration.precision ?? .fp32) {
+            try accumulateInPrecision(group, examplesInGroup: examplesInGroup, task: task)
+        }
+    }
+
+    private func accumulateInPrecision(_ group: ArraySlice<[Int]>, examplesInGroup: Int, task: Task) throws -> Double {
         let c = configuration
         var stepLoss = 0.0
         for indices in group {

@@ -118,6 +118,34 @@ func temporaryDirectory() -> URL {
         #expect(lines.count == 12 + 4)  // a train line every 5 steps, an eval line per epoch
     }
 
+    @Test func bf16PrecisionTrainsWithItsProductsInBF16() throws {
+        func run(_ precision: MatmulPrecision?) throws -> (summary: TrainingSummary, weights: [Float]) {
+            let task = PointTask(seed: 1)
+            var c = Self.configuration()
+            c.precision = precision
+            let summary = try Trainer(
+                task: task, configuration: c, train: makePoints(120, seed: 2), dev: makePoints(30, seed: 3),
+                outputDirectory: temporaryDirectory()
+            ).run()
+            return (summary, task.net.hidden.weight.value.scalars)
+        }
+        let fp32 = try run(nil), bf16 = try run(.bf16)
+        #expect((bf16.summary.bestMetric ?? 0) > 0.9)
+        // The same run in every other respect: the weights differ (the products took bf16) but stay close.
+        let gap = zip(fp32.weights, bf16.weights).map { Swift.abs($0 - $1) }.max()!
+        #expect(gap > 0 && gap < 0.05, "largest weight difference \(gap)")
+        #expect(MatmulPrecision.current == .fp32)  // nothing leaks past the run
+        // The setting is recorded with the run and read back; configurations written before it read as fp32.
+        var c = Self.configuration()
+        c.precision = .bf16
+        let decoded = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(c))
+        #expect(decoded.precision == .bf16)
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.configuration())) as! [String: Any]
+        old["precision"] = nil
+        let older = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(older.precision == nil)
+    }
+
     @Test func resumeAfterInterruptionMatchesUninterruptedRun() throws {
         let train = makePoints(100, seed: 4), dev = makePoints(20, seed: 5)
         var c = Self.configuration()

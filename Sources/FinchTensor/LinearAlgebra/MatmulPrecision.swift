@@ -11,7 +11,7 @@ import CFinchKernels
 ///         let loss = model.logits(batch).crossEntropy(targets: labels)
 ///         loss.backward()
 ///     }
-public enum MatmulPrecision: String, CaseIterable, Sendable {
+public enum MatmulPrecision: String, CaseIterable, Codable, Sendable {
     /// Products in fp32 (the default).
     case fp32
     /// Operands rounded to bfloat16, products summed in fp32.

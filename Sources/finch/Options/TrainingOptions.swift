@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchNN
+import FinchTensor
 import FinchTrain
 import FinchTransformers
 import Foundation
@@ -73,6 +74,13 @@ struct FineTuningOptions: ParsableArguments {
     @Flag(name: .customLong("freeze-embeddings"), help: "Freeze the embedding layer.") var freezeEmbeddings = false
     @Option(name: .customLong("adversarial-epsilon"), help: "FGM adversarial training on the word embeddings with this ε (> 0).")
     var adversarialEpsilon: Double?
+    @Option(
+        help: """
+            Precision of the training passes' matrix products: fp32, or bf16 (operands rounded to bfloat16; sums, \
+            weights, optimizer and evaluation stay fp32; about 1.5× faster steps on CPUs with AVX512_BF16, emulated \
+            and no faster elsewhere).
+            """)
+    var precision: MatmulPrecision = .fp32
 
     /// Checks every value that needs neither the model's files nor the data.
     func validate() throws {
@@ -96,6 +104,10 @@ struct FineTuningOptions: ParsableArguments {
     /// (downloaded once when it is an `hf:` reference).
     func request(defaultMetric: TrainingMetric) throws -> FineTuningRequest {
         guard let model else { throw ValidationError("Missing expected argument '--model <model>'") }
+        if precision == .bf16 && !MatmulPrecision.bf16IsNative {
+            FileHandle.standardError.write(
+                Data("warning: this CPU has no AVX512_BF16: --precision bf16 is emulated (bf16's rounding, no faster than fp32)\n".utf8))
+        }
         return request(modelDirectory: try ModelLocation.resolve(model), defaultMetric: defaultMetric)
     }
 
@@ -121,6 +133,7 @@ struct FineTuningOptions: ParsableArguments {
         c.adversarialEpsilon = adversarialEpsilon
         c.exportBestModel = !exportLast
         c.lengthBucketing = lengthBucketing
+        c.precision = precision == .fp32 ? nil : precision
         r.training = c
         r.maxLength = maxLength
         r.classWeights = classWeights?.weighting
@@ -254,6 +267,7 @@ struct TrainingOptions: ParsableArguments {
 
 extension TrainingMetric: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
+extension MatmulPrecision: ExpressibleByArgument {}
 extension WordBoundary: ExpressibleByArgument {}
 extension ClassifierPooling: ExpressibleByArgument {}
 
