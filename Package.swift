@@ -55,7 +55,7 @@ let package = Package(
         // atomic writes, top-k, progress events, error locations. Foundation only.
         .target(name: "FinchSupport"),
         .target(name: "FinchTensor", dependencies: ["CFinchBLAS", "CFinchKernels"]),
-        .target(name: "FinchNN", dependencies: ["FinchSupport", "FinchTensor"]),
+        .target(name: "FinchNN", dependencies: ["FinchSupport", "FinchTensor", "CFinchKernels"]),
         // Tokenizers: Foundation and FinchSupport only, no tensor code.
         .target(name: "FinchText", dependencies: ["FinchSupport"]),
         .target(name: "FinchTransformers", dependencies: ["FinchSupport", "FinchTensor", "FinchNN", "FinchText", "CFinchKernels"]),

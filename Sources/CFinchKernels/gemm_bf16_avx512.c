@@ -15,25 +15,56 @@ static inline BF16 __mmask16 lanes(long count) {
     return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1u);
 }
 
+// Transposes a 16 × 16 block of 32-bit words held in 16 registers, in place.
+static inline BF16 void transpose16(__m512i r[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        r[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        r[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        r[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 4; j++) {
+            t[8 * i + j] = _mm512_shuffle_i32x4(r[8 * i + j], r[8 * i + 4 + j], 0x88);
+            t[8 * i + 4 + j] = _mm512_shuffle_i32x4(r[8 * i + j], r[8 * i + 4 + j], 0xDD);
+        }
+    for (int j = 0; j < 8; j++) {
+        r[j] = _mm512_shuffle_i32x4(t[j], t[j + 8], 0x88);
+        r[j + 8] = _mm512_shuffle_i32x4(t[j], t[j + 8], 0xDD);
+    }
+}
+
+// Depth contiguous: 16 indices at a time, 16 pairs (32 values) of each rounded
+// into one register, then transposed so each register holds one pair group.
 BF16 void finch_bf16_pack_along_avx512(const float *src, long ld, long count, long kc, int width, uint32_t *dst) {
     long kc2 = (kc + 1) / 2;
-    uint32_t words[16];
+    __m512i r[16];
     for (long r0 = 0; r0 < count; r0 += width, dst += kc2 * width) {
-        for (long r = 0; r < width; r++) {
-            if (r0 + r >= count) {
-                for (long q = 0; q < kc2; q++) dst[q * width + r] = 0;
-                continue;
-            }
-            const float *row = src + (r0 + r) * ld;
+        for (long c0 = 0; c0 < width; c0 += 16) {
+            long rows = count - r0 - c0, lanes_out = width - c0;
+            if (rows > 16) rows = 16;
+            if (lanes_out > 16) lanes_out = 16;
+            __mmask16 store = lanes(lanes_out);
             for (long q0 = 0; q0 < kc2; q0 += 16) {
                 long p = 2 * q0;
-                __m512 lo = _mm512_maskz_loadu_ps(lanes(kc - p), row + p);
-                __m512 hi = _mm512_maskz_loadu_ps(lanes(kc - p - 16), row + p + 16);
-                // bf16 lanes 0–15 from lo, 16–31 from hi: as 32-bit words, pairs q0 … q0+15 in order.
-                _mm512_storeu_si512(words, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+                __mmask16 lo_mask = lanes(kc - p), hi_mask = lanes(kc - p - 16);
+                for (long i = 0; i < 16; i++) {
+                    if (i < rows) {
+                        const float *row = src + (r0 + c0 + i) * ld + p;
+                        __m512 lo = _mm512_maskz_loadu_ps(lo_mask, row), hi = _mm512_maskz_loadu_ps(hi_mask, row + 16);
+                        r[i] = (__m512i)_mm512_cvtne2ps_pbh(hi, lo);  // words = pairs q0 … q0+15
+                    } else {
+                        r[i] = _mm512_setzero_si512();
+                    }
+                }
+                transpose16(r);
                 long pairs = kc2 - q0 < 16 ? kc2 - q0 : 16;
-                uint32_t *d = dst + q0 * width + r;
-                for (long t = 0; t < pairs; t++) d[t * width] = words[t];
+                for (long t = 0; t < pairs; t++) _mm512_mask_storeu_epi32(dst + (q0 + t) * width + c0, store, r[t]);
             }
         }
     }

@@ -306,6 +306,33 @@ __attribute__((target("avx512f,avx512dq"))) void finch_dropout_avx512(const floa
     }
 }
 
+AVX512 void finch_adamw_avx512(float *p, const float *g, float *m, float *v, float *v_max, long count, float decay,
+                               float omb1, float beta2, float omb2, float bc2, float eps, float step) {
+    const __m512 vdecay = _mm512_set1_ps(decay), vomb1 = _mm512_set1_ps(omb1), vbeta2 = _mm512_set1_ps(beta2);
+    const __m512 vomb2 = _mm512_set1_ps(omb2), vbc2 = _mm512_set1_ps(bc2), veps = _mm512_set1_ps(eps);
+    const __m512 vstep = _mm512_set1_ps(step);
+    for (long i = 0; i < count; i += V) {
+        long rem = count - i;
+        __mmask16 k = rem >= V ? (__mmask16)0xFFFF : tail_mask(rem);
+        __m512 gi = _mm512_maskz_loadu_ps(k, g + i), mi = _mm512_maskz_loadu_ps(k, m + i);
+        __m512 vi = _mm512_maskz_loadu_ps(k, v + i), pi = _mm512_maskz_loadu_ps(k, p + i);
+        // Separate multiplies and adds (no FMA): the same bits as the portable code.
+        mi = _mm512_add_ps(mi, _mm512_mul_ps(vomb1, _mm512_sub_ps(gi, mi)));
+        vi = _mm512_add_ps(_mm512_mul_ps(vi, vbeta2), _mm512_mul_ps(_mm512_mul_ps(vomb2, gi), gi));
+        _mm512_mask_storeu_ps(m + i, k, mi);
+        _mm512_mask_storeu_ps(v + i, k, vi);
+        if (v_max) {
+            __m512 top = _mm512_maskz_loadu_ps(k, v_max + i);
+            __mmask16 take = _mm512_cmp_ps_mask(vi, top, _CMP_GT_OQ) | _mm512_cmp_ps_mask(vi, vi, _CMP_UNORD_Q);
+            vi = _mm512_mask_blend_ps(take, top, vi);
+            _mm512_mask_storeu_ps(v_max + i, k, vi);
+        }
+        __m512 denominator = _mm512_add_ps(_mm512_div_ps(_mm512_sqrt_ps(vi), vbc2), veps);
+        pi = _mm512_add_ps(_mm512_mul_ps(pi, vdecay), _mm512_div_ps(_mm512_mul_ps(vstep, mi), denominator));
+        _mm512_mask_storeu_ps(p + i, k, pi);
+    }
+}
+
 #else
 // Not x86-64: the dispatcher never calls these; they forward to the portable code.
 void finch_exp_avx512(const float *x, float *y, long c) { finch_exp_portable(x, y, c); }
@@ -320,5 +347,6 @@ void finch_layer_norm_backward_rows_avx512(const float *g, const float *x, const
 void finch_layer_norm_param_grads_avx512(const float *g, const float *x, const float *s, float *dw, float *db, long r, long n) { finch_layer_norm_param_grads_portable(g, x, s, dw, db, r, n); }
 void finch_gelu_avx512(const float *x, float *y, long c) { finch_gelu_portable(x, y, c); }
 void finch_gelu_backward_avx512(const float *g, const float *x, float *d, long c) { finch_gelu_backward_portable(g, x, d, c); }
+void finch_adamw_avx512(float *p, const float *g, float *m, float *v, float *w, long c, float d, float o1, float b2, float o2, float bc, float e, float s) { finch_adamw_portable(p, g, m, v, w, c, d, o1, b2, o2, bc, e, s); }
 void finch_dropout_avx512(const float *x, float *y, long s, long c, uint64_t k, uint64_t t, float f) { finch_dropout_portable(x, y, s, c, k, t, f); }
 #endif

@@ -42,3 +42,7 @@ void finch_gelu_backward(const float *g, const float *x, float *dx, long count) 
 void finch_dropout(const float *x, float *y, long start, long count, uint64_t key, uint64_t threshold, float scale) {
     DISPATCH(finch_dropout, (x, y, start, count, key, threshold, scale))
 }
+void finch_adamw(float *p, const float *g, float *m, float *v, float *v_max, long count, float decay, float omb1,
+                 float beta2, float omb2, float bc2, float eps, float step) {
+    DISPATCH(finch_adamw, (p, g, m, v, v_max, count, decay, omb1, beta2, omb2, bc2, eps, step))
+}

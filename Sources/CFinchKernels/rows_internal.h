@@ -18,6 +18,9 @@ FINCH_DECLARE(finch_layer_norm_param_grads, const float *g, const float *x, cons
               float *db, long rows, long n)
 FINCH_DECLARE(finch_gelu, const float *x, float *y, long count)
 FINCH_DECLARE(finch_gelu_backward, const float *g, const float *x, float *dx, long count)
+FINCH_DECLARE(finch_adamw, float *p, const float *g, float *m, float *v, float *v_max, long count, float decay,
+              float one_minus_beta1, float beta2, float one_minus_beta2, float bias_correction2_sqrt, float epsilon,
+              float negative_step_size)
 FINCH_DECLARE(finch_dropout, const float *x, float *y, long start, long count, uint64_t key, uint64_t threshold,
               float scale)
 #endif

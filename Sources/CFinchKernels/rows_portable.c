@@ -116,3 +116,21 @@ void finch_dropout_portable(const float *x, float *y, long start, long count, ui
         y[j] = ((z ^ (z >> 31)) >> 40) < threshold ? x[j] * scale : 0.0f;
     }
 }
+
+void finch_adamw_portable(float *p, const float *g, float *m, float *v, float *v_max, long count, float decay,
+                          float omb1, float beta2, float omb2, float bc2, float eps, float step) {
+#pragma clang fp contract(off)
+    for (long i = 0; i < count; i++) {
+        float gi = g[i];
+        float mi = m[i] + omb1 * (gi - m[i]);
+        float vi = v[i] * beta2 + omb2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        if (v_max) {
+            float top = vi > v_max[i] || vi != vi ? vi : v_max[i];
+            v_max[i] = top;
+            vi = top;
+        }
+        p[i] = p[i] * decay + step * mi / (sqrtf(vi) / bc2 + eps);
+    }
+}

@@ -148,3 +148,41 @@ import Testing
         #expect((0..<1000).filter { DropoutMask.bits(key, $0) >= threshold }.count > 50)  // some are dropped
     }
 }
+
+/// The AdamW kernel: every level gives the same bits (no fused multiply-adds),
+/// with and without amsgrad's running maximum (NaN taken over), on lengths
+/// that leave partial vectors; and it matches the update written out in Swift.
+@Suite struct AdamWKernelTests {
+    @Test func everyLevelGivesTheSameBitsAsTheFormula() {
+        let levels: [KernelDispatch.Level] = [.avx512, .portable].filter { $0 <= KernelDispatch.cpuLevel }
+        let (decay, omb1, beta2, omb2, bc2, eps, step): (Float, Float, Float, Float, Float, Float, Float) =
+            (0.9999, 0.1, 0.999, 0.001, 0.0447, 1e-8, -1.3e-3)
+        for count in [1, 15, 16, 37] {
+            for amsgrad in [false, true] {
+                var g = GEMMTests.values(count, seed: 1), m0 = GEMMTests.values(count, seed: 2)
+                let v0 = GEMMTests.values(count, seed: 3).map { $0 * $0 }, p0 = GEMMTests.values(count, seed: 4)
+                let max0 = GEMMTests.values(count, seed: 5).map { $0 * $0 }
+                if count > 3 { g[3] = .nan }
+                // The update written out, operation by operation.
+                var want: [Float] = []
+                for i in 0..<count {
+                    let mi = m0[i] + omb1 * (g[i] - m0[i])
+                    var vi = v0[i] * beta2 + omb2 * g[i] * g[i]
+                    if amsgrad { vi = vi > max0[i] || vi.isNaN ? vi : max0[i] }
+                    want.append(p0[i] * decay + step * mi / (vi.squareRoot() / bc2 + eps))
+                }
+                for level in levels {
+                    _ = KernelDispatch.force(level)
+                    var p = p0, m = m0, v = v0, vMax = max0
+                    vMax.withUnsafeMutableBufferPointer { mx in
+                        finch_adamw(
+                            &p, g, &m, &v, amsgrad ? mx.baseAddress : nil, count, decay, omb1, beta2, omb2, bc2, eps, step)
+                    }
+                    _ = KernelDispatch.force(nil)
+                    let same = zip(p, want).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+                    #expect(same, "\(level.name) count \(count) amsgrad \(amsgrad)")
+                }
+            }
+        }
+    }
+}

@@ -52,4 +52,12 @@ void finch_gelu_backward(const float *g, const float *x, float *dx, long count);
 /// element depends only on its index, so any split across threads gives the
 /// same result, and the backward pass recomputes it instead of storing it.
 void finch_dropout(const float *x, float *y, long start, long count, uint64_t key, uint64_t threshold, float scale);
+
+/// The AdamW update of `count` elements in place, in PyTorch's operation order
+/// (no fused multiply-adds, so every level gives the same bits):
+/// m += (1−β₁)(g − m); v = v·β₂ + (1−β₂)·g·g; with `v_max` (amsgrad, else NULL)
+/// v̂ = max(v_max, v) stored back, else v̂ = v; p = p·decay + (−lr/(1−β₁ᵗ))·m / (√v̂ / √(1−β₂ᵗ) + ε).
+void finch_adamw(float *p, const float *g, float *m, float *v, float *v_max, long count, float decay,
+                 float one_minus_beta1, float beta2, float one_minus_beta2, float bias_correction2_sqrt, float epsilon,
+                 float negative_step_size);
 #endif

@@ -1,3 +1,4 @@
+import CFinchKernels
 import FinchTensor
 import Foundation
 
@@ -166,34 +167,19 @@ struct AdamWKernel {
 
     /// Updates elements `range` of parameter `p`, moments `m`, `v` (and the
     /// running maximum `vMax` when amsgrad) from gradient `g`, in place, in one
-    /// pass. Operation order follows PyTorch's kernels (`mul_`, `lerp_`,
-    /// `mul_().addcmul_()`, `addcdiv_` = p + (s·m) / d); multiplying by a
-    /// `decayFactor` of 1 leaves p unchanged, so λ = 0 needs no branch.
+    /// pass (`finch_adamw`, AVX-512 where available). Operation order follows
+    /// PyTorch's kernels (`mul_`, `lerp_`, `mul_().addcmul_()`, `addcdiv_` =
+    /// p + (s·m) / d), with no fused multiply-adds, so every kernel level gives
+    /// the same bits; multiplying by a `decayFactor` of 1 leaves p unchanged, so
+    /// λ = 0 needs no branch.
     @inline(__always)
     func apply(
         p: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
         v: UnsafeMutablePointer<Float>, vMax: UnsafeMutablePointer<Float>?, range: Range<Int>
     ) {
-        if let vMax {
-            for i in range {
-                let gi = g[i]
-                let mi = m[i] + oneMinusBeta1 * (gi - m[i])
-                let vi = v[i] * beta2 + oneMinusBeta2 * gi * gi
-                let top = vi > vMax[i] || vi.isNaN ? vi : vMax[i]
-                m[i] = mi
-                v[i] = vi
-                vMax[i] = top
-                p[i] = p[i] * decayFactor + negativeStepSize * mi / (top.squareRoot() / biasCorrection2Sqrt + epsilon)
-            }
-        } else {
-            for i in range {
-                let gi = g[i]
-                let mi = m[i] + oneMinusBeta1 * (gi - m[i])
-                let vi = v[i] * beta2 + oneMinusBeta2 * gi * gi
-                m[i] = mi
-                v[i] = vi
-                p[i] = p[i] * decayFactor + negativeStepSize * mi / (vi.squareRoot() / biasCorrection2Sqrt + epsilon)
-            }
-        }
+        let lo = range.lowerBound
+        finch_adamw(
+            p + lo, g + lo, m + lo, v + lo, vMax.map { $0 + lo }, range.count, decayFactor, oneMinusBeta1, beta2,
+            oneMinusBeta2, biasCorrection2Sqrt, epsilon, negativeStepSize)
     }
 }
