@@ -40,7 +40,9 @@ func report(_ name: String, _ seconds: Double, _ extra: String = "") {
 }
 
 func benchMatmul(threads: [Int32]) {
-    let info = "matmul: Finch kernel \(KernelDispatch.gemmKernel), OpenBLAS core \(BLASLibrary.coreName)\n"
+    let info =
+        "matmul: Finch kernel \(KernelDispatch.gemmKernel), bf16 kernel \(MatmulPrecision.bf16KernelName), "
+        + "OpenBLAS core \(BLASLibrary.coreName)\n"
     FileHandle.standardError.write(Data(info.utf8))
     let shapes = [(4096, 384, 384), (4096, 1536, 384), (4096, 384, 1536)]  // M, N, K of y = x·Wᵀ
     var rng = FinchRNG(seed: 1)
@@ -89,6 +91,16 @@ func benchMatmul(threads: [Int32]) {
                     ))
                 GEMMBackend.forced = nil
                 GEMMThreading.setBLASThreads(1)
+                // Finch's bf16 mixed-precision GEMM (operands rounded to bf16, fp32 sums), on Finch's workers.
+                times.append(
+                    (
+                        "finch-bf16",
+                        medianSeconds(repeats: 7) {
+                            GEMM.sgemmParallel(
+                                transposeA: ta, transposeB: tb, m: mm, n: nn, k: kk, a: pa, lda: lda, b: pb,
+                                ldb: ldb, c: c, ldc: nn, precision: .bf16)
+                        }
+                    ))
                 let name = "matmul.\(m)x\(n)x\(k).\(label).t\(t)"
                 for (label, seconds) in times {
                     report(name + "." + label, seconds, String(format: "%.1f GFLOP/s", flops / seconds / 1e9))

@@ -14,12 +14,16 @@ import Synchronization
 enum StoragePool {
     /// Smallest buffer (bytes) the pool serves; smaller ones use malloc.
     static let minimumBytes = 256 * 1024
-    /// Most bytes of freed buffers kept for reuse.
+    /// Most bytes of freed buffers kept for reuse. The default, 768 MiB, holds
+    /// what the MiniLM fine-tuning step (batch 16 × 128) frees between its
+    /// backward pass and the next forward pass: at 512 MiB part of it went back
+    /// to the OS and was faulted in again every step (13 % of a bf16 step), at
+    /// 768 the step's peak RSS is 0.93 GiB (BENCHMARKS.md, issue 11).
     static let capacityBytes: Int = {
         if let s = ProcessInfo.processInfo.environment["FINCH_STORAGE_POOL_MB"], let mb = Int(s), mb >= 0 {
             return mb << 20
         }
-        return 512 << 20
+        return 768 << 20
     }()
     private static let page = 4096
 
