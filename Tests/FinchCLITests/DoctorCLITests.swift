@@ -18,7 +18,8 @@ import Testing
         let (status, out, _) = try CLI.run(["doctor"])
         #expect(status == 0)
         for key in [
-            "CPU", "features", "kernels", "  rows", "  activations", "  gemm", "  int8", "GEMM kernel", "int8 kernel", "OpenBLAS core",
+            "CPU", "features", "kernels", "  rows", "  activations", "  gemm", "  int8", "GEMM kernel", "int8 kernel", "bf16 kernel",
+            "OpenBLAS core",
         ] {
             #expect(out.split(separator: "\n").contains { $0.hasPrefix(key + " ") }, "no \(key) line in:\n\(out)")
         }
@@ -40,6 +41,10 @@ import Testing
             }
         }
         #expect((capped["int8_kernel"] as? String)?.hasPrefix("avx512") == false)
+        // The bf16 GEMM runs vdpbf16ps exactly where the CPU has AVX512_BF16 at the AVX-512 level.
+        let bf16 = (plain["cpu_features"] as? [String])?.contains("avx512bf16") == true && plain["cpu_level"] as? String == "avx512"
+        #expect(plain["bf16_kernel"] as? String == (bf16 ? "avx512bf16 12x32" : "emulated"))
+        #expect(capped["bf16_kernel"] as? String == "emulated")
     }
 
     @Test func disableVNNIMovesOnlyTheInt8KernelInAFreshProcess() throws {

@@ -10,7 +10,8 @@ struct Doctor: ParsableCommand {
             Prints the CPU and the features Finch's kernels use, the instruction
             set each kernel family runs (FINCH_DISABLE_AVX512=1 caps them at
             AVX2; FINCH_DISABLE_VNNI=1 keeps the int8 GEMM off AVX-512 VNNI),
-            the int8 GEMM's micro-kernel, the GEMM in use (Finch's own kernel or
+            the int8 GEMM's micro-kernel, the bf16 GEMM's (training with
+            --precision bf16: AVX512_BF16, else emulated), the GEMM in use (Finch's own kernel or
             the system BLAS; FINCH_GEMM=finch|blas forces one) and why, and the
             core OpenBLAS chose for this CPU. When OpenBLAS runs matrix products
             with a generic core on a CPU with AVX2 or AVX-512, a warning with the
@@ -37,6 +38,7 @@ struct Doctor: ParsableCommand {
                 "families": Dictionary(uniqueKeysWithValues: families),
                 "gemm": selection.backend.rawValue, "gemm_reason": selection.reason,
                 "gemm_kernel": KernelDispatch.gemmKernel, "int8_kernel": KernelDispatch.int8Kernel,
+                "bf16_kernel": MatmulPrecision.bf16KernelName,
                 "vnni_disabled_by_environment": KernelDispatch.vnniDisabledByEnvironment,
                 "gemm_blocking": ["mc": blocking.mc, "kc": blocking.kc, "nc": blocking.nc],
                 "openblas_core": core, "openblas_core_is_fallback": fallback, "threads": Parallel.threadCount,
@@ -61,6 +63,8 @@ struct Doctor: ParsableCommand {
         var int8 = KernelDispatch.int8Kernel
         if KernelDispatch.vnniDisabledByEnvironment { int8 += " (FINCH_DISABLE_VNNI=1)" }
         lines.append(("int8 kernel", int8))
+        let bf16 = MatmulPrecision.bf16IsNative ? "" : " (no AVX512_BF16 here: --precision bf16 is no faster than fp32)"
+        lines.append(("bf16 kernel", MatmulPrecision.bf16KernelName + bf16))
         let use = selection.backend == .blas ? "in use" : "not used for matrix products"
         lines.append(("OpenBLAS core", "\(core) (\(fallback ? "a generic fallback for this CPU" : "fits this CPU"); \(use))"))
         lines.append(("threads", "\(Parallel.threadCount)"))
