@@ -55,16 +55,15 @@ static void blocking_for(const finch_gemm_kernel *u, long *mc, long *kc, long *n
 
 void finch_gemm_blocking(long *mc, long *kc, long *nc) { blocking_for(current_kernel(), mc, kc, nc); }
 
-// A packing buffer per thread, grown on demand and kept for later calls.
-static _Thread_local float *pack_buffer;
+static _Thread_local void *pack_buffer;
 static _Thread_local size_t pack_capacity;
 
-static float *packing_space(size_t floats) {
-    if (floats > pack_capacity) {
+void *finch_gemm_packing_space(size_t bytes) {
+    if (bytes > pack_capacity) {
         free(pack_buffer);
-        size_t bytes = (floats * sizeof(float) + 63) & ~(size_t)63;
-        pack_buffer = aligned_alloc(64, bytes);
-        pack_capacity = pack_buffer ? floats : 0;
+        size_t rounded = (bytes + 63) & ~(size_t)63;
+        pack_buffer = aligned_alloc(64, rounded);
+        pack_capacity = pack_buffer ? rounded : 0;
     }
     return pack_buffer;
 }
@@ -150,7 +149,7 @@ void finch_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, l
     long kc_even = (k + slices - 1) / slices;
     long mc_cap = m < mc_max ? (m + mr - 1) / mr * mr : mc_max;
     long nc_cap = n < nc_max ? (n + nr - 1) / nr * nr : nc_max;
-    float *space = packing_space((size_t)(mc_cap + nc_cap) * (size_t)kc_even);
+    float *space = finch_gemm_packing_space((size_t)(mc_cap + nc_cap) * (size_t)kc_even * sizeof(float));
     if (!space) abort();  // out of memory: as malloc failing inside BLAS
     float *packed_b = space, *packed_a = space + nc_cap * kc_even;
 

@@ -16,18 +16,7 @@
         c##i##1 = _mm512_fmadd_ps(ai, b1, c##i##1);             \
     }
 
-// Stores row i: alpha·acc (+ beta·C), with column masks m0, m1 for a partial tile.
-#define STORE(i)                                                                                \
-    if (i < mr) {                                                                               \
-        float *ci = c + (i) * ldc;                                                              \
-        __m512 r0 = _mm512_mul_ps(valpha, c##i##0), r1 = _mm512_mul_ps(valpha, c##i##1);        \
-        if (beta != 0.0f) {                                                                     \
-            r0 = _mm512_fmadd_ps(vbeta, _mm512_maskz_loadu_ps(m0, ci), r0);                     \
-            r1 = _mm512_fmadd_ps(vbeta, _mm512_maskz_loadu_ps(m1, ci + 16), r1);                \
-        }                                                                                       \
-        _mm512_mask_storeu_ps(ci, m0, r0);                                                      \
-        _mm512_mask_storeu_ps(ci + 16, m1, r1);                                                 \
-    }
+#define STORE(i) FINCH_AVX512_STORE_ROW(i)
 
 AVX512 void finch_microkernel_avx512(long kc, const float *a, const float *b, float *c, long ldc, float alpha,
                                      float beta, long mr, long nr) {

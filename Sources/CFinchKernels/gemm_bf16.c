@@ -5,6 +5,7 @@
 #include "finch_cpu.h"
 #include "finch_gemm.h"
 #include "gemm_bf16_internal.h"
+#include "gemm_internal.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,19 +69,6 @@ static void blocking(long *mc, long *kc, long *nc) {
     *nc = n;
 }
 
-static _Thread_local uint32_t *pack_buffer;
-static _Thread_local size_t pack_capacity;
-
-static uint32_t *packing_space(size_t words) {
-    if (words > pack_capacity) {
-        free(pack_buffer);
-        size_t bytes = (words * sizeof(uint32_t) + 63) & ~(size_t)63;
-        pack_buffer = aligned_alloc(64, bytes);
-        pack_capacity = pack_buffer ? words : 0;
-    }
-    return pack_buffer;
-}
-
 static void native(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                    const float *b, long ldb, float beta, float *c, long ldc) {
     const long mr = FINCH_BF16_MR, nr = FINCH_BF16_NR;
@@ -91,7 +79,7 @@ static void native(int trans_a, int trans_b, long m, long n, long k, float alpha
     long kc_even = ((k + slices - 1) / slices + 1) & ~1L;
     long mc_cap = m < mc_max ? (m + mr - 1) / mr * mr : mc_max;
     long nc_cap = n < nc_max ? (n + nr - 1) / nr * nr : nc_max;
-    uint32_t *space = packing_space((size_t)(mc_cap + nc_cap) * (size_t)(kc_even / 2));
+    uint32_t *space = finch_gemm_packing_space((size_t)(mc_cap + nc_cap) * (size_t)(kc_even / 2) * sizeof(uint32_t));
     if (!space) abort();
     uint32_t *packed_b = space, *packed_a = space + nc_cap * (kc_even / 2);
 

@@ -2,6 +2,7 @@
 // `vcvtne2ps2bf16`, and a 12 × 32 micro-kernel of 24 zmm accumulators fed by
 // `vdpbf16ps` (32 products per instruction, twice an fp32 FMA's 16).
 #include "gemm_bf16_internal.h"
+#include "gemm_internal.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
@@ -97,17 +98,7 @@ BF16 void finch_bf16_pack_across_avx512(const float *src, long ld, long count, l
         c##i##1 = _mm512_dpbf16_ps(c##i##1, ai, b1);                              \
     }
 
-#define STORE(i)                                                                                \
-    if (i < mr) {                                                                               \
-        float *ci = c + (i) * ldc;                                                              \
-        __m512 r0 = _mm512_mul_ps(valpha, c##i##0), r1 = _mm512_mul_ps(valpha, c##i##1);        \
-        if (beta != 0.0f) {                                                                     \
-            r0 = _mm512_fmadd_ps(vbeta, _mm512_maskz_loadu_ps(m0, ci), r0);                     \
-            r1 = _mm512_fmadd_ps(vbeta, _mm512_maskz_loadu_ps(m1, ci + 16), r1);                \
-        }                                                                                       \
-        _mm512_mask_storeu_ps(ci, m0, r0);                                                      \
-        _mm512_mask_storeu_ps(ci + 16, m1, r1);                                                 \
-    }
+#define STORE(i) FINCH_AVX512_STORE_ROW(i)
 
 BF16 void finch_bf16_microkernel_avx512(long kc2, const uint32_t *a, const uint32_t *b, float *c, long ldc,
                                         float alpha, float beta, long mr, long nr) {

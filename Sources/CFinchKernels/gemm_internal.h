@@ -1,5 +1,6 @@
 #ifndef FINCH_GEMM_INTERNAL_H
 #define FINCH_GEMM_INTERNAL_H
+#include <stddef.h>
 // Micro-kernels of the GEMM. Each computes one mr × nr tile of C (mr ≤ MR,
 // nr ≤ NR) from packed panels: `a` holds kc columns of MR values (A's rows
 // of the tile, zero-padded), `b` kc rows of NR values (zero-padded). The tile
@@ -29,4 +30,25 @@ void finch_microkernel_portable(long kc, const float *a, const float *b, float *
 #define FINCH_AVX2_NR 16
 #define FINCH_PORTABLE_MR 4
 #define FINCH_PORTABLE_NR 16
+
+/// A packing buffer of at least `bytes` for the calling thread, 64-byte
+/// aligned, grown on demand and kept for later calls (the fp32 and bf16
+/// GEMMs share it: neither calls the other while packed data is live).
+void *finch_gemm_packing_space(size_t bytes);
+
+/// Stores row i of an AVX-512 tile of 32 columns held in accumulators c<i>0
+/// and c<i>1: alpha·acc (+ beta·C, C not read when beta is 0), with column
+/// masks m0 and m1 for a partial tile. Used inside the fp32 and bf16
+/// micro-kernels, which define c, ldc, mr, beta, valpha, vbeta, m0 and m1.
+#define FINCH_AVX512_STORE_ROW(i)                                                             \
+    if (i < mr) {                                                                             \
+        float *ci = c + (i) * ldc;                                                            \
+        __m512 r0 = _mm512_mul_ps(valpha, c##i##0), r1 = _mm512_mul_ps(valpha, c##i##1);      \
+        if (beta != 0.0f) {                                                                   \
+            r0 = _mm512_fmadd_ps(vbeta, _mm512_maskz_loadu_ps(m0, ci), r0);                   \
+            r1 = _mm512_fmadd_ps(vbeta, _mm512_maskz_loadu_ps(m1, ci + 16), r1);              \
+        }                                                                                     \
+        _mm512_mask_storeu_ps(ci, m0, r0);                                                    \
+        _mm512_mask_storeu_ps(ci + 16, m1, r1);                                               \
+    }
 #endif

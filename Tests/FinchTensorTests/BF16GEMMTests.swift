@@ -8,7 +8,8 @@ import Testing
 /// its rounding against the CPU's own conversion, both variants (bf16
 /// instructions where the CPU has them, the rounded fp32 path everywhere)
 /// against a Double reference on rounded operands for every transpose and odd
-/// shapes, the same bits whatever the thread count, and autocast in `linear`.
+/// shapes, and autocast in `linear` (the same bits whatever the thread count:
+/// GEMMTests.sameBitsWhateverTheThreadCount).
 @Suite(.serialized) struct BF16GEMMTests {
     /// The variants this CPU runs: the bf16 instructions (1) where present, and the emulation (0).
     static var variants: [Int32] { MatmulPrecision.bf16IsNative ? [1, 0] : [0] }
@@ -74,26 +75,6 @@ import Testing
         let offRounded = zip(rounded, bf16).map { Swift.abs($0 - $1) }.max()!
         #expect(offFP32 > 1e-3)
         #expect(offRounded < 1e-4)
-    }
-
-    @Test func sameBitsWhateverTheThreadCount() {
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        for (m, n, k, ta, tb) in [(517, 129, 77, false, true), (97, 611, 45, true, false), (300, 300, 301, false, false)] {
-            let a = GEMMTests.values(m * k, seed: 1), b = GEMMTests.values(k * n, seed: 2)
-            var results: [[Float]] = []
-            for threads in [1, 2, 3] {
-                Parallel.threadCount = threads
-                var c = [Float](repeating: 0, count: m * n)
-                GEMM.sgemmParallel(
-                    transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: ta ? m : k, b: b,
-                    ldb: tb ? k : n, c: &c, ldc: n, precision: .bf16)
-                results.append(c)
-            }
-            var single = [Float](repeating: 0, count: m * n)
-            finch_sbgemm(ta ? 1 : 0, tb ? 1 : 0, m, n, k, 1, a, ta ? m : k, b, tb ? k : n, 0, &single, n)
-            for r in results { #expect(r == single, "\(m)x\(n)x\(k): results differ across thread counts") }
-        }
     }
 
     @Test func linearRunsItsProductsInTheTaskPrecision() {

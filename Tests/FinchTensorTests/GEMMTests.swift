@@ -145,10 +145,12 @@ import Testing
         }
     }
 
-    @Test func sameBitsWhateverTheThreadCount() {
+    /// Finch's fp32 GEMM and its bf16 form (BF16GEMMTests) alike.
+    @Test(arguments: MatmulPrecision.allCases)
+    func sameBitsWhateverTheThreadCount(precision: MatmulPrecision) {
         let saved = Parallel.threadCount
         defer { Parallel.threadCount = saved }
-        for (m, n, k, ta, tb) in [(517, 129, 77, false, true), (97, 611, 45, true, false), (300, 300, 300, false, false)] {
+        for (m, n, k, ta, tb) in [(517, 129, 77, false, true), (97, 611, 45, true, false), (300, 300, 301, false, false)] {
             let a = Self.values(m * k, seed: 1), b = Self.values(k * n, seed: 2)
             var results: [[Float]] = []
             for threads in [1, 2, 3, 5] {
@@ -156,12 +158,13 @@ import Testing
                 var c = [Float](repeating: 0, count: m * n)
                 GEMM.sgemmParallel(
                     transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: ta ? m : k, b: b,
-                    ldb: tb ? k : n, c: &c, ldc: n, backend: .finch)
+                    ldb: tb ? k : n, c: &c, ldc: n, backend: .finch, precision: precision)
                 results.append(c)
             }
             var single = [Float](repeating: 0, count: m * n)
-            finch_sgemm(ta ? 1 : 0, tb ? 1 : 0, m, n, k, 1, a, ta ? m : k, b, tb ? k : n, 0, &single, n)
-            for r in results { #expect(r == single, "\(m)x\(n)x\(k): results differ across thread counts") }
+            let product = precision == .bf16 ? finch_sbgemm : finch_sgemm
+            product(ta ? 1 : 0, tb ? 1 : 0, m, n, k, 1, a, ta ? m : k, b, tb ? k : n, 0, &single, n)
+            for r in results { #expect(r == single, "\(precision) \(m)x\(n)x\(k): results differ across thread counts") }
         }
     }
 
