@@ -158,10 +158,14 @@ void finch_sgemm_at_level(int level, int trans_a, int trans_b, long m, long n, l
         for (long pc = 0; pc < k; pc += kc_even) {
             long kc = k - pc < kc_even ? k - pc : kc_even;
             float slice_beta = pc == 0 ? beta : 1.0f;
-            pack_b(trans_b, b, ldb, pc, kc, jc, nc, nr, packed_b);
+            if (trans_b && u->isa == FINCH_ISA_AVX512)
+                finch_pack_along_avx512(b + jc * ldb + pc, ldb, nc, kc, nr, packed_b);
+            else pack_b(trans_b, b, ldb, pc, kc, jc, nc, nr, packed_b);
             for (long ic = 0; ic < m; ic += mc_max) {
                 long mc = m - ic < mc_max ? m - ic : mc_max;
-                pack_a(trans_a, a, lda, ic, mc, pc, kc, mr, packed_a);
+                if (!trans_a && u->isa == FINCH_ISA_AVX512)
+                    finch_pack_along_avx512(a + ic * lda + pc, lda, mc, kc, mr, packed_a);
+                else pack_a(trans_a, a, lda, ic, mc, pc, kc, mr, packed_a);
                 for (long jr = 0; jr < nc; jr += nr) {
                     long cols = nc - jr < nr ? nc - jr : nr;
                     const float *bp = packed_b + jr * kc;

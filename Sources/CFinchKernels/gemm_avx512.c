@@ -3,7 +3,7 @@
 #include "gemm_internal.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
+#include "gemm_avx512_inline.h"
 
 #define AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
 #define MR FINCH_AVX512_MR
@@ -39,10 +39,36 @@ AVX512 void finch_microkernel_avx512(long kc, const float *a, const float *b, fl
     __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1u) : (__mmask16)0;
     STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)
 }
+// Depth contiguous (op(A) not transposed, op(B) transposed): element (r, p) at
+// src[r·ld + p] goes to dst[p·width + r] of its micro-panel, 16 rows × 16
+// depths at a time through a register transpose (the scalar loop stored one
+// float per instruction with a stride of `width`).
+AVX512 void finch_pack_along_avx512(const float *src, long ld, long count, long kc, int width, float *dst) {
+    __m512i r[16];
+    for (long r0 = 0; r0 < count; r0 += width, dst += kc * width) {
+        for (long c0 = 0; c0 < width; c0 += 16) {
+            long rows = count - r0 - c0 < 16 ? count - r0 - c0 : 16;
+            __mmask16 store = finch_lanes(width - c0);
+            for (long p0 = 0; p0 < kc; p0 += 16) {
+                __mmask16 load = finch_lanes(kc - p0);
+                for (long i = 0; i < 16; i++)
+                    r[i] = i < rows ? _mm512_castps_si512(_mm512_maskz_loadu_ps(load, src + (r0 + c0 + i) * ld + p0))
+                                    : _mm512_setzero_si512();
+                finch_transpose16(r);
+                long depth = kc - p0 < 16 ? kc - p0 : 16;
+                for (long t = 0; t < depth; t++)
+                    _mm512_mask_storeu_ps(dst + (p0 + t) * width + c0, store, _mm512_castsi512_ps(r[t]));
+            }
+        }
+    }
+}
 #else
 // Not x86-64: never selected; forwards to the portable kernel's contract.
 void finch_microkernel_avx512(long kc, const float *a, const float *b, float *c, long ldc, float alpha, float beta,
                               long mr, long nr) {
     (void)kc; (void)a; (void)b; (void)c; (void)ldc; (void)alpha; (void)beta; (void)mr; (void)nr;
+}
+void finch_pack_along_avx512(const float *src, long ld, long count, long kc, int width, float *dst) {
+    (void)src; (void)ld; (void)count; (void)kc; (void)width; (void)dst;
 }
 #endif

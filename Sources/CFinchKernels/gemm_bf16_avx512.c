@@ -5,40 +5,14 @@
 #include "gemm_internal.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
+#include "gemm_avx512_inline.h"
 #include <string.h>
 
 #define BF16 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx512bf16,avx2,fma")))
 #define MR FINCH_BF16_MR
 #define NR FINCH_BF16_NR
 
-static inline BF16 __mmask16 lanes(long count) {
-    return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1u);
-}
-
-// Transposes a 16 × 16 block of 32-bit words held in 16 registers, in place.
-static inline BF16 void transpose16(__m512i r[16]) {
-    __m512i t[16];
-    for (int i = 0; i < 8; i++) {
-        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
-    }
-    for (int i = 0; i < 4; i++) {
-        r[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
-        r[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
-        r[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
-        r[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
-    }
-    for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 4; j++) {
-            t[8 * i + j] = _mm512_shuffle_i32x4(r[8 * i + j], r[8 * i + 4 + j], 0x88);
-            t[8 * i + 4 + j] = _mm512_shuffle_i32x4(r[8 * i + j], r[8 * i + 4 + j], 0xDD);
-        }
-    for (int j = 0; j < 8; j++) {
-        r[j] = _mm512_shuffle_i32x4(t[j], t[j + 8], 0x88);
-        r[j + 8] = _mm512_shuffle_i32x4(t[j], t[j + 8], 0xDD);
-    }
-}
+#define lanes finch_lanes
 
 // Depth contiguous: 16 indices at a time, 16 pairs (32 values) of each rounded
 // into one register, then transposed so each register holds one pair group.
@@ -63,7 +37,7 @@ BF16 void finch_bf16_pack_along_avx512(const float *src, long ld, long count, lo
                         r[i] = _mm512_setzero_si512();
                     }
                 }
-                transpose16(r);
+                finch_transpose16(r);
                 long pairs = kc2 - q0 < 16 ? kc2 - q0 : 16;
                 for (long t = 0; t < pairs; t++) _mm512_mask_storeu_epi32(dst + (q0 + t) * width + c0, store, r[t]);
             }

@@ -31,6 +31,11 @@ void finch_microkernel_portable(long kc, const float *a, const float *b, float *
 #define FINCH_PORTABLE_MR 4
 #define FINCH_PORTABLE_NR 16
 
+/// Packs `count` rows × depth kc of a depth-contiguous operand (element (r, p)
+/// at src[r·ld + p]) into micro-panels of `width`: dst[p·width + r], zero rows
+/// past `count`. AVX-512 only (the driver calls it at that level).
+void finch_pack_along_avx512(const float *src, long ld, long count, long kc, int width, float *dst);
+
 /// A packing buffer of at least `bytes` for the calling thread, 64-byte
 /// aligned, grown on demand and kept for later calls (the fp32 and bf16
 /// GEMMs share it: neither calls the other while packed data is live).
