@@ -140,6 +140,7 @@ func temporaryDirectory() -> URL {
         c.precision = .bf16
         let decoded = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(c))
         #expect(decoded.precision == .bf16)
+        #expect(c.runParameters["bf16"] == "true" && Self.configuration().runParameters["bf16"] == nil)
         var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.configuration())) as! [String: Any]
         old["precision"] = nil
         let older = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: old))

@@ -22,6 +22,7 @@ extension TrainingConfiguration {
         if let v = checkpointSteps { p["checkpoint_steps"] = String(v) }
         if let v = optimizer { p["optimizer"] = v.rawValue }
         if let v = sgdMomentum { p["sgd_momentum"] = String(v) }
+        if precision == .bf16 { p["bf16"] = "true" }  // TrainingArguments' bf16 (mixed precision)
         return p
     }
 }
