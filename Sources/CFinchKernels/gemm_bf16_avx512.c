@@ -12,7 +12,6 @@
 #define MR FINCH_BF16_MR
 #define NR FINCH_BF16_NR
 
-#define lanes finch_lanes
 
 // Depth contiguous: 16 indices at a time, 16 pairs (32 values) of each rounded
 // into one register, then transposed so each register holds one pair group.
@@ -24,10 +23,10 @@ BF16 void finch_bf16_pack_along_avx512(const float *src, long ld, long count, lo
             long rows = count - r0 - c0, lanes_out = width - c0;
             if (rows > 16) rows = 16;
             if (lanes_out > 16) lanes_out = 16;
-            __mmask16 store = lanes(lanes_out);
+            __mmask16 store = finch_lanes(lanes_out);
             for (long q0 = 0; q0 < kc2; q0 += 16) {
                 long p = 2 * q0;
-                __mmask16 lo_mask = lanes(kc - p), hi_mask = lanes(kc - p - 16);
+                __mmask16 lo_mask = finch_lanes(kc - p), hi_mask = finch_lanes(kc - p - 16);
                 for (long i = 0; i < 16; i++) {
                     if (i < rows) {
                         const float *row = src + (r0 + c0 + i) * ld + p;
@@ -55,11 +54,11 @@ BF16 void finch_bf16_pack_across_avx512(const float *src, long ld, long count, l
             const float *even = src + (2 * q) * ld + r0, *odd = even + ld;
             int has_odd = 2 * q + 1 < kc;
             for (long c0 = 0; c0 < width; c0 += 16) {
-                __mmask16 load = lanes(count - r0 - c0 < width - c0 ? count - r0 - c0 : width - c0);
+                __mmask16 load = finch_lanes(count - r0 - c0 < width - c0 ? count - r0 - c0 : width - c0);
                 __m512 x0 = _mm512_maskz_loadu_ps(load, even + c0);
                 __m512 x1 = has_odd ? _mm512_maskz_loadu_ps(load, odd + c0) : _mm512_setzero_ps();
                 __m512i v = _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(x1, x0));
-                _mm512_mask_storeu_epi32(dst + q * width + c0, lanes(width - c0), v);
+                _mm512_mask_storeu_epi32(dst + q * width + c0, finch_lanes(width - c0), v);
             }
         }
     }
@@ -91,7 +90,7 @@ BF16 void finch_bf16_microkernel_avx512(long kc2, const uint32_t *a, const uint3
         b += NR;
     }
     __m512 valpha = _mm512_set1_ps(alpha), vbeta = _mm512_set1_ps(beta);
-    __mmask16 m0 = lanes(nr), m1 = lanes(nr - 16);
+    __mmask16 m0 = finch_lanes(nr), m1 = finch_lanes(nr - 16);
     STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)
 }
 #else

@@ -24,7 +24,8 @@ extension Tensor {
 
 /// The counter-based dropout mask.
 enum DropoutMask {
-    @inline(__always)
+    /// The mask's 24 bits for element i, written out: the reference `finch_dropout`
+    /// (which `apply` runs) is tested against.
     static func bits(_ key: UInt64, _ i: Int) -> UInt64 {
         var z = key &+ UInt64(truncatingIfNeeded: i + 1) &* 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
